@@ -1,0 +1,34 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "StackPlan",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "stackplan", targets: ["stackplan"]),
+        .library(name: "MILP", targets: ["MILP"]),
+        .library(name: "StackPlanCore", targets: ["StackPlanCore"]),
+        .library(name: "StackPlanStore", targets: ["StackPlanStore"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
+    ],
+    targets: [
+        // GLPK ships no pkg-config file on Debian; the module map links libglpk directly.
+        .systemLibrary(name: "CGLPK", path: "Sources/CGLPK"),
+        .target(name: "MILP", dependencies: ["CGLPK"]),
+        .target(name: "StackPlanCore", dependencies: ["MILP"]),
+        .target(name: "StackPlanStore", dependencies: [
+            "StackPlanCore",
+            .product(name: "GRDB", package: "GRDB.swift"),
+        ]),
+        .executableTarget(name: "stackplan", dependencies: [
+            "StackPlanCore", "StackPlanStore",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        .testTarget(name: "MILPTests", dependencies: ["MILP"]),
+        .testTarget(name: "StackPlanCoreTests", dependencies: ["StackPlanCore", "MILP"]),
+        .testTarget(name: "StackPlanStoreTests", dependencies: ["StackPlanStore", "StackPlanCore"]),
+    ]
+)
