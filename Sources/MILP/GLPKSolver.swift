@@ -1,0 +1,162 @@
+import CGLPK
+import Foundation
+
+/// GLPK keeps its working environment per thread and aborts the process on misuse,
+/// so every call into it goes through this lock, after ``Model/problems()`` found nothing wrong.
+private let glpkLock = NSLock()
+
+/// Receives GLPK's branch-and-bound callbacks to remember the best bound it has proven.
+private final class BoundTracker {
+    var bestBound: Double?
+}
+
+private func trackBound(_ tree: OpaquePointer?, _ info: UnsafeMutableRawPointer?) {
+    guard let tree, let info else { return }
+    let tracker = Unmanaged<BoundTracker>.fromOpaque(info).takeUnretainedValue()
+    let node = glp_ios_best_node(tree)
+    if node != 0 { tracker.bestBound = glp_ios_node_bound(tree, node) }
+}
+
+extension Model {
+    /// Solves the model with GLPK's branch and cut, presolver on.
+    ///
+    /// Throws ``ModelError/invalidModel(_:)`` instead of handing GLPK anything it would abort on.
+    public func solve(_ options: SolveOptions = SolveOptions()) throws -> Solution {
+        let found = problems() + options.problems()
+        guard found.isEmpty else { throw ModelError.invalidModel(found) }
+        if variables.isEmpty { return solveWithoutVariables() }
+
+        glpkLock.lock()
+        defer { glpkLock.unlock() }
+        glp_term_out(options.verbose ? GLP_ON : GLP_OFF)
+        let problem = makeGLPKProblem()
+        defer { glp_delete_prob(problem) }
+
+        var parameters = glp_iocp()
+        glp_init_iocp(&parameters)
+        parameters.presolve = GLP_ON
+        parameters.msg_lev = options.verbose ? GLP_MSG_ON : GLP_MSG_OFF
+        parameters.mip_gap = options.relativeGap
+        if let limit = options.timeLimit { parameters.tm_lim = Int32((limit * 1000).rounded(.up)) }
+        let tracker = BoundTracker()
+        parameters.cb_func = { tree, info in trackBound(tree, info) }
+        let code = withExtendedLifetime(tracker) { () -> Int32 in
+            parameters.cb_info = Unmanaged.passUnretained(tracker).toOpaque()
+            return glp_intopt(problem, &parameters)
+        }
+
+        let status: SolveStatus
+        switch code {
+        case 0:
+            switch glp_mip_status(problem) {
+            case GLP_OPT: status = .optimal
+            case GLP_FEAS: status = .feasible
+            case GLP_NOFEAS: status = .infeasible
+            default: status = .timeLimit
+            }
+        case GLP_ENOPFS: status = .infeasible
+        case GLP_ENODFS: status = .unbounded
+        case GLP_ETMLIM, GLP_EMIPGAP, GLP_ESTOP:
+            status = glp_mip_status(problem) == GLP_FEAS || glp_mip_status(problem) == GLP_OPT ? .feasible : .timeLimit
+        default:
+            throw ModelError.solverFailed(code: code)
+        }
+        guard status.hasSolution else {
+            return Solution(status: status, objectiveValue: nil, bestBound: nil, values: [])
+        }
+        let values = (1...variables.count).map { glp_mip_col_val(problem, Int32($0)) }
+        let objectiveValue = glp_mip_obj_val(problem)
+        return Solution(
+            status: status, objectiveValue: objectiveValue,
+            bestBound: status == .optimal ? objectiveValue : tracker.bestBound, values: values)
+    }
+
+    /// Writes the model in CPLEX LP format, which GLPK, CPLEX, Gurobi, HiGHS and SCIP all read.
+    public func writeLP(to path: String) throws {
+        let found = problems()
+        guard found.isEmpty else { throw ModelError.invalidModel(found) }
+        glpkLock.lock()
+        defer { glpkLock.unlock() }
+        glp_term_out(GLP_OFF)
+        let problem = makeGLPKProblem()
+        defer { glp_delete_prob(problem) }
+        guard glp_write_lp(problem, nil, path) == 0 else { throw ModelError.cannotWrite(path: path) }
+    }
+
+    /// With no variables, every constraint is a constant comparison and the objective a constant.
+    private func solveWithoutVariables() -> Solution {
+        let feasible = rows.allSatisfy { $0.constraint.isSatisfied(by: []) }
+        return Solution(
+            status: feasible ? .optimal : .infeasible,
+            objectiveValue: feasible ? objective.constant : nil,
+            bestBound: feasible ? objective.constant : nil, values: [])
+    }
+
+    private func makeGLPKProblem() -> OpaquePointer {
+        let problem = glp_create_prob()!
+        glp_set_prob_name(problem, LPName.sanitized(name))
+        glp_set_obj_dir(problem, sense == .minimize ? GLP_MIN : GLP_MAX)
+
+        glp_add_cols(problem, Int32(variables.count))
+        var usedNames = Set<String>()
+        for (offset, info) in variables.enumerated() {
+            let column = Int32(offset + 1)
+            glp_set_col_name(problem, column, LPName.unique(info.name, index: offset, used: &usedNames))
+            glp_set_col_kind(problem, column, info.kind == .continuous ? GLP_CV : GLP_IV)
+            let (type, lower, upper) = LPName.boundType(info.lowerBound, info.upperBound)
+            glp_set_col_bnds(problem, column, type, lower, upper)
+        }
+        for (variable, coefficient) in objective.sortedTerms {
+            glp_set_obj_coef(problem, Int32(variable.index + 1), coefficient)
+        }
+        glp_set_obj_coef(problem, 0, objective.constant)
+
+        if !rows.isEmpty { glp_add_rows(problem, Int32(rows.count)) }
+        usedNames.removeAll()
+        for (offset, row) in rows.enumerated() {
+            let index = Int32(offset + 1)
+            glp_set_row_name(problem, index, LPName.unique(row.name, index: offset, used: &usedNames))
+            let rhs = row.constraint.rightHandSide
+            switch row.constraint.relation {
+            case .lessOrEqual: glp_set_row_bnds(problem, index, GLP_UP, 0, rhs)
+            case .greaterOrEqual: glp_set_row_bnds(problem, index, GLP_LO, rhs, 0)
+            case .equal: glp_set_row_bnds(problem, index, GLP_FX, rhs, rhs)
+            }
+            let terms = row.constraint.expression.sortedTerms
+            // GLPK's arrays are 1-based: element 0 is ignored.
+            var columns: [Int32] = [0] + terms.map { Int32($0.variable.index + 1) }
+            var coefficients: [Double] = [0] + terms.map(\.coefficient)
+            glp_set_mat_row(problem, index, Int32(terms.count), &columns, &coefficients)
+        }
+        return problem
+    }
+}
+
+/// Names and bounds as GLPK and the CPLEX LP format accept them.
+enum LPName {
+    /// LP names are at most 255 characters, start with a letter and use a restricted alphabet.
+    static func sanitized(_ raw: String) -> String {
+        var result = String(raw.unicodeScalars.map { scalar -> Character in
+            let allowed = (scalar.isASCII && (CharacterSet.alphanumerics.contains(scalar))) || "_.()[]".unicodeScalars.contains(scalar)
+            return allowed ? Character(scalar) : "_"
+        })
+        if result.isEmpty || !(result.first!.isLetter) { result = "v_" + result }
+        return String(result.prefix(200))
+    }
+
+    static func unique(_ raw: String, index: Int, used: inout Set<String>) -> String {
+        var name = sanitized(raw)
+        if used.contains(name) { name = String(name.prefix(190)) + "_\(index + 1)" }
+        used.insert(name)
+        return name
+    }
+
+    static func boundType(_ lower: Double?, _ upper: Double?) -> (Int32, Double, Double) {
+        switch (lower, upper) {
+        case (nil, nil): return (GLP_FR, 0, 0)
+        case (let lower?, nil): return (GLP_LO, lower, 0)
+        case (nil, let upper?): return (GLP_UP, 0, upper)
+        case (let lower?, let upper?): return lower == upper ? (GLP_FX, lower, upper) : (GLP_DB, lower, upper)
+        }
+    }
+}

@@ -1,0 +1,135 @@
+/// A mixed-integer linear program: variables with bounds, linear constraints and one objective.
+///
+/// A value type: copying a model and adding to the copy leaves the original as it was,
+/// which is what a lexicographic solve needs between its stages.
+public struct Model: Sendable {
+    public enum VariableKind: String, Sendable { case continuous, integer, binary }
+    public enum Sense: String, Sendable { case minimize, maximize }
+
+    public struct VariableInfo: Sendable {
+        public var name: String
+        public var kind: VariableKind
+        public var lowerBound: Double?
+        public var upperBound: Double?
+    }
+
+    public struct Row: Sendable {
+        public var name: String
+        public var constraint: Constraint
+    }
+
+    public var name: String
+    public private(set) var variables: [VariableInfo] = []
+    public private(set) var rows: [Row] = []
+    public private(set) var objective = LinearExpression()
+    public private(set) var sense: Sense = .minimize
+
+    public init(name: String = "model") {
+        self.name = name
+    }
+
+    /// Adds a variable. `nil` bounds are infinite; binaries are clamped to [0, 1].
+    @discardableResult
+    public mutating func addVariable(
+        _ name: String, _ kind: VariableKind = .continuous,
+        lowerBound: Double? = 0, upperBound: Double? = nil
+    ) -> Variable {
+        var lower = lowerBound
+        var upper = upperBound
+        if kind == .binary {
+            lower = max(lower ?? 0, 0)
+            upper = min(upper ?? 1, 1)
+        }
+        variables.append(VariableInfo(name: name, kind: kind, lowerBound: lower, upperBound: upper))
+        return Variable(index: variables.count - 1)
+    }
+
+    public mutating func addBinary(_ name: String) -> Variable { addVariable(name, .binary) }
+
+    public mutating func add(_ constraint: Constraint, name: String? = nil) {
+        rows.append(Row(name: name ?? "c\(rows.count + 1)", constraint: constraint))
+    }
+
+    public mutating func minimize(_ expression: LinearExpression) {
+        objective = expression
+        sense = .minimize
+    }
+
+    public mutating func maximize(_ expression: LinearExpression) {
+        objective = expression
+        sense = .maximize
+    }
+
+    public mutating func fixVariable(_ variable: Variable, to value: Double) {
+        variables[variable.index].lowerBound = value
+        variables[variable.index].upperBound = value
+    }
+
+    public var numberOfIntegerVariables: Int { variables.count { $0.kind != .continuous } }
+    public var numberOfNonZeros: Int { rows.reduce(0) { $0 + $1.constraint.expression.sortedTerms.count } }
+
+    /// Every problem that would make GLPK abort the process, found before GLPK sees the model.
+    public func problems() -> [ModelError] {
+        var found: [ModelError] = []
+        for info in variables {
+            if let lower = info.lowerBound, !lower.isFinite { found.append(.nonFiniteBound(variable: info.name)) }
+            if let upper = info.upperBound, !upper.isFinite { found.append(.nonFiniteBound(variable: info.name)) }
+            if let lower = info.lowerBound, let upper = info.upperBound, lower > upper {
+                found.append(.emptyDomain(variable: info.name, lower: lower, upper: upper))
+            }
+        }
+        func check(_ expression: LinearExpression, in place: String) {
+            for (variable, coefficient) in expression.coefficients {
+                if variable.index < 0 || variable.index >= variables.count {
+                    found.append(.unknownVariable(index: variable.index, place: place))
+                } else if !coefficient.isFinite {
+                    found.append(.nonFiniteCoefficient(variable: variables[variable.index].name, place: place))
+                }
+            }
+        }
+        for row in rows {
+            check(row.constraint.expression, in: "constraint \(row.name)")
+            if !row.constraint.rightHandSide.isFinite { found.append(.nonFiniteRightHandSide(constraint: row.name)) }
+        }
+        check(objective, in: "objective")
+        if !objective.constant.isFinite { found.append(.nonFiniteCoefficient(variable: "constant", place: "objective")) }
+        return found
+    }
+
+    /// Whether the values meet every bound, integrality and constraint, within a tolerance.
+    public func isFeasible(_ values: [Double], tolerance: Double = 1e-6) -> Bool {
+        guard values.count == variables.count else { return false }
+        for (info, value) in zip(variables, values) {
+            if let lower = info.lowerBound, value < lower - tolerance { return false }
+            if let upper = info.upperBound, value > upper + tolerance { return false }
+            if info.kind != .continuous, abs(value - value.rounded()) > tolerance { return false }
+        }
+        return rows.allSatisfy { $0.constraint.isSatisfied(by: values, tolerance: tolerance) }
+    }
+}
+
+public enum ModelError: Error, Equatable, CustomStringConvertible {
+    case nonFiniteBound(variable: String)
+    case emptyDomain(variable: String, lower: Double, upper: Double)
+    case unknownVariable(index: Int, place: String)
+    case nonFiniteCoefficient(variable: String, place: String)
+    case nonFiniteRightHandSide(constraint: String)
+    case invalidOption(String)
+    case invalidModel([ModelError])
+    case solverFailed(code: Int32)
+    case cannotWrite(path: String)
+
+    public var description: String {
+        switch self {
+        case .nonFiniteBound(let variable): "variable \(variable) has a bound that is not a finite number"
+        case .emptyDomain(let variable, let lower, let upper): "variable \(variable) has lower bound \(lower) above upper bound \(upper)"
+        case .unknownVariable(let index, let place): "\(place) uses variable #\(index), which this model does not have"
+        case .nonFiniteCoefficient(let variable, let place): "\(place) gives variable \(variable) a coefficient that is not a finite number"
+        case .nonFiniteRightHandSide(let constraint): "constraint \(constraint) has a right-hand side that is not a finite number"
+        case .invalidOption(let message): "invalid solver option: \(message)"
+        case .invalidModel(let problems): "invalid model: " + problems.map(\.description).joined(separator: "; ")
+        case .solverFailed(let code): "GLPK failed with code \(code)"
+        case .cannotWrite(let path): "cannot write the model to \(path)"
+        }
+    }
+}

@@ -1,0 +1,71 @@
+/// How a solve ended.
+public enum SolveStatus: String, Sendable, Equatable {
+    /// Proven optimal (within the requested relative gap, which defaults to zero).
+    case optimal
+    /// A solution was found but the solver stopped (time or gap limit) before proving it optimal;
+    /// ``Solution/gap`` says how far from optimal it may be.
+    case feasible
+    case infeasible
+    case unbounded
+    /// The time limit passed before any solution was found.
+    case timeLimit
+
+    public var hasSolution: Bool { self == .optimal || self == .feasible }
+}
+
+public struct SolveOptions: Sendable {
+    /// Wall-clock limit in seconds; `nil` for none.
+    public var timeLimit: Double?
+    /// Stop once the relative gap between the best solution and the best bound is at most this.
+    public var relativeGap: Double
+    /// Let GLPK print its progress to the terminal.
+    public var verbose: Bool
+
+    public init(timeLimit: Double? = nil, relativeGap: Double = 0, verbose: Bool = false) {
+        self.timeLimit = timeLimit
+        self.relativeGap = relativeGap
+        self.verbose = verbose
+    }
+
+    func problems() -> [ModelError] {
+        var found: [ModelError] = []
+        if let limit = timeLimit, !(limit > 0 && limit.isFinite && limit < Double(Int32.max) / 1000) {
+            found.append(.invalidOption("time limit must be a positive number of seconds, not \(limit)"))
+        }
+        if !(relativeGap >= 0 && relativeGap.isFinite) {
+            found.append(.invalidOption("relative gap must be a non-negative number, not \(relativeGap)"))
+        }
+        return found
+    }
+}
+
+public struct Solution: Sendable {
+    public var status: SolveStatus
+    /// Objective value of the solution found, if any.
+    public var objectiveValue: Double?
+    /// Best proven bound on the optimum, when the solver reported one.
+    public var bestBound: Double?
+    /// Variable values by index; empty without a solution.
+    public var values: [Double]
+
+    /// Relative distance between the solution and the best bound: 0 when optimal,
+    /// `nil` when there is no solution or no bound to measure against.
+    public var gap: Double? {
+        switch status {
+        case .optimal: return 0
+        case .feasible:
+            guard let objective = objectiveValue, let bound = bestBound else { return nil }
+            return abs(objective - bound) / max(abs(objective), 1e-9)
+        default: return nil
+        }
+    }
+
+    public subscript(variable: Variable) -> Double { values[variable.index] }
+
+    /// The value of a binary or integer variable, rounded to the nearest whole number.
+    public func integerValue(_ variable: Variable) -> Int { Int(values[variable.index].rounded()) }
+
+    public func isSet(_ variable: Variable) -> Bool { values[variable.index] > 0.5 }
+
+    public func value(of expression: LinearExpression) -> Double { expression.value(at: values) }
+}
