@@ -1,0 +1,141 @@
+/// A credential from outside the catalogue, described by what its holder's document states.
+public struct ExternalCredential: Sendable, Equatable {
+    public var title: String
+    public var ects: Double?
+    public var hours: Double?
+    public var eqf: Int
+    public var competencies: [String]
+    public var provider: String?
+    public var kind: CredentialKind?
+    public var accredited: Bool
+
+    public init(
+        title: String, ects: Double?, hours: Double? = nil, eqf: Int, competencies: [String] = [],
+        provider: String? = nil, kind: CredentialKind? = nil, accredited: Bool = false
+    ) {
+        self.title = title
+        self.ects = ects
+        self.hours = hours
+        self.eqf = eqf
+        self.competencies = competencies
+        self.provider = provider
+        self.kind = kind
+        self.accredited = accredited
+    }
+}
+
+public struct HeldCredential: Sendable, Equatable {
+    public enum Source: Sendable, Equatable {
+        case catalogue(String)
+        case external(ExternalCredential)
+    }
+
+    public var source: Source
+    public var earned: Day?
+    public var extra: [String: JSON] = [:]
+
+    public init(_ source: Source, earned: Day? = nil) {
+        self.source = source
+        self.earned = earned
+    }
+
+    public static func catalogue(_ id: String, earned: Day? = nil) -> HeldCredential {
+        HeldCredential(.catalogue(id), earned: earned)
+    }
+
+    public var catalogueID: String? {
+        if case .catalogue(let id) = source { return id }
+        return nil
+    }
+}
+
+/// The learner's own limits on what a plan may contain; `nil` means no limit.
+public struct LearnerConstraints: Sendable, Equatable {
+    public var budget: Double?
+    public var maxHours: Double?
+    public var modes: [DeliveryMode]?
+    public var languages: [String]?
+    public var accreditedOnly: Bool
+    public var excludeProviders: [String]
+
+    public init(
+        budget: Double? = nil, maxHours: Double? = nil, modes: [DeliveryMode]? = nil, languages: [String]? = nil,
+        accreditedOnly: Bool = false, excludeProviders: [String] = []
+    ) {
+        self.budget = budget
+        self.maxHours = maxHours
+        self.modes = modes
+        self.languages = languages
+        self.accreditedOnly = accreditedOnly
+        self.excludeProviders = excludeProviders
+    }
+}
+
+public struct LearnerProfile: Sendable, Equatable {
+    public var id: String?
+    public var name: String?
+    public var held: [HeldCredential]
+    public var constraints: LearnerConstraints
+    /// The date prior learning is measured from; `nil` means the day of planning.
+    public var today: Day?
+    public var extra: [String: JSON] = [:]
+
+    public init(
+        id: String? = nil, name: String? = nil, held: [HeldCredential] = [],
+        constraints: LearnerConstraints = LearnerConstraints(), today: Day? = nil
+    ) {
+        self.id = id
+        self.name = name
+        self.held = held
+        self.constraints = constraints
+        self.today = today
+    }
+}
+
+/// Anything that can count toward a qualification: a catalogue credential, planned or held,
+/// or an external held credential. Filters and plans see both through this one shape.
+public struct CountableItem: Sendable, Equatable {
+    /// `credential id` for catalogue credentials, `held[N]` (the profile's index) for external ones.
+    public var id: String
+    public var catalogueID: String?
+    public var title: String
+    public var ects: Double
+    public var hours: Double
+    public var eqf: Int
+    public var competencies: [String]
+    public var kind: CredentialKind?
+    public var provider: String?
+    public var accredited: Bool
+    public var isHeld: Bool
+    public var earned: Day?
+
+    public init(credential: Credential, in catalogue: Catalogue, hoursPerECTS: Double, held: Bool = false, earned: Day? = nil) {
+        id = credential.id
+        catalogueID = credential.id
+        title = credential.title
+        ects = credential.credits
+        hours = credential.learningHours(hoursPerECTS: hoursPerECTS)
+        eqf = credential.eqf
+        competencies = credential.competencies
+        kind = credential.kind
+        provider = credential.provider
+        accredited = catalogue.isAccredited(credential)
+        isHeld = held
+        self.earned = earned
+    }
+
+    public init(external: ExternalCredential, position: Int, hoursPerECTS: Double, earned: Day?) {
+        id = "held[\(position)]"
+        catalogueID = nil
+        title = external.title
+        ects = external.ects ?? 0
+        hours = external.hours ?? (external.ects ?? 0) * hoursPerECTS
+        eqf = external.eqf
+        competencies = external.competencies
+        kind = external.kind
+        provider = external.provider
+        accredited = external.accredited
+        isHeld = true
+        self.earned = earned
+    }
+}

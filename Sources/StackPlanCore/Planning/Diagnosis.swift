@@ -1,0 +1,147 @@
+import Foundation
+import MILP
+
+/// Why no plan reaches a qualification, from the most fundamental reason down.
+public struct Diagnosis: Sendable, Equatable {
+    public enum Cause: String, Sendable {
+        /// Even the whole catalogue cannot meet some requirements.
+        case catalogue
+        /// The credentials the learner's modes, languages, accreditation or provider choices allow cannot.
+        case learnerLimits
+        /// Plans exist, but none within the budget or the hours.
+        case budgetOrHours
+        /// Each requirement can be met alone, but not all together (overlaps, single counting, caps).
+        case conflict
+    }
+
+    public struct Unmet: Sendable, Equatable {
+        public var path: String
+        public var requirement: String
+        public var reason: String
+        public var depth: Int
+    }
+
+    public var cause: Cause
+    public var summary: String
+    public var unmet: [Unmet]
+    /// The cheapest plan's cost and the lightest plan's hours when only budget or hours stand in the way.
+    public var cheapestCost: Double?
+    public var leastHours: Double?
+}
+
+extension Planner {
+    func diagnose(_ request: PlanRequest, qualification: Qualification) throws -> Diagnosis {
+        let tree = RequirementTree(qualification, in: catalogue)
+        let heldIDs = Set(request.learner.held.compactMap(\.catalogueID))
+        let limits = Eligibility(catalogue: catalogue, constraints: request.constraints, qualification: qualification, today: request.today)
+        let unlimited = Eligibility(catalogue: catalogue, constraints: LearnerConstraints(), qualification: qualification, today: request.today)
+
+        let heldItems: [CountableItem] = request.learner.held.enumerated().compactMap { position, held in
+            guard limits.reasonHeldDoesNotCount(earned: held.earned) == nil else { return nil }
+            switch held.source {
+            case .catalogue(let id):
+                return catalogue.credential(id).map {
+                    CountableItem(credential: $0, in: catalogue, hoursPerECTS: request.hoursPerECTS, held: true, earned: held.earned)
+                }
+            case .external(let external):
+                return CountableItem(external: external, position: position, hoursPerECTS: request.hoursPerECTS, earned: held.earned)
+            }
+        }
+        func reachability(_ eligibility: Eligibility) -> (Reachability, Set<String>) {
+            let offered = catalogue.credentials.filter { !heldIDs.contains($0.id) && eligibility.reasonNotOffered($0) == nil }
+            let takeable = Formulation.takeable(offered, held: heldIDs)
+            let items = heldItems + takeable.map { CountableItem(credential: $0, in: catalogue, hoursPerECTS: request.hoursPerECTS) }
+            return (Reachability(tree: tree, items: items, priorCap: qualification.rules.maxPriorECTS), Set(takeable.map(\.id)))
+        }
+
+        func unmet(_ reach: Reachability, takeable: Set<String>, eligibility: Eligibility) -> [Diagnosis.Unmet] {
+            var found: [Diagnosis.Unmet] = []
+            func visit(_ index: Int) {
+                guard !reach.isMet(index) else { return }
+                let node = tree.nodes[index]
+                let reason: String
+                switch node.kind {
+                case .credential(let id):
+                    reason = whyNot(id, request: request, takeable: takeable, eligibility: eligibility)
+                case .credits(let minimum, _):
+                    let matching = reach.matching(index)
+                    reason = "at most \(format(reach.supply(of: matching))) of the \(format(minimum)) ECTS can be found (\(matching.count) matching credential\(matching.count == 1 ? "" : "s"))"
+                case .anyOf: reason = "none of its \(node.children.count) alternatives can be met"
+                case .atLeast(let count):
+                    reason = "only \(node.children.count(where: reach.isMet)) of the \(count) needed can be met"
+                default: reason = "some of its parts cannot be met"
+                }
+                found.append(Diagnosis.Unmet(path: node.path, requirement: tree.describe(index, catalogue: catalogue), reason: reason, depth: node.depth))
+                node.children.forEach(visit)
+            }
+            visit(RequirementTree.rootIndex)
+            if !reach.isTotalMet {
+                found.append(Diagnosis.Unmet(
+                    path: "ects", requirement: "\(format(qualification.ects)) ECTS in all",
+                    reason: "at most \(format(reach.totalSupply)) ECTS can count", depth: 0))
+            }
+            return found
+        }
+
+        let (everything, everythingTakeable) = reachability(unlimited)
+        let catalogueGaps = unmet(everything, takeable: everythingTakeable, eligibility: unlimited)
+        if !catalogueGaps.isEmpty {
+            return Diagnosis(cause: .catalogue, summary: "\(qualification.id) cannot be reached even with every credential in the catalogue", unmet: catalogueGaps)
+        }
+        let (allowed, allowedTakeable) = reachability(limits)
+        let limitGaps = unmet(allowed, takeable: allowedTakeable, eligibility: limits)
+        if !limitGaps.isEmpty {
+            return Diagnosis(cause: .learnerLimits, summary: "\(qualification.id) cannot be reached with the modes, languages, accreditation and providers you allow", unmet: limitGaps)
+        }
+
+        var relaxed = request
+        relaxed.constraints.budget = nil
+        relaxed.constraints.maxHours = nil
+        if request.constraints.budget != nil || request.constraints.maxHours != nil {
+            let cheapest = try bestValue(relaxed, qualification: qualification, objective: .cost)
+            let lightest = try bestValue(relaxed, qualification: qualification, objective: .workload)
+            if cheapest != nil {
+                var reasons: [String] = []
+                if let budget = request.constraints.budget, let cheapest, cheapest > budget + 1e-6 {
+                    reasons.append("the cheapest plan costs \(format(money: cheapest)) \(catalogue.baseCurrency), over the budget of \(format(money: budget))")
+                }
+                if let hours = request.constraints.maxHours, let lightest, lightest > hours + 1e-6 {
+                    reasons.append("the lightest plan needs \(format(lightest)) learning hours, over the limit of \(format(hours))")
+                }
+                if reasons.isEmpty { reasons.append("no plan keeps within the budget and the hours at once") }
+                return Diagnosis(cause: .budgetOrHours, summary: reasons.joined(separator: "; "), unmet: [], cheapestCost: cheapest, leastHours: lightest)
+            }
+        }
+        return Diagnosis(
+            cause: .conflict,
+            summary: "each requirement can be met on its own, but not all together: overlapping credentials exclude each other, a credential counts toward one requirement only, or a cap on credits binds",
+            unmet: [])
+    }
+
+    private func whyNot(_ id: String, request: PlanRequest, takeable: Set<String>, eligibility: Eligibility) -> String {
+        if let held = request.learner.held.first(where: { $0.catalogueID == id }) {
+            return "held, but it cannot count: " + (eligibility.reasonHeldDoesNotCount(earned: held.earned) ?? "it is not eligible")
+        }
+        guard let credential = catalogue.credential(id) else { return "the catalogue has no credential \(id)" }
+        if let reason = eligibility.reasonNotOffered(credential) { return "\(id) is \(reason)" }
+        if !takeable.contains(id) {
+            let held = Set(request.learner.held.compactMap(\.catalogueID))
+            let missing = credential.prerequisites?.credentialIDs.filter { !takeable.contains($0) && !held.contains($0) } ?? []
+            return "its prerequisites cannot be met" + (missing.isEmpty ? "" : " (\(missing.joined(separator: ", ")) out of reach)")
+        }
+        return "it cannot be taken"
+    }
+
+    private func bestValue(_ request: PlanRequest, qualification: Qualification, objective: Objective) throws -> Double? {
+        let formulation = Formulation(catalogue: catalogue, request: request, qualification: qualification)
+        var model = formulation.model
+        model.minimize(formulation.objective(objective))
+        let solution = try model.solve(request.solverOptions)
+        return solution.status.hasSolution ? solution.objectiveValue : nil
+    }
+}
+
+func format(money value: Double) -> String {
+    let cents = (value * 100).rounded() / 100
+    return cents.rounded() == cents ? String(Int(cents)) : String(format: "%.2f", cents)
+}

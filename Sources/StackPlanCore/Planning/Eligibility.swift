@@ -1,0 +1,37 @@
+/// Which credentials a learner may take, and which held ones may count toward a qualification.
+struct Eligibility {
+    let catalogue: Catalogue
+    let constraints: LearnerConstraints
+    let qualification: Qualification
+    let today: Day
+
+    /// Why the learner cannot take this credential, or `nil` when they can.
+    func reasonNotOffered(_ credential: Credential) -> String? {
+        if let modes = constraints.modes, !modes.contains(credential.mode) {
+            return "taught \(credential.mode.rawValue), not in your modes (\(modes.map(\.rawValue).joined(separator: ", ")))"
+        }
+        if let languages = constraints.languages, !credential.languages.contains(where: languages.contains) {
+            return "taught in \(credential.languages.joined(separator: "/")), not in your languages (\(languages.joined(separator: ", ")))"
+        }
+        if constraints.accreditedOnly && !catalogue.isAccredited(credential) { return "not accredited, and you plan accredited credentials only" }
+        if constraints.excludeProviders.contains(credential.provider) { return "from provider \(credential.provider), which you excluded" }
+        if catalogue.costInBaseCurrency(credential) == nil {
+            return "priced in \(credential.currency ?? "?"), which has no exchange rate to \(catalogue.baseCurrency)"
+        }
+        return nil
+    }
+
+    /// The earliest day a held credential may have been earned and still count.
+    var oldestCountable: Day? {
+        qualification.rules.priorWithinYears.map { today.adding(months: -Int(($0 * 12).rounded())) }
+    }
+
+    /// Why a held credential cannot count toward the qualification, or `nil` when it can.
+    func reasonHeldDoesNotCount(earned: Day?) -> String? {
+        guard let oldest = oldestCountable, let years = qualification.rules.priorWithinYears else { return nil }
+        guard let earned else { return "no date earned, and \(qualification.id) counts prior learning of the last \(format(years)) years only" }
+        if earned < oldest { return "earned \(earned), more than \(format(years)) years before \(today)" }
+        if earned > today { return "earned \(earned), after \(today)" }
+        return nil
+    }
+}

@@ -1,0 +1,309 @@
+import MILP
+
+/// The mixed-integer program for one plan request, as written out in docs/formulation.md.
+///
+/// x[c]     take catalogue credential c (binary)
+/// a[i,n]   apply countable item i to leaf n (binary)
+/// y[i]     item i counts (binary with shared counting; otherwise Σₙ a[i,n])
+/// s[n]     requirement node n is met (only for nodes not forced by an all-of chain from the root)
+struct Formulation {
+    let catalogue: Catalogue
+    let request: PlanRequest
+    let tree: RequirementTree
+    let eligibility: Eligibility
+
+    private(set) var model: Model
+    /// Eligible held items first (profile order), then candidate credentials (id order).
+    private(set) var items: [CountableItem] = []
+    private(set) var take: [String: Variable] = [:]
+    private(set) var candidates: [Credential] = []
+    private(set) var assignments: [(item: Int, node: Int, variable: Variable)] = []
+    private(set) var counted: [Int: LinearExpression] = [:]
+    private var assignmentsByNode: [Int: [(item: Int, variable: Variable)]] = [:]
+    /// Set when a required node cannot be met by any item at all, which makes the model infeasible.
+    private(set) var structurallyInfeasible = false
+
+    /// Held catalogue credentials, any age: they meet prerequisites and are never planned again.
+    let heldIDs: Set<String>
+
+    init(catalogue: Catalogue, request: PlanRequest, qualification: Qualification, extraCandidates: Bool = false) {
+        self.catalogue = catalogue
+        self.request = request
+        self.tree = RequirementTree(qualification, in: catalogue)
+        self.eligibility = Eligibility(catalogue: catalogue, constraints: request.constraints, qualification: qualification, today: request.today)
+        self.model = Model(name: "plan_\(qualification.id)")
+        self.heldIDs = Set(request.learner.held.compactMap(\.catalogueID))
+        collectItems()
+        addAssignments()
+        encodeTree()
+        addTotals()
+        addExclusions()
+        addPrerequisites()
+        addLearnerLimits()
+    }
+
+    // MARK: Items
+
+    /// Candidates are credentials the learner may take, whose prerequisites can be met, and that
+    /// either fit a leaf or are needed before one that does: nothing else can change the optimum.
+    private mutating func collectItems() {
+        let hoursPerECTS = request.hoursPerECTS
+        for (position, held) in request.learner.held.enumerated() where eligibility.reasonHeldDoesNotCount(earned: held.earned) == nil {
+            switch held.source {
+            case .catalogue(let id):
+                if let credential = catalogue.credential(id) {
+                    items.append(CountableItem(credential: credential, in: catalogue, hoursPerECTS: hoursPerECTS, held: true, earned: held.earned))
+                }
+            case .external(let external):
+                items.append(CountableItem(external: external, position: position, hoursPerECTS: hoursPerECTS, earned: held.earned))
+            }
+        }
+
+        let offered = catalogue.credentials.filter { !heldIDs.contains($0.id) && eligibility.reasonNotOffered($0) == nil }
+        let takeable = Self.takeable(offered, held: heldIDs)
+        let leaves = tree.leafIndices.map { tree.nodes[$0] }
+        let useful = takeable.filter { credential in
+            let item = CountableItem(credential: credential, in: catalogue, hoursPerECTS: hoursPerECTS)
+            return leaves.contains { tree.accepts($0, item) }
+        }
+        let takeableByID = Dictionary(uniqueKeysWithValues: takeable.map { ($0.id, $0) })
+        let needed = PrerequisiteGraph(catalogue: catalogue).closure(of: useful.map(\.id))
+        candidates = needed.compactMap { takeableByID[$0] }.sorted { $0.id < $1.id }
+        for credential in candidates {
+            take[credential.id] = model.addBinary("take[\(credential.id)]")
+            items.append(CountableItem(credential: credential, in: catalogue, hoursPerECTS: hoursPerECTS))
+        }
+    }
+
+    /// The credentials whose prerequisites can be met from what is held and other takeable ones:
+    /// the greatest fixed point, found by adding credentials until nothing changes.
+    static func takeable(_ offered: [Credential], held: Set<String>) -> [Credential] {
+        var available = held
+        var result: [Credential] = []
+        var pending = offered
+        var changed = true
+        while changed {
+            changed = false
+            pending.removeAll { credential in
+                guard credential.prerequisites?.isMet(by: available.contains) ?? true else { return false }
+                available.insert(credential.id)
+                result.append(credential)
+                changed = true
+                return true
+            }
+        }
+        return result
+    }
+
+    func takeVariable(of item: CountableItem) -> Variable? { item.isHeld ? nil : item.catalogueID.flatMap { take[$0] } }
+
+    // MARK: Applying items to leaves
+
+    private mutating func addAssignments() {
+        let shared = tree.qualification.rules.sharedCounting
+        for (index, item) in items.enumerated() {
+            let leaves = tree.leafIndices.filter { tree.accepts(tree.nodes[$0], item) }
+            guard !leaves.isEmpty else { continue }
+            let variables = leaves.map { leaf -> Variable in
+                let variable = model.addBinary("apply[\(item.id)@\(tree.nodes[leaf].path)]")
+                assignments.append((index, leaf, variable))
+                assignmentsByNode[leaf, default: []].append((index, variable))
+                return variable
+            }
+            let upper = takeVariable(of: item).map(LinearExpression.init) ?? LinearExpression(constant: 1)
+            if shared {
+                let counts = model.addBinary("count[\(item.id)]")
+                for variable in variables { model.add(variable <= counts, name: "apply_needs_count[\(item.id)]") }
+                model.add(counts <= LinearExpression.sum(variables), name: "count_needs_apply[\(item.id)]")
+                model.add(counts <= upper, name: "count_needs_take[\(item.id)]")
+                counted[index] = LinearExpression(counts)
+            } else {
+                let sum = LinearExpression.sum(variables)
+                if !(item.isHeld && variables.count == 1) { model.add(sum <= upper, name: "one_leaf[\(item.id)]") }
+                counted[index] = sum
+            }
+        }
+    }
+
+    private func applied(to node: Int) -> [(item: Int, variable: Variable)] {
+        assignmentsByNode[node] ?? []
+    }
+
+    // MARK: The requirement tree
+
+    /// Nodes reached from the root through all-of nodes only are required outright and need no
+    /// indicator; below an any-of or at-least node, s[n] says whether the node is met.
+    private mutating func encodeTree() {
+        encode(RequirementTree.rootIndex, required: true)
+    }
+
+    /// Returns s[n] for an optional node; for a required node, adds its constraints and returns 1.
+    @discardableResult
+    private mutating func encode(_ index: Int, required: Bool) -> LinearExpression {
+        let node = tree.nodes[index]
+        let name = node.path
+        switch node.kind {
+        case .credential:
+            let applied = applied(to: index)
+            let sum = LinearExpression.sum(applied.map(\.variable))
+            if required {
+                if applied.isEmpty { structurallyInfeasible = true }
+                model.add(sum >= 1, name: "met[\(name)]")
+                return LinearExpression(constant: 1)
+            }
+            return sum
+        case .credits(let minimum, _):
+            let supply = LinearExpression(terms: applied(to: index).map { (items[$0.item].ects, $0.variable) })
+            if required {
+                model.add(supply >= minimum, name: "credits[\(name)]")
+                return LinearExpression(constant: 1)
+            }
+            let met = model.addBinary("met[\(name)]")
+            model.add(supply - minimum * met >= 0, name: "credits[\(name)]")
+            return LinearExpression(met)
+        case .maxCredits(let maximum, let filter):
+            let matching = counted.keys.sorted().filter { items[$0].ects > 0 && filter.matches(items[$0]) }
+            var load = LinearExpression()
+            for item in matching { load.add(counted[item]!, times: items[item].ects) }
+            let most = matching.reduce(0) { $0 + items[$1].ects }
+            if most <= maximum { return LinearExpression(constant: 1) }
+            if required {
+                model.add(load <= maximum, name: "cap[\(name)]")
+                return LinearExpression(constant: 1)
+            }
+            // Big-M with the tightest M: the most the matching items could ever carry.
+            let met = model.addBinary("met[\(name)]")
+            model.add(load + (most - maximum) * met <= most, name: "cap[\(name)]")
+            return LinearExpression(met)
+        case .allOf, .qualification:
+            if required {
+                for child in node.children { encode(child, required: true) }
+                return LinearExpression(constant: 1)
+            }
+            let met = model.addVariable("met[\(name)]", .continuous, lowerBound: 0, upperBound: 1)
+            for child in node.children { model.add(met <= encode(child, required: false), name: "all[\(name)]") }
+            return LinearExpression(met)
+        case .anyOf:
+            let children = node.children.map { encode($0, required: false) }
+            if required {
+                model.add(sum(children) >= 1, name: "any[\(name)]")
+                return LinearExpression(constant: 1)
+            }
+            let met = model.addVariable("met[\(name)]", .continuous, lowerBound: 0, upperBound: 1)
+            model.add(met <= sum(children), name: "any[\(name)]")
+            return LinearExpression(met)
+        case .atLeast(let count):
+            let children = node.children.map { encode($0, required: false) }
+            if required {
+                model.add(sum(children) >= Double(count), name: "atleast[\(name)]")
+                return LinearExpression(constant: 1)
+            }
+            let met = model.addBinary("met[\(name)]")
+            model.add(sum(children) - Double(count) * met >= 0, name: "atleast[\(name)]")
+            return LinearExpression(met)
+        }
+    }
+
+    private func sum(_ expressions: [LinearExpression]) -> LinearExpression {
+        expressions.reduce(into: LinearExpression()) { $0.add($1) }
+    }
+
+    // MARK: Totals, prior learning and overlaps
+
+    private mutating func addTotals() {
+        let qualification = tree.qualification
+        if qualification.ects > 0 {
+            var total = LinearExpression()
+            for (item, expression) in counted { total.add(expression, times: items[item].ects) }
+            model.add(total >= qualification.ects, name: "total_ects")
+        }
+        if let cap = qualification.rules.maxPriorECTS {
+            var prior = LinearExpression()
+            for (item, expression) in counted where items[item].isHeld { prior.add(expression, times: items[item].ects) }
+            if !prior.isConstant { model.add(prior <= cap, name: "prior_cap") }
+        }
+    }
+
+    private mutating func addExclusions() {
+        var byCatalogueID: [String: Int] = [:]
+        for item in counted.keys { if let id = items[item].catalogueID { byCatalogueID[id] = item } }
+        var pairs: Set<[String]> = []
+        for id in byCatalogueID.keys {
+            for other in catalogue.credential(id)?.excludes ?? [] where byCatalogueID[other] != nil {
+                pairs.insert([id, other].sorted())
+            }
+        }
+        for pair in pairs.sorted(by: { $0.lexicographicallyPrecedes($1) }) {
+            let first = counted[byCatalogueID[pair[0]]!]!, second = counted[byCatalogueID[pair[1]]!]!
+            model.add(first + second <= 1, name: "overlap[\(pair[0])|\(pair[1])]")
+        }
+    }
+
+    // MARK: Prerequisites
+
+    private mutating func addPrerequisites() {
+        for credential in candidates {
+            guard let prerequisite = credential.prerequisites, let variable = take[credential.id] else { continue }
+            require(prerequisite, whenever: LinearExpression(variable), owner: credential.id, path: "pre")
+        }
+    }
+
+    /// Adds `trigger ≤ [prerequisite met]`. Inner nodes get binary indicators: a fractional
+    /// indicator under an any-of node would let two half-met branches pass as one met branch.
+    private mutating func require(_ prerequisite: Prerequisite, whenever trigger: LinearExpression, owner: String, path: String) {
+        switch prerequisite {
+        case .credential(let id):
+            if heldIDs.contains(id) { return }
+            if let variable = take[id] { model.add(trigger <= variable, name: "prereq[\(owner)<-\(id)]") }
+            else { model.add(trigger <= 0, name: "prereq[\(owner)<-\(id)]") }
+        case .allOf(let children):
+            for (index, child) in children.enumerated() { require(child, whenever: trigger, owner: owner, path: "\(path).\(index)") }
+        case .anyOf(let children):
+            let met = indicators(children, owner: owner, path: path)
+            model.add(trigger <= sum(met), name: "prereq_any[\(owner)\(path)]")
+        case .atLeast(let count, let children):
+            let met = indicators(children, owner: owner, path: path)
+            model.add(Double(count) * trigger <= sum(met), name: "prereq_atleast[\(owner)\(path)]")
+        }
+    }
+
+    private mutating func indicators(_ children: [Prerequisite], owner: String, path: String) -> [LinearExpression] {
+        children.enumerated().map { index, child in
+            if case .credential(let id) = child {
+                if heldIDs.contains(id) { return LinearExpression(constant: 1) }
+                return take[id].map(LinearExpression.init) ?? LinearExpression()
+            }
+            let met = model.addBinary("prereq_met[\(owner)\(path).\(index)]")
+            require(child, whenever: LinearExpression(met), owner: owner, path: "\(path).\(index)")
+            return LinearExpression(met)
+        }
+    }
+
+    // MARK: The learner's limits and the objectives
+
+    private mutating func addLearnerLimits() {
+        if let budget = request.constraints.budget { model.add(objective(.cost) <= budget, name: "budget") }
+        if let hours = request.constraints.maxHours { model.add(objective(.workload) <= hours, name: "max_hours") }
+    }
+
+    func objective(_ objective: Objective) -> LinearExpression {
+        LinearExpression(terms: candidates.map { credential in
+            let coefficient: Double = switch objective {
+            case .cost: catalogue.costInBaseCurrency(credential) ?? 0
+            case .workload: credential.learningHours(hoursPerECTS: request.hoursPerECTS)
+            case .ects: credential.credits
+            case .count: 1
+            }
+            return (coefficient, take[credential.id]!)
+        })
+    }
+
+    /// The last stage: fewest credentials, then earlier ids. Rank weights sum to less than one,
+    /// so they only ever decide between plans with the same number of credentials.
+    var tieBreak: LinearExpression {
+        let scale = Double(candidates.count + 1) * Double(candidates.count + 1)
+        return LinearExpression(terms: candidates.enumerated().map { rank, credential in
+            (1 + Double(rank + 1) / scale, take[credential.id]!)
+        })
+    }
+}

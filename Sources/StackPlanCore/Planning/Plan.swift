@@ -1,0 +1,56 @@
+import MILP
+
+/// A chosen stack of credentials toward a qualification, with how each one counts.
+public struct Plan: Sendable {
+    public struct Totals: Sendable, Equatable {
+        /// Fees of the credentials to take, in the catalogue's base currency.
+        public var cost: Double
+        /// Learning hours of the credentials to take.
+        public var hours: Double
+        /// ECTS of the credentials to take.
+        public var ects: Double
+        /// ECTS counted toward the qualification, held and planned.
+        public var countedECTS: Double
+    }
+
+    public struct UnusedHeld: Sendable, Equatable {
+        public var id: String
+        public var title: String
+        public var reason: String
+    }
+
+    public struct ModelSize: Sendable, Equatable {
+        public var rows: Int
+        public var columns: Int
+        public var integerColumns: Int
+        public var nonZeros: Int
+    }
+
+    public var qualification: Qualification
+    public var status: SolveStatus
+    public var objectives: [Objective]
+    /// One value per objective, in priority order.
+    public var objectiveValues: [Double]
+    /// Relative optimality gap: 0 when proven optimal.
+    public var gap: Double?
+    /// Credential ids to take, in id order.
+    public var taken: [String]
+    /// Ids of held credentials counted toward the qualification (`held[N]` for external ones).
+    public var heldApplied: [String]
+    /// Every counted item's leaf paths, such as `requires.allOf[0]`.
+    public var applications: [String: [String]]
+    /// Credentials taken only because a planned credential requires them, with those dependants.
+    public var prerequisiteOf: [String: [String]]
+    public var unusedHeld: [UnusedHeld]
+    public var totals: Totals
+    public var modelSize: ModelSize
+    public var today: Day
+}
+
+public enum PlanOutcome: Sendable {
+    case planned(Plan)
+    /// No plan exists; the diagnosis says which requirements or limits stand in the way.
+    case infeasible(Diagnosis)
+    /// The solver's time limit passed before it found any plan.
+    case stopped(SolveStatus)
+}

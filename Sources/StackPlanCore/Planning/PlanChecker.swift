@@ -1,0 +1,136 @@
+/// Checks a plan against every rule directly, without the optimisation model: the second pair
+/// of eyes behind each answer, and the referee in tests that compare the planner with brute force.
+public struct PlanChecker {
+    let catalogue: Catalogue
+    let request: PlanRequest
+
+    public init(catalogue: Catalogue, request: PlanRequest) {
+        self.catalogue = catalogue
+        self.request = request
+    }
+
+    /// Every rule the plan breaks, in words; empty for a valid plan.
+    public func violations(of plan: Plan) -> [String] {
+        var problems: [String] = []
+        guard let qualification = catalogue.qualification(request.target) else { return ["unknown qualification \(request.target)"] }
+        let limits = request.constraints
+        let heldByID: [String: (position: Int, held: HeldCredential)] = Dictionary(
+            request.learner.held.enumerated().map { (($1.catalogueID ?? "held[\($0)]"), ($0, $1)) },
+            uniquingKeysWith: { first, _ in first })
+        let heldCatalogueIDs = Set(request.learner.held.compactMap(\.catalogueID))
+        let taken = Set(plan.taken)
+        if taken.count != plan.taken.count { problems.append("a credential is taken twice") }
+
+        // What is taken
+        var cost = 0.0, hours = 0.0
+        for id in plan.taken {
+            guard let credential = catalogue.credential(id) else { problems.append("\(id) is not in the catalogue"); continue }
+            if heldCatalogueIDs.contains(id) { problems.append("\(id) is held already but planned again") }
+            if let modes = limits.modes, !modes.contains(credential.mode) { problems.append("\(id) is taught \(credential.mode.rawValue)") }
+            if let languages = limits.languages, Set(languages).isDisjoint(with: credential.languages) {
+                problems.append("\(id) is taught in none of the learner's languages")
+            }
+            let accredited = credential.accredited ?? catalogue.provider(credential.provider)?.accredited ?? false
+            if limits.accreditedOnly && !accredited { problems.append("\(id) is not accredited") }
+            if limits.excludeProviders.contains(credential.provider) { problems.append("\(id) is from an excluded provider") }
+            if let prerequisites = credential.prerequisites,
+               !prerequisites.isMet(by: { taken.contains($0) || heldCatalogueIDs.contains($0) }) {
+                problems.append("\(id) is taken without its prerequisites")
+            }
+            let currency = credential.currency ?? catalogue.baseCurrency
+            cost += credential.cost * (currency == catalogue.baseCurrency ? 1 : catalogue.exchangeRates[currency] ?? .nan)
+            hours += credential.hours ?? (credential.ects ?? 0) * request.hoursPerECTS
+        }
+        if let budget = limits.budget, !(cost <= budget + 1e-6) { problems.append("costs \(cost), over the budget of \(budget)") }
+        if let maxHours = limits.maxHours, !(hours <= maxHours + 1e-6) { problems.append("needs \(hours) hours, over \(maxHours)") }
+        if abs(cost - plan.totals.cost) > 1e-6 { problems.append("reported cost \(plan.totals.cost) differs from \(cost)") }
+
+        // What counts
+        var items: [String: CountableItem] = [:]
+        for id in plan.applications.keys {
+            if taken.contains(id), let credential = catalogue.credential(id) {
+                items[id] = CountableItem(credential: credential, in: catalogue, hoursPerECTS: request.hoursPerECTS)
+            } else if let (position, held) = heldByID[id] {
+                if let years = qualification.rules.priorWithinYears {
+                    let oldest = request.today.adding(months: -Int((years * 12).rounded()))
+                    if held.earned.map({ $0 < oldest || $0 > request.today }) ?? true {
+                        problems.append("held \(id) counts but was not earned within \(years) years of \(request.today)")
+                    }
+                }
+                switch held.source {
+                case .catalogue(let catalogueID):
+                    if let credential = catalogue.credential(catalogueID) {
+                        items[id] = CountableItem(credential: credential, in: catalogue, hoursPerECTS: request.hoursPerECTS, held: true)
+                    }
+                case .external(let external):
+                    items[id] = CountableItem(external: external, position: position, hoursPerECTS: request.hoursPerECTS, earned: held.earned)
+                }
+            } else {
+                problems.append("\(id) counts but is neither taken nor held")
+            }
+        }
+        let heldCounted = Set(items.values.filter(\.isHeld).map(\.id))
+        if heldCounted != Set(plan.heldApplied) { problems.append("heldApplied \(plan.heldApplied.sorted()) differs from the held items applied \(heldCounted.sorted())") }
+        if let cap = qualification.rules.maxPriorECTS {
+            let prior = items.values.filter(\.isHeld).reduce(0) { $0 + $1.ects }
+            if prior > cap + 1e-9 { problems.append("\(prior) ECTS of prior learning count, over the cap of \(cap)") }
+        }
+        func excludes(_ id: String, _ other: String) -> Bool { catalogue.credential(id)?.excludes.contains(other) ?? false }
+        let countedCatalogueIDs = items.values.compactMap(\.catalogueID).sorted()
+        for (index, id) in countedCatalogueIDs.enumerated() {
+            for other in countedCatalogueIDs[(index + 1)...] where excludes(id, other) || excludes(other, id) {
+                problems.append("\(id) and \(other) exclude each other but both count")
+            }
+        }
+
+        // Where it counts: walk the tree, collecting leaves by path, then judge each node.
+        var leaves: [String: RequirementNode.Rule] = [:]
+        func collect(_ node: RequirementNode, _ path: String, _ seen: Set<String>) {
+            switch node.rule {
+            case .credential, .credits: leaves[path] = node.rule
+            case .allOf(let children): children.enumerated().forEach { collect($1, "\(path).allOf[\($0)]", seen) }
+            case .anyOf(let children): children.enumerated().forEach { collect($1, "\(path).anyOf[\($0)]", seen) }
+            case .atLeast(_, let children): children.enumerated().forEach { collect($1, "\(path).of[\($0)]", seen) }
+            case .qualification(let id):
+                if !seen.contains(id), let inner = catalogue.qualification(id) { collect(inner.requires, "\(path).requires", seen.union([id])) }
+            case .maxCredits: break
+            }
+        }
+        collect(qualification.requires, "requires", [qualification.id])
+        var appliedTo: [String: [CountableItem]] = [:]
+        for (id, paths) in plan.applications {
+            guard let item = items[id] else { continue }
+            if paths.isEmpty { problems.append("\(id) is listed as applied but to no requirement") }
+            if !qualification.rules.sharedCounting && paths.count > 1 { problems.append("\(id) counts toward \(paths.count) requirements without shared counting") }
+            if Set(paths).count != paths.count { problems.append("\(id) is applied to one requirement twice") }
+            for path in paths {
+                switch leaves[path] {
+                case .credential(let wanted)?:
+                    if item.catalogueID != wanted { problems.append("\(id) is applied to \(path), which asks for \(wanted)") }
+                case .credits(_, let filter)?:
+                    if !filter.matches(item) { problems.append("\(id) is applied to \(path) but does not match its filter") }
+                default: problems.append("\(id) is applied to \(path), which is no credential or credit requirement")
+                }
+                appliedTo[path, default: []].append(item)
+            }
+        }
+        func met(_ node: RequirementNode, _ path: String, _ seen: Set<String>) -> Bool {
+            switch node.rule {
+            case .credential: return !(appliedTo[path] ?? []).isEmpty
+            case .credits(let minimum, _): return (appliedTo[path] ?? []).reduce(0) { $0 + $1.ects } >= minimum - 1e-9
+            case .maxCredits(let maximum, let filter):
+                return items.values.filter { filter.matches($0) }.reduce(0) { $0 + $1.ects } <= maximum + 1e-9
+            case .allOf(let children): return children.enumerated().allSatisfy { met($1, "\(path).allOf[\($0)]", seen) }
+            case .anyOf(let children): return children.enumerated().contains { met($1, "\(path).anyOf[\($0)]", seen) }
+            case .atLeast(let count, let children): return children.enumerated().count { met($1, "\(path).of[\($0)]", seen) } >= count
+            case .qualification(let id):
+                guard !seen.contains(id), let inner = catalogue.qualification(id) else { return false }
+                return met(inner.requires, "\(path).requires", seen.union([id]))
+            }
+        }
+        if !met(qualification.requires, "requires", [qualification.id]) { problems.append("the requirement tree of \(qualification.id) is not met") }
+        let counted = items.values.reduce(0) { $0 + $1.ects }
+        if counted < qualification.ects - 1e-9 { problems.append("\(counted) ECTS count, fewer than the \(qualification.ects) required") }
+        return problems
+    }
+}

@@ -1,0 +1,145 @@
+import MILP
+
+/// Finds provably optimal stacks of credentials toward a qualification.
+public struct Planner: Sendable {
+    public let catalogue: Catalogue
+
+    public init(catalogue: Catalogue) {
+        self.catalogue = catalogue
+    }
+
+    /// Plans the request: the optimal plan, or a diagnosis of why there is none.
+    ///
+    /// Every plan returned has passed ``PlanChecker``, which re-checks each rule without the model.
+    public func plan(_ request: PlanRequest) throws -> PlanOutcome {
+        let qualification = try validate(request)
+        let formulation = Formulation(catalogue: catalogue, request: request, qualification: qualification)
+        if formulation.structurallyInfeasible {
+            return .infeasible(try diagnose(request, qualification: qualification))
+        }
+        let stages = request.objectives.map(formulation.objective) + [formulation.tieBreak]
+        let result = try formulation.model.minimizeLexicographically(stages, options: request.solverOptions)
+        switch result.status {
+        case .infeasible:
+            return .infeasible(try diagnose(request, qualification: qualification))
+        case .timeLimit, .unbounded:
+            return .stopped(result.status)
+        case .optimal, .feasible:
+            break
+        }
+        // A stage after the first may run out of time; its predecessor's plan is then the answer.
+        let answered = result.stages.last(where: { $0.status.hasSolution })!
+        let plan = extract(answered, formulation: formulation, request: request, result: result)
+        let violations = PlanChecker(catalogue: catalogue, request: request).violations(of: plan)
+        guard violations.isEmpty else { throw PlanningError.inconsistentPlan(violations) }
+        return .planned(plan)
+    }
+
+    /// Checks what validation of the catalogue alone cannot: the target and the learner's held credentials.
+    func validate(_ request: PlanRequest) throws -> Qualification {
+        guard let qualification = catalogue.qualification(request.target) else {
+            throw PlanningError.unknownTarget(request.target)
+        }
+        guard request.hoursPerECTS > 0 && request.hoursPerECTS.isFinite else {
+            throw PlanningError.invalidRequest("hours per ECTS must be a positive number, not \(request.hoursPerECTS)")
+        }
+        var issues: [ValidationIssue] = []
+        for (index, held) in request.learner.held.enumerated() {
+            guard let id = held.catalogueID, catalogue.credential(id) == nil else { continue }
+            let hint = catalogue.qualification(id) != nil
+                ? "is a qualification: list the credentials it was awarded for, or describe it as an external credential"
+                : "refers to credential \"\(id)\", which the catalogue does not have"
+            issues.append(ValidationIssue(path: "$.held[\(index)].credential", message: hint))
+        }
+        let limits = request.constraints
+        for (name, value) in [("budget", limits.budget), ("maxHours", limits.maxHours)] {
+            if let value, !(value >= 0 && value.isFinite) {
+                issues.append(ValidationIssue(path: "$.\(name)", message: "must be zero or more, found \(value)"))
+            }
+        }
+        guard issues.isEmpty else { throw PlanningError.invalidLearner(InvalidDocument(issues: issues)) }
+        return qualification
+    }
+
+    private func extract(_ solution: Solution, formulation: Formulation, request: PlanRequest, result: LexicographicSolution) -> Plan {
+        let taken = formulation.candidates.filter { solution.isSet(formulation.take[$0.id]!) }.map(\.id)
+        var applications: [String: [String]] = [:]
+        for assignment in formulation.assignments where solution.isSet(assignment.variable) {
+            applications[formulation.items[assignment.item].id, default: []].append(formulation.tree.nodes[assignment.node].path)
+        }
+        for key in applications.keys { applications[key]!.sort() }
+        let heldApplied = formulation.items.filter { $0.isHeld && applications[$0.id] != nil }.map(\.id)
+
+        var prerequisiteOf: [String: [String]] = [:]
+        for id in taken where applications[id] == nil {
+            prerequisiteOf[id] = taken.filter { catalogue.credential($0)?.prerequisites?.credentialIDs.contains(id) ?? false }
+        }
+        let takenCredentials = taken.compactMap(catalogue.credential)
+        let countedECTS = formulation.items.filter { applications[$0.id] != nil }.reduce(0) { $0 + $1.ects }
+        let totals = Plan.Totals(
+            cost: takenCredentials.reduce(0) { $0 + (catalogue.costInBaseCurrency($1) ?? 0) },
+            hours: takenCredentials.reduce(0) { $0 + $1.learningHours(hoursPerECTS: request.hoursPerECTS) },
+            ects: takenCredentials.reduce(0) { $0 + $1.credits },
+            countedECTS: countedECTS)
+        let model = formulation.model
+        let answeredStages = result.stages.prefix { $0.status.hasSolution }.count
+        return Plan(
+            qualification: formulation.tree.qualification,
+            status: result.status == .optimal && answeredStages == result.stages.count ? .optimal : .feasible,
+            objectives: request.objectives,
+            objectiveValues: Array(result.stageValues.prefix(request.objectives.count)),
+            gap: result.gap,
+            taken: taken, heldApplied: heldApplied, applications: applications, prerequisiteOf: prerequisiteOf,
+            unusedHeld: unusedHeld(formulation: formulation, request: request, applications: applications),
+            totals: totals,
+            modelSize: Plan.ModelSize(
+                rows: model.rows.count, columns: model.variables.count,
+                integerColumns: model.numberOfIntegerVariables, nonZeros: model.numberOfNonZeros),
+            today: request.today)
+    }
+
+    private func unusedHeld(formulation: Formulation, request: PlanRequest, applications: [String: [String]]) -> [Plan.UnusedHeld] {
+        let qualification = formulation.tree.qualification
+        let priorUsed = formulation.items.filter { $0.isHeld && applications[$0.id] != nil }.reduce(0) { $0 + $1.ects }
+        var unused: [Plan.UnusedHeld] = []
+        for (position, held) in request.learner.held.enumerated() {
+            let id = held.catalogueID ?? "held[\(position)]"
+            guard applications[id] == nil else { continue }
+            let title: String
+            switch held.source {
+            case .catalogue(let id): title = catalogue.credential(id)?.title ?? id
+            case .external(let external): title = external.title
+            }
+            let reason: String
+            if let tooOld = formulation.eligibility.reasonHeldDoesNotCount(earned: held.earned) {
+                reason = tooOld
+            } else if let item = formulation.items.first(where: { $0.id == id && $0.isHeld }),
+                      formulation.tree.leafIndices.contains(where: { formulation.tree.accepts(formulation.tree.nodes[$0], item) }) {
+                let overlapping = catalogue.credential(id)?.excludes.filter { applications[$0] != nil } ?? []
+                let reverse = applications.keys.filter { catalogue.credential($0)?.excludes.contains(id) ?? false }
+                if let cap = qualification.rules.maxPriorECTS, priorUsed + item.ects > cap + 1e-9 {
+                    reason = "the prior-learning cap of \(format(cap)) ECTS is reached (\(format(priorUsed)) ECTS of prior learning count)"
+                } else if let other = (overlapping + reverse).sorted().first {
+                    reason = "overlaps \(other), which counts instead"
+                } else {
+                    reason = "not needed: the requirements it fits are met without it"
+                }
+            } else {
+                reason = "matches no requirement of \(qualification.id)"
+            }
+            unused.append(Plan.UnusedHeld(id: id, title: title, reason: reason))
+        }
+        return unused
+    }
+}
+
+extension Planner {
+    /// The model of the request's first stage (its first objective), as `--write-model` saves it.
+    public func model(for request: PlanRequest) throws -> Model {
+        let qualification = try validate(request)
+        let formulation = Formulation(catalogue: catalogue, request: request, qualification: qualification)
+        var model = formulation.model
+        model.minimize(formulation.objective(request.objectives.first ?? .cost))
+        return model
+    }
+}

@@ -1,0 +1,111 @@
+/// A qualification's requirement tree with `{"qualification": …}` references expanded in place,
+/// every node numbered and named by its path (`requires.allOf[1]`), as plans and explanations cite them.
+public struct RequirementTree: Sendable {
+    public enum Kind: Sendable, Equatable {
+        case credential(String)
+        case allOf
+        case anyOf
+        case atLeast(Int)
+        case credits(Double, CredentialFilter)
+        case maxCredits(Double, CredentialFilter)
+        /// Met when its one child, the referenced qualification's tree, is met.
+        case qualification(String)
+    }
+
+    public struct Node: Sendable {
+        public var path: String
+        public var label: String?
+        public var kind: Kind
+        public var children: [Int]
+        public var depth: Int
+
+        /// Leaves are where credentials are applied.
+        public var isLeaf: Bool {
+            switch kind {
+            case .credential, .credits: true
+            default: false
+            }
+        }
+    }
+
+    public let qualification: Qualification
+    public private(set) var nodes: [Node] = []
+    public static let rootIndex = 0
+
+    /// Expands the tree; the catalogue must have passed validation (no unknown or cyclic references).
+    public init(_ qualification: Qualification, in catalogue: Catalogue) {
+        self.qualification = qualification
+        _ = add(qualification.requires, path: "requires", depth: 0, catalogue: catalogue, expanding: [qualification.id])
+    }
+
+    private mutating func add(_ node: RequirementNode, path: String, depth: Int, catalogue: Catalogue, expanding: Set<String>) -> Int {
+        let index = nodes.count
+        let kind: Kind
+        var childNodes: [(RequirementNode, String)] = []
+        switch node.rule {
+        case .credential(let id): kind = .credential(id)
+        case .allOf(let children):
+            kind = .allOf
+            childNodes = children.enumerated().map { ($1, "\(path).allOf[\($0)]") }
+        case .anyOf(let children):
+            kind = .anyOf
+            childNodes = children.enumerated().map { ($1, "\(path).anyOf[\($0)]") }
+        case .atLeast(let count, let children):
+            kind = .atLeast(count)
+            childNodes = children.enumerated().map { ($1, "\(path).of[\($0)]") }
+        case .credits(let minimum, let filter): kind = .credits(minimum, filter)
+        case .maxCredits(let maximum, let filter): kind = .maxCredits(maximum, filter)
+        case .qualification(let id):
+            kind = .qualification(id)
+            if let inner = catalogue.qualification(id), !expanding.contains(id) {
+                childNodes = [(inner.requires, "\(path).requires")]
+            }
+        }
+        nodes.append(Node(path: path, label: node.label, kind: kind, children: [], depth: depth))
+        var nextExpanding = expanding
+        if case .qualification(let id) = kind { nextExpanding.insert(id) }
+        let children = childNodes.map { add($0.0, path: $0.1, depth: depth + 1, catalogue: catalogue, expanding: nextExpanding) }
+        nodes[index].children = children
+        return index
+    }
+
+    public var leafIndices: [Int] { nodes.indices.filter { nodes[$0].isLeaf } }
+
+    /// Whether an item may be applied to a leaf: the same credential, or a filter it passes
+    /// with credits to give (an item without ECTS adds nothing to a credit sum).
+    public func accepts(_ node: Node, _ item: CountableItem) -> Bool {
+        switch node.kind {
+        case .credential(let id): item.catalogueID == id
+        case .credits(_, let filter): item.ects > 0 && filter.matches(item)
+        default: false
+        }
+    }
+
+    /// A short human description of the node's rule.
+    public func describe(_ index: Int, catalogue: Catalogue) -> String {
+        let node = nodes[index]
+        let rule: String
+        switch node.kind {
+        case .credential(let id): rule = "\(catalogue.credential(id)?.title ?? id) (\(id))"
+        case .allOf: rule = "all of \(node.children.count)"
+        case .anyOf: rule = "any of \(node.children.count)"
+        case .atLeast(let count): rule = "at least \(count) of \(node.children.count)"
+        case .credits(let minimum, let filter): rule = "\(format(minimum)) ECTS\(describe(filter))"
+        case .maxCredits(let maximum, let filter): rule = "at most \(format(maximum)) ECTS\(describe(filter))"
+        case .qualification(let id): rule = "the requirements of \(catalogue.qualification(id)?.title ?? id) (\(id))"
+        }
+        return node.label.map { "\($0): \(rule)" } ?? rule
+    }
+
+    func describe(_ filter: CredentialFilter) -> String {
+        var parts: [String] = []
+        if let competencies = filter.competencies { parts.append("in " + competencies.joined(separator: " or ")) }
+        if let minimum = filter.minEQF { parts.append("at EQF \(minimum)+") }
+        if let maximum = filter.maxEQF { parts.append("at EQF ≤ \(maximum)") }
+        if let kinds = filter.kinds { parts.append("of kind " + kinds.map(\.rawValue).joined(separator: "/")) }
+        if let providers = filter.providers { parts.append("from " + providers.joined(separator: "/")) }
+        if let accredited = filter.accredited { parts.append(accredited ? "accredited" : "not accredited") }
+        if let ids = filter.ids { parts.append("among " + ids.joined(separator: ", ")) }
+        return parts.isEmpty ? "" : " " + parts.joined(separator: ", ")
+    }
+}

@@ -1,0 +1,266 @@
+import Foundation
+
+/// Reads and writes catalogue documents (`"format": "stackplan/1"`), described in docs/data-format.md.
+public enum CatalogueDocument {
+    /// Parses a catalogue, reporting every structural problem with its JSON path.
+    /// Semantic checks (ranges, references, cycles) belong to ``CatalogueValidator``.
+    public static func read(_ data: Data, file: String? = nil) throws -> Catalogue {
+        try read(try parseJSON(data, file: file), file: file)
+    }
+
+    /// Reads an already parsed document.
+    public static func read(_ json: JSON, file: String? = nil) throws -> Catalogue {
+        let log = IssueLog()
+        let catalogue = parse(json, log: log)
+        if let catalogue, !log.issues.contains(where: { $0.severity == .error }) { return catalogue }
+        throw InvalidDocument(file: file, issues: log.issues)
+    }
+
+    /// Every problem in a catalogue document, structural and semantic, with JSON paths:
+    /// what `stackplan validate` prints. Records that cannot be read are still named, so that
+    /// references to them are not reported twice.
+    public static func problems(in data: Data, resolvingAgainst existing: Catalogue? = nil) -> [ValidationIssue] {
+        let json: JSON
+        do { json = try parseJSON(data, file: nil) } catch let invalid as InvalidDocument { return invalid.issues } catch { return [] }
+        let log = IssueLog()
+        guard let catalogue = parse(json, log: log) else { return log.issues }
+        var unreadable: Set<String> = []
+        if case .object(let root) = json {
+            for key in ["providers", "credentials", "qualifications"] {
+                guard case .array(let records)? = root[key] else { continue }
+                for record in records {
+                    if case .object(let fields) = record, case .string(let id)? = fields["id"] { unreadable.insert(id) }
+                }
+            }
+        }
+        unreadable.subtract(catalogue.providers.map(\.id) + catalogue.credentials.map(\.id) + catalogue.qualifications.map(\.id))
+        return log.issues + CatalogueValidator(catalogue, resolvingAgainst: existing, unreadable: unreadable).run()
+    }
+
+    static func parseJSON(_ data: Data, file: String?) throws -> JSON {
+        do {
+            return try JSON.parse(data)
+        } catch {
+            throw InvalidDocument(file: file, issues: [ValidationIssue(path: "$", message: "is not valid JSON (\(describe(error)))")])
+        }
+    }
+
+    static func describe(_ error: Error) -> String {
+        if case DecodingError.dataCorrupted(let context) = error {
+            let underlying = (context.underlyingError as NSError?)?.userInfo[NSDebugDescriptionErrorKey] as? String
+            return underlying ?? context.debugDescription
+        }
+        return String(describing: error)
+    }
+
+    static func parse(_ json: JSON, log: IssueLog) -> Catalogue? {
+        guard let root = ObjectReader(json, path: "$", log: log) else { return nil }
+        let format = root.string("format", required: true)
+        if let format, format != Catalogue.formatName {
+            log.error("$.format", "must be \"\(Catalogue.formatName)\", found \"\(format)\"")
+        }
+        var catalogue = Catalogue(baseCurrency: root.string("baseCurrency") ?? "EUR")
+        if let rates = root.fields["exchangeRates"] {
+            if case .object(let entries) = rates {
+                for (code, value) in entries {
+                    if case .number(let rate) = value { catalogue.exchangeRates[code] = rate } else {
+                        log.error("$.exchangeRates.\(code)", "must be a number, found \(value.typeName)")
+                    }
+                }
+            } else if rates != .null {
+                log.error("$.exchangeRates", "must be an object of currency codes to rates, found \(rates.typeName)")
+            }
+        }
+        for (index, value) in (root.array("providers", required: true) ?? []).enumerated() {
+            if let provider = readProvider(value, path: "$.providers[\(index)]", log: log) { catalogue.append(provider) }
+        }
+        for (index, value) in (root.array("credentials", required: true) ?? []).enumerated() {
+            if let credential = readCredential(value, path: "$.credentials[\(index)]", log: log) { catalogue.append(credential) }
+        }
+        for (index, value) in (root.array("qualifications") ?? []).enumerated() {
+            if let qualification = readQualification(value, path: "$.qualifications[\(index)]", log: log) {
+                catalogue.append(qualification)
+            }
+        }
+        return catalogue
+    }
+
+    static func recordName(_ kind: String, _ value: JSON) -> String? {
+        if case .object(let fields) = value, case .string(let id)? = fields["id"] { return "\(kind) \"\(id)\"" }
+        return nil
+    }
+
+    static let providerFields: Set<String> = ["id", "name", "country", "accredited", "url", "source"]
+
+    static func readProvider(_ value: JSON, path: String, log: IssueLog) -> Provider? {
+        guard let reader = ObjectReader(value, path: path, record: recordName("provider", value), log: log) else { return nil }
+        let id = reader.string("id", required: true)
+        let name = reader.string("name", required: true)
+        let country = reader.string("country", required: true)
+        var provider = Provider(
+            id: id ?? "", name: name ?? "", country: country ?? "", accredited: reader.bool("accredited") ?? false,
+            url: reader.string("url"), source: reader.string("source"))
+        provider.extra = reader.extra(known: providerFields)
+        return id == nil || name == nil || country == nil ? nil : provider
+    }
+
+    static let credentialFields: Set<String> = [
+        "id", "title", "provider", "kind", "ects", "hours", "eqf", "cost", "currency", "weeks", "mode", "languages",
+        "accredited", "competencies", "prerequisites", "excludes", "learningOutcomes", "assessment",
+        "qualityAssurance", "source", "invented",
+    ]
+
+    static func readCredential(_ value: JSON, path: String, log: IssueLog) -> Credential? {
+        guard let reader = ObjectReader(value, path: path, record: recordName("credential", value), log: log) else { return nil }
+        let id = reader.string("id", required: true)
+        let title = reader.string("title", required: true)
+        let provider = reader.string("provider", required: true)
+        let kind = reader.enumeration("kind", CredentialKind.self, required: true)
+        let eqf = reader.integer("eqf", required: true)
+        let mode = reader.enumeration("mode", DeliveryMode.self, required: true)
+        let languages = reader.strings("languages")
+        if languages == nil && !reader.has("languages") { reader.missing("languages") }
+        let prerequisites = reader.fields["prerequisites"].flatMap { value -> Prerequisite? in
+            value == .null ? nil : readPrerequisite(value, path: reader.at("prerequisites"), record: reader.record, log: log)
+        }
+        var credential = Credential(
+            id: id ?? "", title: title ?? "", provider: provider ?? "", kind: kind ?? .module,
+            ects: reader.number("ects"), hours: reader.number("hours"), eqf: eqf ?? 0,
+            cost: reader.number("cost") ?? 0, currency: reader.string("currency"), weeks: reader.integer("weeks"),
+            mode: mode ?? .online, languages: languages ?? [], accredited: reader.bool("accredited"),
+            competencies: reader.strings("competencies") ?? [], prerequisites: prerequisites,
+            excludes: reader.strings("excludes") ?? [])
+        credential.learningOutcomes = reader.strings("learningOutcomes") ?? []
+        credential.assessment = reader.string("assessment")
+        credential.qualityAssurance = reader.string("qualityAssurance")
+        credential.source = reader.string("source")
+        credential.invented = reader.bool("invented") ?? false
+        credential.extra = reader.extra(known: credentialFields)
+        guard id != nil, title != nil, provider != nil, kind != nil, eqf != nil, mode != nil, languages != nil else { return nil }
+        return credential
+    }
+
+    static func readPrerequisite(_ value: JSON, path: String, record: String?, log: IssueLog) -> Prerequisite? {
+        guard let reader = ObjectReader(value, path: path, record: record, log: log) else { return nil }
+        let shapes = ["credential", "allOf", "anyOf", "atLeast"].filter { reader.fields[$0] != nil }
+        guard shapes.count == 1 else {
+            log.error(path, shapes.isEmpty
+                ? "must be one of {\"credential\"}, {\"allOf\"}, {\"anyOf\"} or {\"atLeast\", \"of\"}"
+                : "has several shapes at once (\(shapes.joined(separator: ", "))): use exactly one", record: record)
+            return nil
+        }
+        func children(_ key: String) -> [Prerequisite]? {
+            guard let items = reader.array(key, required: true) else { return nil }
+            let parsed = items.enumerated().map { readPrerequisite($1, path: "\(path).\(key)[\($0)]", record: record, log: log) }
+            return parsed.contains { $0 == nil } ? nil : parsed.compactMap { $0 }
+        }
+        switch shapes[0] {
+        case "credential": return reader.string("credential", required: true).map(Prerequisite.credential)
+        case "allOf": return children("allOf").map(Prerequisite.allOf)
+        case "anyOf": return children("anyOf").map(Prerequisite.anyOf)
+        default:
+            guard let count = reader.integer("atLeast", required: true), let of = children("of") else { return nil }
+            return .atLeast(count, of)
+        }
+    }
+
+    static let qualificationFields: Set<String> = ["id", "title", "provider", "eqf", "ects", "rules", "requires", "source", "invented"]
+
+    static func readQualification(_ value: JSON, path: String, log: IssueLog) -> Qualification? {
+        guard let reader = ObjectReader(value, path: path, record: recordName("qualification", value), log: log) else { return nil }
+        let id = reader.string("id", required: true)
+        let title = reader.string("title", required: true)
+        let provider = reader.string("provider", required: true)
+        let eqf = reader.integer("eqf", required: true)
+        let ects = reader.number("ects", required: true)
+        var rules = QualificationRules()
+        if let rulesValue = reader.fields["rules"], rulesValue != .null,
+           let rulesReader = ObjectReader(rulesValue, path: reader.at("rules"), record: reader.record, log: log) {
+            rules.maxPriorECTS = rulesReader.number("maxPriorEcts")
+            rules.priorWithinYears = rulesReader.number("priorWithinYears")
+            rules.sharedCounting = rulesReader.bool("sharedCounting") ?? false
+            for key in rulesReader.fields.keys where !["maxPriorEcts", "priorWithinYears", "sharedCounting"].contains(key) {
+                log.warning(rulesReader.at(key), "is not a rule this version knows; it is ignored", record: reader.record)
+            }
+        }
+        var requires: RequirementNode?
+        if let node = reader.fields["requires"], node != .null {
+            requires = readRequirement(node, path: reader.at("requires"), record: reader.record, log: log)
+        } else {
+            reader.missing("requires")
+        }
+        guard let id, let title, let provider, let eqf, let ects, let requires else { return nil }
+        var qualification = Qualification(id: id, title: title, provider: provider, eqf: eqf, ects: ects, rules: rules, requires: requires)
+        qualification.source = reader.string("source")
+        qualification.invented = reader.bool("invented") ?? false
+        qualification.extra = reader.extra(known: qualificationFields)
+        return qualification
+    }
+
+    static let requirementShapes = ["credential", "allOf", "anyOf", "atLeast", "credits", "maxCredits", "qualification"]
+    static let requirementKeys: Set<String> = Set(requirementShapes + ["of", "where", "label"])
+
+    static func readRequirement(_ value: JSON, path: String, record: String?, log: IssueLog) -> RequirementNode? {
+        guard let reader = ObjectReader(value, path: path, record: record, log: log) else { return nil }
+        let shapes = requirementShapes.filter { reader.fields[$0] != nil }
+        guard shapes.count == 1 else {
+            log.error(path, shapes.isEmpty
+                ? "must have one of " + requirementShapes.map { "\"\($0)\"" }.joined(separator: ", ")
+                : "has several shapes at once (\(shapes.joined(separator: ", "))): use exactly one", record: record)
+            return nil
+        }
+        for key in reader.fields.keys.sorted() where !requirementKeys.contains(key) {
+            log.error(reader.at(key), "is not a field of a requirement node", record: record)
+        }
+        let label = reader.string("label")
+        func children(_ key: String) -> [RequirementNode]? {
+            guard let items = reader.array(key, required: true) else { return nil }
+            let parsed = items.enumerated().map { readRequirement($1, path: "\(path).\(key)[\($0)]", record: record, log: log) }
+            return parsed.contains { $0 == nil } ? nil : parsed.compactMap { $0 }
+        }
+        func filter() -> CredentialFilter? {
+            guard let value = reader.fields["where"], value != .null else { return CredentialFilter() }
+            return readFilter(value, path: reader.at("where"), record: record, log: log)
+        }
+        let rule: RequirementNode.Rule?
+        switch shapes[0] {
+        case "credential": rule = reader.string("credential", required: true).map { .credential($0) }
+        case "qualification": rule = reader.string("qualification", required: true).map { .qualification($0) }
+        case "allOf": rule = children("allOf").map { .allOf($0) }
+        case "anyOf": rule = children("anyOf").map { .anyOf($0) }
+        case "atLeast":
+            let count = reader.integer("atLeast", required: true)
+            let of = children("of")
+            rule = count.flatMap { count in of.map { .atLeast(count, $0) } }
+        case "credits":
+            let minimum = reader.number("credits", required: true)
+            rule = minimum.flatMap { minimum in filter().map { .credits(minimum, $0) } }
+        default:
+            let maximum = reader.number("maxCredits", required: true)
+            rule = maximum.flatMap { maximum in filter().map { .maxCredits(maximum, $0) } }
+        }
+        return rule.map { RequirementNode($0, label: label) }
+    }
+
+    static let filterKeys: Set<String> = ["ids", "competency", "minEqf", "maxEqf", "kind", "provider", "accredited"]
+
+    static func readFilter(_ value: JSON, path: String, record: String?, log: IssueLog) -> CredentialFilter? {
+        guard let reader = ObjectReader(value, path: path, record: record, log: log) else { return nil }
+        for key in reader.fields.keys.sorted() where !filterKeys.contains(key) {
+            log.error(reader.at(key), "is not a filter field (use \(filterKeys.sorted().joined(separator: ", ")))", record: record)
+        }
+        var kinds: [CredentialKind]?
+        if let names = reader.strings("kind", acceptSingle: true) {
+            kinds = []
+            for name in names {
+                if let kind = CredentialKind(rawValue: name) { kinds!.append(kind) } else {
+                    log.error(reader.at("kind"), "\"\(name)\" is not a kind (skill, module, programme, qualification)", record: record)
+                }
+            }
+        }
+        return CredentialFilter(
+            ids: reader.strings("ids", acceptSingle: true), competencies: reader.strings("competency", acceptSingle: true),
+            minEQF: reader.integer("minEqf"), maxEQF: reader.integer("maxEqf"), kinds: kinds,
+            providers: reader.strings("provider", acceptSingle: true), accredited: reader.bool("accredited"))
+    }
+}

@@ -1,0 +1,189 @@
+import Foundation
+
+/// One problem found in a document, located by its JSON path and the record it belongs to.
+public struct ValidationIssue: Sendable, Equatable, CustomStringConvertible, Error {
+    public enum Severity: String, Sendable { case error, warning }
+
+    /// JSONPath of the offending value, such as `$.credentials[3].ects`.
+    public var path: String
+    /// The record, such as `credential "ucd-ipc"`, when the path alone does not name it.
+    public var record: String?
+    public var message: String
+    public var severity: Severity
+
+    public init(path: String, record: String? = nil, message: String, severity: Severity = .error) {
+        self.path = path
+        self.record = record
+        self.message = message
+        self.severity = severity
+    }
+
+    public var description: String {
+        "\(path)\(record.map { " (\($0))" } ?? ""): \(severity == .warning ? "warning: " : "")\(message)"
+    }
+}
+
+/// A document that could not be used, with every problem found in it.
+public struct InvalidDocument: Error, CustomStringConvertible, Sendable {
+    /// The file the document came from, when it came from one.
+    public var file: String?
+    public var issues: [ValidationIssue]
+
+    public init(file: String? = nil, issues: [ValidationIssue]) {
+        self.file = file
+        self.issues = issues
+    }
+
+    public var errors: [ValidationIssue] { issues.filter { $0.severity == .error } }
+
+    public var description: String {
+        let prefix = file.map { "\($0): " } ?? ""
+        let count = errors.count
+        return "\(prefix)\(count) problem\(count == 1 ? "" : "s") found:\n"
+            + errors.map { "  \(prefix)\($0)" }.joined(separator: "\n")
+    }
+}
+
+/// Collects issues while a reader walks a document, so that one pass reports them all.
+final class IssueLog {
+    private(set) var issues: [ValidationIssue] = []
+
+    func error(_ path: String, _ message: String, record: String? = nil) {
+        issues.append(ValidationIssue(path: path, record: record, message: message))
+    }
+
+    func warning(_ path: String, _ message: String, record: String? = nil) {
+        issues.append(ValidationIssue(path: path, record: record, message: message, severity: .warning))
+    }
+}
+
+/// Reads the fields of one JSON object, reporting type errors at their paths.
+struct ObjectReader {
+    let fields: [String: JSON]
+    let path: String
+    var record: String?
+    let log: IssueLog
+
+    init?(_ value: JSON, path: String, record: String? = nil, log: IssueLog) {
+        guard case .object(let fields) = value else {
+            log.error(path, "must be an object, found \(value.typeName)", record: record)
+            return nil
+        }
+        self.fields = fields
+        self.path = path
+        self.record = record
+        self.log = log
+    }
+
+    func at(_ key: String) -> String { "\(path).\(key)" }
+
+    func has(_ key: String) -> Bool {
+        if let value = fields[key], value != .null { return true }
+        return false
+    }
+
+    /// Fields not in `known`, kept verbatim for round trips.
+    func extra(known: Set<String>) -> [String: JSON] { fields.filter { !known.contains($0.key) } }
+
+    func missing(_ key: String) {
+        log.error(at(key), "is required", record: record)
+    }
+
+    func string(_ key: String, required: Bool = false) -> String? {
+        switch fields[key] {
+        case .string(let value)?:
+            if required && value.trimmingCharacters(in: .whitespaces).isEmpty {
+                log.error(at(key), "must not be empty", record: record)
+                return nil
+            }
+            return value
+        case nil, .null?:
+            if required { missing(key) }
+            return nil
+        case let other?:
+            log.error(at(key), "must be a string, found \(other.typeName)", record: record)
+            return nil
+        }
+    }
+
+    func number(_ key: String, required: Bool = false) -> Double? {
+        switch fields[key] {
+        case .number(let value)?: return value
+        case nil, .null?:
+            if required { missing(key) }
+            return nil
+        case let other?:
+            log.error(at(key), "must be a number, found \(other.typeName)", record: record)
+            return nil
+        }
+    }
+
+    func integer(_ key: String, required: Bool = false) -> Int? {
+        guard let value = number(key, required: required) else { return nil }
+        guard value.rounded() == value, abs(value) < 1e9 else {
+            log.error(at(key), "must be a whole number, found \(value)", record: record)
+            return nil
+        }
+        return Int(value)
+    }
+
+    func bool(_ key: String) -> Bool? {
+        switch fields[key] {
+        case .bool(let value)?: return value
+        case nil, .null?: return nil
+        case let other?:
+            log.error(at(key), "must be true or false, found \(other.typeName)", record: record)
+            return nil
+        }
+    }
+
+    func day(_ key: String) -> Day? {
+        guard let text = string(key) else { return nil }
+        guard let day = Day(text) else {
+            log.error(at(key), "must be a date written YYYY-MM-DD, found \"\(text)\"", record: record)
+            return nil
+        }
+        return day
+    }
+
+    /// A list of strings; with `acceptSingle`, a lone string stands for a list of one.
+    func strings(_ key: String, acceptSingle: Bool = false) -> [String]? {
+        switch fields[key] {
+        case nil, .null?: return nil
+        case .string(let value)? where acceptSingle: return [value]
+        case .array(let values)?:
+            var result: [String] = []
+            for (index, value) in values.enumerated() {
+                if case .string(let text) = value { result.append(text) } else {
+                    log.error("\(at(key))[\(index)]", "must be a string, found \(value.typeName)", record: record)
+                }
+            }
+            return result
+        case let other?:
+            log.error(at(key), "must be an array of strings, found \(other.typeName)", record: record)
+            return nil
+        }
+    }
+
+    func array(_ key: String, required: Bool = false) -> [JSON]? {
+        switch fields[key] {
+        case .array(let values)?: return values
+        case nil, .null?:
+            if required { missing(key) }
+            return nil
+        case let other?:
+            log.error(at(key), "must be an array, found \(other.typeName)", record: record)
+            return nil
+        }
+    }
+
+    func enumeration<E: RawRepresentable & CaseIterable>(_ key: String, _ type: E.Type, required: Bool = false) -> E?
+    where E.RawValue == String {
+        guard let raw = string(key, required: required) else { return nil }
+        guard let value = E(rawValue: raw) else {
+            log.error(at(key), "must be one of \(E.allCases.map { "\"\($0.rawValue)\"" }.joined(separator: ", ")), found \"\(raw)\"", record: record)
+            return nil
+        }
+        return value
+    }
+}

@@ -1,0 +1,129 @@
+import Foundation
+
+/// Reads learner profiles, described in docs/data-format.md.
+public enum LearnerDocument {
+    static let profileFields: Set<String> = [
+        "id", "name", "held", "budget", "maxHours", "modes", "languages", "accreditedOnly", "excludeProviders", "today",
+    ]
+    static let heldFields: Set<String> = [
+        "credential", "title", "ects", "hours", "eqf", "competencies", "provider", "kind", "accredited", "earned",
+    ]
+
+    public static func read(_ data: Data, file: String? = nil) throws -> LearnerProfile {
+        let log = IssueLog()
+        let json = try CatalogueDocument.parseJSON(data, file: file)
+        let profile = parse(json, log: log)
+        if let profile, !log.issues.contains(where: { $0.severity == .error }) { return profile }
+        throw InvalidDocument(file: file, issues: log.issues)
+    }
+
+    static func parse(_ json: JSON, log: IssueLog) -> LearnerProfile? {
+        guard let root = ObjectReader(json, path: "$", log: log) else { return nil }
+        var held: [HeldCredential] = []
+        for (index, value) in (root.array("held") ?? []).enumerated() {
+            if let item = readHeld(value, path: "$.held[\(index)]", log: log) { held.append(item) }
+        }
+        var modes: [DeliveryMode]?
+        if let names = root.strings("modes") {
+            modes = names.compactMap { name in
+                let mode = DeliveryMode(rawValue: name)
+                if mode == nil { log.error("$.modes", "\"\(name)\" is not a mode (online, blended, in-person)") }
+                return mode
+            }
+        }
+        let constraints = LearnerConstraints(
+            budget: nonNegative(root, "budget", log: log), maxHours: nonNegative(root, "maxHours", log: log),
+            modes: modes, languages: root.strings("languages"), accreditedOnly: root.bool("accreditedOnly") ?? false,
+            excludeProviders: root.strings("excludeProviders") ?? [])
+        var profile = LearnerProfile(
+            id: root.string("id"), name: root.string("name"), held: held, constraints: constraints, today: root.day("today"))
+        profile.extra = root.extra(known: profileFields)
+        return profile
+    }
+
+    static func nonNegative(_ reader: ObjectReader, _ key: String, log: IssueLog) -> Double? {
+        guard let value = reader.number(key) else { return nil }
+        if value < 0 { log.error(reader.at(key), "must not be negative, found \(value)") }
+        return value
+    }
+
+    static func readHeld(_ value: JSON, path: String, log: IssueLog) -> HeldCredential? {
+        guard let reader = ObjectReader(value, path: path, log: log) else { return nil }
+        let earned = reader.day("earned")
+        var item: HeldCredential?
+        if reader.has("credential") {
+            if let id = reader.string("credential", required: true) { item = .catalogue(id, earned: earned) }
+        } else if reader.has("title") {
+            let title = reader.string("title", required: true)
+            let ects = reader.number("ects")
+            let hours = reader.number("hours")
+            let eqf = reader.integer("eqf", required: true)
+            if ects == nil && hours == nil { log.error(path, "an external held credential needs \"ects\" or \"hours\"") }
+            if let ects, !(ects >= 0 && ects <= 180) { log.error(reader.at("ects"), "must lie in 0–180, found \(ects)") }
+            if let hours, !(hours > 0) { log.error(reader.at("hours"), "must be positive, found \(hours)") }
+            if let eqf, !(1...8).contains(eqf) { log.error(reader.at("eqf"), "must be an EQF level 1–8, found \(eqf)") }
+            if let title, let eqf, ects != nil || hours != nil {
+                let external = ExternalCredential(
+                    title: title, ects: ects, hours: hours, eqf: eqf, competencies: reader.strings("competencies") ?? [],
+                    provider: reader.string("provider"), kind: reader.enumeration("kind", CredentialKind.self),
+                    accredited: reader.bool("accredited") ?? false)
+                item = HeldCredential(.external(external), earned: earned)
+            }
+        } else {
+            log.error(path, "needs \"credential\" (a catalogue id) or \"title\" (an external credential)")
+        }
+        item?.extra = reader.extra(known: heldFields)
+        return item
+    }
+
+    public static func json(_ profile: LearnerProfile) -> JSON {
+        var fields = profile.extra
+        fields["id"] = profile.id.map(JSON.string)
+        fields["name"] = profile.name.map(JSON.string)
+        fields["held"] = .array(profile.held.map(json))
+        let constraints = profile.constraints
+        fields["budget"] = constraints.budget.map(JSON.number)
+        fields["maxHours"] = constraints.maxHours.map(JSON.number)
+        fields["modes"] = constraints.modes.map { .array($0.map { .string($0.rawValue) }) }
+        fields["languages"] = constraints.languages.map { .array($0.map(JSON.string)) }
+        if constraints.accreditedOnly { fields["accreditedOnly"] = .bool(true) }
+        if !constraints.excludeProviders.isEmpty { fields["excludeProviders"] = .array(constraints.excludeProviders.map(JSON.string)) }
+        fields["today"] = profile.today.map { .string($0.description) }
+        return .object(fields)
+    }
+
+    public static func json(_ held: HeldCredential) -> JSON {
+        var fields = held.extra
+        switch held.source {
+        case .catalogue(let id): fields["credential"] = .string(id)
+        case .external(let external):
+            fields["title"] = .string(external.title)
+            fields["ects"] = external.ects.map(JSON.number)
+            fields["hours"] = external.hours.map(JSON.number)
+            fields["eqf"] = .number(Double(external.eqf))
+            if !external.competencies.isEmpty { fields["competencies"] = .array(external.competencies.map(JSON.string)) }
+            fields["provider"] = external.provider.map(JSON.string)
+            fields["kind"] = external.kind.map { .string($0.rawValue) }
+            if external.accredited { fields["accredited"] = .bool(true) }
+        }
+        fields["earned"] = held.earned.map { .string($0.description) }
+        return .object(fields)
+    }
+}
+
+extension LearnerDocument {
+    /// Problems of a readable profile that only the catalogue reveals: unknown held credentials and providers.
+    public static func problems(_ profile: LearnerProfile, in catalogue: Catalogue) -> [ValidationIssue] {
+        var issues: [ValidationIssue] = []
+        for (index, held) in profile.held.enumerated() {
+            guard let id = held.catalogueID, catalogue.credential(id) == nil else { continue }
+            issues.append(ValidationIssue(path: "$.held[\(index)].credential", message: catalogue.qualification(id) != nil
+                ? "\"\(id)\" is a qualification: list the credentials it was awarded for, or describe it as an external credential"
+                : "refers to credential \"\(id)\", which the catalogue does not have"))
+        }
+        for (index, provider) in profile.constraints.excludeProviders.enumerated() where catalogue.provider(provider) == nil {
+            issues.append(ValidationIssue(path: "$.excludeProviders[\(index)]", message: "the catalogue has no provider \"\(provider)\"", severity: .warning))
+        }
+        return issues
+    }
+}

@@ -1,0 +1,80 @@
+import ArgumentParser
+import Foundation
+import MILP
+import StackPlanCore
+import StackPlanStore
+
+@main
+struct StackPlan: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "stackplan",
+        abstract: "Plan provably optimal stacks of micro-credentials toward qualifications.",
+        discussion: """
+            Exit codes: 0 success; 1 no plan exists (the target cannot be reached); 2 invalid input \
+            (every problem is listed); 3 the solver's time limit passed before any plan was found; \
+            4 unknown id; 64 wrong command-line usage; 70 internal error.
+            """,
+        subcommands: [Import.self, Validate.self, ListCommand.self, ShowCommand.self, PlanCommand.self])
+}
+
+/// Exit codes, documented in docs/commands.md.
+enum Exit {
+    static let noPlan = ExitCode(1)
+    static let invalidInput = ExitCode(2)
+    static let solverStopped = ExitCode(3)
+    static let notFound = ExitCode(4)
+    static let internalError = ExitCode(70)
+}
+
+struct DatabaseOption: ParsableArguments {
+    @Option(name: .long, help: "SQLite database (default: $STACKPLAN_DB, else ./stackplan.sqlite).")
+    var db: String?
+
+    var path: String { db ?? ProcessInfo.processInfo.environment["STACKPLAN_DB"] ?? "stackplan.sqlite" }
+
+    func open() throws -> CatalogueStore { try reportingErrors { try CatalogueStore(path: path) } }
+}
+
+func printError(_ message: String) {
+    FileHandle.standardError.write(Data((message + "\n").utf8))
+}
+
+/// Runs a command body, turning StackPlan's errors into a message on standard error and an exit code.
+func reportingErrors<T>(_ body: () throws -> T) throws -> T {
+    do {
+        return try body()
+    } catch let invalid as InvalidDocument {
+        printError(invalid.description)
+        throw Exit.invalidInput
+    } catch let error as PlanningError {
+        printError("error: \(error)")
+        switch error {
+        case .unknownTarget: throw Exit.notFound
+        case .invalidRequest, .invalidLearner: throw Exit.invalidInput
+        case .inconsistentPlan: throw Exit.internalError
+        }
+    } catch let error as StoreError {
+        printError("error: \(error)")
+        throw Exit.invalidInput
+    } catch let error as ModelError {
+        printError("error: \(error)")
+        throw Exit.internalError
+    } catch let error as CocoaError where error.code == .fileReadNoSuchFile || error.code == .fileReadNoPermission {
+        printError("error: cannot read \(error.filePath ?? "the file"): \(error.localizedDescription)")
+        throw Exit.invalidInput
+    }
+}
+
+func readFile(_ path: String) throws -> Data {
+    guard let data = FileManager.default.contents(atPath: path) else {
+        printError("error: cannot read \(path): no such file, or not readable")
+        throw Exit.invalidInput
+    }
+    return data
+}
+
+func printJSON(_ json: JSON) {
+    print(String(decoding: json.serialized(pretty: true), as: UTF8.self))
+}
+
+extension DeliveryMode: ExpressibleByArgument {}
