@@ -17,24 +17,22 @@ public enum CatalogueDocument {
     }
 
     /// Every problem in a catalogue document, structural and semantic, with JSON paths:
-    /// what `stackplan validate` prints. Records that cannot be read are still named, so that
-    /// references to them are not reported twice.
+    /// what `stackplan validate` prints. Records with structural errors still count as existing,
+    /// so references to them are not reported as unknown.
     public static func problems(in data: Data, resolvingAgainst existing: Catalogue? = nil) -> [ValidationIssue] {
         let json: JSON
         do { json = try parseJSON(data, file: nil) } catch let invalid as InvalidDocument { return invalid.issues } catch { return [] }
         let log = IssueLog()
         guard let catalogue = parse(json, log: log) else { return log.issues }
-        var unreadable: Set<String> = []
-        if case .object(let root) = json {
-            for key in ["providers", "credentials", "qualifications"] {
-                guard case .array(let records)? = root[key] else { continue }
-                for record in records {
-                    if case .object(let fields) = record, case .string(let id)? = fields["id"] { unreadable.insert(id) }
-                }
-            }
+        let structural = log.issues.filter { $0.severity == .error }.map(\.path)
+        func overlaps(_ a: String, _ b: String) -> Bool {
+            a == b || a.hasPrefix(b + ".") || a.hasPrefix(b + "[") || b.hasPrefix(a + ".") || b.hasPrefix(a + "[")
         }
-        unreadable.subtract(catalogue.providers.map(\.id) + catalogue.credentials.map(\.id) + catalogue.qualifications.map(\.id))
-        return log.issues + CatalogueValidator(catalogue, resolvingAgainst: existing, unreadable: unreadable).run()
+        // A field that could not be read holds a placeholder; judging the placeholder would only repeat the error.
+        let semantic = CatalogueValidator(catalogue, resolvingAgainst: existing).run().filter { issue in
+            !structural.contains { overlaps(issue.path, $0) }
+        }
+        return log.issues + semantic
     }
 
     static func parseJSON(_ data: Data, file: String?) throws -> JSON {
@@ -71,16 +69,20 @@ public enum CatalogueDocument {
                 log.error("$.exchangeRates", "must be an object of currency codes to rates, found \(rates.typeName)")
             }
         }
+        // Every record keeps its place, readable or not, so that the validator's paths match the document's.
         for (index, value) in (root.array("providers", required: true) ?? []).enumerated() {
-            if let provider = readProvider(value, path: "$.providers[\(index)]", log: log) { catalogue.append(provider) }
+            let path = "$.providers[\(index)]"
+            catalogue.append(readProvider(value, path: path, log: log) ?? Provider(id: "", name: "", country: ""))
         }
         for (index, value) in (root.array("credentials", required: true) ?? []).enumerated() {
-            if let credential = readCredential(value, path: "$.credentials[\(index)]", log: log) { catalogue.append(credential) }
+            let path = "$.credentials[\(index)]"
+            catalogue.append(readCredential(value, path: path, log: log)
+                ?? Credential(id: "", title: "", provider: "", kind: .module, ects: nil, eqf: 0))
         }
         for (index, value) in (root.array("qualifications") ?? []).enumerated() {
-            if let qualification = readQualification(value, path: "$.qualifications[\(index)]", log: log) {
-                catalogue.append(qualification)
-            }
+            let path = "$.qualifications[\(index)]"
+            catalogue.append(readQualification(value, path: path, log: log)
+                ?? Qualification(id: "", title: "", provider: "", eqf: 0, ects: 0, requires: RequirementNode(.allOf([]))))
         }
         return catalogue
     }
@@ -101,7 +103,7 @@ public enum CatalogueDocument {
             id: id ?? "", name: name ?? "", country: country ?? "", accredited: reader.bool("accredited") ?? false,
             url: reader.string("url"), source: reader.string("source"))
         provider.extra = reader.extra(known: providerFields)
-        return id == nil || name == nil || country == nil ? nil : provider
+        return provider
     }
 
     static let credentialFields: Set<String> = [
@@ -136,7 +138,6 @@ public enum CatalogueDocument {
         credential.source = reader.string("source")
         credential.invented = reader.bool("invented") ?? false
         credential.extra = reader.extra(known: credentialFields)
-        guard id != nil, title != nil, provider != nil, kind != nil, eqf != nil, mode != nil, languages != nil else { return nil }
         return credential
     }
 
@@ -189,8 +190,9 @@ public enum CatalogueDocument {
         } else {
             reader.missing("requires")
         }
-        guard let id, let title, let provider, let eqf, let ects, let requires else { return nil }
-        var qualification = Qualification(id: id, title: title, provider: provider, eqf: eqf, ects: ects, rules: rules, requires: requires)
+        var qualification = Qualification(
+            id: id ?? "", title: title ?? "", provider: provider ?? "", eqf: eqf ?? 0, ects: ects ?? 0, rules: rules,
+            requires: requires ?? RequirementNode(.allOf([])))
         qualification.source = reader.string("source")
         qualification.invented = reader.bool("invented") ?? false
         qualification.extra = reader.extra(known: qualificationFields)

@@ -47,7 +47,6 @@ public struct InvalidDocument: Error, CustomStringConvertible, Sendable {
 /// Collects issues while a reader walks a document, so that one pass reports them all.
 final class IssueLog {
     private(set) var issues: [ValidationIssue] = []
-
     func error(_ path: String, _ message: String, record: String? = nil) {
         issues.append(ValidationIssue(path: path, record: record, message: message))
     }

@@ -11,15 +11,11 @@ public struct CatalogueValidator {
     let catalogue: Catalogue
     /// Records already stored, which references in the document may point to.
     let existing: Catalogue?
-    /// Ids of records the document has but that could not be read: references to them are not
-    /// reported again as unknown, since their own errors already are.
-    let unreadable: Set<String>
     let log = IssueLog()
 
-    public init(_ catalogue: Catalogue, resolvingAgainst existing: Catalogue? = nil, unreadable: Set<String> = []) {
+    public init(_ catalogue: Catalogue, resolvingAgainst existing: Catalogue? = nil) {
         self.catalogue = catalogue
         self.existing = existing
-        self.unreadable = unreadable
     }
 
     /// Validates and returns every issue found, errors and warnings alike.
@@ -38,8 +34,8 @@ public struct CatalogueValidator {
 
     func credential(_ id: String) -> Credential? { catalogue.credential(id) ?? existing?.credential(id) }
     func qualification(_ id: String) -> Qualification? { catalogue.qualification(id) ?? existing?.qualification(id) }
-    func providerExists(_ id: String) -> Bool { catalogue.provider(id) != nil || existing?.provider(id) != nil || unreadable.contains(id) }
-    func credentialExists(_ id: String) -> Bool { credential(id) != nil || unreadable.contains(id) }
+    func providerExists(_ id: String) -> Bool { catalogue.provider(id) != nil || existing?.provider(id) != nil }
+    func credentialExists(_ id: String) -> Bool { credential(id) != nil }
 
     func checkIdentifier(_ id: String, path: String, record: String) {
         if id.isEmpty || id.contains(where: \.isWhitespace) {
@@ -49,7 +45,7 @@ public struct CatalogueValidator {
 
     func checkDuplicates(_ ids: [String], list: String, kind: String) {
         var first: [String: Int] = [:]
-        for (index, id) in ids.enumerated() {
+        for (index, id) in ids.enumerated() where !id.isEmpty {
             if let earlier = first[id] {
                 log.error("$.\(list)[\(index)].id", "duplicates the id of $.\(list)[\(earlier)]", record: "\(kind) \"\(id)\"")
             } else {
@@ -186,7 +182,7 @@ public struct CatalogueValidator {
                       : "refers to credential \"\(id)\", which the catalogue does not have")
             }
         case .qualification(let id):
-            if qualification(id) == nil && !unreadable.contains(id) { error("qualification", "refers to qualification \"\(id)\", which the catalogue does not have") }
+            if qualification(id) == nil { error("qualification", "refers to qualification \"\(id)\", which the catalogue does not have") }
         case .allOf(let children), .anyOf(let children):
             let key = if case .allOf = node.rule { "allOf" } else { "anyOf" }
             if children.isEmpty { error(key, "must list at least one requirement") }
