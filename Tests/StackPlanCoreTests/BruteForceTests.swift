@@ -1,0 +1,230 @@
+import Foundation
+import MILP
+import Testing
+@testable import StackPlanCore
+
+/// The planner against exhaustive enumeration on random small catalogues: every subset of
+/// credentials, and for each every way of counting the items toward the leaves.
+@Suite struct BruteForceTests {
+    @Test(arguments: 0..<6)
+    func plannerMatchesEnumeration(batch: Int) throws {
+        var generator = SeededGenerator(seed: UInt64(1000 + batch))
+        for _ in 0..<25 {
+            let instance = RandomInstance(using: &generator)
+            let outcome = try Planner(catalogue: instance.catalogue).plan(instance.request)
+            let best = instance.bruteForceOptimum()
+            switch outcome {
+            case .planned(let plan):
+                let violations = PlanChecker(catalogue: instance.catalogue, request: instance.request).violations(of: plan)
+                #expect(violations.isEmpty, "\(violations)")
+                #expect(best != nil, "planner found a plan where enumeration found none: \(plan.taken)\n\(instance)")
+                if let best { #expect(abs(plan.objectiveValues[0] - best) < 1e-6, "planner \(plan.objectiveValues[0]) vs enumeration \(best): \(plan.taken)\n\(instance)") }
+                #expect(instance.isFeasible(Set(plan.taken)), "enumeration rejects the plan \(plan.taken)\n\(instance)")
+            case .infeasible:
+                #expect(best == nil, "planner says infeasible, enumeration found \(String(describing: best))\n\(instance)")
+            case .stopped(let status):
+                Issue.record("solver stopped: \(status)")
+            }
+        }
+    }
+}
+
+struct RandomInstance: CustomStringConvertible {
+    var catalogue: Catalogue
+    var request: PlanRequest
+
+    init(using generator: inout SeededGenerator) {
+        let competencies = ["a", "b", "c"]
+        let count = Int.random(in: 5...10, using: &generator)
+        var credentials: [Credential] = []
+        for index in 0..<count {
+            var credential = Fixture.credential(
+                "c\(index)", ects: [1, 2, 3, 5, 10].randomElement(using: &generator)!,
+                cost: Double(Int.random(in: 0...50, using: &generator) * 10), eqf: Int.random(in: 5...8, using: &generator),
+                hours: Bool.random(using: &generator) ? Double(Int.random(in: 10...200, using: &generator)) : nil,
+                competencies: Array(competencies.shuffled(using: &generator).prefix(Int.random(in: 1...2, using: &generator))),
+                mode: Int.random(in: 0..<4, using: &generator) == 0 ? .inPerson : .online,
+                accredited: Bool.random(using: &generator))
+            if index > 0 && Int.random(in: 0..<4, using: &generator) == 0 {
+                let first = "c\(Int.random(in: 0..<index, using: &generator))"
+                let second = "c\(Int.random(in: 0..<index, using: &generator))"
+                credential.prerequisites = Bool.random(using: &generator) ? .credential(first) : .anyOf([.credential(first), .credential(second)])
+            }
+            if Int.random(in: 0..<7, using: &generator) == 0 {
+                let other = "c\(Int.random(in: 0..<count, using: &generator))"
+                if other != credential.id { credential.excludes = [other] }
+            }
+            credentials.append(credential)
+        }
+        func randomFilter() -> CredentialFilter {
+            switch Int.random(in: 0..<4, using: &generator) {
+            case 0: CredentialFilter(competencies: [competencies.randomElement(using: &generator)!])
+            case 1: CredentialFilter(minEQF: Int.random(in: 6...7, using: &generator))
+            case 2: CredentialFilter(competencies: [competencies.randomElement(using: &generator)!], accredited: true)
+            default: CredentialFilter()
+            }
+        }
+        var leaves = 0
+        func randomLeaf() -> RequirementNode {
+            leaves += 1
+            if Bool.random(using: &generator) { return .credential("c\(Int.random(in: 0..<count, using: &generator))") }
+            return .credits(Double(Int.random(in: 1...6, using: &generator)), randomFilter())
+        }
+        var children: [RequirementNode] = []
+        for _ in 0..<Int.random(in: 1...3, using: &generator) where leaves < 4 {
+            switch Int.random(in: 0..<5, using: &generator) {
+            case 0: children.append(RequirementNode(.anyOf([randomLeaf(), randomLeaf()])))
+            case 1: children.append(RequirementNode(.atLeast(Int.random(in: 1...2, using: &generator), [randomLeaf(), randomLeaf()])))
+            case 2: children.append(RequirementNode(.maxCredits(Double(Int.random(in: 2...8, using: &generator)), randomFilter())))
+            default: children.append(randomLeaf())
+            }
+        }
+        let rules = QualificationRules(
+            maxPriorECTS: Bool.random(using: &generator) ? Double(Int.random(in: 2...8, using: &generator)) : nil,
+            priorWithinYears: Bool.random(using: &generator) ? 5 : nil,
+            sharedCounting: Int.random(in: 0..<5, using: &generator) == 0)
+        let qualification = Fixture.qualification(ects: Double(Int.random(in: 0...10, using: &generator)), rules: rules, .allOf(children))
+        catalogue = Fixture.catalogue(credentials, [qualification])
+
+        var held: [HeldCredential] = []
+        for position in 0..<Int.random(in: 0...2, using: &generator) {
+            let earned = Fixture.today.adding(days: -Int.random(in: 0...(8 * 365), using: &generator))
+            if Bool.random(using: &generator) {
+                let id = "c\(Int.random(in: 0..<count, using: &generator))"
+                if !held.contains(where: { $0.catalogueID == id }) { held.append(.catalogue(id, earned: earned)) }
+            } else {
+                let external = ExternalCredential(
+                    title: "External \(position)", ects: [2, 3, 5].randomElement(using: &generator)!, eqf: Int.random(in: 5...8, using: &generator),
+                    competencies: [competencies.randomElement(using: &generator)!])
+                held.append(HeldCredential(.external(external), earned: earned))
+            }
+        }
+        let constraints = LearnerConstraints(
+            budget: Int.random(in: 0..<3, using: &generator) == 0 ? Double(Int.random(in: 30...150, using: &generator) * 10) : nil,
+            modes: Int.random(in: 0..<3, using: &generator) == 0 ? [.online] : nil,
+            accreditedOnly: Int.random(in: 0..<6, using: &generator) == 0)
+        let objective = [Objective.cost, .workload, .ects, .count].randomElement(using: &generator)!
+        request = Fixture.request(held: held, constraints: constraints, objectives: [objective])
+    }
+
+    var description: String {
+        String(decoding: CatalogueDocument.data(catalogue), as: UTF8.self) + "\n"
+            + String(decoding: LearnerDocument.json(request.learner).serialized(), as: UTF8.self)
+            + "\nlimits: \(request.constraints), objective: \(request.objectives)"
+    }
+
+    var qualification: Qualification { catalogue.qualifications[0] }
+
+    func value(_ credential: Credential) -> Double {
+        switch request.objectives[0] {
+        case .cost: credential.cost
+        case .workload: credential.hours ?? credential.credits * request.hoursPerECTS
+        case .ects: credential.credits
+        case .count: 1
+        }
+    }
+
+    /// The least objective value over every feasible set of credentials to take, or `nil`.
+    func bruteForceOptimum() -> Double? {
+        let heldIDs = Set(request.learner.held.compactMap(\.catalogueID))
+        let limits = request.constraints
+        let options = catalogue.credentials.filter { credential in
+            !heldIDs.contains(credential.id)
+                && (limits.modes?.contains(credential.mode) ?? true)
+                && (!limits.accreditedOnly || catalogue.isAccredited(credential))
+        }
+        var subsets: [(value: Double, members: Set<String>)] = []
+        for mask in 0..<(1 << options.count) {
+            let members = options.indices.filter { mask >> $0 & 1 == 1 }.map { options[$0] }
+            subsets.append((members.reduce(0) { $0 + value($1) }, Set(members.map(\.id))))
+        }
+        subsets.sort { $0.value < $1.value }
+        return subsets.first { isFeasible($0.members) }?.value
+    }
+
+    /// Whether taking exactly `taken` can satisfy every rule, trying every way of counting.
+    func isFeasible(_ taken: Set<String>) -> Bool {
+        let limits = request.constraints
+        let heldIDs = Set(request.learner.held.compactMap(\.catalogueID))
+        let takenCredentials = catalogue.credentials.filter { taken.contains($0.id) }
+        if let budget = limits.budget, takenCredentials.reduce(0, { $0 + $1.cost }) > budget + 1e-9 { return false }
+        for credential in takenCredentials {
+            if heldIDs.contains(credential.id) { return false }
+            if let modes = limits.modes, !modes.contains(credential.mode) { return false }
+            if limits.accreditedOnly && !catalogue.isAccredited(credential) { return false }
+            if let prerequisites = credential.prerequisites, !prerequisites.isMet(by: { taken.contains($0) || heldIDs.contains($0) }) { return false }
+        }
+
+        // Items that may count, and the leaves (by path) each could be applied to.
+        var items: [CountableItem] = takenCredentials.map { CountableItem(credential: $0, in: catalogue, hoursPerECTS: 25) }
+        let oldest = qualification.rules.priorWithinYears.map { request.today.adding(months: -Int($0 * 12)) }
+        for (position, held) in request.learner.held.enumerated() {
+            if let oldest, (held.earned.map { $0 < oldest } ?? true) { continue }
+            switch held.source {
+            case .catalogue(let id): items.append(CountableItem(credential: catalogue.credential(id)!, in: catalogue, hoursPerECTS: 25, held: true))
+            case .external(let external): items.append(CountableItem(external: external, position: position, hoursPerECTS: 25, earned: held.earned))
+            }
+        }
+        var leafRules: [(path: String, rule: RequirementNode.Rule)] = []
+        func collect(_ node: RequirementNode, _ path: String) {
+            switch node.rule {
+            case .credential, .credits: leafRules.append((path, node.rule))
+            case .allOf(let children): for (i, child) in children.enumerated() { collect(child, "\(path).allOf[\(i)]") }
+            case .anyOf(let children): for (i, child) in children.enumerated() { collect(child, "\(path).anyOf[\(i)]") }
+            case .atLeast(_, let children): for (i, child) in children.enumerated() { collect(child, "\(path).of[\(i)]") }
+            default: break
+            }
+        }
+        collect(qualification.requires, "requires")
+        func accepts(_ rule: RequirementNode.Rule, _ item: CountableItem) -> Bool {
+            switch rule {
+            case .credential(let id): item.catalogueID == id
+            case .credits(_, let filter): item.ects > 0 && filter.matches(item)
+            default: false
+            }
+        }
+        let shared = qualification.rules.sharedCounting
+        // Choices per item: not counted, or one leaf; with shared counting, every leaf it fits at once.
+        let choices: [[[Int]]] = items.map { item in
+            let fitting = leafRules.indices.filter { accepts(leafRules[$0].rule, item) }
+            if fitting.isEmpty { return [[]] }
+            return shared ? [[], fitting] : [[]] + fitting.map { [$0] }
+        }
+        var chosen = [[Int]](repeating: [], count: items.count)
+        func judge() -> Bool {
+            var applied: [String: [CountableItem]] = [:]
+            var counted: [CountableItem] = []
+            for (index, leaves) in chosen.enumerated() where !leaves.isEmpty {
+                counted.append(items[index])
+                for leaf in leaves { applied[leafRules[leaf].path, default: []].append(items[index]) }
+            }
+            if counted.reduce(0, { $0 + $1.ects }) < qualification.ects - 1e-9 { return false }
+            if let cap = qualification.rules.maxPriorECTS, counted.filter(\.isHeld).reduce(0, { $0 + $1.ects }) > cap + 1e-9 { return false }
+            let ids = counted.compactMap(\.catalogueID)
+            for id in ids {
+                for other in catalogue.credential(id)!.excludes where ids.contains(other) { return false }
+            }
+            func met(_ node: RequirementNode, _ path: String) -> Bool {
+                switch node.rule {
+                case .credential: return !(applied[path] ?? []).isEmpty
+                case .credits(let minimum, _): return (applied[path] ?? []).reduce(0) { $0 + $1.ects } >= minimum - 1e-9
+                case .maxCredits(let maximum, let filter): return counted.filter { filter.matches($0) }.reduce(0) { $0 + $1.ects } <= maximum + 1e-9
+                case .allOf(let children): return children.enumerated().allSatisfy { met($1, "\(path).allOf[\($0)]") }
+                case .anyOf(let children): return children.enumerated().contains { met($1, "\(path).anyOf[\($0)]") }
+                case .atLeast(let n, let children): return children.enumerated().count { met($1, "\(path).of[\($0)]") } >= n
+                case .qualification: return false
+                }
+            }
+            return met(qualification.requires, "requires")
+        }
+        func search(_ index: Int) -> Bool {
+            if index == items.count { return judge() }
+            for choice in choices[index] {
+                chosen[index] = choice
+                if search(index + 1) { return true }
+            }
+            return false
+        }
+        return search(0)
+    }
+}
