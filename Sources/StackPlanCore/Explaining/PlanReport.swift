@@ -136,7 +136,7 @@ public struct PlanReport {
             var detail = ""
             if let credits = line.credits {
                 detail = " — \(format(credits)) ECTS" + (line.applied.isEmpty ? "" : " from \(line.applied.joined(separator: ", "))")
-            } else if !line.applied.isEmpty {
+            } else if !line.applied.isEmpty && !line.requirement.hasSuffix("(\(line.applied.joined()))") {
                 detail = " — \(line.applied.joined(separator: ", "))"
             }
             lines.append("\(indent)\(line.met ? "✓" : "✗") \(line.path)  \(line.requirement)\(detail)")

@@ -94,7 +94,9 @@ public struct RequirementTree: Sendable {
         case .maxCredits(let maximum, let filter): rule = "at most \(format(maximum)) ECTS\(describe(filter))"
         case .qualification(let id): rule = "the requirements of \(catalogue.qualification(id)?.title ?? id) (\(id))"
         }
-        return node.label.map { "\($0): \(rule)" } ?? rule
+        guard let label = node.label else { return rule }
+        if case .credential(let id) = node.kind { return "\(label) (\(id))" }
+        return "\(label): \(rule)"
     }
 
     func describe(_ filter: CredentialFilter) -> String {

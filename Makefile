@@ -1,0 +1,43 @@
+# StackPlan: `make run` plans a real example on the bundled data; `make test` runs the tests.
+SWIFT ?= swift
+DB ?= stackplan.sqlite
+BIN := .build/debug/stackplan
+SYSTEM_PACKAGES := libglpk-dev libsqlite3-dev
+# apt-get needs root; use sudo when it is there and we are not root.
+SUDO := $(shell [ "$$(id -u)" != 0 ] && command -v sudo >/dev/null 2>&1 && echo sudo)
+
+.PHONY: setup build run test clean
+
+## setup: install the C libraries StackPlan links (GLPK, SQLite) when they are missing
+setup:
+	@missing=""; for package in $(SYSTEM_PACKAGES); do \
+		dpkg -s $$package >/dev/null 2>&1 || missing="$$missing $$package"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+		echo "installing$$missing"; \
+		$(SUDO) apt-get update && $(SUDO) apt-get install -y $$missing; \
+	fi
+
+## build: compile the stackplan command
+build: setup
+	$(SWIFT) build --product stackplan
+
+## run: load the bundled catalogue into SQLite and plan two learners' routes
+run: build
+	rm -f $(DB) $(DB)-wal $(DB)-shm
+	$(BIN) import data/catalogue.json --db $(DB)
+	@echo
+	@echo '$$ stackplan plan --target ucp-pgdip-ipc --learner data/learners/sofia.json --objective cost,workload'
+	@$(BIN) plan --target ucp-pgdip-ipc --learner data/learners/sofia.json --objective cost,workload --db $(DB)
+	@echo
+	@echo '$$ stackplan plan --target ucp-msc-ipc --learner data/learners/sofia.json   # over her 900 hours: no plan, and why'
+	@$(BIN) plan --target ucp-msc-ipc --learner data/learners/sofia.json --db $(DB) || true
+
+## test: run every test
+test: setup
+	$(SWIFT) build --build-tests
+	$(SWIFT) test --skip-build
+
+## clean: remove build products and the default database
+clean:
+	rm -rf .build $(DB) $(DB)-wal $(DB)-shm
