@@ -6,6 +6,13 @@ import Foundation
 private let glpkLock = NSLock()
 
 /// Receives GLPK's branch-and-bound callbacks to remember the best bound it has proven.
+/// GLPK prints to standard output; its progress goes to standard error instead, so that
+/// a program's own output (JSON, say) stays clean.
+private func writeToStandardError(_ info: UnsafeMutableRawPointer?, _ text: UnsafePointer<CChar>?) -> Int32 {
+    if let text { FileHandle.standardError.write(Data(bytes: text, count: strlen(text))) }
+    return 1
+}
+
 private final class BoundTracker {
     var bestBound: Double?
 }
@@ -29,6 +36,7 @@ extension Model {
         glpkLock.lock()
         defer { glpkLock.unlock() }
         glp_term_out(options.verbose ? GLP_ON : GLP_OFF)
+        glp_term_hook({ info, text in writeToStandardError(info, text) }, nil)
         let problem = makeGLPKProblem()
         defer { glp_delete_prob(problem) }
 

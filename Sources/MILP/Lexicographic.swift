@@ -1,22 +1,35 @@
 /// The result of optimising several objectives in order of priority.
 public struct LexicographicSolution: Sendable {
-    /// The solve of the last stage reached: its values are the answer.
+    /// The answer: the last stage's solution, or, when a later stage found none in its time,
+    /// the latest stage that did (it still honours every earlier stage).
     public var final: Solution
-    /// Each stage's optimal (or best found) value, in priority order.
-    public var stageValues: [Double]
-    /// The largest relative gap of any stage: 0 when every stage was proven optimal.
-    public var gap: Double? {
+    /// Every stage's solve, in priority order, up to the first that found no solution.
+    public var stages: [Solution]
+    public var objectives: [LinearExpression]
+
+    /// Each objective's value at the final solution.
+    public var values: [Double] { final.status.hasSolution ? objectives.map { final.value(of: $0) } : [] }
+
+    /// The largest relative gap between an objective's final value and the bound its own stage
+    /// proved, over the first `count` stages; 0 when those stages were all proven optimal.
+    public func gap(ofFirst count: Int) -> Double? {
+        guard final.status.hasSolution else { return nil }
         var worst = 0.0
-        for stage in stages {
-            guard let gap = stage.gap else { return nil }
-            worst = max(worst, gap)
+        for (index, stage) in stages.prefix(count).enumerated() where stage.status != .optimal {
+            guard let bound = stage.bestBound else { return nil }
+            let value = final.value(of: objectives[index])
+            worst = max(worst, abs(value - bound) / max(abs(value), 1e-9))
         }
+        if stages.count < min(count, objectives.count) { return nil }
         return worst
     }
-    public var stages: [Solution]
+
+    public var gap: Double? { gap(ofFirst: objectives.count) }
+
+    /// Optimal only when every stage was proven optimal.
     public var status: SolveStatus {
         if !final.status.hasSolution { return final.status }
-        return stages.allSatisfy { $0.status == .optimal } ? .optimal : .feasible
+        return stages.count == objectives.count && stages.allSatisfy { $0.status == .optimal } ? .optimal : .feasible
     }
 }
 
@@ -29,21 +42,22 @@ extension Model {
         precondition(!objectives.isEmpty, "at least one objective")
         var staged = self
         var stages: [Solution] = []
-        var values: [Double] = []
         for (position, objective) in objectives.enumerated() {
             staged.minimize(objective)
             let solution = try staged.solve(options)
-            stages.append(solution)
             guard solution.status.hasSolution, let value = solution.objectiveValue else {
-                return LexicographicSolution(final: solution, stageValues: values, stages: stages)
+                // A later stage that found nothing leaves the earlier answer standing.
+                let answer = stages.last ?? solution
+                if stages.isEmpty { stages.append(solution) }
+                return LexicographicSolution(final: answer, stages: stages, objectives: objectives)
             }
-            values.append(value)
+            stages.append(solution)
             if position < objectives.count - 1 {
                 // A little slack keeps rounding noise in GLPK's value from cutting off the optimum itself.
                 let slack = max(1e-6, 1e-9 * abs(value))
                 staged.add(objective <= value + slack, name: "stage\(position + 1)")
             }
         }
-        return LexicographicSolution(final: stages.last!, stageValues: values, stages: stages)
+        return LexicographicSolution(final: stages.last!, stages: stages, objectives: objectives)
     }
 }

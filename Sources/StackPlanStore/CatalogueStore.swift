@@ -88,67 +88,77 @@ public final class CatalogueStore: Sendable {
     /// transaction. Throws ``InvalidDocument`` listing every error; nothing is written then.
     @discardableResult
     public func importCatalogue(_ document: Catalogue, file: String? = nil) throws -> ImportSummary {
-        try database.write { db in
-            let stored = try Self.loadCatalogue(db)
-            var issues = CatalogueValidator.issues(in: document, resolvingAgainst: stored)
-            let storedBase = try String.fetchOne(db, sql: "SELECT value FROM setting WHERE key = 'baseCurrency'")
-            if let storedBase, storedBase != document.baseCurrency, !stored.credentials.isEmpty {
-                issues.append(ValidationIssue(
-                    path: "$.baseCurrency",
-                    message: "is \(document.baseCurrency), but the database's catalogue is in \(storedBase); convert the document or use another database"))
-            }
-            if issues.contains(where: { $0.severity == .error }) { throw InvalidDocument(file: file, issues: issues) }
+        try importCatalogues([(document, file)])[0]
+    }
 
-            var replaced = 0
-            try db.execute(sql: "INSERT INTO setting (key, value) VALUES ('baseCurrency', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value", arguments: [document.baseCurrency])
-            try db.execute(sql: "INSERT INTO setting (key, value) VALUES ('format', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value", arguments: [Catalogue.formatName])
-            for (currency, rate) in document.exchangeRates.sorted(by: { $0.key < $1.key }) {
-                try db.execute(sql: "INSERT INTO exchangeRate (currency, rate) VALUES (?, ?) ON CONFLICT(currency) DO UPDATE SET rate = excluded.rate", arguments: [currency, rate])
-            }
-            for provider in document.providers {
-                if stored.provider(provider.id) != nil { replaced += 1 }
-                try db.execute(sql: """
-                    INSERT INTO provider (id, name, country, accredited, document) VALUES (?, ?, ?, ?, ?)
-                    ON CONFLICT(id) DO UPDATE SET name = excluded.name, country = excluded.country,
-                        accredited = excluded.accredited, document = excluded.document
-                    """, arguments: [provider.id, provider.name, provider.country, provider.accredited, Self.text(CatalogueDocument.json(provider))])
-            }
-            for credential in document.credentials {
-                if stored.credential(credential.id) != nil { replaced += 1 }
-                try db.execute(sql: """
-                    INSERT INTO credential (id, providerId, title, kind, ects, hours, eqf, cost, currency, mode, accredited, document)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    ON CONFLICT(id) DO UPDATE SET providerId = excluded.providerId, title = excluded.title, kind = excluded.kind,
-                        ects = excluded.ects, hours = excluded.hours, eqf = excluded.eqf, cost = excluded.cost,
-                        currency = excluded.currency, mode = excluded.mode, accredited = excluded.accredited, document = excluded.document
-                    """, arguments: [
-                        credential.id, credential.provider, credential.title, credential.kind.rawValue, credential.ects, credential.hours,
-                        credential.eqf, credential.cost, credential.currency, credential.mode.rawValue, credential.accredited,
-                        Self.text(CatalogueDocument.json(credential)),
-                    ])
-                try db.execute(sql: "DELETE FROM credentialCompetency WHERE credentialId = ?", arguments: [credential.id])
-                for competency in Set(credential.competencies).sorted() {
-                    try db.execute(sql: "INSERT INTO credentialCompetency (credentialId, competency) VALUES (?, ?)", arguments: [credential.id, competency])
-                }
-                try db.execute(sql: "DELETE FROM credentialLanguage WHERE credentialId = ?", arguments: [credential.id])
-                for language in Set(credential.languages).sorted() {
-                    try db.execute(sql: "INSERT INTO credentialLanguage (credentialId, language) VALUES (?, ?)", arguments: [credential.id, language])
-                }
-            }
-            for qualification in document.qualifications {
-                if stored.qualification(qualification.id) != nil { replaced += 1 }
-                try db.execute(sql: """
-                    INSERT INTO qualification (id, providerId, title, eqf, ects, document) VALUES (?, ?, ?, ?, ?, ?)
-                    ON CONFLICT(id) DO UPDATE SET providerId = excluded.providerId, title = excluded.title, eqf = excluded.eqf,
-                        ects = excluded.ects, document = excluded.document
-                    """, arguments: [qualification.id, qualification.provider, qualification.title, qualification.eqf, qualification.ects,
-                                     Self.text(CatalogueDocument.json(qualification))])
-            }
-            return ImportSummary(
-                providers: document.providers.count, credentials: document.credentials.count,
-                qualifications: document.qualifications.count, replaced: replaced,
-                warnings: issues.filter { $0.severity == .warning })
+    /// Imports several documents in one transaction, each validated against what is stored and
+    /// the documents before it: if any has an error, none is written.
+    public func importCatalogues(_ documents: [(catalogue: Catalogue, file: String?)]) throws -> [ImportSummary] {
+        try database.write { db in
+            try documents.map { try Self.importCatalogue($0.catalogue, file: $0.file, into: db) }
         }
+    }
+
+    private static func importCatalogue(_ document: Catalogue, file: String?, into db: Database) throws -> ImportSummary {
+        let stored = try Self.loadCatalogue(db)
+        var issues = CatalogueValidator.issues(in: document, resolvingAgainst: stored)
+        let storedBase = try String.fetchOne(db, sql: "SELECT value FROM setting WHERE key = 'baseCurrency'")
+        if let storedBase, storedBase != document.baseCurrency, !stored.credentials.isEmpty {
+            issues.append(ValidationIssue(
+                path: "$.baseCurrency",
+                message: "is \(document.baseCurrency), but the database's catalogue is in \(storedBase); convert the document or use another database"))
+        }
+        if issues.contains(where: { $0.severity == .error }) { throw InvalidDocument(file: file, issues: issues) }
+
+        var replaced = 0
+        try db.execute(sql: "INSERT INTO setting (key, value) VALUES ('baseCurrency', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value", arguments: [document.baseCurrency])
+        try db.execute(sql: "INSERT INTO setting (key, value) VALUES ('format', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value", arguments: [Catalogue.formatName])
+        for (currency, rate) in document.exchangeRates.sorted(by: { $0.key < $1.key }) {
+            try db.execute(sql: "INSERT INTO exchangeRate (currency, rate) VALUES (?, ?) ON CONFLICT(currency) DO UPDATE SET rate = excluded.rate", arguments: [currency, rate])
+        }
+        for provider in document.providers {
+            if stored.provider(provider.id) != nil { replaced += 1 }
+            try db.execute(sql: """
+                INSERT INTO provider (id, name, country, accredited, document) VALUES (?, ?, ?, ?, ?)
+                ON CONFLICT(id) DO UPDATE SET name = excluded.name, country = excluded.country,
+                    accredited = excluded.accredited, document = excluded.document
+                """, arguments: [provider.id, provider.name, provider.country, provider.accredited, Self.text(CatalogueDocument.json(provider))])
+        }
+        for credential in document.credentials {
+            if stored.credential(credential.id) != nil { replaced += 1 }
+            try db.execute(sql: """
+                INSERT INTO credential (id, providerId, title, kind, ects, hours, eqf, cost, currency, mode, accredited, document)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT(id) DO UPDATE SET providerId = excluded.providerId, title = excluded.title, kind = excluded.kind,
+                    ects = excluded.ects, hours = excluded.hours, eqf = excluded.eqf, cost = excluded.cost,
+                    currency = excluded.currency, mode = excluded.mode, accredited = excluded.accredited, document = excluded.document
+                """, arguments: [
+                    credential.id, credential.provider, credential.title, credential.kind.rawValue, credential.ects, credential.hours,
+                    credential.eqf, credential.cost, credential.currency, credential.mode.rawValue, credential.accredited,
+                    Self.text(CatalogueDocument.json(credential)),
+                ])
+            try db.execute(sql: "DELETE FROM credentialCompetency WHERE credentialId = ?", arguments: [credential.id])
+            for competency in Set(credential.competencies).sorted() {
+                try db.execute(sql: "INSERT INTO credentialCompetency (credentialId, competency) VALUES (?, ?)", arguments: [credential.id, competency])
+            }
+            try db.execute(sql: "DELETE FROM credentialLanguage WHERE credentialId = ?", arguments: [credential.id])
+            for language in Set(credential.languages).sorted() {
+                try db.execute(sql: "INSERT INTO credentialLanguage (credentialId, language) VALUES (?, ?)", arguments: [credential.id, language])
+            }
+        }
+        for qualification in document.qualifications {
+            if stored.qualification(qualification.id) != nil { replaced += 1 }
+            try db.execute(sql: """
+                INSERT INTO qualification (id, providerId, title, eqf, ects, document) VALUES (?, ?, ?, ?, ?, ?)
+                ON CONFLICT(id) DO UPDATE SET providerId = excluded.providerId, title = excluded.title, eqf = excluded.eqf,
+                    ects = excluded.ects, document = excluded.document
+                """, arguments: [qualification.id, qualification.provider, qualification.title, qualification.eqf, qualification.ects,
+                                 Self.text(CatalogueDocument.json(qualification))])
+        }
+        return ImportSummary(
+            providers: document.providers.count, credentials: document.credentials.count,
+            qualifications: document.qualifications.count, replaced: replaced,
+            warnings: issues.filter { $0.severity == .warning })
     }
 
     /// The whole stored catalogue.

@@ -25,7 +25,7 @@ struct ListCommand: ParsableCommand {
     @OptionGroup var database: DatabaseOption
 
     func run() throws {
-        let catalogue = try reportingErrors { try database.open().catalogue() }
+        let catalogue = try reportingErrors { try database.openExisting().catalogue() }
         switch records {
         case .providers:
             let providers = catalogue.providers.filter { provider == nil || $0.id == provider }
@@ -33,6 +33,7 @@ struct ListCommand: ParsableCommand {
             let rows = [["id", "name", "country", "accredited"]]
                 + providers.map { [$0.id, $0.name, $0.country, $0.accredited ? "yes" : "no"] }
             table(rows).forEach { print($0) }
+            print(plural(providers.count, "provider"))
         case .credentials:
             let credentials = catalogue.credentials.filter { credential in
                 (provider == nil || credential.provider == provider)
@@ -41,12 +42,12 @@ struct ListCommand: ParsableCommand {
             }
             if json { return printJSON(.array(credentials.map(CatalogueDocument.json))) }
             let rows = [["id", "title", "provider", "kind", "ECTS", "EQF", "cost", "mode"]] + credentials.map { credential in
-                [credential.id, String(credential.title.prefix(48)), credential.provider, credential.kind.rawValue,
+                [credential.id, shortened(credential.title, to: 48), credential.provider, credential.kind.rawValue,
                  credential.ects.map(formatNumber) ?? "-", String(credential.eqf),
                  "\(formatNumber(credential.cost)) \(credential.currency ?? catalogue.baseCurrency)", credential.mode.rawValue]
             }
             table(rows, rightAligned: [4, 5, 6]).forEach { print($0) }
-            print("\(credentials.count) credential\(credentials.count == 1 ? "" : "s")")
+            print(plural(credentials.count, "credential"))
         case .qualifications:
             let qualifications = catalogue.qualifications.filter { provider == nil || $0.provider == provider }
             if json { return printJSON(.array(qualifications.map(CatalogueDocument.json))) }
@@ -54,6 +55,7 @@ struct ListCommand: ParsableCommand {
                 [$0.id, $0.title, $0.provider, formatNumber($0.ects), String($0.eqf)]
             }
             table(rows, rightAligned: [3, 4]).forEach { print($0) }
+            print(plural(qualifications.count, "qualification"))
         }
     }
 }
@@ -70,7 +72,7 @@ struct ShowCommand: ParsableCommand {
     @OptionGroup var database: DatabaseOption
 
     func run() throws {
-        let catalogue = try reportingErrors { try database.open().catalogue() }
+        let catalogue = try reportingErrors { try database.openExisting().catalogue() }
         if let credential = catalogue.credential(id) {
             if json { return printJSON(CatalogueDocument.json(credential)) }
             let provider = catalogue.provider(credential.provider)
@@ -88,7 +90,8 @@ struct ShowCommand: ParsableCommand {
         } else if let qualification = catalogue.qualification(id) {
             if json { return printJSON(CatalogueDocument.json(qualification)) }
             print("\(qualification.title) (\(qualification.id))")
-            print("  provider  \(qualification.provider), EQF \(qualification.eqf), \(formatNumber(qualification.ects)) ECTS")
+            let provider = catalogue.provider(qualification.provider)
+            print("  provider  \(provider?.name ?? qualification.provider) (\(qualification.provider)), EQF \(qualification.eqf), \(formatNumber(qualification.ects)) ECTS")
             let rules = qualification.rules
             print("  prior learning  \(rules.maxPriorECTS.map { "at most \(formatNumber($0)) ECTS" } ?? "no cap")"
                 + "\(rules.priorWithinYears.map { ", earned within \(formatNumber($0)) years" } ?? ""); "
@@ -100,7 +103,7 @@ struct ShowCommand: ParsableCommand {
         } else if let provider = catalogue.provider(id) {
             if json { return printJSON(CatalogueDocument.json(provider)) }
             print("\(provider.name) (\(provider.id)), \(provider.country), \(provider.accredited ? "accredited" : "not accredited")")
-            print("  \(catalogue.credentials.count { $0.provider == id }) credentials, \(catalogue.qualifications.count { $0.provider == id }) qualifications")
+            print("  \(plural(catalogue.credentials.count { $0.provider == id }, "credential")), \(plural(catalogue.qualifications.count { $0.provider == id }, "qualification"))")
         } else {
             printError("error: the catalogue has no credential, qualification or provider \"\(id)\"")
             throw Exit.notFound
@@ -115,6 +118,10 @@ struct ShowCommand: ParsableCommand {
         case .atLeast(let count, let children): "\(count) of (" + children.map(describe).joined(separator: ", ") + ")"
         }
     }
+}
+
+func shortened(_ text: String, to width: Int) -> String {
+    text.count <= width ? text : text.prefix(width - 1).trimmingCharacters(in: .whitespaces) + "…"
 }
 
 func formatNumber(_ value: Double) -> String {

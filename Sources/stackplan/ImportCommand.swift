@@ -4,7 +4,8 @@ import StackPlanCore
 
 struct Import: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Load catalogue documents into the database, all or nothing, upserting records by id.")
+        abstract: "Load catalogue documents into the database, upserting records by id.",
+        discussion: "All or nothing: if any document has an error, every problem is listed and nothing is written.")
 
     @Argument(help: "Catalogue JSON documents (format stackplan/1).")
     var files: [String]
@@ -14,12 +15,12 @@ struct Import: ParsableCommand {
     func run() throws {
         let store = try database.open()
         try reportingErrors {
-            for file in files {
-                let catalogue = try CatalogueDocument.read(try readFile(file), file: file)
-                let summary = try store.importCatalogue(catalogue, file: file)
+            let documents = try files.map { file in (try CatalogueDocument.read(try readFile(file), file: file), Optional(file)) }
+            let summaries = try store.importCatalogues(documents)
+            for (file, summary) in zip(files, summaries) {
                 for warning in summary.warnings { printError("\(file): \(warning)") }
-                print("\(file): imported \(summary.providers) providers, \(summary.credentials) credentials, "
-                    + "\(summary.qualifications) qualifications (\(summary.replaced) replaced) into \(database.path)")
+                print("\(file): imported \(plural(summary.providers, "provider")), \(plural(summary.credentials, "credential")), "
+                    + "\(plural(summary.qualifications, "qualification")) (\(summary.replaced) replaced) into \(database.path)")
             }
         }
     }
@@ -47,8 +48,8 @@ struct Validate: ParsableCommand {
             }
             let errors = issues.filter { $0.severity == .error }
             for issue in issues { print("\(file): \(issue)") }
-            print("\(file): \(errors.isEmpty ? "valid" : "\(errors.count) error\(errors.count == 1 ? "" : "s")")"
-                + (issues.count > errors.count ? ", \(issues.count - errors.count) warning(s)" : ""))
+            print("\(file): \(errors.isEmpty ? "valid" : plural(errors.count, "error"))"
+                + (issues.count > errors.count ? ", \(plural(issues.count - errors.count, "warning"))" : ""))
             failed = failed || !errors.isEmpty
         }
         if failed { throw Exit.invalidInput }
@@ -61,7 +62,7 @@ struct Validate: ParsableCommand {
         } catch let invalid as InvalidDocument {
             return invalid.issues
         }
-        let catalogue = try reportingErrors { try database.open().catalogue() }
+        let catalogue = try reportingErrors { try database.openExisting().catalogue() }
         return LearnerDocument.problems(profile, in: catalogue)
     }
 }

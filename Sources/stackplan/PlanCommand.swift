@@ -66,15 +66,15 @@ struct PlanCommand: ParsableCommand {
         if !(timeLimit > 0) { throw ValidationError("--time-limit must be a positive number of seconds") }
         if !(gap >= 0 && gap < 1) { throw ValidationError("--gap must lie in [0, 1)") }
         if !(hoursPerEcts > 0) { throw ValidationError("--hours-per-ects must be positive") }
+        do { _ = try Objective.list(objective) } catch { throw ValidationError("--objective: \(error)") }
         for language in language where !(language.count == 2 && language.allSatisfy(\.isLowercase)) {
             throw ValidationError("--language takes two-letter ISO 639-1 codes such as en, not \(language)")
         }
     }
 
     func run() throws {
-        let objectives: [Objective]
-        do { objectives = try Objective.list(objective) } catch { throw ValidationError(String(describing: error)) }
-        let store = try database.open()
+        let objectives = try Objective.list(objective)
+        let store = try database.openExisting()
         try reportingErrors {
             let profile = try LearnerDocument.read(try readFile(learner), file: learner)
             let catalogue = try store.catalogue()

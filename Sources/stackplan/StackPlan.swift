@@ -32,7 +32,18 @@ struct DatabaseOption: ParsableArguments {
 
     var path: String { db ?? ProcessInfo.processInfo.environment["STACKPLAN_DB"] ?? "stackplan.sqlite" }
 
+    /// Opens the database, creating it if needed: for commands that write.
     func open() throws -> CatalogueStore { try reportingErrors { try CatalogueStore(path: path) } }
+
+    /// Opens a database that must exist already: reading from a new, empty one would only
+    /// hide a wrong path behind empty answers.
+    func openExisting() throws -> CatalogueStore {
+        guard FileManager.default.fileExists(atPath: path) else {
+            printError("error: no database at \(path): load a catalogue first with `stackplan import FILE --db \(path)`")
+            throw Exit.invalidInput
+        }
+        return try open()
+    }
 }
 
 func printError(_ message: String) {
@@ -72,6 +83,8 @@ func readFile(_ path: String) throws -> Data {
     }
     return data
 }
+
+func plural(_ count: Int, _ noun: String) -> String { "\(count) \(noun)\(count == 1 ? "" : "s")" }
 
 func printJSON(_ json: JSON) {
     print(String(decoding: json.serialized(pretty: true), as: UTF8.self))

@@ -103,10 +103,10 @@ import Testing
         let hours = 10 * a + 3 * b + 3 * c
         let result = try model.minimizeLexicographically([cost, hours])
         #expect(result.status == .optimal)
-        #expect(result.stageValues == [4, 6])
+        #expect(result.values == [4, 6])
         #expect(!result.final.isSet(a) && result.final.isSet(b) && result.final.isSet(c))
         let reversed = try model.minimizeLexicographically([hours, cost])
-        #expect(reversed.stageValues == [6, 4])
+        #expect(reversed.values == [6, 4])
     }
 
     @Test func writesCPLEXLPFormat() throws {

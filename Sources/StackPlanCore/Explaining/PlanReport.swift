@@ -171,7 +171,7 @@ public struct PlanReport {
             "status": .string(plan.status.rawValue),
             "objective": plan.objectiveValues.first.map { .number(rounded($0)) } ?? .null,
             "objectives": .object(objectives),
-            "gap": plan.gap.map(JSON.number) ?? .null,
+            "gap": plan.gap.map { .number(rounded($0)) } ?? .null,
             "credentials": .array(plan.taken.map(JSON.string)),
             "heldApplied": .array(plan.heldApplied.map(JSON.string)),
             "applied": .object(applied),

@@ -86,7 +86,7 @@ extension Planner {
         let (everything, everythingTakeable) = reachability(unlimited)
         let catalogueGaps = unmet(everything, takeable: everythingTakeable, eligibility: unlimited)
         if !catalogueGaps.isEmpty {
-            return Diagnosis(cause: .catalogue, summary: "\(qualification.id) cannot be reached even with every credential in the catalogue", unmet: catalogueGaps)
+            return Diagnosis(cause: .catalogue, summary: "\(qualification.id) cannot be reached even with every credential in the catalogue (held credentials count only while recent, and are never planned again)", unmet: catalogueGaps)
         }
         let (allowed, allowedTakeable) = reachability(limits)
         let limitGaps = unmet(allowed, takeable: allowedTakeable, eligibility: limits)
@@ -103,7 +103,7 @@ extension Planner {
             if cheapest != nil {
                 var reasons: [String] = []
                 if let budget = request.constraints.budget, let cheapest, cheapest > budget + 1e-6 {
-                    reasons.append("the cheapest plan costs \(format(money: cheapest)) \(catalogue.baseCurrency), over the budget of \(format(money: budget))")
+                    reasons.append("the cheapest plan costs \(format(money: cheapest)) \(catalogue.baseCurrency), over the budget of \(format(money: budget)) \(catalogue.baseCurrency)")
                 }
                 if let hours = request.constraints.maxHours, let lightest, lightest > hours + 1e-6 {
                     reasons.append("the lightest plan needs \(format(lightest)) learning hours, over the limit of \(format(hours))")

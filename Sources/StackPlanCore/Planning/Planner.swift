@@ -27,9 +27,7 @@ public struct Planner: Sendable {
         case .optimal, .feasible:
             break
         }
-        // A stage after the first may run out of time; its predecessor's plan is then the answer.
-        let answered = result.stages.last(where: { $0.status.hasSolution })!
-        let plan = extract(answered, formulation: formulation, request: request, result: result)
+        let plan = extract(result.final, formulation: formulation, request: request, result: result)
         let violations = PlanChecker(catalogue: catalogue, request: request).violations(of: plan)
         guard violations.isEmpty else { throw PlanningError.inconsistentPlan(violations) }
         return .planned(plan)
@@ -82,13 +80,15 @@ public struct Planner: Sendable {
             ects: takenCredentials.reduce(0) { $0 + $1.credits },
             countedECTS: countedECTS)
         let model = formulation.model
-        let answeredStages = result.stages.prefix { $0.status.hasSolution }.count
+        // The tie-break stage is ours, not the user's: its own gap does not make a plan less optimal.
+        let userStages = request.objectives.count
+        let gap = result.gap(ofFirst: userStages)
         return Plan(
             qualification: formulation.tree.qualification,
-            status: result.status == .optimal && answeredStages == result.stages.count ? .optimal : .feasible,
+            status: gap == 0 && result.stages.count >= userStages ? .optimal : .feasible,
             objectives: request.objectives,
-            objectiveValues: Array(result.stageValues.prefix(request.objectives.count)),
-            gap: result.gap,
+            objectiveValues: Array(result.values.prefix(userStages)),
+            gap: gap,
             taken: taken, heldApplied: heldApplied, applications: applications, prerequisiteOf: prerequisiteOf,
             unusedHeld: unusedHeld(formulation: formulation, request: request, applications: applications),
             totals: totals,
@@ -113,6 +113,12 @@ public struct Planner: Sendable {
             let reason: String
             if let tooOld = formulation.eligibility.reasonHeldDoesNotCount(earned: held.earned) {
                 reason = tooOld
+            } else if let item = formulation.items.first(where: { $0.id == id && $0.isHeld }), item.ects == 0,
+                      formulation.tree.leafIndices.contains(where: { index in
+                          if case .credits(_, let filter) = formulation.tree.nodes[index].kind { return filter.matches(item) }
+                          return false
+                      }) {
+                reason = "carries no ECTS, so it adds nothing to the credit requirements it fits"
             } else if let item = formulation.items.first(where: { $0.id == id && $0.isHeld }),
                       formulation.tree.leafIndices.contains(where: { formulation.tree.accepts(formulation.tree.nodes[$0], item) }) {
                 let overlapping = catalogue.credential(id)?.excludes.filter { applications[$0] != nil } ?? []

@@ -31,9 +31,13 @@ public enum LearnerDocument {
                 return mode
             }
         }
+        let languages = root.strings("languages")
+        for (index, language) in (languages ?? []).enumerated() where !(language.count == 2 && language.allSatisfy { $0.isASCII && $0.isLowercase }) {
+            log.error("$.languages[\(index)]", "must be a two-letter ISO 639-1 code such as \"en\", found \"\(language)\"")
+        }
         let constraints = LearnerConstraints(
             budget: nonNegative(root, "budget", log: log), maxHours: nonNegative(root, "maxHours", log: log),
-            modes: modes, languages: root.strings("languages"), accreditedOnly: root.bool("accreditedOnly") ?? false,
+            modes: modes, languages: languages, accreditedOnly: root.bool("accreditedOnly") ?? false,
             excludeProviders: root.strings("excludeProviders") ?? [])
         var profile = LearnerProfile(
             id: root.string("id"), name: root.string("name"), held: held, constraints: constraints, today: root.day("today"))
