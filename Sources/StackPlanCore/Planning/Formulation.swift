@@ -75,8 +75,8 @@ struct Formulation {
         }
     }
 
-    /// The credentials whose prerequisites can be met from what is held and other takeable ones:
-    /// the greatest fixed point, found by adding credentials until nothing changes.
+    /// The credentials a learner can reach by taking them one after another from what they hold:
+    /// the least fixed point, found by adding credentials until a pass adds nothing.
     static func takeable(_ offered: [Credential], held: Set<String>) -> [Credential] {
         var available = held
         var result: [Credential] = []
@@ -260,10 +260,10 @@ struct Formulation {
             for (index, child) in children.enumerated() { require(child, whenever: trigger, owner: owner, path: "\(path).\(index)") }
         case .anyOf(let children):
             let met = indicators(children, owner: owner, path: path)
-            model.add(trigger <= sum(met), name: "prereq_any[\(owner)\(path)]")
+            model.add(trigger <= sum(met), name: "prereq_any[\(owner):\(path)]")
         case .atLeast(let count, let children):
             let met = indicators(children, owner: owner, path: path)
-            model.add(Double(count) * trigger <= sum(met), name: "prereq_atleast[\(owner)\(path)]")
+            model.add(Double(count) * trigger <= sum(met), name: "prereq_atleast[\(owner):\(path)]")
         }
     }
 
@@ -273,7 +273,7 @@ struct Formulation {
                 if heldIDs.contains(id) { return LinearExpression(constant: 1) }
                 return take[id].map(LinearExpression.init) ?? LinearExpression()
             }
-            let met = model.addBinary("prereq_met[\(owner)\(path).\(index)]")
+            let met = model.addBinary("prereq_met[\(owner):\(path).\(index)]")
             require(child, whenever: LinearExpression(met), owner: owner, path: "\(path).\(index)")
             return LinearExpression(met)
         }
