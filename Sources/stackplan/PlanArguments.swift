@@ -1,0 +1,78 @@
+import ArgumentParser
+import Foundation
+import MILP
+import StackPlanCore
+
+/// The options every planning command shares: the target, the learner, objectives and limits.
+struct PlanArguments: ParsableArguments {
+    @Option(help: "Id of the qualification to reach.")
+    var target: String
+
+    @Option(help: "Learner profile (JSON).")
+    var learner: String
+
+    @Option(help: "What to minimise, in priority order: cost, workload, ects, count (e.g. cost,workload).")
+    var objective: String = "cost"
+
+    @Option(help: "Most the plan may cost, in the catalogue's base currency.")
+    var budget: Double?
+
+    @Option(help: "Most learning hours the plan may need.")
+    var maxHours: Double?
+
+    @Option(help: "A mode you can attend: online, blended, in-person (repeat for several).")
+    var mode: [DeliveryMode] = []
+
+    @Option(help: "A language you study in, ISO 639-1 (repeat for several).")
+    var language: [String] = []
+
+    @Flag(help: "Plan accredited credentials only.")
+    var accreditedOnly = false
+
+    @Option(help: "A provider never to plan (repeat for several).")
+    var excludeProvider: [String] = []
+
+    @Option(help: "The day prior learning is measured from (YYYY-MM-DD); default: the profile's, else today.")
+    var today: String?
+
+    @Option(help: "Learning hours per ECTS for credentials that state no hours.")
+    var hoursPerEcts: Double = 25
+
+    @Option(help: "Solver time limit in seconds; the answer then says how far from optimal it may be.")
+    var timeLimit: Double = 60
+
+    @Option(help: "Accept a plan within this relative gap of optimal (0 = proven optimal).")
+    var gap: Double = 0
+
+    @Flag(help: "Show GLPK's progress (on standard error).")
+    var verbose = false
+
+    func validate() throws {
+        if let budget, !(budget >= 0) { throw ValidationError("--budget must be zero or more") }
+        if let maxHours, !(maxHours >= 0) { throw ValidationError("--max-hours must be zero or more") }
+        if let today, Day(today) == nil { throw ValidationError("--today must be a date written YYYY-MM-DD") }
+        if !(timeLimit > 0) { throw ValidationError("--time-limit must be a positive number of seconds") }
+        if !(gap >= 0 && gap < 1) { throw ValidationError("--gap must lie in [0, 1)") }
+        if !(hoursPerEcts > 0) { throw ValidationError("--hours-per-ects must be positive") }
+        do { _ = try Objective.list(objective) } catch { throw ValidationError("--objective: \(error)") }
+        for language in language where !(language.count == 2 && language.allSatisfy(\.isLowercase)) {
+            throw ValidationError("--language takes two-letter ISO 639-1 codes such as en, not \(language)")
+        }
+    }
+
+    /// Reads the learner profile and puts the command line's limits in place of the profile's.
+    func request() throws -> PlanRequest {
+        let profile = try LearnerDocument.read(try readFile(learner), file: learner)
+        var constraints = profile.constraints
+        if let budget { constraints.budget = budget }
+        if let maxHours { constraints.maxHours = maxHours }
+        if !mode.isEmpty { constraints.modes = mode }
+        if !language.isEmpty { constraints.languages = language }
+        if accreditedOnly { constraints.accreditedOnly = true }
+        if !excludeProvider.isEmpty { constraints.excludeProviders = excludeProvider }
+        return PlanRequest(
+            target: target, learner: profile, constraints: constraints, objectives: try Objective.list(objective),
+            hoursPerECTS: hoursPerEcts, today: today.flatMap(Day.init),
+            solverOptions: SolveOptions(timeLimit: timeLimit, relativeGap: gap, verbose: verbose))
+    }
+}
