@@ -11,7 +11,7 @@ struct PlanArguments: ParsableArguments {
     @Option(help: "Learner profile (JSON).")
     var learner: String
 
-    @Option(help: "What to minimise, in priority order: cost, workload, ects, count (e.g. cost,workload).")
+    @Option(help: "What to minimise, in priority order: cost, workload, ects, count, duration (e.g. duration,cost).")
     var objective: String = "cost"
 
     @Option(help: "Most the plan may cost, in the catalogue's base currency.")
@@ -19,6 +19,15 @@ struct PlanArguments: ParsableArguments {
 
     @Option(help: "Most learning hours the plan may need.")
     var maxHours: Double?
+
+    @Option(help: "Finish every credential by this day (YYYY-MM-DD); needs hours per week.")
+    var deadline: String?
+
+    @Option(help: "First day of study (YYYY-MM-DD) for a schedule; default: the profile's, else today.")
+    var start: String?
+
+    @Option(help: "Learning hours a week the learner can give; makes the plan a schedule.")
+    var hoursPerWeek: Double?
 
     @Option(help: "A mode you can attend: online, blended, in-person (repeat for several).")
     var mode: [DeliveryMode] = []
@@ -50,7 +59,10 @@ struct PlanArguments: ParsableArguments {
     func validate() throws {
         if let budget, !(budget >= 0) { throw ValidationError("--budget must be zero or more") }
         if let maxHours, !(maxHours >= 0) { throw ValidationError("--max-hours must be zero or more") }
-        if let today, Day(today) == nil { throw ValidationError("--today must be a date written YYYY-MM-DD") }
+        for (flag, value) in [("--today", today), ("--deadline", deadline), ("--start", start)] {
+            if let value, Day(value) == nil { throw ValidationError("\(flag) must be a date written YYYY-MM-DD") }
+        }
+        if let hoursPerWeek, !(hoursPerWeek > 0 && hoursPerWeek <= 168) { throw ValidationError("--hours-per-week must lie in (0, 168]") }
         if !(timeLimit > 0) { throw ValidationError("--time-limit must be a positive number of seconds") }
         if !(gap >= 0 && gap < 1) { throw ValidationError("--gap must lie in [0, 1)") }
         if !(hoursPerEcts > 0) { throw ValidationError("--hours-per-ects must be positive") }
@@ -70,9 +82,15 @@ struct PlanArguments: ParsableArguments {
         if !language.isEmpty { constraints.languages = language }
         if accreditedOnly { constraints.accreditedOnly = true }
         if !excludeProvider.isEmpty { constraints.excludeProviders = excludeProvider }
-        return PlanRequest(
-            target: target, learner: profile, constraints: constraints, objectives: try Objective.list(objective),
+        if let deadline { constraints.deadline = Day(deadline) }
+        let objectives = try Objective.list(objective)
+        var request = PlanRequest(
+            target: target, learner: profile, constraints: constraints, objectives: objectives,
             hoursPerECTS: hoursPerEcts, today: today.flatMap(Day.init),
             solverOptions: SolveOptions(timeLimit: timeLimit, relativeGap: gap, verbose: verbose))
+        request.schedule = try ScheduleSettings.needed(
+            by: profile, objectives: objectives, deadline: constraints.deadline, start: start.flatMap(Day.init),
+            hoursPerWeek: hoursPerWeek, today: request.today)
+        return request
     }
 }

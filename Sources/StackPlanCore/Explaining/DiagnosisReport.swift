@@ -20,6 +20,7 @@ extension Diagnosis {
         ]
         fields["cheapestCost"] = cheapestCost.map { .number(rounded($0)) }
         fields["leastHours"] = leastHours.map { .number(rounded($0)) }
+        fields["earliestCompletion"] = earliestCompletion.map { .string($0.description) }
         return .object(fields)
     }
 }

@@ -129,6 +129,10 @@ public struct PlanReport {
         lines.append("Totals: \(plan.taken.count) credential\(plan.taken.count == 1 ? "" : "s") to take, \(format(money: totals.cost)) \(currency), "
             + "\(format(totals.hours)) learning hours, \(format(totals.ects)) ECTS taken; "
             + "\(format(totals.countedECTS)) ECTS count toward the \(format(qualification.ects)) needed.")
+        if let timeline = timeline {
+            lines.append("")
+            lines += timeline
+        }
         lines.append("")
         lines.append("Requirements")
         for line in requirements {
@@ -151,7 +155,36 @@ public struct PlanReport {
         case .workload: "\(format(value)) h"
         case .ects: "\(format(value)) ECTS"
         case .count: "\(Int(value.rounded())) credential\(Int(value.rounded()) == 1 ? "" : "s")"
+        case .duration: "\(Int(value.rounded())) days (completes \(plan.completes?.description ?? "-"))"
         }
+    }
+
+    // MARK: Timeline
+
+    /// One row per credential, one column per week (or per bucket of weeks), `█` while it runs.
+    var timeline: [String]? {
+        guard let schedule = plan.schedule, let start = request.schedule?.start, let completes = plan.completes else { return nil }
+        let totalWeeks = max(1, (completes.ordinal - start.ordinal) / 7 + 1)
+        let columnWeeks = max(1, (totalWeeks + 51) / 52)
+        let columns = (totalWeeks + columnWeeks - 1) / columnWeeks
+        var lines = ["Schedule from \(start), \(format(request.schedule!.hoursPerWeek)) h a week; completes \(completes)"
+            + (columnWeeks > 1 ? " (one column = \(columnWeeks) weeks)" : " (one column = one week)")]
+        var rows = [["credential", "start", "end", "offering", "weeks"]]
+        var bars: [String] = []
+        for run in schedule.sorted(by: { ($0.start, $0.credential) < ($1.start, $1.credential) }) {
+            let offering = run.offering.map { index in
+                catalogue.credential(run.credential)?.offerings[index].id ?? "offerings[\(index)]"
+            } ?? "self-paced"
+            rows.append([run.credential, run.start.description, run.end.adding(days: -1).description, offering, String(run.weeks)])
+            bars.append(String((0..<columns).map { column -> Character in
+                let from = start.adding(days: 7 * columnWeeks * column), to = start.adding(days: 7 * columnWeeks * (column + 1))
+                return run.start < to && run.end > from ? "█" : "·"
+            }))
+        }
+        let table = table(rows, rightAligned: [4])
+        lines.append(table[0])
+        for (row, bar) in zip(table.dropFirst(), bars) { lines.append(row + "  " + bar) }
+        return lines
     }
 
     // MARK: JSON
@@ -192,6 +225,17 @@ public struct PlanReport {
                 return .object(fields)
             }),
             "today": .string(plan.today.description),
+            "schedule": plan.schedule.map { runs in .array(runs.map { run in
+                .object([
+                    "credential": .string(run.credential), "start": .string(run.start.description),
+                    "end": .string(run.end.adding(days: -1).description), "weeks": .number(Double(run.weeks)),
+                    "offering": run.offering.map { index in
+                        .string(catalogue.credential(run.credential)?.offerings[index].id ?? "offerings[\(index)]")
+                    } ?? .string("self-paced"),
+                    "cost": .number(rounded(run.cost)),
+                ])
+            }) } ?? .null,
+            "completes": plan.completes.map { .string($0.description) } ?? .null,
             "model": .object([
                 "rows": .number(Double(size.rows)), "columns": .number(Double(size.columns)),
                 "integerColumns": .number(Double(size.integerColumns)), "nonZeros": .number(Double(size.nonZeros)),

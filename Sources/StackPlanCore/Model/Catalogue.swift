@@ -46,6 +46,8 @@ public struct Credential: Sendable, Equatable {
     public var competencies: [String] = []
     public var prerequisites: Prerequisite?
     public var excludes: [String] = []
+    /// Dated runs of the credential; none means self-paced, startable any week.
+    public var offerings: [Offering] = []
     public var learningOutcomes: [String] = []
     public var assessment: String?
     public var qualityAssurance: String?
@@ -80,6 +82,24 @@ public struct Credential: Sendable, Equatable {
     public var credits: Double { ects ?? 0 }
 
     public func learningHours(hoursPerECTS: Double) -> Double { hours ?? credits * hoursPerECTS }
+}
+
+/// One dated run of a credential. Its weeks and cost, when given, replace the credential's.
+public struct Offering: Sendable, Equatable {
+    public var id: String?
+    public var start: Day
+    public var weeks: Int?
+    public var cost: Double?
+    /// Places left; an offering with none cannot be planned.
+    public var seats: Int?
+
+    public init(id: String? = nil, start: Day, weeks: Int? = nil, cost: Double? = nil, seats: Int? = nil) {
+        self.id = id
+        self.start = start
+        self.weeks = weeks
+        self.cost = cost
+        self.seats = seats
+    }
 }
 
 /// What a learner must hold (or plan) before taking a credential.
@@ -295,8 +315,12 @@ public struct Catalogue: Sendable, Equatable {
 
     /// The credential's fee in the base currency, or `nil` when its currency has no rate.
     public func costInBaseCurrency(_ credential: Credential) -> Double? {
-        let currency = credential.currency ?? baseCurrency
-        if currency == baseCurrency { return credential.cost }
-        return exchangeRates[currency].map { credential.cost * $0 }
+        rateToBase(credential.currency).map { credential.cost * $0 }
+    }
+
+    /// What one unit of the currency (the base currency when `nil`) is worth in the base currency.
+    public func rateToBase(_ currency: String?) -> Double? {
+        let currency = currency ?? baseCurrency
+        return currency == baseCurrency ? 1 : exchangeRates[currency]
     }
 }

@@ -57,11 +57,14 @@ public struct LearnerConstraints: Sendable, Equatable {
     public var languages: [String]?
     public var accreditedOnly: Bool
     public var excludeProviders: [String]
+    /// Every credential must be finished by this day.
+    public var deadline: Day?
 
     public init(
         budget: Double? = nil, maxHours: Double? = nil, modes: [DeliveryMode]? = nil, languages: [String]? = nil,
-        accreditedOnly: Bool = false, excludeProviders: [String] = []
+        accreditedOnly: Bool = false, excludeProviders: [String] = [], deadline: Day? = nil
     ) {
+        self.deadline = deadline
         self.budget = budget
         self.maxHours = maxHours
         self.modes = modes
@@ -78,6 +81,10 @@ public struct LearnerProfile: Sendable, Equatable {
     public var constraints: LearnerConstraints
     /// The date prior learning is measured from; `nil` means the day of planning.
     public var today: Day?
+    /// The first day the learner can study; scheduling starts here.
+    public var start: Day?
+    /// Learning hours the learner can give each week; scheduling needs it.
+    public var hoursPerWeek: Double?
     public var extra: [String: JSON] = [:]
 
     public init(

@@ -8,7 +8,7 @@ public struct Diagnosis: Sendable, Equatable {
         case catalogue
         /// The credentials the learner's modes, languages, accreditation or provider choices allow cannot.
         case learnerLimits
-        /// Plans exist, but none within the budget or the hours.
+        /// Plans exist, but none within the budget, the hours or the deadline.
         case budgetOrHours
         /// Each requirement can be met alone, but not all together (overlaps, single counting, caps).
         case conflict
@@ -27,13 +27,17 @@ public struct Diagnosis: Sendable, Equatable {
     /// The cheapest plan's cost and the lightest plan's hours when only budget or hours stand in the way.
     public var cheapestCost: Double?
     public var leastHours: Double?
+    /// The earliest any plan can finish, when a deadline stands in the way.
+    public var earliestCompletion: Day?
 }
 
 extension Planner {
     func diagnose(_ request: PlanRequest, qualification: Qualification) throws -> Diagnosis {
         let tree = RequirementTree(qualification, in: catalogue)
         let heldIDs = Set(request.learner.held.compactMap(\.catalogueID))
-        let limits = Eligibility(catalogue: catalogue, constraints: request.constraints, qualification: qualification, today: request.today)
+        let limits = Eligibility(
+            catalogue: catalogue, constraints: request.constraints, qualification: qualification, today: request.today,
+            schedule: request.schedule, hoursPerECTS: request.hoursPerECTS)
         let unlimited = Eligibility(catalogue: catalogue, constraints: LearnerConstraints(), qualification: qualification, today: request.today)
 
         let heldItems: [CountableItem] = request.learner.held.enumerated().compactMap { position, held in
@@ -91,17 +95,27 @@ extension Planner {
         let (allowed, allowedTakeable) = reachability(limits)
         let limitGaps = unmet(allowed, takeable: allowedTakeable, eligibility: limits)
         if !limitGaps.isEmpty {
-            return Diagnosis(cause: .learnerLimits, summary: "\(qualification.id) cannot be reached with the modes, languages, accreditation and providers you allow", unmet: limitGaps)
+            return Diagnosis(cause: .learnerLimits, summary: "\(qualification.id) cannot be reached with the modes, languages, accreditation, providers and weekly hours you allow", unmet: limitGaps)
         }
 
         var relaxed = request
         relaxed.constraints.budget = nil
         relaxed.constraints.maxHours = nil
-        if request.constraints.budget != nil || request.constraints.maxHours != nil {
+        relaxed.constraints.deadline = nil
+        let asked = request.constraints
+        if asked.budget != nil || asked.maxHours != nil || asked.deadline != nil {
             let cheapest = try bestValue(relaxed, qualification: qualification, objective: .cost)
             let lightest = try bestValue(relaxed, qualification: qualification, objective: .workload)
+            var earliest: Day?
+            if let start = request.schedule?.start, asked.deadline != nil,
+               let days = try bestValue(relaxed, qualification: qualification, objective: .duration) {
+                earliest = start.adding(days: Int(days.rounded()) - 1)
+            }
             if cheapest != nil {
                 var reasons: [String] = []
+                if let deadline = asked.deadline, let earliest, earliest > deadline {
+                    reasons.append("the earliest any plan can finish is \(earliest), after the deadline \(deadline)")
+                }
                 if let budget = request.constraints.budget, let cheapest, cheapest > budget + 1e-6 {
                     reasons.append("the cheapest plan costs \(format(money: cheapest)) \(catalogue.baseCurrency), over the budget of \(format(money: budget)) \(catalogue.baseCurrency)")
                 }
@@ -109,8 +123,16 @@ extension Planner {
                     reasons.append("the lightest plan needs \(format(lightest)) learning hours, over the limit of \(format(hours))")
                 }
                 if reasons.isEmpty { reasons.append("no plan keeps within the budget and the hours at once") }
-                return Diagnosis(cause: .budgetOrHours, summary: reasons.joined(separator: "; "), unmet: [], cheapestCost: cheapest, leastHours: lightest)
+                return Diagnosis(
+                    cause: .budgetOrHours, summary: reasons.joined(separator: "; "), unmet: [],
+                    cheapestCost: cheapest, leastHours: lightest, earliestCompletion: earliest)
             }
+        }
+        if let settings = request.schedule {
+            return Diagnosis(
+                cause: .conflict,
+                summary: "no schedule fits: within \(format(settings.hoursPerWeek)) learning hours a week from \(settings.start), the offerings on the calendar cannot run every credential needed, in prerequisite order, within \(settings.maxHorizonWeeks) weeks (or the requirements conflict)",
+                unmet: [])
         }
         return Diagnosis(
             cause: .conflict,

@@ -4,6 +4,9 @@ struct Eligibility {
     let constraints: LearnerConstraints
     let qualification: Qualification
     let today: Day
+    /// With a schedule, a credential whose every offering is past or too intense cannot be taken.
+    var schedule: ScheduleSettings? = nil
+    var hoursPerECTS: Double = 25
 
     /// Why the learner cannot take this credential, or `nil` when they can.
     func reasonNotOffered(_ credential: Credential) -> String? {
@@ -17,6 +20,15 @@ struct Eligibility {
         if constraints.excludeProviders.contains(credential.provider) { return "from provider \(credential.provider), which you excluded" }
         if catalogue.costInBaseCurrency(credential) == nil {
             return "priced in \(credential.currency ?? "?"), which has no exchange rate to \(catalogue.baseCurrency)"
+        }
+        if let schedule, !credential.offerings.isEmpty {
+            let hours = credential.learningHours(hoursPerECTS: hoursPerECTS)
+            let open = credential.offerings.filter { $0.seats != 0 && $0.start >= schedule.start }
+            if open.isEmpty { return "offered only before \(schedule.start) or without seats" }
+            let lightest = open.map { hours / Double($0.weeks ?? credential.weeks ?? 1) }.min()!
+            if lightest > schedule.hoursPerWeek + 1e-9 {
+                return "too intense: every offering needs at least \(format(lightest.rounded(.up))) hours a week, over your \(format(schedule.hoursPerWeek))"
+            }
         }
         return nil
     }

@@ -12,33 +12,40 @@ struct Formulation {
     let tree: RequirementTree
     let eligibility: Eligibility
 
-    private(set) var model: Model
+    var model: Model
     /// Eligible held items first (profile order), then candidate credentials (id order).
-    private(set) var items: [CountableItem] = []
-    private(set) var take: [String: Variable] = [:]
-    private(set) var candidates: [Credential] = []
-    private(set) var assignments: [(item: Int, node: Int, variable: Variable)] = []
-    private(set) var counted: [Int: LinearExpression] = [:]
+    var items: [CountableItem] = []
+    var take: [String: Variable] = [:]
+    var candidates: [Credential] = []
+    var assignments: [(item: Int, node: Int, variable: Variable)] = []
+    var counted: [Int: LinearExpression] = [:]
     private var assignmentsByNode: [Int: [(item: Int, variable: Variable)]] = [:]
     /// Set when a required node cannot be met by any item at all, which makes the model infeasible.
-    private(set) var structurallyInfeasible = false
+    var structurallyInfeasible = false
 
     /// Held catalogue credentials, any age: they meet prerequisites and are never planned again.
     let heldIDs: Set<String>
 
-    init(catalogue: Catalogue, request: PlanRequest, qualification: Qualification, extraCandidates: Bool = false) {
+    /// Set when the request asks for a schedule: the calendar side of the model.
+    var calendar: ScheduleModel?
+
+    init(catalogue: Catalogue, request: PlanRequest, qualification: Qualification) {
         self.catalogue = catalogue
         self.request = request
         self.tree = RequirementTree(qualification, in: catalogue)
-        self.eligibility = Eligibility(catalogue: catalogue, constraints: request.constraints, qualification: qualification, today: request.today)
+        self.eligibility = Eligibility(
+            catalogue: catalogue, constraints: request.constraints, qualification: qualification, today: request.today,
+            schedule: request.schedule, hoursPerECTS: request.hoursPerECTS)
         self.model = Model(name: "plan_\(qualification.id)")
         self.heldIDs = Set(request.learner.held.compactMap(\.catalogueID))
         collectItems()
+        if let settings = request.schedule { addSchedule(settings) }
         addAssignments()
         encodeTree()
         addTotals()
         addExclusions()
         addPrerequisites()
+        addPrecedences()
         addLearnerLimits()
     }
 
@@ -254,8 +261,7 @@ struct Formulation {
         switch prerequisite {
         case .credential(let id):
             if heldIDs.contains(id) { return }
-            if let variable = take[id] { model.add(trigger <= variable, name: "prereq[\(owner)<-\(id)]") }
-            else { model.add(trigger <= 0, name: "prereq[\(owner)<-\(id)]") }
+            model.add(trigger <= prerequisiteValue(owner: owner, id: id), name: "prereq[\(owner)<-\(id)]")
         case .allOf(let children):
             for (index, child) in children.enumerated() { require(child, whenever: trigger, owner: owner, path: "\(path).\(index)") }
         case .anyOf(let children):
@@ -271,7 +277,7 @@ struct Formulation {
         children.enumerated().map { index, child in
             if case .credential(let id) = child {
                 if heldIDs.contains(id) { return LinearExpression(constant: 1) }
-                return take[id].map(LinearExpression.init) ?? LinearExpression()
+                return prerequisiteValue(owner: owner, id: id)
             }
             let met = model.addBinary("prereq_met[\(owner):\(path).\(index)]")
             require(child, whenever: LinearExpression(met), owner: owner, path: "\(path).\(index)")
@@ -281,14 +287,31 @@ struct Formulation {
 
     // MARK: The learner's limits and the objectives
 
+    /// Whether planned credential `id` serves as `owner`'s prerequisite: simply x[id] without a
+    /// schedule; with one, a variable u[owner,id] ≤ x[id] that also forces `id` to end first.
+    private mutating func prerequisiteValue(owner: String, id: String) -> LinearExpression {
+        guard let variable = take[id] else { return LinearExpression() }
+        guard calendar != nil else { return LinearExpression(variable) }
+        return LinearExpression(precedenceVariable(before: owner, prerequisite: id, taken: variable))
+    }
+
     private mutating func addLearnerLimits() {
         if let budget = request.constraints.budget { model.add(objective(.cost) <= budget, name: "budget") }
         if let hours = request.constraints.maxHours { model.add(objective(.workload) <= hours, name: "max_hours") }
+        // The deadline is kept by offering only options that end in time (ScheduleModel).
     }
 
     func objective(_ objective: Objective) -> LinearExpression {
-        LinearExpression(terms: candidates.map { credential in
+        if let calendar {
+            switch objective {
+            case .cost: return calendar.cost
+            case .duration: return LinearExpression(calendar.completion)
+            default: break
+            }
+        }
+        return LinearExpression(terms: candidates.map { credential in
             let coefficient: Double = switch objective {
+            case .duration: 0
             case .cost: catalogue.costInBaseCurrency(credential) ?? 0
             case .workload: credential.learningHours(hoursPerECTS: request.hoursPerECTS)
             case .ects: credential.credits

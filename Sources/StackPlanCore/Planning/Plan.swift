@@ -45,6 +45,12 @@ public struct Plan: Sendable {
     public var totals: Totals
     public var modelSize: ModelSize
     public var today: Day
+    /// When the request asked for a schedule: when each credential to take runs.
+    public var schedule: [ScheduleOption]?
+    /// The last day of the last credential, when scheduled (the start day when nothing is to be taken).
+    public var completes: Day?
+    /// Weeks per capacity bucket of the schedule model: 1 means the weekly limit holds week by week.
+    public var bucketWeeks: Int?
 }
 
 public enum PlanOutcome: Sendable {

@@ -33,13 +33,18 @@ public struct PlanChecker {
             let accredited = credential.accredited ?? catalogue.provider(credential.provider)?.accredited ?? false
             if limits.accreditedOnly && !accredited { problems.append("\(id) is not accredited") }
             if limits.excludeProviders.contains(credential.provider) { problems.append("\(id) is from an excluded provider") }
-            if let prerequisites = credential.prerequisites,
+            if request.schedule == nil, let prerequisites = credential.prerequisites,
                !prerequisites.isMet(by: { taken.contains($0) || heldCatalogueIDs.contains($0) }) {
                 problems.append("\(id) is taken without its prerequisites")
             }
             let currency = credential.currency ?? catalogue.baseCurrency
             cost += credential.cost * (currency == catalogue.baseCurrency ? 1 : catalogue.exchangeRates[currency] ?? .nan)
             hours += credential.hours ?? (credential.ects ?? 0) * request.hoursPerECTS
+        }
+        if let settings = request.schedule {
+            if let scheduledCost = checkSchedule(plan, settings: settings, taken: taken, held: heldCatalogueIDs, problems: &problems) {
+                cost = scheduledCost
+            }
         }
         if let budget = limits.budget, !(cost <= budget + 1e-6) { problems.append("costs \(cost), over the budget of \(budget)") }
         if let maxHours = limits.maxHours, !(hours <= maxHours + 1e-6) { problems.append("needs \(hours) hours, over \(maxHours)") }
@@ -132,5 +137,67 @@ public struct PlanChecker {
         let counted = items.values.reduce(0) { $0 + $1.ects }
         if counted < qualification.ects - 1e-9 { problems.append("\(counted) ECTS count, fewer than the \(qualification.ects) required") }
         return problems
+    }
+
+    /// The calendar rules: one run per credential, true to its offering, prerequisites finished
+    /// before dependants start, the weekly hours (per bucket), the deadline. Returns the plan's cost.
+    private func checkSchedule(_ plan: Plan, settings: ScheduleSettings, taken: Set<String>, held: Set<String>, problems: inout [String]) -> Double? {
+        guard let runs = plan.schedule, let bucketWeeks = plan.bucketWeeks else {
+            problems.append("a schedule was asked for but the plan has none")
+            return nil
+        }
+        var byCredential: [String: ScheduleOption] = [:]
+        for run in runs {
+            if byCredential[run.credential] != nil { problems.append("\(run.credential) is scheduled twice") }
+            byCredential[run.credential] = run
+        }
+        if Set(byCredential.keys) != taken { problems.append("the schedule's credentials \(byCredential.keys.sorted()) differ from those taken \(taken.sorted())") }
+        var cost = 0.0
+        for run in runs {
+            guard let credential = catalogue.credential(run.credential) else { continue }
+            let hours = credential.hours ?? (credential.ects ?? 0) * request.hoursPerECTS
+            let rate = (credential.currency ?? catalogue.baseCurrency) == catalogue.baseCurrency ? 1 : catalogue.exchangeRates[credential.currency!] ?? .nan
+            var expectedCost = credential.cost * rate
+            if let index = run.offering {
+                guard credential.offerings.indices.contains(index) else { problems.append("\(run.credential) runs in an offering it does not have"); continue }
+                let offering = credential.offerings[index]
+                if run.start != offering.start { problems.append("\(run.credential) starts \(run.start), not on its offering's day \(offering.start)") }
+                if run.weeks != (offering.weeks ?? credential.weeks ?? run.weeks) { problems.append("\(run.credential) runs \(run.weeks) weeks, not its offering's") }
+                if offering.seats == 0 { problems.append("\(run.credential)'s offering has no seats") }
+                expectedCost = (offering.cost ?? credential.cost) * rate
+            } else {
+                if !credential.offerings.isEmpty { problems.append("\(run.credential) is run self-paced but only has dated offerings") }
+                if Double(run.weeks) * settings.hoursPerWeek < hours - 1e-6 { problems.append("\(run.credential) is squeezed into \(run.weeks) weeks") }
+            }
+            if run.start < settings.start { problems.append("\(run.credential) starts before the learner does") }
+            if run.end != run.start.adding(days: 7 * run.weeks) { problems.append("\(run.credential)'s end does not match its weeks") }
+            if abs(run.hours - hours) > 1e-6 { problems.append("\(run.credential) is scheduled with \(run.hours) hours, not \(hours)") }
+            if abs(run.cost - expectedCost) > 1e-6 { problems.append("\(run.credential) costs \(run.cost) in the schedule, not \(expectedCost)") }
+            if let deadline = request.constraints.deadline, run.end.adding(days: -1) > deadline { problems.append("\(run.credential) ends after the deadline \(deadline)") }
+            if let prerequisites = credential.prerequisites {
+                let met = prerequisites.isMet { id in
+                    held.contains(id) || (byCredential[id].map { $0.end <= run.start } ?? false)
+                }
+                if !met { problems.append("\(run.credential) starts before its prerequisites are finished") }
+            }
+            cost += expectedCost
+        }
+        // The load of each bucket: hours spread evenly over each run's days.
+        var bucketStart = settings.start
+        let lastEnd = runs.map(\.end).max() ?? settings.start
+        while bucketStart < lastEnd {
+            let bucketEnd = bucketStart.adding(days: 7 * bucketWeeks)
+            let load = runs.reduce(0.0) { total, run in
+                let overlap = min(run.end.ordinal, bucketEnd.ordinal) - max(run.start.ordinal, bucketStart.ordinal)
+                return total + (overlap > 0 ? run.hours * Double(overlap) / Double(run.end.ordinal - run.start.ordinal) : 0)
+            }
+            if load > settings.hoursPerWeek * Double(bucketWeeks) + 1e-6 {
+                problems.append("\(load) learning hours in the \(bucketWeeks) week(s) from \(bucketStart), over \(settings.hoursPerWeek) a week")
+            }
+            bucketStart = bucketEnd
+        }
+        let completes = runs.map { $0.end.adding(days: -1) }.max() ?? settings.start
+        if plan.completes != completes { problems.append("reported completion \(String(describing: plan.completes)) differs from \(completes)") }
+        return cost
     }
 }

@@ -11,6 +11,8 @@ public enum Objective: String, Sendable, CaseIterable {
     case ects
     /// Number of credentials taken.
     case count
+    /// Days from the start until the last credential ends: needs a schedule.
+    case duration
 
     /// Parses `cost,workload`, rejecting unknown and repeated names.
     public static func list(_ text: String) throws -> [Objective] {
@@ -39,12 +41,15 @@ public struct PlanRequest: Sendable {
     /// The day prior learning is measured from.
     public var today: Day
     public var solverOptions: SolveOptions
+    /// When set, the plan is also a schedule: offerings, weekly hours, prerequisites in order, deadline.
+    public var schedule: ScheduleSettings?
 
     public init(
         target: String, learner: LearnerProfile, constraints: LearnerConstraints? = nil,
         objectives: [Objective] = [.cost], hoursPerECTS: Double = 25, today: Day? = nil,
-        solverOptions: SolveOptions = SolveOptions(timeLimit: 60)
+        solverOptions: SolveOptions = SolveOptions(timeLimit: 60), schedule: ScheduleSettings? = nil
     ) {
+        self.schedule = schedule
         self.target = target
         self.learner = learner
         self.constraints = constraints ?? learner.constraints
@@ -52,6 +57,40 @@ public struct PlanRequest: Sendable {
         self.hoursPerECTS = hoursPerECTS
         self.today = today ?? learner.today ?? Day.current
         self.solverOptions = solverOptions
+    }
+}
+
+/// The calendar a schedule is planned on.
+public struct ScheduleSettings: Sendable, Equatable {
+    /// The first day of study: week 1 starts here.
+    public var start: Day
+    public var hoursPerWeek: Double
+    /// Longest horizon the model looks at, in weeks, whatever the data suggest.
+    public var maxHorizonWeeks: Int
+    /// Most time buckets in the horizon; longer horizons use buckets of several weeks.
+    public var maxBuckets: Int
+
+    public init(start: Day, hoursPerWeek: Double, maxHorizonWeeks: Int = 520, maxBuckets: Int = 104) {
+        self.start = start
+        self.hoursPerWeek = hoursPerWeek
+        self.maxHorizonWeeks = maxHorizonWeeks
+        self.maxBuckets = maxBuckets
+    }
+
+    /// The schedule a profile asks for: when it gives weekly hours, or the request needs one
+    /// (a duration objective or a deadline), in which case the weekly hours must be known.
+    public static func needed(
+        by profile: LearnerProfile, objectives: [Objective], deadline: Day?,
+        start: Day? = nil, hoursPerWeek: Double? = nil, today: Day
+    ) throws -> ScheduleSettings? {
+        let hours = hoursPerWeek ?? profile.hoursPerWeek
+        let wanted = hours != nil || objectives.contains(.duration) || deadline != nil
+        guard wanted else { return nil }
+        guard let hours else {
+            throw PlanningError.invalidRequest("a schedule (duration objective or deadline) needs the learner's hours per week: give \"hoursPerWeek\" in the profile or --hours-per-week")
+        }
+        guard hours > 0 && hours <= 168 else { throw PlanningError.invalidRequest("hours per week must lie in (0, 168], not \(hours)") }
+        return ScheduleSettings(start: start ?? profile.start ?? today, hoursPerWeek: hours)
     }
 }
 

@@ -17,7 +17,10 @@ public struct Planner: Sendable {
         if formulation.structurallyInfeasible {
             return .infeasible(try diagnose(request, qualification: qualification))
         }
-        let stages = request.objectives.map(formulation.objective) + [formulation.tieBreak]
+        // Our own stages after the user's: finish early when scheduling, then fewest credentials and earlier ids.
+        var stages = request.objectives.map(formulation.objective)
+        if formulation.calendar != nil && !request.objectives.contains(.duration) { stages.append(formulation.objective(.duration)) }
+        stages.append(formulation.tieBreak)
         let result = try formulation.model.minimizeLexicographically(stages, options: request.solverOptions)
         switch result.status {
         case .infeasible:
@@ -37,6 +40,18 @@ public struct Planner: Sendable {
     func validate(_ request: PlanRequest) throws -> Qualification {
         guard let qualification = catalogue.qualification(request.target) else {
             throw PlanningError.unknownTarget(request.target)
+        }
+        if request.schedule == nil && request.objectives.contains(.duration) {
+            throw PlanningError.invalidRequest("the duration objective needs a schedule: give the learner's hours per week (\"hoursPerWeek\" or --hours-per-week)")
+        }
+        if request.schedule == nil && request.constraints.deadline != nil {
+            throw PlanningError.invalidRequest("a deadline needs a schedule: give the learner's hours per week (\"hoursPerWeek\" or --hours-per-week)")
+        }
+        if let schedule = request.schedule, !(schedule.hoursPerWeek > 0 && schedule.hoursPerWeek <= 168) {
+            throw PlanningError.invalidRequest("hours per week must lie in (0, 168], not \(schedule.hoursPerWeek)")
+        }
+        if let schedule = request.schedule, let deadline = request.constraints.deadline, deadline < schedule.start {
+            throw PlanningError.invalidRequest("the deadline \(deadline) is before the start \(schedule.start)")
         }
         guard request.hoursPerECTS > 0 && request.hoursPerECTS.isFinite else {
             throw PlanningError.invalidRequest("hours per ECTS must be a positive number, not \(request.hoursPerECTS)")
@@ -73,9 +88,13 @@ public struct Planner: Sendable {
             prerequisiteOf[id] = taken.filter { catalogue.credential($0)?.prerequisites?.credentialIDs.contains(id) ?? false }
         }
         let takenCredentials = taken.compactMap(catalogue.credential)
+        var schedule: [ScheduleOption]?
+        if let calendar = formulation.calendar {
+            schedule = taken.compactMap { id in calendar.options[id]?.first { solution.isSet($0.variable) }?.option }
+        }
         let countedECTS = formulation.items.filter { applications[$0.id] != nil }.reduce(0) { $0 + $1.ects }
         let totals = Plan.Totals(
-            cost: takenCredentials.reduce(0) { $0 + (catalogue.costInBaseCurrency($1) ?? 0) },
+            cost: schedule.map { $0.reduce(0) { $0 + $1.cost } } ?? takenCredentials.reduce(0) { $0 + (catalogue.costInBaseCurrency($1) ?? 0) },
             hours: takenCredentials.reduce(0) { $0 + $1.learningHours(hoursPerECTS: request.hoursPerECTS) },
             ects: takenCredentials.reduce(0) { $0 + $1.credits },
             countedECTS: countedECTS)
@@ -95,7 +114,10 @@ public struct Planner: Sendable {
             modelSize: Plan.ModelSize(
                 rows: model.rows.count, columns: model.variables.count,
                 integerColumns: model.numberOfIntegerVariables, nonZeros: model.numberOfNonZeros),
-            today: request.today)
+            today: request.today,
+            schedule: schedule,
+            completes: schedule.map { runs in runs.map { $0.end.adding(days: -1) }.max() ?? request.schedule!.start },
+            bucketWeeks: formulation.calendar?.bucketWeeks)
     }
 
     private func unusedHeld(formulation: Formulation, request: PlanRequest, applications: [String: [String]]) -> [Plan.UnusedHeld] {

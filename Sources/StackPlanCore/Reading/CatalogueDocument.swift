@@ -109,7 +109,7 @@ public enum CatalogueDocument {
     static let credentialFields: Set<String> = [
         "id", "title", "provider", "kind", "ects", "hours", "eqf", "cost", "currency", "weeks", "mode", "languages",
         "accredited", "competencies", "prerequisites", "excludes", "learningOutcomes", "assessment",
-        "qualityAssurance", "source", "invented",
+        "qualityAssurance", "source", "invented", "offerings",
     ]
 
     static func readCredential(_ value: JSON, path: String, log: IssueLog) -> Credential? {
@@ -137,8 +137,23 @@ public enum CatalogueDocument {
         credential.qualityAssurance = reader.string("qualityAssurance")
         credential.source = reader.string("source")
         credential.invented = reader.bool("invented") ?? false
+        credential.offerings = (reader.array("offerings") ?? []).enumerated().compactMap { index, value in
+            readOffering(value, path: "\(reader.at("offerings"))[\(index)]", record: reader.record, log: log)
+        }
         credential.extra = reader.extra(known: credentialFields)
         return credential
+    }
+
+    static func readOffering(_ value: JSON, path: String, record: String?, log: IssueLog) -> Offering? {
+        guard let reader = ObjectReader(value, path: path, record: record, log: log) else { return nil }
+        for key in reader.fields.keys.sorted() where !["id", "start", "weeks", "cost", "seats"].contains(key) {
+            log.warning(reader.at(key), "is not a field of an offering; it is ignored", record: record)
+        }
+        guard let start = reader.day("start") else {
+            if !reader.has("start") { reader.missing("start") }
+            return nil
+        }
+        return Offering(id: reader.string("id"), start: start, weeks: reader.integer("weeks"), cost: reader.number("cost"), seats: reader.integer("seats"))
     }
 
     static func readPrerequisite(_ value: JSON, path: String, record: String?, log: IssueLog) -> Prerequisite? {

@@ -50,6 +50,16 @@ extension CatalogueDocument {
         fields["qualityAssurance"] = credential.qualityAssurance.map(JSON.string)
         fields["source"] = credential.source.map(JSON.string)
         if credential.invented { fields["invented"] = .bool(true) }
+        if !credential.offerings.isEmpty { fields["offerings"] = .array(credential.offerings.map(json)) }
+        return .object(fields)
+    }
+
+    public static func json(_ offering: Offering) -> JSON {
+        var fields: [String: JSON] = ["start": .string(offering.start.description)]
+        fields["id"] = offering.id.map(JSON.string)
+        fields["weeks"] = offering.weeks.map { .number(Double($0)) }
+        fields["cost"] = offering.cost.map(JSON.number)
+        fields["seats"] = offering.seats.map { .number(Double($0)) }
         return .object(fields)
     }
 

@@ -4,6 +4,7 @@ import Foundation
 public enum LearnerDocument {
     static let profileFields: Set<String> = [
         "id", "name", "held", "budget", "maxHours", "modes", "languages", "accreditedOnly", "excludeProviders", "today",
+        "start", "hoursPerWeek", "deadline",
     ]
     static let heldFields: Set<String> = [
         "credential", "title", "ects", "hours", "eqf", "competencies", "provider", "kind", "accredited", "earned",
@@ -38,9 +39,17 @@ public enum LearnerDocument {
         let constraints = LearnerConstraints(
             budget: nonNegative(root, "budget", log: log), maxHours: nonNegative(root, "maxHours", log: log),
             modes: modes, languages: languages, accreditedOnly: root.bool("accreditedOnly") ?? false,
-            excludeProviders: root.strings("excludeProviders") ?? [])
+            excludeProviders: root.strings("excludeProviders") ?? [], deadline: root.day("deadline"))
         var profile = LearnerProfile(
             id: root.string("id"), name: root.string("name"), held: held, constraints: constraints, today: root.day("today"))
+        profile.start = root.day("start")
+        profile.hoursPerWeek = root.number("hoursPerWeek")
+        if let hours = profile.hoursPerWeek, !(hours > 0 && hours <= 168) {
+            log.error("$.hoursPerWeek", "must be more than 0 and at most 168 (the hours in a week), found \(hours)")
+        }
+        if let start = profile.start, let deadline = constraints.deadline, deadline < start {
+            log.error("$.deadline", "is \(deadline), before the start \(start)")
+        }
         profile.extra = root.extra(known: profileFields)
         return profile
     }
@@ -93,6 +102,9 @@ public enum LearnerDocument {
         if constraints.accreditedOnly { fields["accreditedOnly"] = .bool(true) }
         if !constraints.excludeProviders.isEmpty { fields["excludeProviders"] = .array(constraints.excludeProviders.map(JSON.string)) }
         fields["today"] = profile.today.map { .string($0.description) }
+        fields["start"] = profile.start.map { .string($0.description) }
+        fields["hoursPerWeek"] = profile.hoursPerWeek.map(JSON.number)
+        fields["deadline"] = constraints.deadline.map { .string($0.description) }
         return .object(fields)
     }
 

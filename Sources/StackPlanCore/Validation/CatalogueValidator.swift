@@ -109,6 +109,12 @@ public struct CatalogueValidator {
             where !(language.count == 2 && language.allSatisfy { $0.isASCII && $0.isLowercase }) {
                 error("languages[\(position)]", "must be a two-letter ISO 639-1 code such as \"en\", found \"\(language)\"")
             }
+            for (position, offering) in credential.offerings.enumerated() {
+                let field = "offerings[\(position)]"
+                if let weeks = offering.weeks, weeks < 1 { error("\(field).weeks", "must be at least 1, found \(weeks)") }
+                if let cost = offering.cost, !(cost >= 0 && cost.isFinite) { error("\(field).cost", "must be zero or more, found \(cost)") }
+                if let seats = offering.seats, seats < 0 { error("\(field).seats", "must be zero or more, found \(seats)") }
+            }
             if let prerequisites = credential.prerequisites {
                 checkPrerequisite(prerequisites, owner: credential.id, path: "\(path).prerequisites", record: record)
             }

@@ -1,0 +1,175 @@
+import Foundation
+import MILP
+
+/// One way to run a credential: a dated offering, or a self-paced start.
+public struct ScheduleOption: Sendable, Equatable {
+    public var credential: String
+    /// Index into the credential's offerings; `nil` for a self-paced run.
+    public var offering: Int?
+    public var start: Day
+    /// The day after the last day.
+    public var end: Day
+    public var weeks: Int
+    /// In the catalogue's base currency.
+    public var cost: Double
+    public var hours: Double
+
+    /// Learning hours per day while it runs: its hours spread evenly.
+    public var hoursPerDay: Double { hours / Double(end.ordinal - start.ordinal) }
+}
+
+/// The calendar side of a plan's model, as docs/formulation.md writes it out:
+/// w[c,o] chooses option o of credential c, buckets bound the weekly load, u[c,d] orders prerequisites.
+struct ScheduleModel {
+    let settings: ScheduleSettings
+    /// Weeks per capacity bucket: 1 unless the horizon is long.
+    let bucketWeeks: Int
+    /// The day after the last day any option may use.
+    let horizonEnd: Day
+    var options: [String: [(option: ScheduleOption, variable: Variable)]] = [:]
+    var completion: Variable
+    var cost = LinearExpression()
+    var precedences: [(owner: String, prerequisite: String, variable: Variable)] = []
+
+    func startDay(of credential: String) -> LinearExpression {
+        LinearExpression(terms: (options[credential] ?? []).map { (Double($0.option.start.ordinal - settings.start.ordinal), $0.variable) })
+    }
+
+    func endDay(of credential: String) -> LinearExpression {
+        LinearExpression(terms: (options[credential] ?? []).map { (Double($0.option.end.ordinal - settings.start.ordinal), $0.variable) })
+    }
+
+    var horizonDays: Double { Double(horizonEnd.ordinal - settings.start.ordinal) }
+
+    /// Capacity buckets: consecutive runs of `bucketWeeks` weeks from the start.
+    func buckets() -> [(start: Day, end: Day)] {
+        var result: [(Day, Day)] = []
+        var day = settings.start
+        while day < horizonEnd {
+            let next = day.adding(days: 7 * bucketWeeks)
+            result.append((day, min(next, horizonEnd)))
+            day = next
+        }
+        return result
+    }
+}
+
+extension ScheduleSettings {
+    /// Weeks a credential takes when self-paced: its stated weeks, stretched so that its hours
+    /// fit the learner's week.
+    func selfPacedWeeks(hours: Double, stated: Int?) -> Int {
+        max(stated ?? 1, Int((hours / hoursPerWeek - 1e-9).rounded(.up)), 1)
+    }
+}
+
+extension Formulation {
+    /// Every way each candidate could run within the horizon and the learner's week.
+    static func scheduleOptions(
+        for credential: Credential, catalogue: Catalogue, settings: ScheduleSettings, hoursPerECTS: Double,
+        horizonEnd: Day?, bucketWeeks: Int
+    ) -> [ScheduleOption] {
+        let hours = credential.learningHours(hoursPerECTS: hoursPerECTS)
+        let rate = catalogue.rateToBase(credential.currency) ?? 1
+        var result: [ScheduleOption] = []
+        if credential.offerings.isEmpty {
+            let weeks = settings.selfPacedWeeks(hours: hours, stated: credential.weeks)
+            guard let horizonEnd else { return [] }
+            var start = settings.start
+            while start.adding(days: 7 * weeks) <= horizonEnd {
+                result.append(ScheduleOption(
+                    credential: credential.id, offering: nil, start: start, end: start.adding(days: 7 * weeks), weeks: weeks,
+                    cost: credential.cost * rate, hours: hours))
+                start = start.adding(days: 7 * bucketWeeks)
+            }
+            return result
+        }
+        for (index, offering) in credential.offerings.enumerated() {
+            let weeks = offering.weeks ?? credential.weeks ?? settings.selfPacedWeeks(hours: hours, stated: nil)
+            let option = ScheduleOption(
+                credential: credential.id, offering: index, start: offering.start, end: offering.start.adding(days: 7 * weeks),
+                weeks: weeks, cost: (offering.cost ?? credential.cost) * rate, hours: hours)
+            let fitsWeek = hours / Double(weeks) <= settings.hoursPerWeek + 1e-9
+            let inHorizon = horizonEnd.map { option.end <= $0 } ?? true
+            if offering.seats != 0 && offering.start >= settings.start && fitsWeek && inHorizon { result.append(option) }
+        }
+        return result
+    }
+
+    mutating func addSchedule(_ settings: ScheduleSettings) {
+        // Horizon: the deadline, else the latest offering end plus every candidate's self-paced
+        // weeks (room to run them all one after another), capped.
+        let cap = settings.start.adding(days: 7 * settings.maxHorizonWeeks)
+        var end: Day
+        if let deadline = request.constraints.deadline {
+            end = deadline.adding(days: 1)
+        } else {
+            let selfPaced = candidates.reduce(0) { $0 + settings.selfPacedWeeks(hours: $1.learningHours(hoursPerECTS: request.hoursPerECTS), stated: $1.weeks) }
+            let latestOffering = candidates.flatMap { credential in
+                credential.offerings.map { $0.start.adding(days: 7 * ($0.weeks ?? credential.weeks ?? 1)) }
+            }.max() ?? settings.start
+            end = max(latestOffering, settings.start).adding(days: 7 * max(selfPaced, 1))
+        }
+        end = min(end, cap)
+        let weeks = max(1, (end.ordinal - settings.start.ordinal + 6) / 7)
+        let bucketWeeks = max(1, (weeks + settings.maxBuckets - 1) / settings.maxBuckets)
+
+        var calendar = ScheduleModel(
+            settings: settings, bucketWeeks: bucketWeeks, horizonEnd: end,
+            completion: model.addVariable("completion_days", .continuous, lowerBound: 0, upperBound: nil))
+        for credential in candidates {
+            let taken = take[credential.id]!
+            let options = Self.scheduleOptions(
+                for: credential, catalogue: catalogue, settings: settings, hoursPerECTS: request.hoursPerECTS,
+                horizonEnd: end, bucketWeeks: bucketWeeks)
+            let variables = options.map { option in
+                model.addBinary("run[\(credential.id)@\(option.start)]")
+            }
+            calendar.options[credential.id] = Array(zip(options, variables))
+            model.add(LinearExpression.sum(variables) == LinearExpression(taken), name: "one_run[\(credential.id)]")
+            for (option, variable) in zip(options, variables) { calendar.cost.add(option.cost, variable) }
+        }
+        for credential in candidates {
+            model.add(LinearExpression(calendar.completion) >= calendar.endDay(of: credential.id), name: "completion[\(credential.id)]")
+        }
+        // Weekly load: hours spread evenly over each run's days, summed per bucket.
+        let capacityPerDay = settings.hoursPerWeek / 7
+        for (bucketStart, bucketEnd) in calendar.buckets() {
+            var load = LinearExpression()
+            var worst = 0.0
+            for credential in candidates {
+                var credentialWorst = 0.0
+                for (option, variable) in calendar.options[credential.id] ?? [] {
+                    let overlap = min(option.end.ordinal, bucketEnd.ordinal) - max(option.start.ordinal, bucketStart.ordinal)
+                    guard overlap > 0 else { continue }
+                    let hours = option.hoursPerDay * Double(overlap)
+                    load.add(hours, variable)
+                    credentialWorst = max(credentialWorst, hours)
+                }
+                worst += credentialWorst
+            }
+            let capacity = capacityPerDay * Double(bucketEnd.ordinal - bucketStart.ordinal)
+            // A bucket that even the heaviest mix of runs cannot overfill needs no row.
+            if worst > capacity + 1e-9 { model.add(load <= capacity + 1e-9, name: "capacity[\(bucketStart)]") }
+        }
+        self.calendar = calendar
+    }
+
+    mutating func precedenceVariable(before owner: String, prerequisite: String, taken: Variable) -> Variable {
+        if let existing = calendar!.precedences.first(where: { $0.owner == owner && $0.prerequisite == prerequisite }) {
+            return existing.variable
+        }
+        let variable = model.addBinary("before[\(prerequisite)<\(owner)]")
+        model.add(variable <= taken, name: "before_needs_take[\(prerequisite)<\(owner)]")
+        calendar!.precedences.append((owner, prerequisite, variable))
+        return variable
+    }
+
+    /// end[d] ≤ start[c] whenever d serves as c's prerequisite (big-M with M = the horizon).
+    mutating func addPrecedences() {
+        guard let calendar else { return }
+        for (owner, prerequisite, variable) in calendar.precedences {
+            let gap = calendar.endDay(of: prerequisite) - calendar.startDay(of: owner)
+            model.add(gap + calendar.horizonDays * variable <= calendar.horizonDays, name: "order[\(prerequisite)<\(owner)]")
+        }
+    }
+}
