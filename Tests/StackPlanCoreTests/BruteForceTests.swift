@@ -121,6 +121,7 @@ struct RandomInstance: CustomStringConvertible {
         case .workload: credential.hours ?? credential.credits * request.hoursPerECTS
         case .ects: credential.credits
         case .count: 1
+        case .duration: 0  // not drawn: these instances have no schedule
         }
     }
 

@@ -13,22 +13,45 @@ public struct Planner: Sendable {
     /// Every plan returned has passed ``PlanChecker``, which re-checks each rule without the model.
     public func plan(_ request: PlanRequest) throws -> PlanOutcome {
         let qualification = try validate(request)
-        let formulation = Formulation(catalogue: catalogue, request: request, qualification: qualification)
-        if formulation.structurallyInfeasible {
-            return .infeasible(try diagnose(request, qualification: qualification))
+        let outcome = try attempt(request, qualification: qualification)
+        if case .infeasible = outcome { return .infeasible(try diagnose(request, qualification: qualification)) }
+        return outcome
+    }
+
+    /// Every plan that is not beaten on both completion date and cost, earliest first: the
+    /// ε-constraint method, each next plan the earliest among those cheaper than the last.
+    public func frontier(_ request: PlanRequest, limit: Int = 50) throws -> [Plan] {
+        guard request.schedule != nil else {
+            throw PlanningError.invalidRequest("the frontier needs a schedule: give the learner's hours per week (\"hoursPerWeek\" or --hours-per-week)")
         }
+        let qualification = try validate(request)
+        var staged = request
+        staged.objectives = [.duration, .cost]
+        var plans: [Plan] = []
+        while plans.count < limit {
+            guard case .planned(let plan) = try attempt(staged, qualification: qualification) else { break }
+            plans.append(plan)
+            // The next point must save at least a cent.
+            staged.constraints.budget = min(staged.constraints.budget ?? .infinity, plan.totals.cost - 0.01)
+            if staged.constraints.budget! < 0 { break }
+        }
+        return plans
+    }
+
+    /// One solve without diagnosis: `.infeasible` carries an empty diagnosis.
+    private func attempt(_ request: PlanRequest, qualification: Qualification) throws -> PlanOutcome {
+        let formulation = Formulation(catalogue: catalogue, request: request, qualification: qualification)
+        let nothing = Diagnosis(cause: .conflict, summary: "", unmet: [])
+        if formulation.structurallyInfeasible { return .infeasible(nothing) }
         // Our own stages after the user's: finish early when scheduling, then fewest credentials and earlier ids.
         var stages = request.objectives.map(formulation.objective)
         if formulation.calendar != nil && !request.objectives.contains(.duration) { stages.append(formulation.objective(.duration)) }
         stages.append(formulation.tieBreak)
         let result = try formulation.model.minimizeLexicographically(stages, options: request.solverOptions)
         switch result.status {
-        case .infeasible:
-            return .infeasible(try diagnose(request, qualification: qualification))
-        case .timeLimit, .unbounded:
-            return .stopped(result.status)
-        case .optimal, .feasible:
-            break
+        case .infeasible: return .infeasible(nothing)
+        case .timeLimit, .unbounded: return .stopped(result.status)
+        case .optimal, .feasible: break
         }
         let plan = extract(result.final, formulation: formulation, request: request, result: result)
         let violations = PlanChecker(catalogue: catalogue, request: request).violations(of: plan)
@@ -106,7 +129,16 @@ public struct Planner: Sendable {
             qualification: formulation.tree.qualification,
             status: gap == 0 && result.stages.count >= userStages ? .optimal : .feasible,
             objectives: request.objectives,
-            objectiveValues: Array(result.values.prefix(userStages)),
+            objectiveValues: request.objectives.map { objective in
+                // The plan's own figures, free of the solver's rounding and of stage slack.
+                switch objective {
+                case .cost: totals.cost
+                case .workload: totals.hours
+                case .ects: totals.ects
+                case .count: Double(taken.count)
+                case .duration: Double(schedule.flatMap { runs in runs.map { $0.end.ordinal }.max() }.map { $0 - request.schedule!.start.ordinal } ?? 0)
+                }
+            },
             gap: gap,
             taken: taken, heldApplied: heldApplied, applications: applications, prerequisiteOf: prerequisiteOf,
             unusedHeld: unusedHeld(formulation: formulation, request: request, applications: applications),

@@ -1,0 +1,70 @@
+import ArgumentParser
+import Foundation
+import StackPlanCore
+
+struct FrontierCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "frontier",
+        abstract: "List every plan not beaten on both completion date and cost, earliest first.",
+        discussion: "Needs a schedule: the learner's hours per week (profile \"hoursPerWeek\" or --hours-per-week). --objective is ignored: the frontier trades duration against cost.")
+
+    @OptionGroup var planning: PlanArguments
+
+    @Option(help: "Most plans to list.")
+    var limit: Int = 20
+
+    @Flag(help: "Print the plans as JSON.")
+    var json = false
+
+    @OptionGroup var database: DatabaseOption
+
+    func run() throws {
+        let store = try database.openExisting()
+        try reportingErrors {
+            let request = try planning.request()
+            let catalogue = try store.catalogue()
+            let plans = try Planner(catalogue: catalogue).frontier(request, limit: limit)
+            guard !plans.isEmpty else {
+                // No plan at all: the ordinary diagnosis says why.
+                if case .infeasible(let diagnosis) = try Planner(catalogue: catalogue).plan(request) {
+                    if json { printJSON(diagnosis.json) } else { print(diagnosis.text) }
+                }
+                throw Exit.noPlan
+            }
+            if json {
+                printJSON(.object([
+                    "plans": .array(plans.map { PlanReport(plan: $0, catalogue: catalogue, request: request).json }),
+                    "changes": .array(zip(plans, plans.dropFirst()).map { .string(changes(from: $0, to: $1)) }),
+                ]))
+                return
+            }
+            let currency = catalogue.baseCurrency
+            print("\(plans.count) plan\(plans.count == 1 ? "" : "s") for \(plans[0].qualification.title) (\(plans[0].qualification.id)), earliest first; each later plan finishes later and costs less")
+            var rows = [["#", "completes", "days", "cost \(currency)", "hours", "credentials", "change from the plan before"]]
+            for (index, plan) in plans.enumerated() {
+                let days = plan.completes.map { String($0.ordinal - request.schedule!.start.ordinal + 1) } ?? "-"
+                rows.append([
+                    String(index + 1), plan.completes?.description ?? "-", days, formatNumber((plan.totals.cost * 100).rounded() / 100),
+                    formatNumber(plan.totals.hours), String(plan.taken.count),
+                    index == 0 ? "earliest possible" : changes(from: plans[index - 1], to: plan),
+                ])
+            }
+            table(rows, rightAligned: [0, 2, 3, 4, 5]).forEach { print($0) }
+        }
+    }
+
+    /// What one plan does differently from the one before: credentials and runs swapped.
+    func changes(from earlier: Plan, to later: Plan) -> String {
+        let before = Dictionary(uniqueKeysWithValues: (earlier.schedule ?? []).map { ($0.credential, $0) })
+        let after = Dictionary(uniqueKeysWithValues: (later.schedule ?? []).map { ($0.credential, $0) })
+        var parts: [String] = []
+        for id in after.keys.sorted() where before[id] == nil { parts.append("+\(id)") }
+        for id in before.keys.sorted() where after[id] == nil { parts.append("−\(id)") }
+        for id in after.keys.sorted() {
+            if let old = before[id], let new = after[id], old.start != new.start { parts.append("\(id) \(old.start)→\(new.start)") }
+        }
+        let saving = earlier.totals.cost - later.totals.cost
+        parts.append("saves \(formatNumber((saving * 100).rounded() / 100))")
+        return parts.joined(separator: ", ")
+    }
+}
