@@ -30,5 +30,7 @@ let package = Package(
         .testTarget(name: "MILPTests", dependencies: ["MILP"]),
         .testTarget(name: "StackPlanCoreTests", dependencies: ["StackPlanCore", "MILP"]),
         .testTarget(name: "StackPlanStoreTests", dependencies: ["StackPlanStore", "StackPlanCore"]),
+        // Runs the built `stackplan` executable; depending on it makes `swift build --build-tests` build it.
+        .testTarget(name: "StackPlanCLITests", dependencies: ["stackplan"]),
     ]
 )
