@@ -19,10 +19,8 @@ struct FrontierCommand: ParsableCommand {
     @OptionGroup var database: DatabaseOption
 
     func run() throws {
-        let store = try database.openExisting()
+        let (request, catalogue) = try planning.load(from: database)
         try reportingErrors {
-            let request = try planning.request()
-            let catalogue = try store.catalogue()
             let plans = try Planner(catalogue: catalogue).frontier(request, limit: limit)
             guard !plans.isEmpty else {
                 // No plan at all: the ordinary diagnosis says why.

@@ -67,9 +67,15 @@ struct PlanArguments: ParsableArguments {
         if !(gap >= 0 && gap < 1) { throw ValidationError("--gap must lie in [0, 1)") }
         if !(hoursPerEcts > 0) { throw ValidationError("--hours-per-ects must be positive") }
         do { _ = try Objective.list(objective) } catch { throw ValidationError("--objective: \(error)") }
-        for language in language where !(language.count == 2 && language.allSatisfy(\.isLowercase)) {
+        for language in language where !language.isLanguageCode {
             throw ValidationError("--language takes two-letter ISO 639-1 codes such as en, not \(language)")
         }
+    }
+
+    /// The request and the stored catalogue it is planned against.
+    func load(from database: DatabaseOption) throws -> (request: PlanRequest, catalogue: Catalogue) {
+        let store = try database.openExisting()
+        return try reportingErrors { (try request(), try store.catalogue()) }
     }
 
     /// Reads the learner profile and puts the command line's limits in place of the profile's.

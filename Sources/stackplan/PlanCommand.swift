@@ -20,10 +20,8 @@ struct PlanCommand: ParsableCommand {
     @OptionGroup var database: DatabaseOption
 
     func run() throws {
-        let store = try database.openExisting()
+        let (request, catalogue) = try planning.load(from: database)
         try reportingErrors {
-            let request = try planning.request()
-            let catalogue = try store.catalogue()
             let planner = Planner(catalogue: catalogue)
             if let writeModel {
                 try planner.model(for: request).writeLP(to: writeModel)

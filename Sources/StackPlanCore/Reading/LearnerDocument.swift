@@ -33,7 +33,7 @@ public enum LearnerDocument {
             }
         }
         let languages = root.strings("languages")
-        for (index, language) in (languages ?? []).enumerated() where !(language.count == 2 && language.allSatisfy { $0.isASCII && $0.isLowercase }) {
+        for (index, language) in (languages ?? []).enumerated() where !language.isLanguageCode {
             log.error("$.languages[\(index)]", "must be a two-letter ISO 639-1 code such as \"en\", found \"\(language)\"")
         }
         let constraints = LearnerConstraints(

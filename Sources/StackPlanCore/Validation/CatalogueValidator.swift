@@ -64,7 +64,7 @@ public struct CatalogueValidator {
         }
     }
 
-    func isCurrencyCode(_ code: String) -> Bool { code.count == 3 && code.allSatisfy { $0.isASCII && $0.isUppercase } }
+    func isCurrencyCode(_ code: String) -> Bool { code.isCode(length: 3, uppercase: true) }
 
     func checkProviders() {
         checkDuplicates(catalogue.providers.map(\.id), list: "providers", kind: "provider")
@@ -72,7 +72,7 @@ public struct CatalogueValidator {
             let path = "$.providers[\(index)]"
             let record = "provider \"\(provider.id)\""
             checkIdentifier(provider.id, path: path, record: record)
-            if !(provider.country.count == 2 && provider.country.allSatisfy { $0.isASCII && $0.isUppercase }) {
+            if !provider.country.isCountryCode {
                 log.error("\(path).country", "must be a two-letter country code such as IE, found \"\(provider.country)\"", record: record)
             }
         }
@@ -106,7 +106,7 @@ public struct CatalogueValidator {
             if let weeks = credential.weeks, weeks < 1 { error("weeks", "must be at least 1, found \(weeks)") }
             if credential.languages.isEmpty { error("languages", "must name at least one language") }
             for (position, language) in credential.languages.enumerated()
-            where !(language.count == 2 && language.allSatisfy { $0.isASCII && $0.isLowercase }) {
+            where !language.isLanguageCode {
                 error("languages[\(position)]", "must be a two-letter ISO 639-1 code such as \"en\", found \"\(language)\"")
             }
             for (position, offering) in credential.offerings.enumerated() {
@@ -243,4 +243,15 @@ public struct CatalogueValidator {
 
 func format(_ value: Double) -> String {
     value.rounded() == value && abs(value) < 1e15 ? String(Int(value)) : String(value)
+}
+
+extension String {
+    /// ISO 639-1: two lower-case letters, such as `en`.
+    public var isLanguageCode: Bool { isCode(length: 2, uppercase: false) }
+    /// ISO 3166-1 alpha-2: two upper-case letters, such as `IE`.
+    public var isCountryCode: Bool { isCode(length: 2, uppercase: true) }
+
+    func isCode(length: Int, uppercase: Bool) -> Bool {
+        count == length && allSatisfy { $0.isASCII && $0.isLetter && (uppercase ? $0.isUppercase : $0.isLowercase) }
+    }
 }
