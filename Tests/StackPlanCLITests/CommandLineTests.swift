@@ -2,7 +2,7 @@ import Foundation
 import Testing
 
 /// The `stackplan` command as a user runs it: output, exit codes, and the database on disk.
-@Suite(.serialized) struct CommandLineTests {
+@Suite(.serialized) final class CommandLineTests {
     static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
     /// The built executable, next to the test bundle (`swift build --build-tests` builds both).
@@ -22,6 +22,8 @@ import Testing
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("stackplan-cli-\(UUID())")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
     }
+
+    deinit { try? FileManager.default.removeItem(at: directory) }
 
     struct Result {
         var status: Int32

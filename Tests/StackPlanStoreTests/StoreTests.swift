@@ -3,8 +3,12 @@ import Testing
 @testable import StackPlanCore
 @testable import StackPlanStore
 
-@Suite struct StoreTests {
+@Suite final class StoreTests {
     let path = FileManager.default.temporaryDirectory.appendingPathComponent("stackplan-\(UUID()).sqlite").path
+
+    deinit {
+        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+    }
     static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
     func bundled() throws -> Catalogue {
