@@ -30,6 +30,9 @@ run: build
 	@echo '$$ stackplan plan --target ucp-pgdip-ipc --learner data/learners/sofia.json --objective cost,workload'
 	@$(BIN) plan --target ucp-pgdip-ipc --learner data/learners/sofia.json --objective cost,workload --db $(DB)
 	@echo
+	@echo '$$ stackplan frontier --target ucp-pgdip-ipc --learner data/learners/sofia.json   # faster routes cost more'
+	@$(BIN) frontier --target ucp-pgdip-ipc --learner data/learners/sofia.json --db $(DB)
+	@echo
 	@echo '$$ stackplan plan --target ucp-msc-ipc --learner data/learners/sofia.json   # over her 900 hours: no plan, and why'
 	@$(BIN) plan --target ucp-msc-ipc --learner data/learners/sofia.json --db $(DB) || true
 

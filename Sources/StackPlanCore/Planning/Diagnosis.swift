@@ -122,7 +122,7 @@ extension Planner {
                 if let hours = request.constraints.maxHours, let lightest, lightest > hours + 1e-6 {
                     reasons.append("the lightest plan needs \(format(lightest)) learning hours, over the limit of \(format(hours))")
                 }
-                if reasons.isEmpty { reasons.append("no plan keeps within the budget and the hours at once") }
+                if reasons.isEmpty { reasons.append("no plan keeps within the budget, the hours and the deadline at once") }
                 return Diagnosis(
                     cause: .budgetOrHours, summary: reasons.joined(separator: "; "), unmet: [],
                     cheapestCost: cheapest, leastHours: lightest, earliestCompletion: earliest)

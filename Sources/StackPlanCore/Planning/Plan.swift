@@ -49,8 +49,8 @@ public struct Plan: Sendable {
     public var schedule: [ScheduleOption]?
     /// The last day of the last credential, when scheduled (the start day when nothing is to be taken).
     public var completes: Day?
-    /// Weeks per capacity bucket of the schedule model: 1 means the weekly limit holds week by week.
-    public var bucketWeeks: Int?
+    /// Self-paced credentials could start every this many weeks (1 unless the horizon is long).
+    public var startGridWeeks: Int?
 }
 
 public enum PlanOutcome: Sendable {

@@ -140,9 +140,9 @@ public struct PlanChecker {
     }
 
     /// The calendar rules: one run per credential, true to its offering, prerequisites finished
-    /// before dependants start, the weekly hours (per bucket), the deadline. Returns the plan's cost.
+    /// before dependants start, the weekly hours in every week, the deadline. Returns the plan's cost.
     private func checkSchedule(_ plan: Plan, settings: ScheduleSettings, taken: Set<String>, held: Set<String>, problems: inout [String]) -> Double? {
-        guard let runs = plan.schedule, let bucketWeeks = plan.bucketWeeks else {
+        guard let runs = plan.schedule else {
             problems.append("a schedule was asked for but the plan has none")
             return nil
         }
@@ -182,17 +182,17 @@ public struct PlanChecker {
             }
             cost += expectedCost
         }
-        // The load of each bucket: hours spread evenly over each run's days.
+        // The load of each week: hours spread evenly over each run's days.
         var bucketStart = settings.start
         let lastEnd = runs.map(\.end).max() ?? settings.start
         while bucketStart < lastEnd {
-            let bucketEnd = bucketStart.adding(days: 7 * bucketWeeks)
+            let bucketEnd = bucketStart.adding(days: 7)
             let load = runs.reduce(0.0) { total, run in
                 let overlap = min(run.end.ordinal, bucketEnd.ordinal) - max(run.start.ordinal, bucketStart.ordinal)
                 return total + (overlap > 0 ? run.hours * Double(overlap) / Double(run.end.ordinal - run.start.ordinal) : 0)
             }
-            if load > settings.hoursPerWeek * Double(bucketWeeks) + 1e-6 {
-                problems.append("\(load) learning hours in the \(bucketWeeks) week(s) from \(bucketStart), over \(settings.hoursPerWeek) a week")
+            if load > settings.hoursPerWeek + 1e-6 {
+                problems.append("\(load) learning hours in the week from \(bucketStart), over \(settings.hoursPerWeek)")
             }
             bucketStart = bucketEnd
         }

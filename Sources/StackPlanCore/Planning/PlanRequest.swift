@@ -67,14 +67,15 @@ public struct ScheduleSettings: Sendable, Equatable {
     public var hoursPerWeek: Double
     /// Longest horizon the model looks at, in weeks, whatever the data suggest.
     public var maxHorizonWeeks: Int
-    /// Most time buckets in the horizon; longer horizons use buckets of several weeks.
-    public var maxBuckets: Int
+    /// Most start weeks a self-paced credential is offered; over a longer horizon they thin out
+    /// to every second (third, …) week, which keeps the model small.
+    public var maxSelfPacedStarts: Int
 
-    public init(start: Day, hoursPerWeek: Double, maxHorizonWeeks: Int = 520, maxBuckets: Int = 104) {
+    public init(start: Day, hoursPerWeek: Double, maxHorizonWeeks: Int = 520, maxSelfPacedStarts: Int = 104) {
         self.start = start
         self.hoursPerWeek = hoursPerWeek
         self.maxHorizonWeeks = maxHorizonWeeks
-        self.maxBuckets = maxBuckets
+        self.maxSelfPacedStarts = maxSelfPacedStarts
     }
 
     /// The schedule a profile asks for: when it gives weekly hours, or the request needs one

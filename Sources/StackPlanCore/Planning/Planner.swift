@@ -149,7 +149,7 @@ public struct Planner: Sendable {
             today: request.today,
             schedule: schedule,
             completes: schedule.map { runs in runs.map { $0.end.adding(days: -1) }.max() ?? request.schedule!.start },
-            bucketWeeks: formulation.calendar?.bucketWeeks)
+            startGridWeeks: formulation.calendar?.startGridWeeks)
     }
 
     private func unusedHeld(formulation: Formulation, request: PlanRequest, applications: [String: [String]]) -> [Plan.UnusedHeld] {

@@ -19,11 +19,11 @@ public struct ScheduleOption: Sendable, Equatable {
 }
 
 /// The calendar side of a plan's model, as docs/formulation.md writes it out:
-/// w[c,o] chooses option o of credential c, buckets bound the weekly load, u[c,d] orders prerequisites.
+/// w[c,o] chooses option o of credential c, one row per week bounds the load, u[c,d] orders prerequisites.
 struct ScheduleModel {
     let settings: ScheduleSettings
-    /// Weeks per capacity bucket: 1 unless the horizon is long.
-    let bucketWeeks: Int
+    /// Self-paced credentials may start every this many weeks: 1 unless the horizon is long.
+    let startGridWeeks: Int
     /// The day after the last day any option may use.
     let horizonEnd: Day
     var options: [String: [(option: ScheduleOption, variable: Variable)]] = [:]
@@ -41,14 +41,13 @@ struct ScheduleModel {
 
     var horizonDays: Double { Double(horizonEnd.ordinal - settings.start.ordinal) }
 
-    /// Capacity buckets: consecutive runs of `bucketWeeks` weeks from the start.
-    func buckets() -> [(start: Day, end: Day)] {
+    /// The learner's weeks from the start, each bounded by the weekly hours.
+    func weeks() -> [(start: Day, end: Day)] {
         var result: [(Day, Day)] = []
         var day = settings.start
         while day < horizonEnd {
-            let next = day.adding(days: 7 * bucketWeeks)
-            result.append((day, min(next, horizonEnd)))
-            day = next
+            result.append((day, min(day.adding(days: 7), horizonEnd)))
+            day = day.adding(days: 7)
         }
         return result
     }
@@ -66,7 +65,7 @@ extension Formulation {
     /// Every way each candidate could run within the horizon and the learner's week.
     static func scheduleOptions(
         for credential: Credential, catalogue: Catalogue, settings: ScheduleSettings, hoursPerECTS: Double,
-        horizonEnd: Day?, bucketWeeks: Int
+        horizonEnd: Day?, startGridWeeks: Int
     ) -> [ScheduleOption] {
         let hours = credential.learningHours(hoursPerECTS: hoursPerECTS)
         let rate = catalogue.rateToBase(credential.currency) ?? 1
@@ -79,7 +78,7 @@ extension Formulation {
                 result.append(ScheduleOption(
                     credential: credential.id, offering: nil, start: start, end: start.adding(days: 7 * weeks), weeks: weeks,
                     cost: credential.cost * rate, hours: hours))
-                start = start.adding(days: 7 * bucketWeeks)
+                start = start.adding(days: 7 * startGridWeeks)
             }
             return result
         }
@@ -111,16 +110,16 @@ extension Formulation {
         }
         end = min(end, cap)
         let weeks = max(1, (end.ordinal - settings.start.ordinal + 6) / 7)
-        let bucketWeeks = max(1, (weeks + settings.maxBuckets - 1) / settings.maxBuckets)
+        let startGridWeeks = max(1, (weeks + settings.maxSelfPacedStarts - 1) / settings.maxSelfPacedStarts)
 
         var calendar = ScheduleModel(
-            settings: settings, bucketWeeks: bucketWeeks, horizonEnd: end,
+            settings: settings, startGridWeeks: startGridWeeks, horizonEnd: end,
             completion: model.addVariable("completion_days", .continuous, lowerBound: 0, upperBound: nil))
         for credential in candidates {
             let taken = take[credential.id]!
             let options = Self.scheduleOptions(
                 for: credential, catalogue: catalogue, settings: settings, hoursPerECTS: request.hoursPerECTS,
-                horizonEnd: end, bucketWeeks: bucketWeeks)
+                horizonEnd: end, startGridWeeks: startGridWeeks)
             let variables = options.map { option in
                 model.addBinary("run[\(credential.id)@\(option.start)]")
             }
@@ -131,9 +130,9 @@ extension Formulation {
         for credential in candidates {
             model.add(LinearExpression(calendar.completion) >= calendar.endDay(of: credential.id), name: "completion[\(credential.id)]")
         }
-        // Weekly load: hours spread evenly over each run's days, summed per bucket.
+        // Weekly load: hours spread evenly over each run's days, summed per week.
         let capacityPerDay = settings.hoursPerWeek / 7
-        for (bucketStart, bucketEnd) in calendar.buckets() {
+        for (bucketStart, bucketEnd) in calendar.weeks() {
             var load = LinearExpression()
             var worst = 0.0
             for credential in candidates {
