@@ -168,8 +168,7 @@ public struct PlanReport {
         let columnWeeks = max(1, (totalWeeks + 51) / 52)
         let columns = (totalWeeks + columnWeeks - 1) / columnWeeks
         var lines = ["Schedule from \(start), \(format(request.schedule!.hoursPerWeek)) h a week; completes \(completes)"
-            + (columnWeeks > 1 ? " (one column = \(columnWeeks) weeks)" : " (one column = one week)")
-            + ((plan.startGridWeeks ?? 1) > 1 ? "; self-paced starts considered every \(plan.startGridWeeks!) weeks" : "")]
+            + (columnWeeks > 1 ? " (one column = \(columnWeeks) weeks)" : " (one column = one week)")]
         var rows = [["credential", "start", "end", "offering", "weeks"]]
         var bars: [String] = []
         for run in schedule.sorted(by: { ($0.start, $0.credential) < ($1.start, $1.credential) }) {

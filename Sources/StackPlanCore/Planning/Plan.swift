@@ -49,7 +49,7 @@ public struct Plan: Sendable {
     public var schedule: [ScheduleOption]?
     /// The last day of the last credential, when scheduled (the start day when nothing is to be taken).
     public var completes: Day?
-    /// Self-paced credentials could start every this many weeks (1 unless the horizon is long).
+    /// After their first two years of weekly start times, self-paced credentials could start every this many weeks.
     public var startGridWeeks: Int?
 }
 

@@ -67,15 +67,18 @@ public struct ScheduleSettings: Sendable, Equatable {
     public var hoursPerWeek: Double
     /// Longest horizon the model looks at, in weeks, whatever the data suggest.
     public var maxHorizonWeeks: Int
-    /// Most start weeks a self-paced credential is offered; over a longer horizon they thin out
-    /// to every second (third, …) week, which keeps the model small.
-    public var maxSelfPacedStarts: Int
+    /// A self-paced credential may start in each of the first this many weeks…
+    public var weeklySelfPacedStarts: Int
+    /// …and at most this many more times, evenly spread over the rest of the horizon:
+    /// this keeps the model small when the horizon runs to years.
+    public var laterSelfPacedStarts: Int
 
-    public init(start: Day, hoursPerWeek: Double, maxHorizonWeeks: Int = 520, maxSelfPacedStarts: Int = 104) {
+    public init(start: Day, hoursPerWeek: Double, maxHorizonWeeks: Int = 520, weeklySelfPacedStarts: Int = 104, laterSelfPacedStarts: Int = 52) {
         self.start = start
         self.hoursPerWeek = hoursPerWeek
         self.maxHorizonWeeks = maxHorizonWeeks
-        self.maxSelfPacedStarts = maxSelfPacedStarts
+        self.weeklySelfPacedStarts = weeklySelfPacedStarts
+        self.laterSelfPacedStarts = laterSelfPacedStarts
     }
 
     /// The schedule a profile asks for: when it gives weekly hours, or the request needs one

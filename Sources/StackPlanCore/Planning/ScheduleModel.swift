@@ -22,7 +22,7 @@ public struct ScheduleOption: Sendable, Equatable {
 /// w[c,o] chooses option o of credential c, one row per week bounds the load, u[c,d] orders prerequisites.
 struct ScheduleModel {
     let settings: ScheduleSettings
-    /// Self-paced credentials may start every this many weeks: 1 unless the horizon is long.
+    /// Beyond the weekly start times, self-paced credentials may start every this many weeks.
     let startGridWeeks: Int
     /// The day after the last day any option may use.
     let horizonEnd: Day
@@ -73,12 +73,14 @@ extension Formulation {
         if credential.offerings.isEmpty {
             let weeks = settings.selfPacedWeeks(hours: hours, stated: credential.weeks)
             guard let horizonEnd else { return [] }
-            var start = settings.start
-            while start.adding(days: 7 * weeks) <= horizonEnd {
+            // Every week for the first weeks (where early finishes are decided), thinner after.
+            var week = 0
+            while settings.start.adding(days: 7 * (week + weeks)) <= horizonEnd {
+                let start = settings.start.adding(days: 7 * week)
                 result.append(ScheduleOption(
                     credential: credential.id, offering: nil, start: start, end: start.adding(days: 7 * weeks), weeks: weeks,
                     cost: credential.cost * rate, hours: hours))
-                start = start.adding(days: 7 * startGridWeeks)
+                week += week < settings.weeklySelfPacedStarts ? 1 : startGridWeeks
             }
             return result
         }
@@ -110,7 +112,8 @@ extension Formulation {
         }
         end = min(end, cap)
         let weeks = max(1, (end.ordinal - settings.start.ordinal + 6) / 7)
-        let startGridWeeks = max(1, (weeks + settings.maxSelfPacedStarts - 1) / settings.maxSelfPacedStarts)
+        let later = max(0, weeks - settings.weeklySelfPacedStarts)
+        let startGridWeeks = max(1, (later + settings.laterSelfPacedStarts - 1) / max(1, settings.laterSelfPacedStarts))
 
         var calendar = ScheduleModel(
             settings: settings, startGridWeeks: startGridWeeks, horizonEnd: end,
