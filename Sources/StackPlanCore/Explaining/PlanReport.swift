@@ -28,15 +28,7 @@ public struct PlanReport {
     static func items(of plan: Plan, catalogue: Catalogue, request: PlanRequest) -> [String: CountableItem] {
         var items: [String: CountableItem] = [:]
         for (position, held) in request.learner.held.enumerated() {
-            switch held.source {
-            case .catalogue(let id):
-                if let credential = catalogue.credential(id) {
-                    items[id] = CountableItem(credential: credential, in: catalogue, hoursPerECTS: request.hoursPerECTS, held: true, earned: held.earned)
-                }
-            case .external(let external):
-                let item = CountableItem(external: external, position: position, hoursPerECTS: request.hoursPerECTS, earned: held.earned)
-                items[item.id] = item
-            }
+            if let item = held.item(position: position, in: catalogue, hoursPerECTS: request.hoursPerECTS) { items[item.id] = item }
         }
         for id in plan.taken {
             if let credential = catalogue.credential(id) {

@@ -47,6 +47,17 @@ public struct HeldCredential: Sendable, Equatable {
         if case .catalogue(let id) = source { return id }
         return nil
     }
+
+    /// The held credential as something that can count; `nil` when the catalogue lacks its id.
+    /// `position` is its place in the profile, which names external items (`held[N]`).
+    public func item(position: Int, in catalogue: Catalogue, hoursPerECTS: Double) -> CountableItem? {
+        switch source {
+        case .catalogue(let id):
+            return catalogue.credential(id).map { CountableItem(credential: $0, in: catalogue, hoursPerECTS: hoursPerECTS, held: true, earned: earned) }
+        case .external(let external):
+            return CountableItem(external: external, position: position, hoursPerECTS: hoursPerECTS, earned: earned)
+        }
+    }
 }
 
 /// The learner's own limits on what a plan may contain; `nil` means no limit.

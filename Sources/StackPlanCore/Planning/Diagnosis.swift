@@ -42,14 +42,7 @@ extension Planner {
 
         let heldItems: [CountableItem] = request.learner.held.enumerated().compactMap { position, held in
             guard limits.reasonHeldDoesNotCount(earned: held.earned) == nil else { return nil }
-            switch held.source {
-            case .catalogue(let id):
-                return catalogue.credential(id).map {
-                    CountableItem(credential: $0, in: catalogue, hoursPerECTS: request.hoursPerECTS, held: true, earned: held.earned)
-                }
-            case .external(let external):
-                return CountableItem(external: external, position: position, hoursPerECTS: request.hoursPerECTS, earned: held.earned)
-            }
+            return held.item(position: position, in: catalogue, hoursPerECTS: request.hoursPerECTS)
         }
         func reachability(_ eligibility: Eligibility) -> (Reachability, Set<String>) {
             let offered = catalogue.credentials.filter { !heldIDs.contains($0.id) && eligibility.reasonNotOffered($0) == nil }

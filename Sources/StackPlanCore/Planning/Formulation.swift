@@ -56,14 +56,7 @@ struct Formulation {
     private mutating func collectItems() {
         let hoursPerECTS = request.hoursPerECTS
         for (position, held) in request.learner.held.enumerated() where eligibility.reasonHeldDoesNotCount(earned: held.earned) == nil {
-            switch held.source {
-            case .catalogue(let id):
-                if let credential = catalogue.credential(id) {
-                    items.append(CountableItem(credential: credential, in: catalogue, hoursPerECTS: hoursPerECTS, held: true, earned: held.earned))
-                }
-            case .external(let external):
-                items.append(CountableItem(external: external, position: position, hoursPerECTS: hoursPerECTS, earned: held.earned))
-            }
+            if let item = held.item(position: position, in: catalogue, hoursPerECTS: hoursPerECTS) { items.append(item) }
         }
 
         let offered = catalogue.credentials.filter { !heldIDs.contains($0.id) && eligibility.reasonNotOffered($0) == nil }

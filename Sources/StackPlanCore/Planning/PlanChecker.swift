@@ -62,14 +62,7 @@ public struct PlanChecker {
                         problems.append("held \(id) counts but was not earned within \(years) years of \(request.today)")
                     }
                 }
-                switch held.source {
-                case .catalogue(let catalogueID):
-                    if let credential = catalogue.credential(catalogueID) {
-                        items[id] = CountableItem(credential: credential, in: catalogue, hoursPerECTS: request.hoursPerECTS, held: true)
-                    }
-                case .external(let external):
-                    items[id] = CountableItem(external: external, position: position, hoursPerECTS: request.hoursPerECTS, earned: held.earned)
-                }
+                items[id] = held.item(position: position, in: catalogue, hoursPerECTS: request.hoursPerECTS)
             } else {
                 problems.append("\(id) counts but is neither taken nor held")
             }
