@@ -10,6 +10,7 @@ struct PlanCommand: ParsableCommand {
         discussion: "Flags for budget, hours, modes, languages, accreditation and providers replace the profile's own values.")
 
     @OptionGroup var planning: PlanArguments
+    @OptionGroup var exceptions: ExceptionArguments
 
     @Option(help: "Write the optimisation model in CPLEX LP format to this file.")
     var writeModel: String?
@@ -22,7 +23,8 @@ struct PlanCommand: ParsableCommand {
     func run() throws {
         let store = try database.openExisting()
         try reportingErrors {
-            let request = try planning.request()
+            var request = try planning.request()
+            exceptions.add(to: &request)
             let catalogue = try store.catalogue()
             let planner = Planner(catalogue: catalogue)
             if let writeModel {

@@ -93,10 +93,9 @@ public struct PlanDifference: Sendable, Equatable {
     public func text(currency: String) -> String {
         if isEmpty { return "no change" }
         func sign(_ value: Double) -> String { value < 0 ? "−" : "+" }
-        var parts = [
-            "cost \(sign(cost))\(format(money: abs(cost))) \(currency)", "hours \(sign(hours))\(format(abs(hours)))",
-            "ECTS taken \(sign(ects))\(format(abs(ects)))",
-        ]
+        var parts = ["cost \(sign(cost))\(format(money: abs(cost))) \(currency)"]
+        if abs(hours) > 1e-6 { parts.append("hours \(sign(hours))\(format(abs(hours)))") }
+        if abs(ects) > 1e-6 { parts.append("ECTS taken \(sign(ects))\(format(abs(ects)))") }
         if let days = completionDays, days != 0 { parts.append("completes \(abs(days)) day\(abs(days) == 1 ? "" : "s") \(days < 0 ? "earlier" : "later")") }
         var changes = added.map { "+\($0)" } + removed.map { "−\($0)" }
         changes += heldNowCounting.map { "held \($0) now counts" } + heldNoLongerCounting.map { "held \($0) no longer counts" }
