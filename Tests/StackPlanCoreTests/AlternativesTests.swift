@@ -46,7 +46,7 @@ import Testing
     func kBestValuesMatchEnumeration(batch: Int) throws {
         var generator = SeededGenerator(seed: UInt64(8000 + batch))
         var compared = 0, feasible = 0, several = 0
-        for _ in 0..<80 where feasible < 10 {
+        for _ in 0..<160 where feasible < 20 {
             let instance = RandomInstance(using: &generator)
             let expected = enumerate(instance, count: 5, minDifference: 1)
             if !expected.isEmpty { feasible += 1 }
@@ -62,7 +62,7 @@ import Testing
             compared += min(comparable, expected.count)
             if min(comparable, expected.count) > 1 { several += 1 }
         }
-        #expect(feasible == 10 && several >= 3, "\(feasible) feasible instances, \(several) with several values compared, \(compared) values")
+        #expect(feasible == 20 && several >= 3, "\(feasible) feasible instances, \(several) with several values compared, \(compared) values")
     }
 
     func check(_ plans: [Plan], instance: RandomInstance, minDifference: Int) {
