@@ -82,8 +82,9 @@ extension Planner {
 
         var found: [Shortfall] = []
         for term in formulation.shortfalls {
-            let amount = solution[term.variable]
-            guard amount > 1e-6 else { continue }
+            // The tie-break stage may use the first stage's slack: round it away.
+            let amount = (solution[term.variable] * 1e4).rounded() / 1e4
+            guard amount > 0 else { continue }
             let figure = format((amount * 100).rounded() / 100)
             switch term.kind {
             case .credits:
