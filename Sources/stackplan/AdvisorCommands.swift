@@ -108,14 +108,19 @@ struct AlternativesCommand: ParsableCommand {
             let currency = catalogue.baseCurrency
             print("\(plural(result.plans.count, "plan")) for \(best.qualification.title) (\(best.qualification.id)), best first; "
                 + "each leaves out at least \(plural(minDifference, "credential")) of every earlier plan")
-            var rows = [["#", "minimising", "cost \(currency)", "hours", "credentials", "change from #1"]]
+            // The objective values get a column of their own unless cost alone is minimised.
+            let objectiveColumn = request.objectives != [.cost]
+            var rows = [["#"] + (objectiveColumn ? ["minimising"] : []) + ["cost \(currency)", "hours", "credentials", "change from #1"]]
             for (index, plan) in result.plans.enumerated() {
-                let objectives = zip(plan.objectives, plan.objectiveValues).map { "\($0.rawValue) \(formatNumber(rounded($1)))" }.joined(separator: ", ")
-                rows.append([String(index + 1), objectives, format(plan.totals.cost, money: true), formatNumber(plan.totals.hours),
-                             plan.taken.joined(separator: " "),
-                             index == 0 ? "the optimum" : PlanDifference(from: best, to: plan).text(currency: currency)])
+                let objectives = zip(plan.objectives, plan.objectiveValues).map { objective, value in
+                    "\(objective.rawValue) \(objective == .cost ? format(value, money: true) : formatNumber(rounded(value)))"
+                }.joined(separator: ", ")
+                rows.append([String(index + 1)] + (objectiveColumn ? [objectives] : []) + [
+                    format(plan.totals.cost, money: true), formatNumber(plan.totals.hours), plan.taken.joined(separator: " "),
+                    index == 0 ? "the optimum" : PlanDifference(from: best, to: plan).text(currency: currency),
+                ])
             }
-            table(rows, rightAligned: [0, 2, 3]).forEach { print($0) }
+            table(rows, rightAligned: objectiveColumn ? [0, 2, 3] : [0, 1, 2]).forEach { print($0) }
             switch result.end {
             case .complete: break
             case .exhausted:

@@ -165,6 +165,8 @@ struct Formulation {
         case .credential(let id):
             let applied = applied(to: index)
             var sum = LinearExpression.sum(applied.map(\.variable))
+            // A leaf that asks for one credential takes one item, even when an exception admits several.
+            if applied.count > 1 { model.add(sum <= 1, name: "one_item[\(name)]") }
             if elastic {
                 let waiver = model.addBinary("waive[\(name)]")
                 shortfalls.append(ElasticTerm(kind: .credential, node: index, variable: waiver, weight: max(catalogue.credential(id)?.credits ?? 0, 1)))

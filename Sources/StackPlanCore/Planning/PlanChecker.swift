@@ -133,6 +133,9 @@ public struct PlanChecker {
                 appliedTo[path, default: []].append(item)
             }
         }
+        for (path, applied) in appliedTo.sorted(by: { $0.key < $1.key }) where applied.count > 1 {
+            if case .credential? = leaves[path] { problems.append("\(path) asks for one credential but \(applied.count) are applied to it") }
+        }
         for (id, paths) in byHand.sorted(by: { $0.key < $1.key }) {
             for path in paths.sorted() where !(plan.applications[id] ?? []).contains(path) {
                 problems.append("\(id) must count toward \(path) by exception, but does not")

@@ -93,7 +93,7 @@ public struct PlanDifference: Sendable, Equatable {
     public func text(currency: String) -> String {
         if isEmpty { return "no change" }
         func sign(_ value: Double) -> String { value < 0 ? "−" : "+" }
-        var parts = ["cost \(sign(cost))\(format(money: abs(cost))) \(currency)"]
+        var parts = [abs(cost) < 0.005 ? "same cost" : "cost \(sign(cost))\(format(money: abs(cost))) \(currency)"]
         if abs(hours) > 1e-6 { parts.append("hours \(sign(hours))\(format(abs(hours)))") }
         if abs(ects) > 1e-6 { parts.append("ECTS taken \(sign(ects))\(format(abs(ects)))") }
         if let days = completionDays, days != 0 { parts.append("completes \(abs(days)) day\(abs(days) == 1 ? "" : "s") \(days < 0 ? "earlier" : "later")") }
