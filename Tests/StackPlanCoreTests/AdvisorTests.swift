@@ -209,6 +209,31 @@ import Testing
         #expect(checks(plan, catalogue, request).isEmpty)
     }
 
+    @Test func aCredentialLeafTakesOneItemEvenWithASubstitute() throws {
+        // Both would count toward the 10 ECTS total if the leaf took two; it takes one, so "c" is needed.
+        let catalogue = F.catalogue(
+            [F.credential("old", cost: 100), F.credential("new", cost: 100), F.credential("c", cost: 500)],
+            [F.qualification(ects: 10, .anyOf([.credential("old"), .credential("c")]))])
+        let request = with(F.request(), AdvisorException(.substitute(old: "old", new: "new"), origin: "--substitute old=new"))
+        let plan = try #require(try Planner(catalogue: catalogue).plan(request).plan)
+        #expect(plan.totals.cost == 600)
+        var doubled = plan
+        doubled.taken = ["new", "old"]
+        doubled.applications = ["new": ["requires.anyOf[0]"], "old": ["requires.anyOf[0]"]]
+        doubled.totals.cost = 200
+        #expect(PlanChecker(catalogue: catalogue, request: request).violations(of: doubled).contains { $0.contains("asks for one credential but 2") })
+    }
+
+    @Test func externalHeldItemSubstitutesByPosition() throws {
+        let catalogue = F.catalogue([F.credential("old", cost: 700)], [F.qualification(.credential("old"))])
+        let external = ExternalCredential(title: "Equivalent course abroad", ects: 5, eqf: 7)
+        let request = with(F.request(held: [HeldCredential(.external(external), earned: F.today)]),
+                           AdvisorException(.substitute(old: "old", new: "held[0]"), origin: "--substitute old=held[0]"))
+        let plan = try #require(try Planner(catalogue: catalogue).plan(request).plan)
+        #expect(plan.taken.isEmpty && plan.applications["held[0]"] == ["requires"])
+        #expect(PlanChecker(catalogue: catalogue, request: request).violations(of: plan).isEmpty)
+    }
+
     @Test func heldItemAppliedByHandCountsWhateverItsFilterAndAge() throws {
         let catalogue = F.catalogue(
             [F.credential("y5", ects: 5, cost: 400, competencies: ["y"])],
