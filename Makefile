@@ -2,7 +2,7 @@
 SWIFT ?= swift
 DB ?= stackplan.sqlite
 BIN := .build/debug/stackplan
-SYSTEM_PACKAGES := libglpk-dev libsqlite3-dev
+SYSTEM_PACKAGES := libglpk-dev libsqlite3-dev graphviz
 # apt-get needs root; use sudo when it is there and we are not root.
 SUDO := $(shell [ "$$(id -u)" != 0 ] && command -v sudo >/dev/null 2>&1 && echo sudo)
 

@@ -65,6 +65,14 @@ public struct Model: Sendable {
         variables[variable.index].upperBound = value
     }
 
+    /// The linear relaxation: every integer and binary column continuous within its bounds,
+    /// whose optimum bounds the mixed-integer one from below (minimising) at the price of an LP.
+    public func linearRelaxation() -> Model {
+        var relaxed = self
+        for index in relaxed.variables.indices { relaxed.variables[index].kind = .continuous }
+        return relaxed
+    }
+
     public var numberOfIntegerVariables: Int { variables.count { $0.kind != .continuous } }
     public var numberOfNonZeros: Int { rows.reduce(0) { $0 + $1.constraint.expression.sortedTerms.count } }
 

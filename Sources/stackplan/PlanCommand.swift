@@ -10,6 +10,7 @@ struct PlanCommand: ParsableCommand {
         discussion: "Flags for budget, hours, modes, languages, accreditation and providers replace the profile's own values.")
 
     @OptionGroup var planning: PlanArguments
+    @OptionGroup var exceptions: ExceptionArguments
 
     @Option(help: "Write the optimisation model in CPLEX LP format to this file.")
     var writeModel: String?
@@ -20,7 +21,8 @@ struct PlanCommand: ParsableCommand {
     @OptionGroup var database: DatabaseOption
 
     func run() throws {
-        let (request, catalogue) = try planning.load(from: database)
+        var (request, catalogue) = try planning.load(from: database)
+        exceptions.add(to: &request)
         try reportingErrors {
             let planner = Planner(catalogue: catalogue)
             if let writeModel {

@@ -8,6 +8,19 @@ extension Diagnosis {
                 lines.append(String(repeating: "  ", count: item.depth + 1) + "✗ \(item.path)  \(item.requirement): \(item.reason)")
             }
         }
+        if !shortfalls.isEmpty {
+            lines.append("")
+            lines.append("Smallest shortfall within your limits")
+            for shortfall in shortfalls { lines.append("  ✗ \(shortfall.path)  \(shortfall.text)") }
+        }
+        if !relaxations.isEmpty {
+            lines.append("")
+            lines.append("What would make it reachable: your own limits relaxed, the others kept")
+            for relaxation in relaxations {
+                lines.append("  \(relaxation.cheapest ? "★" : "•") \(relaxation.limits.joined(separator: " + ")): \(relaxation.change); "
+                    + "the plan then costs \(format(money: relaxation.planCost)) \(relaxation.currency)\(relaxation.cheapest ? " (the cheapest relaxation)" : "")")
+            }
+        }
         return lines.joined(separator: "\n")
     }
 
@@ -21,6 +34,25 @@ extension Diagnosis {
         fields["cheapestCost"] = cheapestCost.map { .number(rounded($0)) }
         fields["leastHours"] = leastHours.map { .number(rounded($0)) }
         fields["earliestCompletion"] = earliestCompletion.map { .string($0.description) }
+        fields["shortfalls"] = .array(shortfalls.map { shortfall in
+            var entry: [String: JSON] = [
+                "kind": .string(shortfall.kind.rawValue), "path": .string(shortfall.path), "requirement": .string(shortfall.requirement),
+                "amount": .number(rounded(shortfall.amount)), "text": .string(shortfall.text),
+            ]
+            entry["catalogueEcts"] = shortfall.catalogueECTS.map { .number(rounded($0)) }
+            entry["allowedEcts"] = shortfall.allowedECTS.map { .number(rounded($0)) }
+            return .object(entry)
+        })
+        fields["relaxations"] = .array(relaxations.map { relaxation in
+            var entry: [String: JSON] = [
+                "limits": .array(relaxation.limits.map(JSON.string)), "change": .string(relaxation.change),
+                "admitted": .array(relaxation.admitted.map(JSON.string)), "planCost": .number(rounded(relaxation.planCost)),
+                "cheapest": .bool(relaxation.cheapest),
+            ]
+            entry["value"] = relaxation.value.map { .number(rounded($0)) }
+            entry["completion"] = relaxation.completion.map { .string($0.description) }
+            return .object(entry)
+        })
         return .object(fields)
     }
 }

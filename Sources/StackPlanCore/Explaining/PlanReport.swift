@@ -11,6 +11,10 @@ public struct PlanReport {
         public var applied: [String]
         /// For credit leaves and caps: the ECTS counted against the figure in `requirement`.
         public var credits: Double?
+        /// Waived by an advisor's exception: met without anything applied.
+        public var waived = false
+        /// Below a waived node: not asked for.
+        public var setAside = false
     }
 
     public let plan: Plan
@@ -39,7 +43,7 @@ public struct PlanReport {
     }
 
     static func evaluate(plan: Plan, catalogue: Catalogue, request: PlanRequest) -> [RequirementLine] {
-        let tree = RequirementTree(plan.qualification, in: catalogue)
+        let tree = RequirementTree(plan.qualification, in: catalogue, exceptions: request.exceptions)
         let items = items(of: plan, catalogue: catalogue, request: request)
         var byPath: [String: [String]] = [:]
         for (id, paths) in plan.applications { for path in paths { byPath[path, default: []].append(id) } }
@@ -49,6 +53,10 @@ public struct PlanReport {
         for index in tree.nodes.indices.reversed() {
             let node = tree.nodes[index]
             let applied = (byPath[node.path] ?? []).compactMap { items[$0] }
+            if tree.isWaived(index) {
+                met[index] = true
+                continue
+            }
             switch node.kind {
             case .credential: met[index] = !applied.isEmpty
             case .credits(let minimum, _):
@@ -66,7 +74,8 @@ public struct PlanReport {
             let node = tree.nodes[index]
             return RequirementLine(
                 path: node.path, depth: node.depth, requirement: tree.describe(index, catalogue: catalogue),
-                met: met[index]!, applied: (byPath[node.path] ?? []).sorted(), credits: credits[index])
+                met: met[index]!, applied: (byPath[node.path] ?? []).sorted(), credits: credits[index],
+                waived: tree.isWaived(index), setAside: tree.isSetAside(index) && !tree.isWaived(index))
         }
     }
 
@@ -121,6 +130,14 @@ public struct PlanReport {
         lines.append("Totals: \(plan.taken.count) credential\(plan.taken.count == 1 ? "" : "s") to take, \(format(money: totals.cost)) \(currency), "
             + "\(format(totals.hours)) learning hours, \(format(totals.ects)) ECTS taken; "
             + "\(format(totals.countedECTS)) ECTS count toward the \(format(qualification.ects)) needed.")
+        let exceptions = request.exceptionUse(in: plan, catalogue: catalogue)
+        if !exceptions.isEmpty {
+            lines.append("")
+            lines.append("Exceptions")
+            for (exception, used) in exceptions {
+                lines.append("  \(exception.summary) (\(exception.origin))\(used ? "" : ", not used")\(exception.note.map { ": \($0)" } ?? "")")
+            }
+        }
         if let timeline = timeline {
             lines.append("")
             lines += timeline
@@ -130,6 +147,14 @@ public struct PlanReport {
         for line in requirements {
             let indent = String(repeating: "  ", count: line.depth + 1)
             var detail = ""
+            if line.waived {
+                lines.append("\(indent)✓ \(line.path)  \(line.requirement) — waived by exception")
+                continue
+            }
+            if line.setAside {
+                lines.append("\(indent)– \(line.path)  \(line.requirement) — set aside (waived above)")
+                continue
+            }
             if let credits = line.credits {
                 detail = " — \(format(credits)) ECTS" + (line.applied.isEmpty ? "" : " from \(line.applied.joined(separator: ", "))")
             } else if !line.applied.isEmpty && !line.requirement.hasSuffix("(\(line.applied.joined()))") {
@@ -214,8 +239,19 @@ public struct PlanReport {
                     "applied": .array(line.applied.map(JSON.string)),
                 ]
                 fields["credits"] = line.credits.map { .number(rounded($0)) }
+                if line.waived { fields["waived"] = .bool(true) }
+                if line.setAside { fields["setAside"] = .bool(true) }
                 return .object(fields)
             }),
+            "exceptions": .array(request.exceptionUse(in: plan, catalogue: catalogue).map { exception, used in
+                var fields = LearnerDocument.json(exception).objectFields
+                fields["summary"] = .string(exception.summary)
+                fields["origin"] = .string(exception.origin)
+                fields["used"] = .bool(used)
+                return .object(fields)
+            }),
+            "objectiveOrder": .array(plan.objectives.map { .string($0.rawValue) }),
+            "startGridWeeks": plan.startGridWeeks.map { .number(Double($0)) } ?? .null,
             "today": .string(plan.today.description),
             "schedule": plan.schedule.map { runs in .array(runs.map { run in
                 .object([

@@ -20,6 +20,12 @@ public enum JSON: Sendable, Equatable {
         return (try? encoder.encode(self)) ?? Data("null".utf8)
     }
 
+    /// The fields of an object; empty for any other value.
+    public var objectFields: [String: JSON] {
+        if case .object(let fields) = self { return fields }
+        return [:]
+    }
+
     public var typeName: String {
         switch self {
         case .null: "null"

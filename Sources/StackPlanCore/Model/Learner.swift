@@ -96,6 +96,8 @@ public struct LearnerProfile: Sendable, Equatable {
     public var start: Day?
     /// Learning hours the learner can give each week; scheduling needs it.
     public var hoursPerWeek: Double?
+    /// Advisors' exceptions, each for one qualification.
+    public var exceptions: [AdvisorException] = []
     public var extra: [String: JSON] = [:]
 
     public init(

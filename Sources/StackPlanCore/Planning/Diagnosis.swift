@@ -29,19 +29,28 @@ public struct Diagnosis: Sendable, Equatable {
     public var leastHours: Double?
     /// The earliest any plan can finish, when a deadline stands in the way.
     public var earliestCompletion: Day?
+    /// What the elastic model finds missing at the least: each requirement that falls short and by how much.
+    public var shortfalls: [Shortfall] = []
+    /// The learner's own limits whose relaxation makes the target reachable, each with the smallest change.
+    public var relaxations: [Relaxation] = []
 }
 
 extension Planner {
-    func diagnose(_ request: PlanRequest, qualification: Qualification) throws -> Diagnosis {
-        let tree = RequirementTree(qualification, in: catalogue)
+    /// The diagnoses that need no solver: requirements that no plan can meet, with or without the
+    /// learner's limits (an optimistic test, so whatever fails here fails for every plan).
+    func reachabilityDiagnosis(_ request: PlanRequest, qualification: Qualification) -> Diagnosis? {
+        let tree = RequirementTree(qualification, in: catalogue, exceptions: request.exceptions)
         let heldIDs = Set(request.learner.held.compactMap(\.catalogueID))
-        let limits = Eligibility(
+        var limits = Eligibility(
             catalogue: catalogue, constraints: request.constraints, qualification: qualification, today: request.today,
             schedule: request.schedule, hoursPerECTS: request.hoursPerECTS)
-        let unlimited = Eligibility(catalogue: catalogue, constraints: LearnerConstraints(), qualification: qualification, today: request.today)
+        limits.withdrawn = request.withdrawn
+        var unlimited = Eligibility(catalogue: catalogue, constraints: LearnerConstraints(), qualification: qualification, today: request.today)
+        unlimited.withdrawn = request.withdrawn
 
         let heldItems: [CountableItem] = request.learner.held.enumerated().compactMap { position, held in
-            guard limits.reasonHeldDoesNotCount(earned: held.earned) == nil else { return nil }
+            guard limits.reasonHeldDoesNotCount(earned: held.earned) == nil
+                || tree.appliedByHand[held.catalogueID ?? "held[\(position)]"] != nil else { return nil }
             return held.item(position: position, in: catalogue, hoursPerECTS: request.hoursPerECTS)
         }
         func reachability(_ eligibility: Eligibility) -> (Reachability, Set<String>) {
@@ -90,6 +99,11 @@ extension Planner {
         if !limitGaps.isEmpty {
             return Diagnosis(cause: .learnerLimits, summary: "\(qualification.id) cannot be reached with the modes, languages, accreditation, providers and weekly hours you allow", unmet: limitGaps)
         }
+        return nil
+    }
+
+    func diagnose(_ request: PlanRequest, qualification: Qualification) throws -> Diagnosis {
+        if let found = reachabilityDiagnosis(request, qualification: qualification) { return found }
 
         var relaxed = request
         relaxed.constraints.budget = nil
@@ -133,7 +147,7 @@ extension Planner {
             unmet: [])
     }
 
-    private func whyNot(_ id: String, request: PlanRequest, takeable: Set<String>, eligibility: Eligibility) -> String {
+    func whyNot(_ id: String, request: PlanRequest, takeable: Set<String>, eligibility: Eligibility) -> String {
         if let held = request.learner.held.first(where: { $0.catalogueID == id }) {
             return "held, but it cannot count: " + (eligibility.reasonHeldDoesNotCount(earned: held.earned) ?? "it is not eligible")
         }

@@ -7,9 +7,12 @@ struct Eligibility {
     /// With a schedule, a credential whose every offering is past or too intense cannot be taken.
     var schedule: ScheduleSettings? = nil
     var hoursPerECTS: Double = 25
+    /// Credentials treated as cancelled (what-if).
+    var withdrawn: Set<String> = []
 
     /// Why the learner cannot take this credential, or `nil` when they can.
     func reasonNotOffered(_ credential: Credential) -> String? {
+        if withdrawn.contains(credential.id) { return "withdrawn (what-if: treated as not offered)" }
         if let modes = constraints.modes, !modes.contains(credential.mode) {
             return "taught \(credential.mode.rawValue), not in your modes (\(modes.map(\.rawValue).joined(separator: ", ")))"
         }

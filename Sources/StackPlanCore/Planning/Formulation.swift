@@ -29,13 +29,20 @@ struct Formulation {
     /// Set when the request asks for a schedule: the calendar side of the model.
     var calendar: ScheduleModel?
 
-    init(catalogue: Catalogue, request: PlanRequest, qualification: Qualification) {
+    /// With `elastic`, requirements may fall short at a price (ElasticDiagnosis.swift): the terms that measure it.
+    let elastic: Bool
+    var shortfalls: [ElasticTerm] = []
+
+    init(catalogue: Catalogue, request: PlanRequest, qualification: Qualification, elastic: Bool = false) {
         self.catalogue = catalogue
         self.request = request
-        self.tree = RequirementTree(qualification, in: catalogue)
-        self.eligibility = Eligibility(
+        self.elastic = elastic
+        self.tree = RequirementTree(qualification, in: catalogue, exceptions: request.exceptions)
+        var eligibility = Eligibility(
             catalogue: catalogue, constraints: request.constraints, qualification: qualification, today: request.today,
             schedule: request.schedule, hoursPerECTS: request.hoursPerECTS)
+        eligibility.withdrawn = request.withdrawn
+        self.eligibility = eligibility
         self.model = Model(name: "plan_\(qualification.id)")
         self.heldIDs = Set(request.learner.held.compactMap(\.catalogueID))
         collectItems()
@@ -55,7 +62,9 @@ struct Formulation {
     /// either fit a leaf or are needed before one that does: nothing else can change the optimum.
     private mutating func collectItems() {
         let hoursPerECTS = request.hoursPerECTS
-        for (position, held) in request.learner.held.enumerated() where eligibility.reasonHeldDoesNotCount(earned: held.earned) == nil {
+        // An advisor's hand application makes a held item count however old it is.
+        for (position, held) in request.learner.held.enumerated()
+        where eligibility.reasonHeldDoesNotCount(earned: held.earned) == nil || tree.appliedByHand[held.catalogueID ?? "held[\(position)]"] != nil {
             if let item = held.item(position: position, in: catalogue, hoursPerECTS: hoursPerECTS) { items.append(item) }
         }
 
@@ -106,6 +115,7 @@ struct Formulation {
             guard !leaves.isEmpty else { continue }
             let variables = leaves.map { leaf -> Variable in
                 let variable = model.addBinary("apply[\(item.id)@\(tree.nodes[leaf].path)]")
+                if tree.appliedByHand[item.id]?.contains(tree.nodes[leaf].path) == true { model.fixVariable(variable, to: 1) }
                 assignments.append((index, leaf, variable))
                 assignmentsByNode[leaf, default: []].append((index, variable))
                 return variable
@@ -140,20 +150,40 @@ struct Formulation {
     /// Returns s[n] for an optional node; for a required node, adds its constraints and returns 1.
     @discardableResult
     private mutating func encode(_ index: Int, required: Bool) -> LinearExpression {
+        // A waived node counts as met; nothing below it is encoded.
+        if tree.isWaived(index) { return LinearExpression(constant: 1) }
         let node = tree.nodes[index]
         let name = node.path
         switch node.kind {
-        case .credential:
+        case .credential(let id):
             let applied = applied(to: index)
-            let sum = LinearExpression.sum(applied.map(\.variable))
+            var sum = LinearExpression.sum(applied.map(\.variable))
+            // A leaf that asks for one credential takes one item, even when an exception admits several.
+            if applied.count > 1 { model.add(sum <= 1, name: "one_item[\(name)]") }
+            if elastic {
+                let waiver = model.addBinary("waive[\(name)]")
+                shortfalls.append(ElasticTerm(kind: .credential, node: index, variable: waiver, weight: max(catalogue.credential(id)?.credits ?? 0, 1)))
+                sum.add(1, waiver)
+            }
             if required {
-                if applied.isEmpty { structurallyInfeasible = true }
+                if sum.isConstant { structurallyInfeasible = true }
                 model.add(sum >= 1, name: "met[\(name)]")
                 return LinearExpression(constant: 1)
             }
+            // A substitute or a waiver can make the sum reach 2; an at-least count must see at most 1.
+            if applied.count + (elastic ? 1 : 0) > 1 {
+                let met = model.addVariable("met[\(name)]", .continuous, lowerBound: 0, upperBound: 1)
+                model.add(met <= sum, name: "leaf[\(name)]")
+                return LinearExpression(met)
+            }
             return sum
         case .credits(let minimum, _):
-            let supply = LinearExpression(terms: applied(to: index).map { (items[$0.item].ects, $0.variable) })
+            var supply = LinearExpression(terms: applied(to: index).map { (items[$0.item].ects, $0.variable) })
+            if elastic {
+                let missing = model.addVariable("missing[\(name)]", .continuous, lowerBound: 0, upperBound: minimum)
+                shortfalls.append(ElasticTerm(kind: .credits, node: index, variable: missing, weight: 1))
+                supply.add(1, missing)
+            }
             if required {
                 model.add(supply >= minimum, name: "credits[\(name)]")
                 return LinearExpression(constant: 1)
@@ -168,6 +198,11 @@ struct Formulation {
             let most = matching.reduce(0) { $0 + items[$1].ects }
             if most <= maximum { return LinearExpression(constant: 1) }
             if required {
+                if elastic {
+                    let excess = model.addVariable("excess[\(name)]", .continuous, lowerBound: 0, upperBound: most - maximum)
+                    shortfalls.append(ElasticTerm(kind: .cap, node: index, variable: excess, weight: 1))
+                    load.add(-1, excess)
+                }
                 model.add(load <= maximum, name: "cap[\(name)]")
                 return LinearExpression(constant: 1)
             }
@@ -215,11 +250,22 @@ struct Formulation {
         if qualification.ects > 0 {
             var total = LinearExpression()
             for (item, expression) in counted { total.add(expression, times: items[item].ects) }
+            if elastic {
+                let missing = model.addVariable("missing[ects]", .continuous, lowerBound: 0, upperBound: qualification.ects)
+                shortfalls.append(ElasticTerm(kind: .total, node: nil, variable: missing, weight: 1))
+                total.add(1, missing)
+            }
             model.add(total >= qualification.ects, name: "total_ects")
         }
         if let cap = qualification.rules.maxPriorECTS {
             var prior = LinearExpression()
             for (item, expression) in counted where items[item].isHeld { prior.add(expression, times: items[item].ects) }
+            if elastic && !prior.isConstant {
+                // Only hand applications can force prior learning over the cap; the excess measures it.
+                let excess = model.addVariable("excess[prior]", .continuous, lowerBound: 0, upperBound: nil)
+                shortfalls.append(ElasticTerm(kind: .priorCap, node: nil, variable: excess, weight: 1))
+                prior.add(-1, excess)
+            }
             if !prior.isConstant { model.add(prior <= cap, name: "prior_cap") }
         }
     }

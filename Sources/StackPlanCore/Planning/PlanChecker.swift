@@ -20,12 +20,22 @@ public struct PlanChecker {
         let heldCatalogueIDs = Set(request.learner.held.compactMap(\.catalogueID))
         let taken = Set(plan.taken)
         if taken.count != plan.taken.count { problems.append("a credential is taken twice") }
+        // What advisors' exceptions allow, and nothing more.
+        var waived: Set<String> = [], substitutes: [String: Set<String>] = [:], byHand: [String: Set<String>] = [:]
+        for exception in request.exceptions {
+            switch exception.rule {
+            case .waive(let path): waived.insert(path)
+            case .substitute(let old, let new): substitutes[old, default: []].insert(new)
+            case .apply(let item, let path): byHand[item, default: []].insert(path)
+            }
+        }
 
         // What is taken
         var cost = 0.0, hours = 0.0
         for id in plan.taken {
             guard let credential = catalogue.credential(id) else { problems.append("\(id) is not in the catalogue"); continue }
             if heldCatalogueIDs.contains(id) { problems.append("\(id) is held already but planned again") }
+            if request.withdrawn.contains(id) { problems.append("\(id) is withdrawn but planned") }
             if let modes = limits.modes, !modes.contains(credential.mode) { problems.append("\(id) is taught \(credential.mode.rawValue)") }
             if let languages = limits.languages, Set(languages).isDisjoint(with: credential.languages) {
                 problems.append("\(id) is taught in none of the learner's languages")
@@ -56,7 +66,7 @@ public struct PlanChecker {
             if taken.contains(id), let credential = catalogue.credential(id) {
                 items[id] = CountableItem(credential: credential, in: catalogue, hoursPerECTS: request.hoursPerECTS)
             } else if let (position, held) = heldByID[id] {
-                if let years = qualification.rules.priorWithinYears {
+                if let years = qualification.rules.priorWithinYears, byHand[id] == nil {
                     let oldest = request.today.adding(months: -Int((years * 12).rounded()))
                     if held.earned.map({ $0 < oldest || $0 > request.today }) ?? true {
                         problems.append("held \(id) counts but was not earned within \(years) years of \(request.today)")
@@ -84,6 +94,7 @@ public struct PlanChecker {
         // Where it counts: walk the tree, collecting leaves by path, then judge each node.
         var leaves: [String: RequirementNode.Rule] = [:]
         func collect(_ node: RequirementNode, _ path: String, _ seen: Set<String>) {
+            if waived.contains(path) { return }
             switch node.rule {
             case .credential, .credits: leaves[path] = node.rule
             case .allOf(let children): children.enumerated().forEach { collect($1, "\(path).allOf[\($0)]", seen) }
@@ -102,17 +113,29 @@ public struct PlanChecker {
             if !qualification.rules.sharedCounting && paths.count > 1 { problems.append("\(id) counts toward \(paths.count) requirements without shared counting") }
             if Set(paths).count != paths.count { problems.append("\(id) is applied to one requirement twice") }
             for path in paths {
+                let handApplied = byHand[id]?.contains(path) == true
                 switch leaves[path] {
                 case .credential(let wanted)?:
-                    if item.catalogueID != wanted { problems.append("\(id) is applied to \(path), which asks for \(wanted)") }
+                    if item.catalogueID != wanted && !handApplied && substitutes[wanted]?.contains(id) != true {
+                        problems.append("\(id) is applied to \(path), which asks for \(wanted)")
+                    }
                 case .credits(_, let filter)?:
-                    if !filter.matches(item) { problems.append("\(id) is applied to \(path) but does not match its filter") }
+                    if !filter.matches(item) && !handApplied { problems.append("\(id) is applied to \(path) but does not match its filter") }
                 default: problems.append("\(id) is applied to \(path), which is no credential or credit requirement")
                 }
                 appliedTo[path, default: []].append(item)
             }
         }
+        for (path, applied) in appliedTo.sorted(by: { $0.key < $1.key }) where applied.count > 1 {
+            if case .credential? = leaves[path] { problems.append("\(path) asks for one credential but \(applied.count) are applied to it") }
+        }
+        for (id, paths) in byHand.sorted(by: { $0.key < $1.key }) {
+            for path in paths.sorted() where !(plan.applications[id] ?? []).contains(path) {
+                problems.append("\(id) must count toward \(path) by exception, but does not")
+            }
+        }
         func met(_ node: RequirementNode, _ path: String, _ seen: Set<String>) -> Bool {
+            if waived.contains(path) { return true }
             switch node.rule {
             case .credential: return !(appliedTo[path] ?? []).isEmpty
             case .credits(let minimum, _): return (appliedTo[path] ?? []).reduce(0) { $0 + $1.ects } >= minimum - 1e-9

@@ -43,6 +43,31 @@ public struct PlanRequest: Sendable {
     public var solverOptions: SolveOptions
     /// When set, the plan is also a schedule: offerings, weekly hours, prerequisites in order, deadline.
     public var schedule: ScheduleSettings?
+    /// Exceptions given for this request alone (the command line's), on top of the profile's.
+    public var addedExceptions: [AdvisorException] = []
+    /// Catalogue credentials treated as not offered (a what-if: a course cancelled).
+    public var withdrawn: Set<String> = []
+
+    /// Every exception in force: the profile's for the target, then the request's own, with
+    /// `held[N]` naming a held catalogue credential turned into that credential's id (the item's own id).
+    public var exceptions: [AdvisorException] {
+        (learner.exceptions.filter { $0.qualification == target } + addedExceptions).map { exception in
+            var resolved = exception
+            switch exception.rule {
+            case .apply(let item, let path): resolved.rule = .apply(item: itemID(item), path: path)
+            case .substitute(let old, let new): resolved.rule = .substitute(old: old, new: itemID(new))
+            case .waive: break
+            }
+            return resolved
+        }
+    }
+
+    /// The id a held item goes by in plans: its catalogue id, or `held[N]` for an external one.
+    func itemID(_ name: String) -> String {
+        guard name.hasPrefix("held["), name.hasSuffix("]"), let position = Int(name.dropFirst(5).dropLast()),
+              learner.held.indices.contains(position), let id = learner.held[position].catalogueID else { return name }
+        return id
+    }
 
     public init(
         target: String, learner: LearnerProfile, constraints: LearnerConstraints? = nil,

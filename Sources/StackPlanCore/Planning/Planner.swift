@@ -14,7 +14,9 @@ public struct Planner: Sendable {
     public func plan(_ request: PlanRequest) throws -> PlanOutcome {
         let qualification = try validate(request)
         let outcome = try attempt(request, qualification: qualification)
-        if case .infeasible = outcome { return .infeasible(try diagnose(request, qualification: qualification)) }
+        if case .infeasible = outcome {
+            return .infeasible(try findShortfalls(request, qualification: qualification, diagnosis: diagnose(request, qualification: qualification)))
+        }
         return outcome
     }
 
@@ -38,9 +40,11 @@ public struct Planner: Sendable {
         return plans
     }
 
-    /// One solve without diagnosis: `.infeasible` carries an empty diagnosis.
-    private func attempt(_ request: PlanRequest, qualification: Qualification) throws -> PlanOutcome {
-        let formulation = Formulation(catalogue: catalogue, request: request, qualification: qualification)
+    /// One solve without diagnosis: `.infeasible` carries an empty diagnosis. `refine` may add
+    /// rows to the model first (the cuts that make alternatives differ).
+    func attempt(_ request: PlanRequest, qualification: Qualification, refine: ((inout Formulation) -> Void)? = nil) throws -> PlanOutcome {
+        var formulation = Formulation(catalogue: catalogue, request: request, qualification: qualification)
+        refine?(&formulation)
         let nothing = Diagnosis(cause: .conflict, summary: "", unmet: [])
         if formulation.structurallyInfeasible { return .infeasible(nothing) }
         // Our own stages after the user's: finish early when scheduling, then fewest credentials and earlier ids.
@@ -94,6 +98,7 @@ public struct Planner: Sendable {
             }
         }
         guard issues.isEmpty else { throw PlanningError.invalidLearner(InvalidDocument(issues: issues)) }
+        try checkExceptions(request, qualification: qualification)
         return qualification
     }
 
@@ -152,7 +157,7 @@ public struct Planner: Sendable {
             startGridWeeks: formulation.calendar?.startGridWeeks)
     }
 
-    private func unusedHeld(formulation: Formulation, request: PlanRequest, applications: [String: [String]]) -> [Plan.UnusedHeld] {
+    func unusedHeld(formulation: Formulation, request: PlanRequest, applications: [String: [String]]) -> [Plan.UnusedHeld] {
         let qualification = formulation.tree.qualification
         let priorUsed = formulation.items.filter { $0.isHeld && applications[$0.id] != nil }.reduce(0) { $0 + $1.ects }
         var unused: [Plan.UnusedHeld] = []

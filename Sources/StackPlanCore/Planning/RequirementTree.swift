@@ -32,11 +32,45 @@ public struct RequirementTree: Sendable {
     public private(set) var nodes: [Node] = []
     public static let rootIndex = 0
 
+    /// Paths of waived nodes, and of every node at or below one: set aside, they take no items.
+    public private(set) var waived: Set<String> = []
+    private var setAside: Set<String> = []
+    /// Credential id asked for → item ids accepted in its place.
+    private var substitutes: [String: Set<String>] = [:]
+    /// Item id → leaf paths it is applied to by hand.
+    public private(set) var appliedByHand: [String: Set<String>] = [:]
+
     /// Expands the tree; the catalogue must have passed validation (no unknown or cyclic references).
-    public init(_ qualification: Qualification, in catalogue: Catalogue) {
+    /// Exceptions are taken as given: ``Planner`` checks them against the tree before planning.
+    public init(_ qualification: Qualification, in catalogue: Catalogue, exceptions: [AdvisorException] = []) {
         self.qualification = qualification
         _ = add(qualification.requires, path: "requires", depth: 0, catalogue: catalogue, expanding: [qualification.id])
+        for exception in exceptions {
+            switch exception.rule {
+            case .waive(let path): waived.insert(path)
+            case .substitute(let old, let new): substitutes[old, default: []].insert(new)
+            case .apply(let item, let path): appliedByHand[item, default: []].insert(path)
+            }
+        }
+        for node in nodes where waived.contains(where: { node.path == $0 || node.path.hasPrefix($0 + ".") }) {
+            setAside.insert(node.path)
+        }
     }
+
+    public func isWaived(_ index: Int) -> Bool { waived.contains(nodes[index].path) }
+
+    public func isSetAside(_ index: Int) -> Bool { setAside.contains(nodes[index].path) }
+
+    /// Whether the item reaches this leaf only through an exception (a substitute or a hand application).
+    public func acceptsByException(_ node: Node, _ item: CountableItem) -> Bool {
+        guard !setAside.contains(node.path) else { return false }
+        if appliedByHand[item.id]?.contains(node.path) == true { return true }
+        if case .credential(let id) = node.kind { return item.catalogueID != id && substitutes[id]?.contains(item.id) == true }
+        return false
+    }
+
+    /// The index of the node at a path, if the tree has one.
+    public func index(of path: String) -> Int? { nodes.firstIndex { $0.path == path } }
 
     private mutating func add(_ node: RequirementNode, path: String, depth: Int, catalogue: Catalogue, expanding: Set<String>) -> Int {
         let index = nodes.count
@@ -74,10 +108,12 @@ public struct RequirementTree: Sendable {
     /// Whether an item may be applied to a leaf: the same credential, or a filter it passes
     /// with credits to give (an item without ECTS adds nothing to a credit sum).
     public func accepts(_ node: Node, _ item: CountableItem) -> Bool {
+        if setAside.contains(node.path) { return false }
+        if acceptsByException(node, item) { return true }
         switch node.kind {
-        case .credential(let id): item.catalogueID == id
-        case .credits(_, let filter): item.ects > 0 && filter.matches(item)
-        default: false
+        case .credential(let id): return item.catalogueID == id
+        case .credits(_, let filter): return item.ects > 0 && filter.matches(item)
+        default: return false
         }
     }
 

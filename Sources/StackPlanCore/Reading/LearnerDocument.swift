@@ -4,7 +4,7 @@ import Foundation
 public enum LearnerDocument {
     static let profileFields: Set<String> = [
         "id", "name", "held", "budget", "maxHours", "modes", "languages", "accreditedOnly", "excludeProviders", "today",
-        "start", "hoursPerWeek", "deadline",
+        "start", "hoursPerWeek", "deadline", "exceptions",
     ]
     static let heldFields: Set<String> = [
         "credential", "title", "ects", "hours", "eqf", "competencies", "provider", "kind", "accredited", "earned",
@@ -49,6 +49,9 @@ public enum LearnerDocument {
         }
         if let start = profile.start, let deadline = constraints.deadline, deadline < start {
             log.error("$.deadline", "is \(deadline), before the start \(start)")
+        }
+        profile.exceptions = (root.array("exceptions") ?? []).enumerated().compactMap { index, value in
+            readException(value, path: "$.exceptions[\(index)]", log: log)
         }
         profile.extra = root.extra(known: profileFields)
         return profile
@@ -105,6 +108,7 @@ public enum LearnerDocument {
         fields["start"] = profile.start.map { .string($0.description) }
         fields["hoursPerWeek"] = profile.hoursPerWeek.map(JSON.number)
         fields["deadline"] = constraints.deadline.map { .string($0.description) }
+        if !profile.exceptions.isEmpty { fields["exceptions"] = .array(profile.exceptions.map(json)) }
         return .object(fields)
     }
 
@@ -141,5 +145,54 @@ extension LearnerDocument {
             issues.append(ValidationIssue(path: "$.excludeProviders[\(index)]", message: "the catalogue has no provider \"\(provider)\"", severity: .warning))
         }
         return issues
+    }
+}
+
+extension LearnerDocument {
+    static let exceptionFields: Set<String> = ["qualification", "waive", "substitute", "with", "apply", "to", "note"]
+
+    /// One of `{"waive": PATH}`, `{"substitute": OLD, "with": NEW}`, `{"apply": HELD, "to": PATH}`,
+    /// each with the `qualification` it belongs to and an optional `note`.
+    static func readException(_ value: JSON, path: String, log: IssueLog) -> AdvisorException? {
+        guard let reader = ObjectReader(value, path: path, log: log) else { return nil }
+        let qualification = reader.string("qualification", required: true)
+        let shapes = ["waive", "substitute", "apply"].filter(reader.has)
+        guard shapes.count == 1 else {
+            log.error(path, shapes.isEmpty
+                ? "needs one of \"waive\" (a requirement path), \"substitute\" with \"with\", or \"apply\" with \"to\""
+                : "has \(shapes.map { "\"\($0)\"" }.joined(separator: " and ")): give one exception per entry")
+            return nil
+        }
+        let rule: AdvisorException.Rule?
+        switch shapes[0] {
+        case "waive":
+            rule = reader.string("waive", required: true).map { .waive(path: $0) }
+        case "substitute":
+            let old = reader.string("substitute", required: true), new = reader.string("with", required: true)
+            rule = old.flatMap { old in new.map { .substitute(old: old, new: $0) } }
+        default:
+            let item = reader.string("apply", required: true), target = reader.string("to", required: true)
+            rule = item.flatMap { item in target.map { .apply(item: item, path: $0) } }
+        }
+        guard let rule, let qualification else { return nil }
+        var exception = AdvisorException(rule, qualification: qualification, note: reader.string("note"), origin: path)
+        exception.extra = reader.extra(known: exceptionFields)
+        return exception
+    }
+
+    public static func json(_ exception: AdvisorException) -> JSON {
+        var fields = exception.extra
+        fields["qualification"] = exception.qualification.map(JSON.string)
+        switch exception.rule {
+        case .waive(let path): fields["waive"] = .string(path)
+        case .substitute(let old, let new):
+            fields["substitute"] = .string(old)
+            fields["with"] = .string(new)
+        case .apply(let item, let path):
+            fields["apply"] = .string(item)
+            fields["to"] = .string(path)
+        }
+        fields["note"] = exception.note.map(JSON.string)
+        return .object(fields)
     }
 }

@@ -1,0 +1,128 @@
+import Foundation
+
+/// A change to a learner's situation, to be planned beside the baseline: credentials assumed
+/// held, credentials or offerings withdrawn, and limits in place of the profile's.
+public struct WhatIfScenario: Sendable {
+    /// Catalogue credentials the learner is assumed to hold, earned on the request's `today`.
+    public var assumeHeld: [String]
+    /// Credential ids to treat as not offered, or `CREDENTIAL@OFFERING` for one cancelled offering.
+    public var without: [String]
+    /// The scenario's limits; `nil` keeps the baseline's.
+    public var constraints: LearnerConstraints?
+
+    public init(assumeHeld: [String] = [], without: [String] = [], constraints: LearnerConstraints? = nil) {
+        self.assumeHeld = assumeHeld
+        self.without = without
+        self.constraints = constraints
+    }
+
+    /// The scenario's catalogue and request: cancelled offerings lose their seats, withdrawn
+    /// credentials are not offered, assumed ones are held. Unknown ids are errors naming the flag.
+    public func apply(to baseline: PlanRequest, catalogue: Catalogue) throws -> (catalogue: Catalogue, request: PlanRequest) {
+        var changed = catalogue
+        var request = baseline
+        var problems: [String] = []
+        let held = Set(baseline.learner.held.compactMap(\.catalogueID))
+        for id in assumeHeld {
+            if catalogue.credential(id) == nil {
+                problems.append("--assume-held \(id): the catalogue has no credential \"\(id)\"")
+            } else if held.contains(id) || request.learner.held.contains(where: { $0.catalogueID == id }) {
+                problems.append("--assume-held \(id): the learner holds it already")
+            } else {
+                request.learner.held.append(.catalogue(id, earned: baseline.today))
+            }
+        }
+        for name in without {
+            let parts = name.split(separator: "@", maxSplits: 1).map(String.init)
+            guard var credential = catalogue.credential(parts[0]) else {
+                problems.append("--without \(name): the catalogue has no credential \"\(parts[0])\"")
+                continue
+            }
+            if parts.count == 1 {
+                if held.contains(credential.id) { problems.append("--without \(name): the learner holds it, so it is never planned anyway") }
+                request.withdrawn.insert(credential.id)
+                continue
+            }
+            guard let index = credential.offerings.firstIndex(where: { $0.id == parts[1] }) else {
+                let known = credential.offerings.compactMap(\.id)
+                problems.append("--without \(name): \(credential.id) has no offering \"\(parts[1])\""
+                    + (known.isEmpty ? " (it has no named offerings)" : " (its offerings: \(known.joined(separator: ", ")))"))
+                continue
+            }
+            credential.offerings[index].seats = 0
+            changed.upsert(credential)
+        }
+        if let constraints { request.constraints = constraints }
+        guard problems.isEmpty else { throw PlanningError.invalidRequest(problems.joined(separator: "; ")) }
+        return (changed, request)
+    }
+}
+
+/// How one plan differs from another: the figures, and the credentials added and dropped.
+public struct PlanDifference: Sendable, Equatable {
+    public var cost: Double
+    public var hours: Double
+    public var ects: Double
+    public var countedECTS: Double
+    /// Days later (positive) or earlier the second plan completes, when both are scheduled.
+    public var completionDays: Int?
+    public var added: [String]
+    public var removed: [String]
+    /// Held items that count in the second plan but not the first, and the reverse.
+    public var heldNowCounting: [String]
+    public var heldNoLongerCounting: [String]
+
+    public init(from before: Plan, to after: Plan) {
+        cost = after.totals.cost - before.totals.cost
+        hours = after.totals.hours - before.totals.hours
+        ects = after.totals.ects - before.totals.ects
+        countedECTS = after.totals.countedECTS - before.totals.countedECTS
+        if let first = before.completes, let second = after.completes { completionDays = second.ordinal - first.ordinal }
+        added = after.taken.filter { !before.taken.contains($0) }
+        removed = before.taken.filter { !after.taken.contains($0) }
+        heldNowCounting = after.heldApplied.filter { !before.heldApplied.contains($0) }
+        heldNoLongerCounting = before.heldApplied.filter { !after.heldApplied.contains($0) }
+    }
+
+    public var isEmpty: Bool {
+        abs(cost) < 0.005 && abs(hours) < 1e-6 && abs(ects) < 1e-6 && (completionDays ?? 0) == 0 && added.isEmpty && removed.isEmpty
+            && heldNowCounting.isEmpty && heldNoLongerCounting.isEmpty
+    }
+
+    /// The difference in words: `cost −555 EUR, hours −250, completes 14 days earlier; −tcd-nu7812`.
+    public func text(currency: String) -> String {
+        if isEmpty { return "no change" }
+        func sign(_ value: Double) -> String { value < 0 ? "−" : "+" }
+        var parts = [abs(cost) < 0.005 ? "same cost" : "cost \(sign(cost))\(format(money: abs(cost))) \(currency)"]
+        if abs(hours) > 1e-6 { parts.append("hours \(sign(hours))\(format(abs(hours)))") }
+        if abs(ects) > 1e-6 { parts.append("ECTS taken \(sign(ects))\(format(abs(ects)))") }
+        if let days = completionDays, days != 0 { parts.append("completes \(abs(days)) day\(abs(days) == 1 ? "" : "s") \(days < 0 ? "earlier" : "later")") }
+        var changes = added.map { "+\($0)" } + removed.map { "−\($0)" }
+        changes += heldNowCounting.map { "held \($0) now counts" } + heldNoLongerCounting.map { "held \($0) no longer counts" }
+        return parts.joined(separator: ", ") + (changes.isEmpty ? "" : "; " + changes.joined(separator: ", "))
+    }
+}
+
+/// The baseline and the scenario, each planned (or diagnosed) in full.
+public struct WhatIfResult: Sendable {
+    public var baseline: PlanOutcome
+    public var scenario: PlanOutcome
+    /// The scenario's catalogue and request, as planned (for reports on the scenario's plan).
+    public var scenarioCatalogue: Catalogue
+    public var scenarioRequest: PlanRequest
+
+    /// Set when both have a plan.
+    public var difference: PlanDifference? {
+        guard case .planned(let before) = baseline, case .planned(let after) = scenario else { return nil }
+        return PlanDifference(from: before, to: after)
+    }
+}
+
+extension Planner {
+    public func whatIf(_ baseline: PlanRequest, _ scenario: WhatIfScenario) throws -> WhatIfResult {
+        let (changed, request) = try scenario.apply(to: baseline, catalogue: catalogue)
+        return WhatIfResult(
+            baseline: try plan(baseline), scenario: try Planner(catalogue: changed).plan(request),
+            scenarioCatalogue: changed, scenarioRequest: request)
+    }
+}

@@ -1,0 +1,585 @@
+import ArgumentParser
+import Foundation
+import MILP
+import StackPlanCore
+
+/// Advisors' exceptions given on the command line, added to the profile's for the target.
+struct ExceptionArguments: ParsableArguments {
+    @Option(help: ArgumentHelp("Waive the requirement at this path (as `stackplan show` prints it), e.g. requires.allOf[2] (repeatable).", valueName: "path"))
+    var waive: [String] = []
+
+    @Option(help: ArgumentHelp("Accept credential NEW (or held item held[N]) wherever the requirements ask for OLD (repeatable).", valueName: "old=new"))
+    var substitute: [String] = []
+
+    @Option(name: .customLong("apply"), help: ArgumentHelp("Count held item HELD (held[N] or a held credential's id) toward the leaf at PATH, whatever its filter (repeatable).", valueName: "held=path"))
+    var applyByHand: [String] = []
+
+    @Option(help: "The advisor's reason, recorded with the command line's exceptions.")
+    var exceptionNote: String?
+
+    func validate() throws {
+        for (flag, values) in [("--substitute", substitute), ("--apply", applyByHand)] {
+            for value in values where split(value) == nil {
+                throw ValidationError("\(flag) takes two parts joined by '=', such as \(flag == "--substitute" ? "tcd-nu7812=ucc-dementia" : "held[3]=requires.allOf[1]"), not \(value)")
+            }
+        }
+    }
+
+    private func split(_ value: String) -> (String, String)? {
+        let parts = value.split(separator: "=", maxSplits: 1).map { String($0).trimmingCharacters(in: .whitespaces) }
+        guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else { return nil }
+        return (parts[0], parts[1])
+    }
+
+    var exceptions: [AdvisorException] {
+        waive.map { AdvisorException(.waive(path: $0), note: exceptionNote, origin: "--waive \($0)") }
+            + substitute.compactMap { value in split(value).map { AdvisorException(.substitute(old: $0.0, new: $0.1), note: exceptionNote, origin: "--substitute \(value)") } }
+            + applyByHand.compactMap { value in split(value).map { AdvisorException(.apply(item: $0.0, path: $0.1), note: exceptionNote, origin: "--apply \(value)") } }
+    }
+
+    func add(to request: inout PlanRequest) { request.addedExceptions += exceptions }
+}
+
+/// Prints a plan outcome that is not a plan, with the exit code it calls for.
+private func reportNoPlan(_ outcome: PlanOutcome, json: Bool, timeLimit: Double) throws -> Never {
+    switch outcome {
+    case .infeasible(let diagnosis):
+        if json { printJSON(diagnosis.json) } else { print(diagnosis.text) }
+        throw Exit.noPlan
+    case .stopped(let status):
+        if json { printJSON(.object(["status": .string(status.rawValue)])) }
+        printError("no plan found within the time limit of \(timeLimit) s (status: \(status.rawValue)); try a longer --time-limit")
+        throw Exit.solverStopped
+    case .planned:
+        fatalError("reportNoPlan called with a plan")
+    }
+}
+
+private func describe(_ plan: Plan, currency: String) -> String {
+    var text = "\(format(plan.totals.cost, money: true)) \(currency), \(formatNumber(plan.totals.hours)) h, \(plural(plan.taken.count, "credential"))"
+    if let completes = plan.completes { text += ", completes \(completes)" }
+    return text
+}
+
+private func format(_ value: Double, money: Bool) -> String {
+    let cents = (value * 100).rounded() / 100
+    return cents.rounded() == cents ? String(Int(cents)) : String(format: "%.2f", cents)
+}
+
+// MARK: alternatives
+
+struct AlternativesCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "alternatives",
+        abstract: "List the k best plans in objective order, each leaving out credentials of every earlier plan.",
+        discussion: "Every later plan leaves out at least --min-difference credentials of each earlier plan, so none is an earlier plan plus a spare course.")
+
+    @OptionGroup var planning: PlanArguments
+    @OptionGroup var exceptions: ExceptionArguments
+
+    @Option(name: .customLong("k"), help: "How many plans to list.")
+    var count: Int = 5
+
+    @Option(help: "Credentials of every earlier plan that each later plan must leave out.")
+    var minDifference: Int = 1
+
+    @Flag(help: "Print {\"plans\": [...]}, each plan as `plan --json` prints it.")
+    var json = false
+
+    @OptionGroup var database: DatabaseOption
+
+    func validate() throws {
+        if count < 1 { throw ValidationError("--k must be at least 1") }
+        if minDifference < 1 { throw ValidationError("--min-difference must be at least 1") }
+    }
+
+    func run() throws {
+        let store = try database.openExisting()
+        try reportingErrors {
+            var request = try planning.request()
+            exceptions.add(to: &request)
+            let catalogue = try store.catalogue()
+            let result = try Planner(catalogue: catalogue).alternatives(request, count: count, minDifference: minDifference)
+            guard let best = result.plans.first else { try reportNoPlan(result.outcome, json: json, timeLimit: planning.timeLimit) }
+            if json {
+                printJSON(.object(["plans": .array(result.plans.map { PlanReport(plan: $0, catalogue: catalogue, request: request).json })]))
+                return
+            }
+            let currency = catalogue.baseCurrency
+            print("\(plural(result.plans.count, "plan")) for \(best.qualification.title) (\(best.qualification.id)), best first; "
+                + "each leaves out at least \(plural(minDifference, "credential")) of every earlier plan")
+            // The objective values get a column of their own unless cost alone is minimised.
+            let objectiveColumn = request.objectives != [.cost]
+            var rows = [["#"] + (objectiveColumn ? ["minimising"] : []) + ["cost \(currency)", "hours", "credentials", "change from #1"]]
+            for (index, plan) in result.plans.enumerated() {
+                let objectives = zip(plan.objectives, plan.objectiveValues).map { objective, value in
+                    "\(objective.rawValue) \(objective == .cost ? format(value, money: true) : formatNumber(rounded(value)))"
+                }.joined(separator: ", ")
+                rows.append([String(index + 1)] + (objectiveColumn ? [objectives] : []) + [
+                    format(plan.totals.cost, money: true), formatNumber(plan.totals.hours), plan.taken.joined(separator: " "),
+                    index == 0 ? "the optimum" : PlanDifference(from: best, to: plan).text(currency: currency),
+                ])
+            }
+            table(rows, rightAligned: objectiveColumn ? [0, 2, 3] : [0, 1, 2]).forEach { print($0) }
+            switch result.end {
+            case .complete: break
+            case .exhausted:
+                if result.plans.count < count { print("No further plan leaves out \(plural(minDifference, "credential")) of every plan above.") }
+            case .stopped(let status):
+                print("The search for plan \(result.plans.count + 1) stopped at the time limit (\(status.rawValue)).")
+            }
+        }
+    }
+}
+
+private func rounded(_ value: Double) -> Double { (value * 100).rounded() / 100 }
+
+// MARK: compare
+
+struct CompareCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "compare",
+        abstract: "Show plans side by side: figures, EQF mix, providers, modes, completion, and where each credential counts.",
+        discussion: "The plans come from saved plan files (--plan), from several objective lists (--by), or from the k best alternatives (--k), in that order; sources combine.")
+
+    @OptionGroup var planning: PlanArguments
+    @OptionGroup var exceptions: ExceptionArguments
+
+    @Option(help: ArgumentHelp("A plan saved with `plan --json` (repeatable).", valueName: "file"))
+    var plan: [String] = []
+
+    @Option(help: ArgumentHelp("Plan once with these objectives, e.g. cost or duration,cost (repeatable).", valueName: "objectives"))
+    var by: [String] = []
+
+    @Option(name: .customLong("k"), help: "Also compare the k best alternatives for --objective.")
+    var count: Int?
+
+    @Option(help: "For --k: credentials of every earlier plan each later plan leaves out.")
+    var minDifference: Int = 1
+
+    @Flag(help: "Print the comparison as JSON.")
+    var json = false
+
+    @OptionGroup var database: DatabaseOption
+
+    func validate() throws {
+        if plan.isEmpty && by.isEmpty && count == nil { throw ValidationError("give plans to compare: --plan FILE, --by OBJECTIVES or --k N") }
+        if let count, count < 1 { throw ValidationError("--k must be at least 1") }
+        for list in by {
+            do { _ = try Objective.list(list) } catch { throw ValidationError("--by \(list): \(error)") }
+        }
+    }
+
+    func run() throws {
+        let store = try database.openExisting()
+        try reportingErrors {
+            var request = try planning.request()
+            exceptions.add(to: &request)
+            let catalogue = try store.catalogue()
+            let planner = Planner(catalogue: catalogue)
+            var columns: [PlanComparison.Column] = []
+            for file in plan {
+                let saved = try PlanDocument.read(try readFile(file), file: file, catalogue: catalogue, request: request)
+                let violations = PlanChecker(catalogue: catalogue, request: request).violations(of: saved)
+                if !violations.isEmpty { printError("warning: \(file) no longer passes every rule: \(violations.joined(separator: "; "))") }
+                columns.append(PlanComparison.Column(label: URL(fileURLWithPath: file).lastPathComponent, plan: saved, request: request))
+            }
+            var firstFailure: PlanOutcome?
+            for list in by {
+                var staged = request
+                staged.objectives = try Objective.list(list)
+                if staged.objectives.contains(.duration) && staged.schedule == nil {
+                    throw PlanningError.invalidRequest("--by \(list) needs a schedule: give the learner's hours per week (\"hoursPerWeek\" or --hours-per-week)")
+                }
+                let outcome = try planner.plan(staged)
+                if case .planned(let found) = outcome {
+                    columns.append(PlanComparison.Column(label: list, plan: found, request: staged))
+                } else {
+                    printError("no plan minimising \(list)")
+                    firstFailure = firstFailure ?? outcome
+                }
+            }
+            if let count {
+                let result = try planner.alternatives(request, count: count, minDifference: minDifference)
+                if result.plans.isEmpty { firstFailure = firstFailure ?? result.outcome }
+                for (index, found) in result.plans.enumerated() { columns.append(PlanComparison.Column(label: "#\(index + 1)", plan: found, request: request)) }
+            }
+            guard !columns.isEmpty else { try reportNoPlan(firstFailure!, json: json, timeLimit: planning.timeLimit) }
+            let comparison = PlanComparison(columns, catalogue: catalogue)
+            if json { printJSON(comparison.json) } else { print(comparison.text) }
+        }
+    }
+}
+
+// MARK: explain
+
+struct ExplainCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "explain",
+        abstract: "Explain a plan: what meets each requirement and by what margin, why each credential is in it, why held ones count or not.",
+        discussion: "Without --plan, the optimal plan is found and explained. With --plan, a plan saved with `plan --json` is explained and re-checked against the current catalogue and profile; exit code 1 if it no longer passes every rule.")
+
+    @OptionGroup var planning: PlanArguments
+    @OptionGroup var exceptions: ExceptionArguments
+
+    @Option(help: ArgumentHelp("A plan saved with `plan --json`, to explain instead of planning anew.", valueName: "file"))
+    var plan: String?
+
+    @Flag(help: "Print the explanation as JSON.")
+    var json = false
+
+    @OptionGroup var database: DatabaseOption
+
+    func run() throws {
+        let store = try database.openExisting()
+        try reportingErrors {
+            var request = try planning.request()
+            exceptions.add(to: &request)
+            let catalogue = try store.catalogue()
+            let explained: Plan
+            if let plan {
+                explained = try PlanDocument.read(try readFile(plan), file: plan, catalogue: catalogue, request: request)
+            } else {
+                let outcome = try Planner(catalogue: catalogue).plan(request)
+                guard case .planned(let found) = outcome else { try reportNoPlan(outcome, json: json, timeLimit: planning.timeLimit) }
+                explained = found
+            }
+            let explanation = PlanExplanation(plan: explained, catalogue: catalogue, request: request)
+            if json { printJSON(explanation.json) } else { print(explanation.text) }
+            if !explanation.violations.isEmpty { throw Exit.noPlan }
+        }
+    }
+}
+
+// MARK: whatif
+
+struct WhatIfCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "whatif",
+        abstract: "Plan a changed situation beside the profile's own, and show the difference.",
+        discussion: """
+            The baseline is the profile as it stands. The scenario adds --assume-held, --without and every limit flag \
+            (--budget, --max-hours, --deadline, --mode, --language, --accredited-only, --exclude-provider): those apply \
+            to the scenario only. Objectives, dates, hours per week and solver options apply to both.
+            """)
+
+    @OptionGroup var planning: PlanArguments
+    @OptionGroup var exceptions: ExceptionArguments
+
+    @Option(help: ArgumentHelp("Assume the learner holds this catalogue credential, earned today (repeatable).", valueName: "id"))
+    var assumeHeld: [String] = []
+
+    @Option(help: ArgumentHelp("Treat this credential as not offered, or CREDENTIAL@OFFERING as one cancelled offering (repeatable).", valueName: "id"))
+    var without: [String] = []
+
+    @Flag(help: "Print {\"baseline\", \"scenario\", \"difference\"} as JSON.")
+    var json = false
+
+    @OptionGroup var database: DatabaseOption
+
+    func run() throws {
+        let store = try database.openExisting()
+        try reportingErrors {
+            var scenario = try planning.request()
+            exceptions.add(to: &scenario)
+            var baseline = scenario
+            baseline.constraints = scenario.learner.constraints
+            if baseline.schedule == nil {
+                baseline.schedule = try ScheduleSettings.needed(
+                    by: scenario.learner, objectives: baseline.objectives, deadline: baseline.constraints.deadline, today: baseline.today)
+            }
+            let catalogue = try store.catalogue()
+            let result = try Planner(catalogue: catalogue).whatIf(
+                baseline, WhatIfScenario(assumeHeld: assumeHeld, without: without, constraints: scenario.constraints))
+            if json {
+                func outcome(_ outcome: PlanOutcome, _ catalogue: Catalogue, _ request: PlanRequest) -> JSON {
+                    switch outcome {
+                    case .planned(let plan): PlanReport(plan: plan, catalogue: catalogue, request: request).json
+                    case .infeasible(let diagnosis): diagnosis.json
+                    case .stopped(let status): .object(["status": .string(status.rawValue)])
+                    }
+                }
+                var fields: [String: JSON] = [
+                    "baseline": outcome(result.baseline, catalogue, baseline),
+                    "scenario": outcome(result.scenario, result.scenarioCatalogue, result.scenarioRequest),
+                ]
+                fields["difference"] = result.difference.map { difference in
+                    .object([
+                        "cost": .number(rounded(difference.cost)), "hours": .number(rounded(difference.hours)),
+                        "ects": .number(rounded(difference.ects)), "countedEcts": .number(rounded(difference.countedECTS)),
+                        "completionDays": difference.completionDays.map { .number(Double($0)) } ?? .null,
+                        "added": .array(difference.added.map(JSON.string)), "removed": .array(difference.removed.map(JSON.string)),
+                        "heldNowCounting": .array(difference.heldNowCounting.map(JSON.string)),
+                        "heldNoLongerCounting": .array(difference.heldNoLongerCounting.map(JSON.string)),
+                        "text": .string(difference.text(currency: catalogue.baseCurrency)),
+                    ])
+                } ?? .null
+                printJSON(.object(fields))
+                if case .planned = result.scenario { return }
+                throw Exit.noPlan
+            }
+            let currency = catalogue.baseCurrency
+            var changes = assumeHeld.map { "holding \($0)" } + without.map { "without \($0)" }
+            let before = baseline.constraints, after = scenario.constraints
+            if before.budget != after.budget { changes.append("budget \(after.budget.map { formatNumber($0) } ?? "none")") }
+            if before.maxHours != after.maxHours { changes.append("max hours \(after.maxHours.map { formatNumber($0) } ?? "none")") }
+            if before.deadline != after.deadline { changes.append("deadline \(after.deadline?.description ?? "none")") }
+            if before.languages != after.languages { changes.append("languages \(after.languages?.joined(separator: ", ") ?? "any")") }
+            if before.modes != after.modes { changes.append("modes \(after.modes?.map(\.rawValue).joined(separator: ", ") ?? "any")") }
+            if before.accreditedOnly != after.accreditedOnly { changes.append("accredited only") }
+            if before.excludeProviders != after.excludeProviders { changes.append("excluding \(after.excludeProviders.joined(separator: ", "))") }
+            print("What if: \(changes.isEmpty ? "nothing changes" : changes.joined(separator: "; "))")
+            for (name, outcome) in [("baseline", result.baseline), ("scenario", result.scenario)] {
+                switch outcome {
+                case .planned(let plan): print("  \(name): \(describe(plan, currency: currency)): \(plan.taken.joined(separator: " "))")
+                case .infeasible(let diagnosis): print("  \(name): no plan: \(diagnosis.summary)")
+                case .stopped(let status): print("  \(name): stopped at the time limit (\(status.rawValue))")
+                }
+            }
+            if let difference = result.difference { print("  difference: \(difference.text(currency: currency))") }
+            print("")
+            switch result.scenario {
+            case .planned(let plan): print(PlanReport(plan: plan, catalogue: result.scenarioCatalogue, request: result.scenarioRequest).text)
+            case .infeasible(let diagnosis):
+                print(diagnosis.text)
+                throw Exit.noPlan
+            case .stopped: throw Exit.solverStopped
+            }
+        }
+    }
+}
+
+// MARK: nearest
+
+struct NearestCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "nearest",
+        abstract: "Rank every qualification by what remains to reach it: fees, ECTS to take, or time.",
+        discussion: "Unreachable qualifications come last with the reason. Cheap bounds (the reachability test, and under a budget or hour limit the linear relaxation) rule out hopeless ones without solving their MILP; the output says how many.")
+
+    @Option(help: "Learner profile (JSON).")
+    var learner: String
+
+    @Option(help: "What to rank by: cost (fees still to pay), ects (ECTS still to take) or duration (days to completion; needs hours per week).")
+    var by: Measure = .cost
+
+    enum Measure: String, ExpressibleByArgument, CaseIterable { case cost, ects, duration }
+
+    @Option(help: "Most the plan may cost (replaces the profile's).")
+    var budget: Double?
+
+    @Option(help: "Most learning hours the plan may need (replaces the profile's).")
+    var maxHours: Double?
+
+    @Option(help: "The day prior learning is measured from (YYYY-MM-DD); default: the profile's, else today.")
+    var today: String?
+
+    @Option(help: "First day of study (YYYY-MM-DD) for a schedule.")
+    var start: String?
+
+    @Option(help: "Learning hours a week the learner can give; makes every plan a schedule.")
+    var hoursPerWeek: Double?
+
+    @Option(help: "Learning hours per ECTS for credentials that state no hours.")
+    var hoursPerEcts: Double = 25
+
+    @Option(help: "Solver time limit in seconds, per qualification and objective.")
+    var timeLimit: Double = 60
+
+    @Flag(help: "Print the ranking as JSON.")
+    var json = false
+
+    @OptionGroup var database: DatabaseOption
+
+    func validate() throws {
+        if let budget, !(budget >= 0) { throw ValidationError("--budget must be zero or more") }
+        if let maxHours, !(maxHours >= 0) { throw ValidationError("--max-hours must be zero or more") }
+        for (flag, value) in [("--today", today), ("--start", start)] {
+            if let value, Day(value) == nil { throw ValidationError("\(flag) must be a date written YYYY-MM-DD") }
+        }
+        if let hoursPerWeek, !(hoursPerWeek > 0 && hoursPerWeek <= 168) { throw ValidationError("--hours-per-week must lie in (0, 168]") }
+        if !(timeLimit > 0) { throw ValidationError("--time-limit must be a positive number of seconds") }
+        if !(hoursPerEcts > 0) { throw ValidationError("--hours-per-ects must be positive") }
+    }
+
+    func run() throws {
+        let store = try database.openExisting()
+        try reportingErrors {
+            let profile = try LearnerDocument.read(try readFile(learner), file: learner)
+            var constraints = profile.constraints
+            if let budget { constraints.budget = budget }
+            if let maxHours { constraints.maxHours = maxHours }
+            let measure = NearestMeasure(rawValue: by.rawValue)!
+            var request = PlanRequest(
+                target: "", learner: profile, constraints: constraints, objectives: measure == .duration ? [.duration] : [.cost],
+                hoursPerECTS: hoursPerEcts, today: today.flatMap(Day.init), solverOptions: SolveOptions(timeLimit: timeLimit))
+            request.schedule = try ScheduleSettings.needed(
+                by: profile, objectives: request.objectives, deadline: constraints.deadline, start: start.flatMap(Day.init),
+                hoursPerWeek: hoursPerWeek, today: request.today)
+            let catalogue = try store.catalogue()
+            let ranking = try Planner(catalogue: catalogue).nearest(request, by: measure)
+            let currency = catalogue.baseCurrency
+            if json {
+                printJSON(.object([
+                    "by": .string(measure.rawValue),
+                    "milpsSolved": .number(Double(ranking.solved)), "milpsAvoided": .number(Double(ranking.avoided)),
+                    "qualifications": .array(ranking.entries.map { entry in
+                        var fields: [String: JSON] = [
+                            "id": .string(entry.qualification.id), "title": .string(entry.qualification.title),
+                            "reachable": .bool(entry.plan != nil), "decidedBy": .string(entry.decision.rawValue),
+                        ]
+                        fields["value"] = entry.value.map { .number(rounded($0)) }
+                        fields["reason"] = entry.reason.map(JSON.string)
+                        if let plan = entry.plan {
+                            fields["cost"] = .number(rounded(plan.totals.cost))
+                            fields["ects"] = .number(rounded(plan.totals.ects))
+                            fields["hours"] = .number(rounded(plan.totals.hours))
+                            fields["credentials"] = .array(plan.taken.map(JSON.string))
+                            fields["completes"] = plan.completes.map { .string($0.description) } ?? .null
+                        }
+                        return .object(fields)
+                    }),
+                ]))
+                return
+            }
+            let unit = switch measure {
+            case .cost: "cost \(currency)"
+            case .ects: "ECTS to take"
+            case .duration: "days"
+            }
+            print("Qualifications for \(profile.name ?? profile.id ?? learner), nearest first by \(measure.rawValue)")
+            // Ranked by cost, the value column would repeat the cost column.
+            let valueColumn = measure != .cost
+            var rows = [["#", "qualification"] + (valueColumn ? [unit] : []) + ["cost \(currency)", "hours", "to take", "completes"]]
+            let reached = ranking.entries.filter { $0.plan != nil }
+            for (index, entry) in reached.enumerated() {
+                let plan = entry.plan!
+                rows.append([String(index + 1), entry.qualification.id] + (valueColumn ? [formatNumber(rounded(entry.value!))] : [])
+                    + [format(plan.totals.cost, money: true), formatNumber(plan.totals.hours), String(plan.taken.count), plan.completes?.description ?? "-"])
+            }
+            table(rows, rightAligned: valueColumn ? [0, 2, 3, 4, 5] : [0, 2, 3, 4]).forEach { print($0) }
+            let unreachable = ranking.entries.filter { $0.plan == nil }
+            if !unreachable.isEmpty {
+                print("")
+                print("Out of reach")
+                for entry in unreachable {
+                    let how = switch entry.decision {
+                    case .reachability: "reachability test, no MILP"
+                    case .linearBound: "linear bound, no MILP"
+                    case .solver: "solved"
+                    case .stopped: "time limit"
+                    case .invalid, .planned: "invalid exceptions"
+                    }
+                    print("  \(entry.qualification.id) [\(how)]: \(entry.reason ?? "")")
+                }
+            }
+            print("")
+            print("\(plural(ranking.entries.count, "qualification")): \(ranking.solved) planned with a MILP, \(ranking.avoided) decided by cheap bounds without one.")
+        }
+    }
+}
+
+// MARK: graph
+
+struct GraphCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "graph",
+        abstract: "Draw a qualification's stack graph (credentials, requirements, prerequisites, overlaps) as Graphviz DOT or SVG.",
+        discussion: "With --plan (a plan saved with `plan --json`) or --learner (the optimal plan is found), the plan is highlighted. SVG needs Graphviz's `dot` on the PATH.")
+
+    enum Format: String, ExpressibleByArgument, CaseIterable { case dot, svg }
+
+    @Option(help: "Id of the qualification to draw.")
+    var target: String
+
+    @Option(help: ArgumentHelp("A plan saved with `plan --json`, to highlight.", valueName: "file"))
+    var plan: String?
+
+    @Option(help: ArgumentHelp("Learner profile: its exceptions are drawn, and without --plan its optimal plan is highlighted.", valueName: "file"))
+    var learner: String?
+
+    @Option(help: "What the highlighted plan minimises when it is planned here (see `plan --objective`).")
+    var objective: String = "cost"
+
+    @Option(help: ArgumentHelp("Write to this file instead of standard output; a name ending in .svg asks for SVG.", valueName: "file"))
+    var output: String?
+
+    @Option(help: "dot or svg (default: svg for an --output ending in .svg, else dot).")
+    var format: Format?
+
+    @Flag(help: "Draw every credential that fits each credits requirement (default: the 5 cheapest, plus the plan's).")
+    var all = false
+
+    @OptionGroup var database: DatabaseOption
+
+    func validate() throws {
+        do { _ = try Objective.list(objective) } catch { throw ValidationError("--objective: \(error)") }
+    }
+
+    func run() throws {
+        let store = try database.openExisting()
+        try reportingErrors {
+            let catalogue = try store.catalogue()
+            guard let qualification = catalogue.qualification(target) else { throw PlanningError.unknownTarget(target) }
+            let profile = try learner.map { try LearnerDocument.read(try readFile($0), file: $0) } ?? LearnerProfile()
+            var request = PlanRequest(target: target, learner: profile, objectives: try Objective.list(objective))
+            request.schedule = try ScheduleSettings.needed(
+                by: profile, objectives: request.objectives, deadline: request.constraints.deadline, today: request.today)
+            var highlighted: Plan?
+            if let plan {
+                highlighted = try PlanDocument.read(try readFile(plan), file: plan, catalogue: catalogue, request: request)
+            } else if learner != nil {
+                switch try Planner(catalogue: catalogue).plan(request) {
+                case .planned(let found): highlighted = found
+                case .infeasible(let diagnosis): printError("no plan to highlight: \(diagnosis.summary)")
+                case .stopped(let status): printError("no plan to highlight: the solver stopped (\(status.rawValue))")
+                }
+            }
+            let dot = StackGraph(qualification: qualification, catalogue: catalogue, plan: highlighted, exceptions: request.exceptions,
+                                 matchLimit: all ? nil : 5).dot
+            let wanted = format ?? (output?.lowercased().hasSuffix(".svg") == true ? .svg : .dot)
+            var data = Data(dot.utf8)
+            if wanted == .svg { data = try renderSVG(dot) }
+            if let output {
+                guard FileManager.default.createFile(atPath: output, contents: data) else {
+                    printError("error: cannot write \(output)")
+                    throw Exit.invalidInput
+                }
+                printError("\(wanted == .svg ? "SVG" : "DOT") written to \(output)")
+            } else {
+                FileHandle.standardOutput.write(data)
+            }
+        }
+    }
+
+    /// Runs Graphviz's `dot -Tsvg`, found on the PATH.
+    func renderSVG(_ dot: String) throws -> Data {
+        let directories = (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":")
+        guard let executable = directories.map({ "\($0)/dot" }).first(where: FileManager.default.isExecutableFile) else {
+            printError("error: SVG needs Graphviz's `dot`, which is not on the PATH (install the graphviz package, or ask for --format dot)")
+            throw Exit.invalidInput
+        }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = ["-Tsvg"]
+        let input = Pipe(), output = Pipe(), errors = Pipe()
+        process.standardInput = input
+        process.standardOutput = output
+        process.standardError = errors
+        try process.run()
+        // Write in the background: dot may fill its output pipe before it has read all its input.
+        let writer = Thread {
+            input.fileHandleForWriting.write(Data(dot.utf8))
+            try? input.fileHandleForWriting.close()
+        }
+        writer.start()
+        let svg = output.fileHandleForReading.readDataToEndOfFile()
+        let messages = errors.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else {
+            printError("error: dot failed: \(String(decoding: messages, as: UTF8.self))")
+            throw Exit.internalError
+        }
+        return svg
+    }
+}
