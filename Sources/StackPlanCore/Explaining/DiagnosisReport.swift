@@ -10,7 +10,9 @@ extension Diagnosis {
         }
         if !shortfalls.isEmpty {
             lines.append("")
-            lines.append("Smallest shortfall within your limits")
+            lines.append(shortfallIsSmallest
+                ? "Smallest shortfall within your limits"
+                : "Shortfall within your limits (the smallest found in \(format(Planner.shortfallTimeLimit)) s; a smaller one may exist)")
             for shortfall in shortfalls { lines.append("  ✗ \(shortfall.path)  \(shortfall.text)") }
         }
         if !relaxations.isEmpty {
@@ -34,6 +36,7 @@ extension Diagnosis {
         fields["cheapestCost"] = cheapestCost.map { .number(rounded($0)) }
         fields["leastHours"] = leastHours.map { .number(rounded($0)) }
         fields["earliestCompletion"] = earliestCompletion.map { .string($0.description) }
+        fields["shortfallIsSmallest"] = .bool(shortfallIsSmallest)
         fields["shortfalls"] = .array(shortfalls.map { shortfall in
             var entry: [String: JSON] = [
                 "kind": .string(shortfall.kind.rawValue), "path": .string(shortfall.path), "requirement": .string(shortfall.requirement),

@@ -31,6 +31,8 @@ public struct Diagnosis: Sendable, Equatable {
     public var earliestCompletion: Day?
     /// What the elastic model finds missing at the least: each requirement that falls short and by how much.
     public var shortfalls: [Shortfall] = []
+    /// Whether the solver proved the shortfall smallest; a hard calendar may leave it the best found in time.
+    public var shortfallIsSmallest = true
     /// The learner's own limits whose relaxation makes the target reachable, each with the smallest change.
     public var relaxations: [Relaxation] = []
 }

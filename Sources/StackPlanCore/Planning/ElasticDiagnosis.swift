@@ -51,7 +51,7 @@ extension Planner {
     /// limits, relaxed, would make the target reachable.
     func findShortfalls(_ request: PlanRequest, qualification: Qualification, diagnosis: Diagnosis) throws -> Diagnosis {
         var result = diagnosis
-        result.shortfalls = try elasticShortfalls(request, qualification: qualification)
+        (result.shortfalls, result.shortfallIsSmallest) = try elasticShortfalls(request, qualification: qualification)
         // A requirement that even the whole catalogue cannot meet is beyond any limit of the learner's.
         if diagnosis.cause != .catalogue { result.relaxations = try relaxations(request, qualification: qualification) }
         return result
@@ -59,14 +59,22 @@ extension Planner {
 
     // MARK: The elastic model
 
+    /// Seconds the elastic model may take: with a long calendar it is a hard packing problem,
+    /// and a diagnosis should come back promptly; the report says when it is not proven smallest.
+    static let shortfallTimeLimit = 5.0
+
     /// Minimises the weighted shortfall: ECTS missing at credit leaves and in the total, the ECTS
     /// of credential leaves that cannot be had, ECTS over caps. Every rule else stays hard,
     /// including the learner's limits, so the answer is "what is missing within your limits".
-    func elasticShortfalls(_ request: PlanRequest, qualification: Qualification) throws -> [Shortfall] {
+    func elasticShortfalls(_ request: PlanRequest, qualification: Qualification) throws -> (shortfalls: [Shortfall], proven: Bool) {
         let formulation = Formulation(catalogue: catalogue, request: request, qualification: qualification, elastic: true)
         let shortfall = LinearExpression(terms: formulation.shortfalls.map { ($0.weight, $0.variable) })
-        let result = try formulation.model.minimizeLexicographically([shortfall, formulation.tieBreak], options: request.solverOptions)
-        guard result.final.status.hasSolution else { return [] }
+        // Only the shortfall matters here: a tie-break stage would spend the time limit proving
+        // which of many equally short schedules is first, for figures that do not change.
+        var options = request.solverOptions
+        options.timeLimit = min(options.timeLimit ?? Self.shortfallTimeLimit, Self.shortfallTimeLimit)
+        let result = try formulation.model.minimizeLexicographically([shortfall], options: options)
+        guard result.final.status.hasSolution else { return ([], false) }
         let solution = result.final
         let tree = formulation.tree
         let limits = formulation.eligibility
@@ -122,7 +130,7 @@ extension Planner {
                                        text: "\(figure) ECTS of prior learning over the cap of \(format(qualification.rules.maxPriorECTS ?? 0)) (applied by hand)"))
             }
         }
-        return found
+        return (found, result.status == .optimal)
     }
 
     private func describeLimits(_ request: PlanRequest) -> String {
@@ -202,11 +210,15 @@ extension Planner {
     }
 
     private func isReachable(_ request: PlanRequest, qualification: Qualification) throws -> Bool {
+        guard reachabilityDiagnosis(request, qualification: qualification) == nil else { return false }
         if case .planned = try attempt(request, qualification: qualification) { return true }
         return false
     }
 
     private func smallestChange(lifting limits: [Limit], from original: PlanRequest, relaxed: PlanRequest, qualification: Qualification) throws -> Relaxation? {
+        // The optimistic test first: proving a big schedule model infeasible can take the
+        // solver's whole time limit, while this settles most hopeless relaxations at once.
+        if reachabilityDiagnosis(relaxed, qualification: qualification) != nil { return nil }
         var formulation = Formulation(catalogue: catalogue, request: relaxed, qualification: qualification)
         guard !formulation.structurallyInfeasible else { return nil }
         let old = original.constraints
