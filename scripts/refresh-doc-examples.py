@@ -1,0 +1,106 @@
+#!/usr/bin/env python3
+"""Re-runs every example in the given Markdown files and pastes its real output back.
+
+Each ```console block holds commands (lines starting with "$ ") each followed by its output.
+A document's commands run in order, in a scratch folder where `data` is the repository's data
+and `stackplan` is the built binary, so examples that build on one another (import, then plan)
+stay true. `$ echo $?` prints the previous command's exit code. A fenced block right after
+`<!-- file: NAME -->` is written to NAME in the scratch folder before the commands after it run. With --imported, the bundled
+catalogue is imported into the scratch database first, for documents that take it as given.
+With --check, nothing is written and the exit code says whether any example's output changed.
+"""
+import os, re, subprocess, sys, tempfile
+
+REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+BINARY = os.path.join(REPO, ".build", "debug", "stackplan")
+
+
+def commands_and_outputs(block_lines):
+    """Splits a console block into (command lines, output lines) pairs."""
+    items, i = [], 0
+    while i < len(block_lines):
+        line = block_lines[i]
+        if not line.startswith("$ "):
+            i += 1
+            continue
+        command = [line[2:]]
+        heredoc = re.search(r"<<-?'?(\w+)'?", line)
+        i += 1
+        if heredoc:
+            while i < len(block_lines) and block_lines[i] != heredoc.group(1):
+                command.append(block_lines[i])
+                i += 1
+            command.append(block_lines[i] if i < len(block_lines) else heredoc.group(1))
+            i += 1
+        output = []
+        while i < len(block_lines) and not block_lines[i].startswith("$ "):
+            output.append(block_lines[i])
+            i += 1
+        items.append((command, output))
+    return items
+
+
+def refresh(path, check, imported):
+    text = open(path).read()
+    scratch = tempfile.mkdtemp(prefix="stackplan-docs-")
+    os.symlink(os.path.join(REPO, "data"), os.path.join(scratch, "data"))
+    bin_dir = os.path.join(scratch, "bin")
+    os.mkdir(bin_dir)
+    os.symlink(BINARY, os.path.join(bin_dir, "stackplan"))
+    env = dict(os.environ, PATH=bin_dir + os.pathsep + os.environ["PATH"])
+    env.pop("STACKPLAN_DB", None)
+    last_status = 0
+    changed = 0
+    if imported:
+        subprocess.run(["stackplan", "import", "data/catalogue.json"], cwd=scratch, env=env, capture_output=True, check=True)
+
+    def run_block(match):
+        nonlocal last_status, changed
+        lines = match.group(3).split("\n")
+        out = []
+        for command, old_output in commands_and_outputs(lines):
+            source = "\n".join(command)
+            if source.strip() == "echo $?":
+                new_output = [str(last_status)]
+            else:
+                result = subprocess.run(["bash", "-c", source], cwd=scratch, env=env, capture_output=True, text=True)
+                last_status = result.returncode
+                combined = (result.stdout + result.stderr).rstrip("\n")
+                new_output = combined.split("\n") if combined else []
+            if new_output != old_output:
+                changed += 1
+            out.append("$ " + command[0])
+            out.extend(command[1:])
+            out.extend(new_output)
+        return "```console\n" + "\n".join(out) + "\n```"
+
+    def run_piece(match):
+        if match.group("file"):
+            with open(os.path.join(scratch, match.group("file")), "w") as handle:
+                handle.write(match.group("content") + "\n")
+            return match.group(0)
+        return run_block(match)
+
+    pattern = r"<!-- file: (?P<file>[^ ]+) -->\n```\w*\n(?P<content>.*?)\n```|```console\n(.*?)\n```"
+    new_text = re.sub(pattern, run_piece, text, flags=re.S)
+    if not check and new_text != text:
+        open(path, "w").write(new_text)
+    return changed
+
+
+def main():
+    args = [a for a in sys.argv[1:] if not a.startswith("--")]
+    check = "--check" in sys.argv
+    imported = "--imported" in sys.argv
+    if not os.path.exists(BINARY):
+        sys.exit("build first: swift build --product stackplan")
+    total = 0
+    for path in args:
+        changed = refresh(path, check, imported)
+        total += changed
+        print(f"{path}: {changed} example(s) {'differ' if check else 'updated'}")
+    sys.exit(1 if check and total else 0)
+
+
+if __name__ == "__main__":
+    main()
