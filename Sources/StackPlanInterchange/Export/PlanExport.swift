@@ -242,23 +242,24 @@ public struct PlanExport {
         for line in report.requirements {
             var detail = ""
             if let credits = line.credits {
-                detail = ": \(formatted(rounded(credits))) ECTS" + (line.applied.isEmpty ? "" : " from " + line.applied.joined(separator: ", "))
-            } else if !line.applied.isEmpty {
-                detail = ": " + line.applied.joined(separator: ", ")
+                detail = " — \(formatted(rounded(credits))) ECTS" + (line.applied.isEmpty ? "" : " from " + line.applied.joined(separator: ", "))
+            } else if !line.applied.isEmpty && !line.requirement.hasSuffix("(\(line.applied.joined(separator: ", ")))") {
+                detail = " — " + line.applied.joined(separator: ", ")
             }
             lines.append(String(repeating: "  ", count: line.depth) + "- \(line.met ? "✓" : "✗") \(inline(line.requirement))\(detail)")
         }
         let counted = totals.countedECTS >= qualification.ects - 1e-9
-        lines.append("- \(counted ? "✓" : "✗") \(formatted(qualification.ects)) ECTS in all: \(formatted(rounded(totals.countedECTS))) count")
+        lines.append("- \(counted ? "✓" : "✗") \(formatted(qualification.ects)) ECTS in all — \(formatted(rounded(totals.countedECTS))) count")
         lines.append("")
 
         lines += Self.limitLines(request: request, currency: currency, totals: totals)
         lines += ["## Notes", ""]
-        lines.append("- Fees are as the catalogue lists them\(catalogue.exchangeRates.isEmpty ? "" : ", converted to \(currency) at its exchange rates"); confirm them with each provider before enrolling.")
+        let converted = plan.taken.compactMap(catalogue.credential).contains { ($0.currency ?? currency) != currency }
+        lines.append("- Fees are as the catalogue lists them\(converted ? ", converted to \(currency) at its exchange rates" : ""); confirm them with each provider before enrolling.")
         if plan.taken.compactMap(catalogue.credential).contains(where: \.invented) {
             lines.append("- \\* An illustrative offering, not a real course: find the actual offering before relying on it.")
         }
-        lines.append("- Prepared with StackPlan; requirement paths such as `requires.allOf[1]` refer to the qualification's rules (`stackplan show \(qualification.id)`).")
+        lines.append("- Prepared with StackPlan; `stackplan show \(qualification.id)` prints the qualification's rules in full.")
         return lines.joined(separator: "\n") + "\n"
     }
 
@@ -282,7 +283,7 @@ public struct PlanExport {
 
     static func preparedLine(request: PlanRequest, today: Day, awarding: String, qualification: Qualification) -> String {
         let learner = request.learner.name ?? request.learner.id ?? "the learner"
-        return "**For:** \(inline(learner)) · **Prepared:** \(today) · **Awarded by:** \(inline(awarding)) (`\(qualification.id)`)"
+        return "**For:** \(inline(learner)) · **Prepared:** \(today) · **Awarded by:** \(inline(awarding)) · **Qualification:** `\(qualification.id)`"
     }
 
     static func limitLines(request: PlanRequest, currency: String, totals: Plan.Totals?) -> [String] {
