@@ -143,6 +143,14 @@ import Testing
         #expect(try store.catalogue().credential("nw-wound") == nil)
     }
 
+    @Test func foreignCurrencyNeedsARateFromTheDatabase() throws {
+        let data = sheet(["a,A,nw,Northwind,IE,,module,5,,7,100,GBP,online,en,,,,"])
+        let alone = CatalogueCSV.problems(in: data, file: "sheet.csv")
+        #expect(alone.map(\.path) == ["line 2, column 12 (currency)"])
+        #expect(alone.first?.message == "\"GBP\" has no exchange rate to EUR; a CSV file cannot hold rates: import a JSON catalogue with \"exchangeRates\" first")
+        #expect(CatalogueCSV.problems(in: data, file: "sheet.csv", resolvingAgainst: try Support.bundledCatalogue()).isEmpty)
+    }
+
     @Test func duplicateRowsCiteEachOthersLines() throws {
         let csv = try CatalogueCSV(sheet([
             "a,A,nw,Northwind,IE,,module,5,,7,0,,online,en,,,,",
@@ -156,7 +164,7 @@ import Testing
     @Test func bundledCredentialsRoundTripThroughCSV() throws {
         let bundled = try Support.bundledCatalogue()
         let (text, omitted) = CatalogueCSV.write(bundled)
-        #expect(omitted == ["15 qualifications (requirement trees need JSON)"])
+        #expect(omitted == ["15 qualifications (requirement trees need JSON)", "exchange rates (GBP)"])
         let read = try CatalogueCSV(Data(text.utf8), file: "export.csv", baseCurrency: bundled.baseCurrency).catalogue
         #expect(read.credentials == bundled.credentials)
         #expect(Set(read.providers.map(\.id)) == Set(bundled.providers.map(\.id)))

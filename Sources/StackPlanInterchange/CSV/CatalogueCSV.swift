@@ -212,6 +212,11 @@ public struct CatalogueCSV: Sendable {
     /// Messages that cite another record by path (`duplicates the id of $.credentials[0]`) cite its line instead.
     func replacingPaths(in message: String) -> String {
         var result = message
+        // A CSV file cannot hold exchange rates: they come from the database.
+        if result.contains("has no rate in $.exchangeRates to convert it to") {
+            result = result.replacingOccurrences(of: "has no rate in $.exchangeRates to convert it to", with: "has no exchange rate to")
+                + "; a CSV file cannot hold rates: import a JSON catalogue with \"exchangeRates\" first"
+        }
         for list in ["credentials", "providers"] {
             while let range = result.range(of: "$.\(list)[") {
                 guard let close = result[range.upperBound...].firstIndex(of: "]"),
@@ -276,6 +281,9 @@ public struct CatalogueCSV: Sendable {
         var omitted: [String] = []
         if !catalogue.qualifications.isEmpty {
             omitted.append("\(catalogue.qualifications.count) qualification\(catalogue.qualifications.count == 1 ? "" : "s") (requirement trees need JSON)")
+        }
+        if !catalogue.exchangeRates.isEmpty {
+            omitted.append("exchange rates (\(catalogue.exchangeRates.keys.sorted().joined(separator: ", ")))")
         }
         let used = Set(catalogue.credentials.map(\.provider))
         let unused = catalogue.providers.filter { !used.contains($0.id) }.map(\.id)
