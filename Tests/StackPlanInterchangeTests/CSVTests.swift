@@ -98,7 +98,13 @@ import Testing
         #expect(issues.allSatisfy { $0.path.hasPrefix("line") })
     }
 
+    @Test func unreadableCellsAndBrokenRulesAreReportedTogether() {
+        let issues = problems(sheet(["a,A,nw,Northwind,IE,,course,five,,7,0,,online,en,,,,"]))
+        #expect(issues.map(\.path) == ["line 2, column 8 (ects)", "line 2, column 7 (kind)"])
+    }
+
     @Test func headerProblems() {
+        #expect(problems(Data("id,title,provider,eqf,mode,languages\na,A,p,7,online,en\n".utf8)).map(\.path) == ["line 1", "line 1"])
         let unknown = problems(Data("id,title,provider,kind,ECTS,Level,eqf,mode,languages\n".utf8))
         #expect(unknown.map(\.path) == ["line 1, column 6 (Level)"])
         let missing = problems(Data("id,title,provider,eqf,mode,languages\n".utf8))

@@ -86,6 +86,8 @@ public struct CatalogueCSV: Sendable {
         }
         self.headers = headers
         self.columns = columns
+        // Rows cannot be read against a header that is wrong.
+        if !issues.isEmpty { throw InvalidDocument(file: file, issues: issues) }
 
         var credentials: [JSON] = []
         var credentialRecords: [CSVReader.Record] = []
@@ -142,8 +144,6 @@ public struct CatalogueCSV: Sendable {
         self.credentialRecords = credentialRecords
         self.providerRecords = providerRecords
         self.catalogue = Catalogue()
-        if !issues.isEmpty { throw InvalidDocument(file: file, issues: issues) }
-
         let document = JSON.object([
             "format": .string(Catalogue.formatName), "baseCurrency": .string(baseCurrency),
             "providers": .array(providers.map(JSON.object)), "credentials": .array(credentials),
@@ -151,8 +151,11 @@ public struct CatalogueCSV: Sendable {
         do {
             catalogue = try CatalogueDocument.read(document, file: file)
         } catch let invalid as InvalidDocument {
-            throw locate(invalid)
+            // A cell already reported as unreadable was left out of its record; its absence is not news.
+            let reported = Set(issues.map(\.path))
+            issues += locate(invalid).issues.filter { !reported.contains($0.path) }
         }
+        if !issues.isEmpty { throw InvalidDocument(file: file, issues: issues) }
     }
 
     /// Every problem of a CSV catalogue, structural and semantic, with lines and columns:
