@@ -11,10 +11,12 @@ struct CatalogueFiles {
 
     static func isCSV(_ file: String) -> Bool { file.lowercased().hasSuffix(".csv") }
 
-    mutating func read(_ file: String, baseCurrency: @autoclosure () throws -> String) throws -> (catalogue: Catalogue, file: String?) {
+    /// `before` is what the file may refer to: the stored catalogue with the documents read before it.
+    mutating func read(_ file: String, before: @autoclosure () throws -> Catalogue) throws -> (catalogue: Catalogue, file: String?) {
         let data = try readFile(file)
         guard Self.isCSV(file) else { return (try CatalogueDocument.read(data, file: file), file) }
-        let sheet = try CatalogueCSV(data, file: file, baseCurrency: try baseCurrency())
+        let context = try before()
+        let sheet = try CatalogueCSV(data, file: file, baseCurrency: context.baseCurrency, resolvingAgainst: context)
         sheets[file] = sheet
         return (sheet.catalogue, file)
     }

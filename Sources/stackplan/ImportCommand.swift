@@ -20,8 +20,8 @@ struct Import: ParsableCommand {
             var readers = CatalogueFiles()
             var documents: [(catalogue: Catalogue, file: String?)] = []
             for file in files {
-                // A CSV cannot name its currency: it takes the one of the documents before it, else the database's.
-                documents.append(try readers.read(file, baseCurrency: try documents.last?.catalogue.baseCurrency ?? store.catalogue().baseCurrency))
+                // A CSV cannot name its currency: it takes the one of the stored catalogue and the documents before it.
+                documents.append(try readers.read(file, before: try documents.reduce(into: store.catalogue()) { $0.merge($1.catalogue) }))
             }
             let summaries: [CatalogueStore.ImportSummary]
             do { summaries = try store.importCatalogues(documents) } catch let invalid as InvalidDocument { throw readers.locate(invalid) }

@@ -103,6 +103,23 @@ import Testing
         #expect(issues.map(\.path) == ["line 2, column 8 (ects)", "line 2, column 7 (kind)"])
     }
 
+    @Test func givenTheStoredCatalogueEveryProblemComesInOneRound() throws {
+        let data = sheet(["a,A,tcd,,,,module,75,,9,\"1,200\",,online,en,,tcd-nu0000,,"])
+        do {
+            _ = try CatalogueCSV(data, file: "sheet.csv", resolvingAgainst: try Support.bundledCatalogue())
+            Issue.record("accepted")
+        } catch let invalid as InvalidDocument {
+            #expect(invalid.errors.map(\.path) == [
+                "line 2, column 11 (cost)", "line 2, column 8 (ects)", "line 2, column 10 (eqf)", "line 2, column 16 (prerequisites)",
+            ])
+        }
+    }
+
+    @Test func lineBreaksInsideTextCellsBecomeSpaces() throws {
+        let catalogue = try CatalogueCSV(sheet(["a,\"Pressure injuries:\n  prevention\",nw,Northwind,IE,,skill,,8,6,0,,online,en,,,,"])).catalogue
+        #expect(catalogue.credential("a")?.title == "Pressure injuries: prevention")
+    }
+
     @Test func headerProblems() {
         #expect(problems(Data("id,title,provider,eqf,mode,languages\na,A,p,7,online,en\n".utf8)).map(\.path) == ["line 1", "line 1"])
         let unknown = problems(Data("id,title,provider,kind,ECTS,Level,eqf,mode,languages\n".utf8))

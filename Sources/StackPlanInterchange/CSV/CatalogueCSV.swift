@@ -40,8 +40,10 @@ public struct CatalogueCSV: Sendable {
     let providerRecords: [CSVReader.Record]
 
     /// Reads a CSV catalogue. `baseCurrency` is the currency fees without a `currency` are in:
-    /// the database's, since a CSV file cannot say. Throws ``InvalidDocument`` with every problem.
-    public init(_ data: Data, file: String? = nil, baseCurrency: String = "EUR") throws {
+    /// the database's, since a CSV file cannot say. Throws ``InvalidDocument`` with every problem;
+    /// given the stored catalogue, a sheet with unreadable cells is also judged against the
+    /// catalogue's rules, so that one round of corrections fixes everything.
+    public init(_ data: Data, file: String? = nil, baseCurrency: String = "EUR", resolvingAgainst existing: Catalogue? = nil) throws {
         self.file = file
         guard let text = String(data: data, encoding: .utf8) else {
             throw InvalidDocument(file: file, issues: [ValidationIssue(path: "line 1", message: "is not UTF-8 text; save the sheet as \"CSV UTF-8\"")])
@@ -148,21 +150,28 @@ public struct CatalogueCSV: Sendable {
             "format": .string(Catalogue.formatName), "baseCurrency": .string(baseCurrency),
             "providers": .array(providers.map(JSON.object)), "credentials": .array(credentials),
         ])
+        var found: [ValidationIssue] = []
         do {
             catalogue = try CatalogueDocument.read(document, file: file)
         } catch let invalid as InvalidDocument {
+            found = invalid.issues
+        }
+        if !issues.isEmpty || !found.isEmpty {
+            if let existing {
+                found = CatalogueDocument.problems(in: document.serialized(pretty: false), resolvingAgainst: existing)
+            }
             // A cell already reported as unreadable was left out of its record; its absence is not news.
             let reported = Set(issues.map(\.path))
-            issues += locate(invalid).issues.filter { !reported.contains($0.path) }
+            issues += found.map(locate).filter { !reported.contains($0.path) }
+            throw InvalidDocument(file: file, issues: issues)
         }
-        if !issues.isEmpty { throw InvalidDocument(file: file, issues: issues) }
     }
 
     /// Every problem of a CSV catalogue, structural and semantic, with lines and columns:
     /// what `stackplan validate` prints for a `.csv` file.
     public static func problems(in data: Data, file: String? = nil, baseCurrency: String = "EUR", resolvingAgainst existing: Catalogue? = nil) -> [ValidationIssue] {
         do {
-            let sheet = try CatalogueCSV(data, file: file, baseCurrency: baseCurrency)
+            let sheet = try CatalogueCSV(data, file: file, baseCurrency: baseCurrency, resolvingAgainst: existing)
             return CatalogueValidator.issues(in: sheet.catalogue, resolvingAgainst: existing).map(sheet.locate)
         } catch let invalid as InvalidDocument {
             return invalid.issues
@@ -242,7 +251,8 @@ public struct CatalogueCSV: Sendable {
     static func convert(_ text: String, _ cell: Cell, at place: String, issues: inout [ValidationIssue]) -> JSON? {
         switch cell {
         case .text:
-            return .string(text)
+            // A line break typed inside a cell is layout, not part of a title or name.
+            return .string(text.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.joined(separator: " "))
         case .number:
             if let value = Double(text), value.isFinite, text.allSatisfy({ $0.isNumber || "+-.eE".contains($0) }) { return .number(value) }
             let hint = text.contains(",") ? " (write decimals with a point, as in 2.5, and no thousands separator)" : ""
