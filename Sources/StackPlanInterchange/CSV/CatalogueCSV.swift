@@ -163,7 +163,7 @@ public struct CatalogueCSV: Sendable {
             // A cell already reported as unreadable was left out of its record; its absence is not news.
             let reported = Set(issues.map(\.path))
             issues += found.map(locate).filter { !reported.contains($0.path) }
-            throw InvalidDocument(file: file, issues: issues)
+            throw InvalidDocument(file: file, issues: Self.inSheetOrder(issues))
         }
     }
 
@@ -192,6 +192,18 @@ public struct CatalogueCSV: Sendable {
         located.path = place(of: issue.path) ?? issue.path
         located.message = replacingPaths(in: issue.message)
         return located
+    }
+
+    /// Issues sorted by line, then column, as someone correcting the sheet meets them.
+    static func inSheetOrder(_ issues: [ValidationIssue]) -> [ValidationIssue] {
+        func place(_ issue: ValidationIssue) -> (Int, Int) {
+            let numbers = issue.path.split(whereSeparator: { !$0.isNumber }).prefix(2).compactMap { Int($0) }
+            return issue.path.hasPrefix("line ") ? (numbers.first ?? 0, numbers.dropFirst().first ?? 0) : (Int.max, 0)
+        }
+        return issues.enumerated().sorted { lhs, rhs in
+            let (left, right) = (place(lhs.element), place(rhs.element))
+            return left != right ? left < right : lhs.offset < rhs.offset
+        }.map(\.element)
     }
 
     static func location(_ line: Int, _ column: Int, _ header: String?) -> String {
