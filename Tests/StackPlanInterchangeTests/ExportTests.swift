@@ -121,6 +121,7 @@ import Testing
         let page = PlanExport.markdown(diagnosis: diagnosis, request: request, catalogue: catalogue)
         #expect(page.hasPrefix("# No route yet: "))
         #expect(page.contains("No plan reaches this award: \(diagnosis.summary)."))
+        #expect(page.contains("## The limits applied\n"))
         #expect(page.contains("- Learning hours: at most 900\n"))
     }
 

@@ -288,7 +288,7 @@ public struct PlanExport {
 
     static func limitLines(request: PlanRequest, currency: String, totals: Plan.Totals?) -> [String] {
         let limits = request.constraints
-        var lines = ["## The limits this plan respects", ""]
+        var lines = [totals == nil ? "## The limits applied" : "## The limits this plan respects", ""]
         lines.append("- Budget: " + (limits.budget.map { "\(money($0)) \(currency)" + (totals.map { " (the plan uses \(money($0.cost)))" } ?? "") } ?? "none given"))
         lines.append("- Learning hours: " + (limits.maxHours.map { "at most \(formatted($0))" + (totals.map { " (the plan needs \(formatted(rounded($0.hours))))" } ?? "") } ?? "no limit given"))
         lines.append("- Modes: " + (limits.modes.map { $0.map(\.rawValue).joined(separator: ", ") } ?? "any"))
