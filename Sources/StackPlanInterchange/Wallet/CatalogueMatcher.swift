@@ -40,7 +40,7 @@ public struct CatalogueMatcher: Sendable {
         var byTitle: [String: [String]] = [:]
         for credential in catalogue.credentials {
             for identifier in Self.identifiers(of: credential) {
-                byIdentifier[Self.key(identifier), default: []].appendOnce(credential.id)
+                byIdentifier[identifierKey(identifier), default: []].appendOnce(credential.id)
             }
             byTitle[normalised(credential.title), default: []].append(credential.id)
         }
@@ -57,18 +57,10 @@ public struct CatalogueMatcher: Sendable {
         }
     }
 
-    /// Identifiers compare without case, trailing slashes or the http/https difference.
-    static func key(_ identifier: String) -> String {
-        var text = identifier.trimmingCharacters(in: .whitespaces).lowercased()
-        if text.hasPrefix("https://") { text = "http://" + text.dropFirst(8) }
-        while text.hasSuffix("/") { text.removeLast() }
-        return text
-    }
-
     public func match(_ wallet: WalletCredential) -> Match {
         var ambiguity: String?
         for identifier in wallet.identifiers {
-            let candidates = byIdentifier[Self.key(identifier)] ?? []
+            let candidates = byIdentifier[identifierKey(identifier)] ?? []
             if candidates.count == 1 { return .identifier(credential: candidates[0], identifier: identifier) }
             if candidates.count > 1 && ambiguity == nil {
                 ambiguity = "identifier \(identifier) is listed by several catalogue credentials (\(candidates.joined(separator: ", ")))"

@@ -82,7 +82,7 @@ extension WalletParser {
         var outcomes = specification["learningOutcome"]?.items ?? []
         if separate { outcomes += claim["learningOutcome"]?.items ?? [] }
         for outcome in outcomes {
-            if let title = outcome["title"]?.text ?? outcome.text { credential.learningOutcomes.appendOnce(title) }
+            if let title = outcome["title"]?.text { credential.learningOutcomes.appendOnce(title) }
             for skill in (outcome["relatedESCOSkill"]?.items ?? []) + (outcome["relatedSkill"]?.items ?? []) {
                 if let label = skill["prefLabel"]?.text { credential.skills.appendOnce(label) }
             }

@@ -94,6 +94,14 @@ func normalised(_ text: String) -> String {
     return result
 }
 
+/// Identifiers and URIs compare without case, trailing slashes or the http/https difference.
+func identifierKey(_ identifier: String) -> String {
+    var text = identifier.trimmingCharacters(in: .whitespaces).lowercased()
+    if text.hasPrefix("https://") { text = "http://" + text.dropFirst(8) }
+    while text.hasSuffix("/") { text.removeLast() }
+    return text
+}
+
 /// Numbers as people read them: `2`, `1.5`.
 func formatted(_ value: Double) -> String {
     value.rounded() == value && abs(value) < 1e15 ? String(Int(value)) : String(value)

@@ -20,15 +20,7 @@ extension WalletParser {
         return framework["prefLabel"]?.text.map(names) ?? false
     }
 
-    func sameURI(_ lhs: String, _ rhs: String) -> Bool {
-        func plain(_ uri: String) -> String {
-            var text = uri.trimmingCharacters(in: .whitespaces).lowercased()
-            if text.hasPrefix("https://") { text = "http://" + text.dropFirst(8) }
-            while text.hasSuffix("/") { text.removeLast() }
-            return text
-        }
-        return plain(lhs) == plain(rhs)
-    }
+    func sameURI(_ lhs: String, _ rhs: String) -> Bool { identifierKey(lhs) == identifierKey(rhs) }
 
     /// The name of a credit framework for reports.
     func frameworkName(_ framework: Located?) -> String? {
