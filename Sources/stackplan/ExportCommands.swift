@@ -17,7 +17,7 @@ struct ExportCatalogueCommand: ParsableCommand {
 
     enum Format: String, ExpressibleByArgument, CaseIterable { case json, csv }
 
-    @Option(help: "json or csv.")
+    @Option(help: "What to write: a stackplan/1 JSON document, or the credentials as CSV.")
     var format: Format = .json
 
     @Option(help: "Write to this file (default: standard output).")
@@ -47,7 +47,7 @@ struct ExportPlanCommand: ParsableCommand {
 
     enum Format: String, ExpressibleByArgument, CaseIterable { case json, csv, markdown }
 
-    @Option(help: "json, csv or markdown.")
+    @Option(help: "What to write: a Markdown page for the learner, CSV rows or JSON.")
     var format: Format = .markdown
 
     @Option(help: "Write to this file (default: standard output).")
