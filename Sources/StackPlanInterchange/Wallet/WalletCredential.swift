@@ -18,7 +18,7 @@ public struct WalletCredential: Sendable, Equatable {
     }
 
     /// A credit figure that is not ECTS, or whose unit the document does not name.
-    public struct Credits: Sendable, Equatable {
+    public struct Credits: Sendable, Equatable, CustomStringConvertible {
         public var value: Double
         /// The credit framework's name; `nil` when the document names none.
         public var unit: String?
