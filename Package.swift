@@ -9,6 +9,7 @@ let package = Package(
         .library(name: "MILP", targets: ["MILP"]),
         .library(name: "StackPlanCore", targets: ["StackPlanCore"]),
         .library(name: "StackPlanStore", targets: ["StackPlanStore"]),
+        .library(name: "StackPlanInterchange", targets: ["StackPlanInterchange"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -23,8 +24,9 @@ let package = Package(
             "StackPlanCore",
             .product(name: "GRDB", package: "GRDB.swift"),
         ]),
+        .target(name: "StackPlanInterchange", dependencies: ["StackPlanCore"]),
         .executableTarget(name: "stackplan", dependencies: [
-            "StackPlanCore", "StackPlanStore",
+            "StackPlanCore", "StackPlanStore", "StackPlanInterchange",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "MILPTests", dependencies: ["MILP"]),
@@ -32,5 +34,9 @@ let package = Package(
         .testTarget(name: "StackPlanStoreTests", dependencies: ["StackPlanStore", "StackPlanCore"]),
         // Runs the built `stackplan` executable; depending on it makes `swift build --build-tests` build it.
         .testTarget(name: "StackPlanCLITests", dependencies: ["stackplan"]),
+        // The wallet samples are read from the source tree by path, not bundled as resources.
+        .testTarget(
+            name: "StackPlanInterchangeTests", dependencies: ["StackPlanInterchange", "StackPlanStore", "StackPlanCore"],
+            exclude: ["Samples"]),
     ]
 )

@@ -1,13 +1,15 @@
 import ArgumentParser
 import Foundation
 import StackPlanCore
+import StackPlanInterchange
+import StackPlanStore
 
 struct Import: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Load catalogue documents into the database, upserting records by id.",
         discussion: "All or nothing: if any document has an error, every problem is listed and nothing is written.")
 
-    @Argument(help: "Catalogue JSON documents (format stackplan/1).")
+    @Argument(help: "Catalogue JSON documents (format stackplan/1), or CSV files of credentials (docs/csv-format.md).")
     var files: [String]
 
     @OptionGroup var database: DatabaseOption
@@ -15,8 +17,14 @@ struct Import: ParsableCommand {
     func run() throws {
         let store = try database.open()
         try reportingErrors {
-            let documents = try files.map { file in (try CatalogueDocument.read(try readFile(file), file: file), Optional(file)) }
-            let summaries = try store.importCatalogues(documents)
+            var readers = CatalogueFiles()
+            var documents: [(catalogue: Catalogue, file: String?)] = []
+            for file in files {
+                // A CSV cannot name its currency: it takes the one of the stored catalogue and the documents before it.
+                documents.append(try readers.read(file, before: try documents.reduce(into: store.catalogue()) { $0.merge($1.catalogue) }))
+            }
+            let summaries: [CatalogueStore.ImportSummary]
+            do { summaries = try store.importCatalogues(documents) } catch let invalid as InvalidDocument { throw readers.locate(invalid) }
             for (file, summary) in zip(files, summaries) {
                 for warning in summary.warnings { printError("\(file): \(warning)") }
                 print("\(file): imported \(plural(summary.providers, "provider")), \(plural(summary.credentials, "credential")), "
@@ -41,7 +49,10 @@ struct Validate: ParsableCommand {
         for file in files {
             let data = try readFile(file)
             let issues: [ValidationIssue]
-            if case .object(let fields)? = try? JSON.parse(data), fields["format"] == nil {
+            if CatalogueFiles.isCSV(file) {
+                let stored = try reportingErrors { try database.openExisting().catalogue() }
+                issues = CatalogueCSV.problems(in: data, file: file, baseCurrency: stored.baseCurrency, resolvingAgainst: stored)
+            } else if case .object(let fields)? = try? JSON.parse(data), fields["format"] == nil {
                 issues = try learnerProblems(data, file: file)
             } else {
                 issues = CatalogueDocument.problems(in: data)

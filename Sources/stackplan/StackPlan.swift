@@ -14,7 +14,11 @@ struct StackPlan: ParsableCommand {
             (every problem is listed); 3 the solver's time limit passed before any plan was found; \
             4 unknown id; 64 wrong command-line usage; 70 internal error.
             """,
-        subcommands: [Import.self, Validate.self, ListCommand.self, ShowCommand.self, PlanCommand.self, FrontierCommand.self, AlternativesCommand.self, CompareCommand.self, ExplainCommand.self, WhatIfCommand.self, NearestCommand.self, GraphCommand.self])
+        subcommands: [
+            Import.self, Validate.self, ListCommand.self, ShowCommand.self, PlanCommand.self, FrontierCommand.self,
+            AlternativesCommand.self, CompareCommand.self, ExplainCommand.self, WhatIfCommand.self, NearestCommand.self,
+            GraphCommand.self, LearnerCommand.self, ExportCommand.self,
+        ])
 }
 
 /// Exit codes, documented in docs/commands.md.

@@ -1,0 +1,71 @@
+import StackPlanCore
+
+/// What one achievement in a learner's wallet document states, as read, before it is matched
+/// to the catalogue. Absent facts stay `nil`: the importer reports them rather than guess.
+public struct WalletCredential: Sendable, Equatable {
+    public enum Format: String, Sendable, CaseIterable {
+        case europass = "europass-elm3"
+        case openBadges = "open-badges-3"
+        case clr = "clr-2"
+
+        public var name: String {
+            switch self {
+            case .europass: "European Digital Credential (ELM 3)"
+            case .openBadges: "Open Badges 3.0"
+            case .clr: "Comprehensive Learner Record 2.0"
+            }
+        }
+    }
+
+    /// A credit figure that is not ECTS, or whose unit the document does not name.
+    public struct Credits: Sendable, Equatable, CustomStringConvertible {
+        public var value: Double
+        /// The credit framework's name; `nil` when the document names none.
+        public var unit: String?
+        /// Where the figure was read.
+        public var path: String
+
+        public init(value: Double, unit: String?, path: String) {
+            self.value = value
+            self.unit = unit
+            self.path = path
+        }
+
+        public var description: String {
+            "\(formatted(value)) \(unit.map { "(\($0))" } ?? "(unit not stated)") at \(path)"
+        }
+    }
+
+    public var file: String?
+    public var format: Format
+    /// JSONPath of the achievement in its file (a JWT's payload is addressed as `payload`).
+    public var path: String
+    /// The enclosing verifiable credential's id.
+    public var credentialID: String?
+    /// The achievement's (or learning specification's) own id, when the document gives one.
+    public var achievementID: String?
+    /// Every id and URL the document uses for what was achieved; catalogue matching looks for these.
+    public var identifiers: [String] = []
+    public var title: String?
+    public var issuer: String?
+    public var ects: Double?
+    public var otherCredits: [Credits] = []
+    public var hours: Double?
+    public var eqf: Int?
+    public var learningOutcomes: [String] = []
+    /// Skill and topic labels: ESCO skills, Open Badges tags.
+    public var skills: [String] = []
+    /// The date of award or issue.
+    public var earned: Day?
+    /// What the reader noticed on the way: variants it accepted, facts it could not use.
+    public var notes: [String] = []
+
+    public init(file: String?, format: Format, path: String) {
+        self.file = file
+        self.format = format
+        self.path = path
+    }
+
+    /// `file $.path`, for reports.
+    public var location: String { "\(file ?? "(document)") \(path)" }
+}
