@@ -9,6 +9,7 @@ let package = Package(
         .library(name: "MILP", targets: ["MILP"]),
         .library(name: "StackPlanCore", targets: ["StackPlanCore"]),
         .library(name: "StackPlanStore", targets: ["StackPlanStore"]),
+        .library(name: "StackPlanCPD", targets: ["StackPlanCPD"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -23,12 +24,14 @@ let package = Package(
             "StackPlanCore",
             .product(name: "GRDB", package: "GRDB.swift"),
         ]),
+        .target(name: "StackPlanCPD", dependencies: ["StackPlanCore", "MILP"]),
         .executableTarget(name: "stackplan", dependencies: [
-            "StackPlanCore", "StackPlanStore",
+            "StackPlanCore", "StackPlanStore", "StackPlanCPD",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "MILPTests", dependencies: ["MILP"]),
         .testTarget(name: "StackPlanCoreTests", dependencies: ["StackPlanCore", "MILP"]),
         .testTarget(name: "StackPlanStoreTests", dependencies: ["StackPlanStore", "StackPlanCore"]),
+        .testTarget(name: "StackPlanCPDTests", dependencies: ["StackPlanCPD", "StackPlanCore", "MILP"]),
     ]
 )
