@@ -12,7 +12,7 @@ extension CPDAssessment {
             ? "COMPLIANT: all \(requirements.count) requirements met"
             : "NOT COMPLIANT: \(unmet.count) of \(requirements.count) requirements unmet")
         lines.append("")
-        var rows = [["", "requirement", "required", "achieved", "shortfall", ""]]
+        var rows = [["rule", "requirement", "required", "achieved", "shortfall", ""]]
         for outcome in requirements {
             let mark = outcome.waived ? "waived" : outcome.isMet ? "met" : "UNMET"
             rows.append([

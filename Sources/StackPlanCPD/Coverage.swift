@@ -91,7 +91,7 @@ public struct CPDCoverage: Sendable {
                 points: offerings.reduce(0) { $0 + $1.points },
                 neededBy: requirements.filter { rule in
                     if case .declared = rule.kind { return false }
-                    return rule.covers(category: category.id) && (rule.minimum ?? 0) > 0
+                    return rule.categories?.contains(category.id) == true && (rule.minimum ?? 0) > 0
                 }.map(\.id))
         }
         declared = requirements.filter { if case .declared = $0.kind { true } else { false } }
@@ -118,7 +118,8 @@ public struct CPDCoverage: Sendable {
             cheapestPlan = plan
             gaps = []
         case .nothingToClose:
-            cheapestPlan = RemediationPlan(taken: [], projected: try checker.assess(empty, asOf: period.start), remaining: [], objective: .cost, status: .optimal, gap: 0)
+            let assessment = try checker.assess(empty, asOf: period.start)
+            cheapestPlan = RemediationPlan(before: assessment, taken: [], projected: assessment, remaining: [], objective: .cost, status: .optimal, gap: 0)
             gaps = []
         case .impossible(_, let reasons):
             cheapestPlan = nil

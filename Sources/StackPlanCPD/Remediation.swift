@@ -22,7 +22,9 @@ public struct RemediationOption: Sendable, Equatable {
     /// Fee in the catalogue's base currency.
     public var cost: Double
     public var hours: Double
-    public var weeks: Int?
+    /// As the catalogue states it, or estimated from the hours when it states none.
+    public var weeks: Int
+    public var weeksEstimated: Bool
     public var finish: Day
     public var mode: DeliveryMode
     public var languages: [String]
@@ -58,6 +60,8 @@ public enum RemediationExclusion: Sendable, Equatable, CustomStringConvertible {
 }
 
 public struct RemediationPlan: Sendable {
+    /// The record as it stood.
+    public var before: CPDAssessment
     public var taken: [RemediationOption]
     /// The record with the plan's credentials added, assessed again without the model.
     public var projected: CPDAssessment
@@ -66,6 +70,8 @@ public struct RemediationPlan: Sendable {
     public var objective: RemediationObjective
     public var status: SolveStatus
     public var gap: Double?
+    /// The pace durations were estimated at.
+    public var hoursPerWeek: Double = 10
     public var cost: Double { taken.reduce(0) { $0 + $1.cost } }
     public var hours: Double { taken.reduce(0) { $0 + $1.hours } }
     public var finish: Day? { taken.map(\.finish).max() }
@@ -95,10 +101,13 @@ public enum RemediationError: Error, CustomStringConvertible {
 public struct CPDRemediation: Sendable {
     public let checker: CPDChecker
     public var solveOptions: SolveOptions
+    /// The pace assumed for a credential whose duration the catalogue does not state.
+    public var hoursPerWeek: Double
 
-    public init(checker: CPDChecker, solveOptions: SolveOptions = SolveOptions(timeLimit: 60)) {
+    public init(checker: CPDChecker, solveOptions: SolveOptions = SolveOptions(timeLimit: 60), hoursPerWeek: Double = 10) {
         self.checker = checker
         self.solveOptions = solveOptions
+        self.hoursPerWeek = hoursPerWeek
     }
 
     var scheme: CPDScheme { checker.scheme }
@@ -119,7 +128,9 @@ public struct CPDRemediation: Sendable {
                 continue
             }
             let start = max(asOf, period.start)
-            let finish = start.adding(days: 7 * (credential.weeks ?? 0))
+            let hours = credential.learningHours(hoursPerECTS: scheme.unit.hoursPerECTS)
+            let weeks = credential.weeks ?? max(1, Int((hours / hoursPerWeek).rounded(.up)))
+            let finish = start.adding(days: 7 * weeks)
             if finish > period.end {
                 excluded.append((credential.id, .finishesAfterCycle(finish)))
                 continue
@@ -132,8 +143,8 @@ public struct CPDRemediation: Sendable {
                 guard let counted = limited(points, category: entry.category) else { reason = .belowActivityMinimum; continue }
                 options.append(RemediationOption(
                     credential: credential.id, title: credential.title, provider: credential.provider, category: entry.category,
-                    points: counted, cost: catalogue.costInBaseCurrency(credential)!, hours: credential.learningHours(hoursPerECTS: scheme.unit.hoursPerECTS),
-                    weeks: credential.weeks, finish: finish, mode: credential.mode, languages: credential.languages))
+                    points: counted, cost: catalogue.costInBaseCurrency(credential)!, hours: hours,
+                    weeks: weeks, weeksEstimated: credential.weeks == nil, finish: finish, mode: credential.mode, languages: credential.languages))
             }
             if !options.contains(where: { $0.credential == credential.id }) { excluded.append((credential.id, reason)) }
         }
@@ -196,9 +207,9 @@ public struct CPDRemediation: Sendable {
         }
         guard unmet.isEmpty else { throw RemediationError.inconsistentPlan(unmet.map { $0.rule.id }) }
         return .planned(RemediationPlan(
-            taken: taken, projected: projected,
+            before: assessment, taken: taken, projected: projected,
             remaining: projected.rules.filter { if case .declared = $0.rule.kind { !$0.isMet } else { false } },
-            objective: objective, status: result.status, gap: result.gap))
+            objective: objective, status: result.status, gap: result.gap, hoursPerWeek: hoursPerWeek))
     }
 
     /// The record with the options added as completed on their finish dates, assessed by the checker:
@@ -230,7 +241,7 @@ public struct CPDRemediation: Sendable {
             if case .declared = rule.rule.kind { continue }
             let best = bestCase(rule, record: record, assessment: assessment, options: options)
             if best + tolerance < (rule.required ?? 0) {
-                reasons.append("\(rule.rule.id) (\(rule.rule.label)): needs \(formatAmount(rule.required ?? 0)); the record and every credential still open this cycle reach at most \(formatAmount(best))")
+                reasons.append("\(rule.rule.id) (\(rule.rule.label)): needs \(formatAmount(rule.required ?? 0)); what is recorded and every credential still open this cycle reach at most \(formatAmount(rounded(best)))")
             }
         }
         if !reasons.isEmpty || limits.budget == nil && limits.maxHours == nil { return reasons.isEmpty ? ["the requirements cannot all be met together by the credentials open this cycle"] : reasons }

@@ -31,8 +31,7 @@ public struct RemediationReport {
         case .stopped(let status):
             return "No plan found within the time limit (status: \(status.rawValue))."
         case .planned(let plan):
-            let before = plan.projected
-            var lines = [heading(before)]
+            var lines = [heading(plan.before), "Unmet now: \(shortfalls(plan.before))"]
             let objective = switch plan.objective {
             case .cost: "Cheapest plan"
             case .workload: "Lightest plan"
@@ -40,17 +39,17 @@ public struct RemediationReport {
             }
             let proof = plan.status == .optimal ? "proven optimal" : "best found, gap \(formatAmount(rounded((plan.gap ?? 0) * 100)))%"
             lines.append("\(objective): \(plan.taken.count) credential\(plan.taken.count == 1 ? "" : "s"), \(formatAmount(rounded(plan.cost))) \(baseCurrency), \(formatAmount(rounded(plan.hours))) hours\(plan.finish.map { ", done by \($0)" } ?? "") (\(proof))")
-            var rows = [["credential", "provider", "category", before.scheme.unit.name, "cost", "hours", "weeks", "finish"]]
+            var rows = [["credential", "provider", "category", "CPD \(plan.before.scheme.unit.name)", "cost", "hours", "weeks", "finish"]]
             for option in plan.taken {
                 rows.append([option.credential, option.provider, option.category, formatAmount(option.points),
-                             formatAmount(rounded(option.cost)), formatAmount(rounded(option.hours)), option.weeks.map(String.init) ?? "?", option.finish.description])
+                             formatAmount(rounded(option.cost)), formatAmount(rounded(option.hours)), "\(option.weeks)\(option.weeksEstimated ? "*" : "")", option.finish.description])
             }
             lines += table(rows, rightAligned: [3, 4, 5, 6])
-            if plan.taken.contains(where: { $0.weeks == nil }) { lines.append("  (?: the catalogue states no duration; assumed to finish on the planning date)") }
+            if plan.taken.contains(where: \.weeksEstimated) { lines.append("  (*: the catalogue states no duration; estimated at \(formatAmount(plan.hoursPerWeek)) learning hours a week)") }
             lines.append("")
             lines.append("With the plan:")
             var ruleRows = [["requirement", "required", "achieved", ""]]
-            for rule in before.rules where rule.rule.isRequirement {
+            for rule in plan.projected.rules where rule.rule.isRequirement {
                 ruleRows.append([rule.rule.id, rule.required.map(formatAmount) ?? "-", formatAmount(rounded(rule.achieved)), rule.waived ? "waived" : rule.isMet ? "met" : "UNMET"])
             }
             lines += table(ruleRows, rightAligned: [1, 2])
@@ -80,7 +79,8 @@ public struct RemediationReport {
                         "category": .string(option.category), "points": .number(option.points), "cost": .number(rounded(option.cost)),
                         "hours": .number(rounded(option.hours)), "finish": .string(option.finish.description),
                     ]
-                    entry["weeks"] = option.weeks.map { .number(Double($0)) }
+                    entry["weeks"] = .number(Double(option.weeks))
+                    if option.weeksEstimated { entry["weeksEstimated"] = .bool(true) }
                     return .object(entry)
                 }),
                 "projected": plan.projected.json,
