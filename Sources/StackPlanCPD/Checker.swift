@@ -370,9 +370,11 @@ public struct CPDChecker: Sendable {
 
 func formatAmount(_ value: Double) -> String {
     if value.rounded() == value && abs(value) < 1e15 { return String(Int(value)) }
-    let text = String(format: "%.2f", value)
-    var trimmed = Substring(text)
-    while trimmed.last == "0" { trimmed = trimmed.dropLast() }
-    if trimmed.last == "." { trimmed = trimmed.dropLast() }
-    return String(trimmed)
+    // Hundredths by integer arithmetic: String(format:) costs more than the rest of a batch row.
+    guard abs(value) < 1e13 else { return String(value) }
+    let hundredths = Int((abs(value) * 100).rounded())
+    var text = (value < 0 ? "-" : "") + String(hundredths / 100)
+    let fraction = hundredths % 100
+    if fraction != 0 { text += fraction % 10 == 0 ? ".\(fraction / 10)" : (fraction < 10 ? ".0\(fraction)" : ".\(fraction)") }
+    return text
 }

@@ -116,22 +116,22 @@ public struct CSVRecordReader {
         } while text.isEmpty
         let start = lines.lineNumber
         var fields: [String] = []
-        var field = ""
+        var field: [UInt8] = []
         var quoted = false
         var afterQuote = false
+        let quote = UInt8(ascii: "\""), comma = UInt8(ascii: ",")
         while true {
-            var iterator = text.unicodeScalars.makeIterator()
-            while let scalar = iterator.next() {
+            for byte in text.utf8 {
                 if quoted {
-                    if scalar == "\"" {
+                    if byte == quote {
                         quoted = false
                         afterQuote = true
                     } else {
-                        field.unicodeScalars.append(scalar)
+                        field.append(byte)
                     }
-                } else if scalar == "\"" {
+                } else if byte == quote {
                     if afterQuote {
-                        field.append("\"")
+                        field.append(quote)
                         quoted = true
                         afterQuote = false
                     } else if field.isEmpty {
@@ -139,23 +139,23 @@ public struct CSVRecordReader {
                     } else {
                         return .failure(Malformed(line: start, message: "a quote in the middle of an unquoted field (field \(fields.count + 1))"))
                     }
-                } else if scalar == "," {
-                    fields.append(field)
-                    field = ""
+                } else if byte == comma {
+                    fields.append(String(decoding: field, as: UTF8.self))
+                    field.removeAll(keepingCapacity: true)
                     afterQuote = false
                 } else {
                     if afterQuote { return .failure(Malformed(line: start, message: "text after a closing quote (field \(fields.count + 1))")) }
-                    field.unicodeScalars.append(scalar)
+                    field.append(byte)
                 }
             }
             guard quoted else { break }
             guard let more = lines.next() else {
                 return .failure(Malformed(line: start, message: "a quoted field is never closed"))
             }
-            field.append("\n")
+            field.append(UInt8(ascii: "\n"))
             text = more
         }
-        fields.append(field)
+        fields.append(String(decoding: field, as: UTF8.self))
         return .success(Row(line: start, fields: fields))
     }
 }

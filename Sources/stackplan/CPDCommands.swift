@@ -8,7 +8,7 @@ struct CPDCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "cpd",
         abstract: "Regulators' CPD schemes: check practitioners' records, plan remediation, measure catalogue coverage.",
-        subcommands: [CPDCheckCommand.self, CPDPlanCommand.self, CPDCoverageCommand.self, CPDSchemesCommand.self])
+        subcommands: [CPDCheckCommand.self, CPDPlanCommand.self, CPDCoverageCommand.self, CPDSchemesCommand.self, CPDGenerateCommand.self])
 }
 
 /// Exit codes of `cpd check`, documented in docs/cpd.md.
@@ -333,5 +333,69 @@ struct CPDSchemesCommand: ParsableCommand {
         }
         table(rows, rightAligned: [4]).forEach { print($0) }
         print(plural(book.schemes.count, "scheme") + " in \(schemeFile.path)")
+    }
+}
+
+struct CPDGenerateCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "generate",
+        abstract: "Write made-up practitioner records for a scheme (benchmarks, demonstrations), JSON lines or CSV.")
+
+    @Option(help: "The scheme's id.")
+    var scheme: String
+
+    @Option(help: "How many records.")
+    var count: Int = 1000
+
+    @Option(help: "The last day of every record's cycle (YYYY-MM-DD).")
+    var cycleEnds: String
+
+    @Option(help: "Seed of the pseudo-random generator: the same seed gives the same records.")
+    var seed: UInt64 = 1
+
+    @Option(help: "Share of records to break on purpose (0–1).")
+    var malformed: Double = 0
+
+    @Option(help: "jsonl or csv.")
+    var format: String = "jsonl"
+
+    @Option(help: "Write here instead of standard output.")
+    var output: String?
+
+    @OptionGroup var schemeFile: SchemeFileOption
+    @OptionGroup var database: DatabaseOption
+
+    func validate() throws {
+        if count < 0 { throw ValidationError("--count must be zero or more") }
+        if !(malformed >= 0 && malformed <= 1) { throw ValidationError("--malformed must lie in 0–1") }
+        if CPDBatch.InputFormat(rawValue: format) == nil { throw ValidationError("--format must be jsonl or csv") }
+        _ = try parseDay(cycleEnds, option: "--cycle-ends")
+    }
+
+    func run() throws {
+        let book = try schemeFile.load()
+        let catalogue = try reportingErrors { try database.openExisting().catalogue() }
+        let chosen = try schemeFile.scheme(scheme, book: book, catalogue: catalogue)
+        var records: SyntheticRecords
+        do {
+            records = try SyntheticRecords(scheme: chosen, catalogue: catalogue, cycleEnds: try parseDay(cycleEnds, option: "--cycle-ends")!, seed: seed, malformedShare: malformed)
+        } catch let error as CPDRecordError {
+            printError("error: \(error.message)")
+            throw Exit.invalidInput
+        }
+        let writer: BufferedWriter
+        do { writer = try BufferedWriter(path: output) } catch {
+            printError("error: \(error)")
+            throw Exit.invalidInput
+        }
+        if format == "csv" { writer.write(SyntheticRecords.csvHeader + "\n") }
+        for number in 0..<count {
+            if format == "csv" {
+                for row in records.csvRows(number) { writer.write(row + "\n") }
+            } else {
+                writer.write(records.jsonLine(number) + "\n")
+            }
+        }
+        writer.flush()
     }
 }

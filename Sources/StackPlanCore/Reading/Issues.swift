@@ -93,7 +93,7 @@ package struct ObjectReader {
     package func string(_ key: String, required: Bool = false) -> String? {
         switch fields[key] {
         case .string(let value)?:
-            if required && value.trimmingCharacters(in: .whitespaces).isEmpty {
+            if required && value.allSatisfy({ $0.isWhitespace && !$0.isNewline }) {
                 log.error(at(key), "must not be empty", record: record)
                 return nil
             }
