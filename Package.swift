@@ -10,6 +10,7 @@ let package = Package(
         .library(name: "StackPlanCore", targets: ["StackPlanCore"]),
         .library(name: "StackPlanStore", targets: ["StackPlanStore"]),
         .library(name: "StackPlanInterchange", targets: ["StackPlanInterchange"]),
+        .library(name: "StackPlanCPD", targets: ["StackPlanCPD"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -25,8 +26,9 @@ let package = Package(
             .product(name: "GRDB", package: "GRDB.swift"),
         ]),
         .target(name: "StackPlanInterchange", dependencies: ["StackPlanCore"]),
+        .target(name: "StackPlanCPD", dependencies: ["StackPlanCore", "MILP"]),
         .executableTarget(name: "stackplan", dependencies: [
-            "StackPlanCore", "StackPlanStore", "StackPlanInterchange",
+            "StackPlanCore", "StackPlanStore", "StackPlanInterchange", "StackPlanCPD",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "MILPTests", dependencies: ["MILP"]),
@@ -38,5 +40,6 @@ let package = Package(
         .testTarget(
             name: "StackPlanInterchangeTests", dependencies: ["StackPlanInterchange", "StackPlanStore", "StackPlanCore"],
             exclude: ["Samples"]),
+        .testTarget(name: "StackPlanCPDTests", dependencies: ["StackPlanCPD", "StackPlanCore", "MILP"]),
     ]
 )

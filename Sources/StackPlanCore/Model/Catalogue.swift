@@ -53,6 +53,8 @@ public struct Credential: Sendable, Equatable {
     public var qualityAssurance: String?
     public var source: String?
     public var invented: Bool = false
+    /// The CPD points the credential earns under regulators' schemes, one entry per scheme and category.
+    public var cpd: [CPDPoints] = []
     public var extra: [String: JSON] = [:]
 
     public init(
@@ -99,6 +101,36 @@ public struct Offering: Sendable, Equatable {
         self.weeks = weeks
         self.cost = cost
         self.seats = seats
+    }
+}
+
+/// What completing a credential earns under one continuing professional development (CPD) scheme.
+public struct CPDPoints: Sendable, Equatable {
+    /// The scheme's id, such as `NMC` (see docs/cpd.md).
+    public var scheme: String
+    /// One of the scheme's categories, such as `participatory`.
+    public var category: String
+    /// In the scheme's unit; `nil` lets the scheme convert the credential's learning hours.
+    public var points: Double?
+    /// The credential counts only when completed within its approval for the scheme.
+    public var approvedFrom: Day?
+    public var approvedUntil: Day?
+    /// The figure is the catalogue author's assumption, not taken from a public source.
+    public var assumed: Bool
+    public var source: String?
+    public var extra: [String: JSON] = [:]
+
+    public init(
+        scheme: String, category: String, points: Double? = nil, approvedFrom: Day? = nil, approvedUntil: Day? = nil,
+        assumed: Bool = false, source: String? = nil
+    ) {
+        self.scheme = scheme
+        self.category = category
+        self.points = points
+        self.approvedFrom = approvedFrom
+        self.approvedUntil = approvedUntil
+        self.assumed = assumed
+        self.source = source
     }
 }
 

@@ -35,7 +35,7 @@ public enum CatalogueDocument {
         return log.issues + semantic
     }
 
-    static func parseJSON(_ data: Data, file: String?) throws -> JSON {
+    package static func parseJSON(_ data: Data, file: String?) throws -> JSON {
         do {
             return try JSON.parse(data)
         } catch {
@@ -109,7 +109,7 @@ public enum CatalogueDocument {
     static let credentialFields: Set<String> = [
         "id", "title", "provider", "kind", "ects", "hours", "eqf", "cost", "currency", "weeks", "mode", "languages",
         "accredited", "competencies", "prerequisites", "excludes", "learningOutcomes", "assessment",
-        "qualityAssurance", "source", "invented", "offerings",
+        "qualityAssurance", "source", "invented", "offerings", "cpd",
     ]
 
     static func readCredential(_ value: JSON, path: String, log: IssueLog) -> Credential? {
@@ -140,6 +140,7 @@ public enum CatalogueDocument {
         credential.offerings = (reader.array("offerings") ?? []).enumerated().compactMap { index, value in
             readOffering(value, path: "\(reader.at("offerings"))[\(index)]", record: reader.record, log: log)
         }
+        credential.cpd = readCPDPoints(reader)
         credential.extra = reader.extra(known: credentialFields)
         return credential
     }

@@ -50,6 +50,7 @@ extension CatalogueDocument {
         fields["qualityAssurance"] = credential.qualityAssurance.map(JSON.string)
         fields["source"] = credential.source.map(JSON.string)
         if credential.invented { fields["invented"] = .bool(true) }
+        if !credential.cpd.isEmpty { fields["cpd"] = .array(credential.cpd.map(json)) }
         if !credential.offerings.isEmpty { fields["offerings"] = .array(credential.offerings.map(json)) }
         return .object(fields)
     }

@@ -45,25 +45,27 @@ public struct InvalidDocument: Error, CustomStringConvertible, Sendable {
 }
 
 /// Collects issues while a reader walks a document, so that one pass reports them all.
-final class IssueLog {
-    private(set) var issues: [ValidationIssue] = []
-    func error(_ path: String, _ message: String, record: String? = nil) {
+package final class IssueLog {
+    package private(set) var issues: [ValidationIssue] = []
+    package init() {}
+
+    package func error(_ path: String, _ message: String, record: String? = nil) {
         issues.append(ValidationIssue(path: path, record: record, message: message))
     }
 
-    func warning(_ path: String, _ message: String, record: String? = nil) {
+    package func warning(_ path: String, _ message: String, record: String? = nil) {
         issues.append(ValidationIssue(path: path, record: record, message: message, severity: .warning))
     }
 }
 
 /// Reads the fields of one JSON object, reporting type errors at their paths.
-struct ObjectReader {
-    let fields: [String: JSON]
-    let path: String
-    var record: String?
-    let log: IssueLog
+package struct ObjectReader {
+    package let fields: [String: JSON]
+    package let path: String
+    package var record: String?
+    package let log: IssueLog
 
-    init?(_ value: JSON, path: String, record: String? = nil, log: IssueLog) {
+    package init?(_ value: JSON, path: String, record: String? = nil, log: IssueLog) {
         guard case .object(let fields) = value else {
             log.error(path, "must be an object, found \(value.typeName)", record: record)
             return nil
@@ -74,24 +76,24 @@ struct ObjectReader {
         self.log = log
     }
 
-    func at(_ key: String) -> String { "\(path).\(key)" }
+    package func at(_ key: String) -> String { "\(path).\(key)" }
 
-    func has(_ key: String) -> Bool {
+    package func has(_ key: String) -> Bool {
         if let value = fields[key], value != .null { return true }
         return false
     }
 
     /// Fields not in `known`, kept verbatim for round trips.
-    func extra(known: Set<String>) -> [String: JSON] { fields.filter { !known.contains($0.key) } }
+    package func extra(known: Set<String>) -> [String: JSON] { fields.filter { !known.contains($0.key) } }
 
-    func missing(_ key: String) {
+    package func missing(_ key: String) {
         log.error(at(key), "is required", record: record)
     }
 
-    func string(_ key: String, required: Bool = false) -> String? {
+    package func string(_ key: String, required: Bool = false) -> String? {
         switch fields[key] {
         case .string(let value)?:
-            if required && value.trimmingCharacters(in: .whitespaces).isEmpty {
+            if required && value.allSatisfy({ $0.isWhitespace && !$0.isNewline }) {
                 log.error(at(key), "must not be empty", record: record)
                 return nil
             }
@@ -105,7 +107,7 @@ struct ObjectReader {
         }
     }
 
-    func number(_ key: String, required: Bool = false) -> Double? {
+    package func number(_ key: String, required: Bool = false) -> Double? {
         switch fields[key] {
         case .number(let value)?: return value
         case nil, .null?:
@@ -117,7 +119,7 @@ struct ObjectReader {
         }
     }
 
-    func integer(_ key: String, required: Bool = false) -> Int? {
+    package func integer(_ key: String, required: Bool = false) -> Int? {
         guard let value = number(key, required: required) else { return nil }
         guard value.rounded() == value, abs(value) < 1e9 else {
             log.error(at(key), "must be a whole number, found \(value)", record: record)
@@ -126,7 +128,7 @@ struct ObjectReader {
         return Int(value)
     }
 
-    func bool(_ key: String) -> Bool? {
+    package func bool(_ key: String) -> Bool? {
         switch fields[key] {
         case .bool(let value)?: return value
         case nil, .null?: return nil
@@ -136,7 +138,7 @@ struct ObjectReader {
         }
     }
 
-    func day(_ key: String) -> Day? {
+    package func day(_ key: String) -> Day? {
         guard let text = string(key) else { return nil }
         guard let day = Day(text) else {
             log.error(at(key), "must be a date written YYYY-MM-DD, found \"\(text)\"", record: record)
@@ -146,7 +148,7 @@ struct ObjectReader {
     }
 
     /// A list of strings; with `acceptSingle`, a lone string stands for a list of one.
-    func strings(_ key: String, acceptSingle: Bool = false) -> [String]? {
+    package func strings(_ key: String, acceptSingle: Bool = false) -> [String]? {
         switch fields[key] {
         case nil, .null?: return nil
         case .string(let value)? where acceptSingle: return [value]
@@ -164,7 +166,7 @@ struct ObjectReader {
         }
     }
 
-    func array(_ key: String, required: Bool = false) -> [JSON]? {
+    package func array(_ key: String, required: Bool = false) -> [JSON]? {
         switch fields[key] {
         case .array(let values)?: return values
         case nil, .null?:
@@ -176,7 +178,7 @@ struct ObjectReader {
         }
     }
 
-    func enumeration<E: RawRepresentable & CaseIterable>(_ key: String, _ type: E.Type, required: Bool = false) -> E?
+    package func enumeration<E: RawRepresentable & CaseIterable>(_ key: String, _ type: E.Type, required: Bool = false) -> E?
     where E.RawValue == String {
         guard let raw = string(key, required: required) else { return nil }
         guard let value = E(rawValue: raw) else {

@@ -122,6 +122,7 @@ public struct CatalogueValidator {
                 if other == credential.id { error("excludes[\(position)]", "a credential cannot exclude itself") }
                 else if !credentialExists(other) { error("excludes[\(position)]", "refers to credential \"\(other)\", which the catalogue does not have") }
             }
+            checkCPDPoints(credential, path: path, record: record)
         }
     }
 

@@ -11,6 +11,8 @@ import StackPlanCore
 public struct CatalogueCSV: Sendable {
     enum Cell: Sendable {
         case text, number, boolean, list, prerequisites, offerings
+        /// A JSON value written as it is, for structured fields without a shorter spreadsheet form.
+        case json
     }
 
     /// Credential columns, named as the JSON fields they fill.
@@ -19,7 +21,7 @@ public struct CatalogueCSV: Sendable {
         ("eqf", .number), ("cost", .number), ("currency", .text), ("weeks", .number), ("mode", .text), ("languages", .list),
         ("accredited", .boolean), ("competencies", .list), ("prerequisites", .prerequisites), ("excludes", .list),
         ("learningOutcomes", .list), ("assessment", .text), ("qualityAssurance", .text), ("source", .text),
-        ("invented", .boolean), ("identifiers", .list), ("offerings", .offerings),
+        ("invented", .boolean), ("identifiers", .list), ("offerings", .offerings), ("cpd", .json),
     ]
     /// Provider columns and the provider field each fills.
     static let providerColumns: [(name: String, field: String, cell: Cell)] = [
@@ -292,6 +294,13 @@ public struct CatalogueCSV: Sendable {
             let ids = list(text)
             if ids.count == 1 { return .object(["credential": .string(ids[0])]) }
             return .object(["allOf": .array(ids.map { .object(["credential": .string($0)]) })])
+        case .json:
+            do {
+                return try JSON.parse(Data(text.utf8))
+            } catch {
+                issues.append(ValidationIssue(path: place, message: "is not valid JSON (\(describeJSONError(error)))"))
+                return nil
+            }
         case .offerings:
             // `start|weeks|cost|seats|id` per offering, `;` between offerings; empty parts are unset.
             var offerings: [JSON] = []
@@ -356,6 +365,10 @@ public struct CatalogueCSV: Sendable {
                 }
                 if column.cell == .offerings {
                     row.append(cell(credential.offerings))
+                    continue
+                }
+                if column.cell == .json {
+                    row.append(value == .null ? "" : String(decoding: value.serialized(pretty: false), as: UTF8.self))
                     continue
                 }
                 if case .array(let items) = value,
