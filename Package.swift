@@ -19,16 +19,18 @@ let package = Package(
         .systemLibrary(name: "CGLPK", path: "Sources/CGLPK"),
         .target(name: "MILP", dependencies: ["CGLPK"]),
         .target(name: "StackPlanCore", dependencies: ["MILP"]),
+        .target(name: "StackPlanGenerator", dependencies: ["StackPlanCore"]),
         .target(name: "StackPlanStore", dependencies: [
             "StackPlanCore",
             .product(name: "GRDB", package: "GRDB.swift"),
         ]),
         .executableTarget(name: "stackplan", dependencies: [
-            "StackPlanCore", "StackPlanStore",
+            "StackPlanCore", "StackPlanStore", "StackPlanGenerator",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "MILPTests", dependencies: ["MILP"]),
         .testTarget(name: "StackPlanCoreTests", dependencies: ["StackPlanCore", "MILP"]),
         .testTarget(name: "StackPlanStoreTests", dependencies: ["StackPlanStore", "StackPlanCore"]),
+        .testTarget(name: "ScaleTests", dependencies: ["StackPlanGenerator", "StackPlanStore", "StackPlanCore", "MILP"]),
     ]
 )

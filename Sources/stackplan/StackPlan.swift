@@ -14,7 +14,7 @@ struct StackPlan: ParsableCommand {
             (every problem is listed); 3 the solver's time limit passed before any plan was found; \
             4 unknown id; 64 wrong command-line usage; 70 internal error.
             """,
-        subcommands: [Import.self, Validate.self, ListCommand.self, ShowCommand.self, PlanCommand.self])
+        subcommands: [Import.self, Validate.self, ListCommand.self, ShowCommand.self, PlanCommand.self, GenerateCommand.self])
 }
 
 /// Exit codes, documented in docs/commands.md.
