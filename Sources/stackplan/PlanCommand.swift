@@ -23,7 +23,7 @@ struct PlanCommand: ParsableCommand {
         let store = try database.openExisting()
         try reportingErrors {
             let request = try planning.request()
-            let catalogue = try store.catalogue()
+            let catalogue = try store.candidateCatalogue(target: request.target, held: request.learner.held.compactMap(\.catalogueID))
             let planner = Planner(catalogue: catalogue)
             if let writeModel {
                 try planner.model(for: request).writeLP(to: writeModel)

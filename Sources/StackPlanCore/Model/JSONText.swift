@@ -103,15 +103,17 @@ enum JSONText {
             position += 1
             let start = position
             // Fast path: no escapes, the bytes are the string.
+            var ascii = true
             while position < bytes.count {
                 let byte = bytes[position]
                 if byte == UInt8(ascii: "\"") {
-                    let text = String(validating: UnsafeBufferPointer(rebasing: bytes[start..<position]), as: UTF8.self)
+                    let text = Self.text(UnsafeBufferPointer(rebasing: bytes[start..<position]), ascii: ascii)
                     position += 1
                     return text
                 }
                 if byte == UInt8(ascii: "\\") { break }
                 if byte < 0x20 { return nil }
+                if byte >= 0x80 { ascii = false }
                 position += 1
             }
             var buffer = Array(bytes[start..<position])
@@ -120,7 +122,7 @@ enum JSONText {
                 switch byte {
                 case UInt8(ascii: "\""):
                     position += 1
-                    return String(validating: buffer, as: UTF8.self)
+                    return buffer.withUnsafeBufferPointer { Self.text($0, ascii: false) }
                 case UInt8(ascii: "\\"):
                     position += 1
                     guard position < bytes.count else { return nil }
@@ -152,6 +154,14 @@ enum JSONText {
                 }
             }
             return nil
+        }
+
+        /// Decodes UTF-8; `nil` for malformed bytes, which `String(decoding:)` would silently
+        /// repair to U+FFFD (a string that really holds U+FFFD also goes the slow way: harmless).
+        static func text(_ buffer: UnsafeBufferPointer<UInt8>, ascii: Bool) -> String? {
+            let text = String(decoding: buffer, as: UTF8.self)
+            if ascii { return text }
+            return text.unicodeScalars.contains("\u{FFFD}") ? nil : text
         }
 
         mutating func hex4() -> UInt32? {

@@ -91,7 +91,7 @@ struct ObjectReader {
     func string(_ key: String, required: Bool = false) -> String? {
         switch fields[key] {
         case .string(let value)?:
-            if required && value.trimmingCharacters(in: .whitespaces).isEmpty {
+            if required && value.isBlank {
                 log.error(at(key), "must not be empty", record: record)
                 return nil
             }
@@ -184,5 +184,13 @@ struct ObjectReader {
             return nil
         }
         return value
+    }
+}
+
+extension String {
+    /// Empty or only spaces and tabs (`CharacterSet.whitespaces`), without bridging to NSString,
+    /// which costs more than the rest of reading a credential.
+    var isBlank: Bool {
+        unicodeScalars.allSatisfy { $0 == "\t" || $0.properties.generalCategory == .spaceSeparator }
     }
 }
