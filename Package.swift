@@ -21,6 +21,7 @@ let package = Package(
         .systemLibrary(name: "CGLPK", path: "Sources/CGLPK"),
         .target(name: "MILP", dependencies: ["CGLPK"]),
         .target(name: "StackPlanCore", dependencies: ["MILP"]),
+        .target(name: "StackPlanGenerator", dependencies: ["StackPlanCore"]),
         .target(name: "StackPlanStore", dependencies: [
             "StackPlanCore",
             .product(name: "GRDB", package: "GRDB.swift"),
@@ -28,7 +29,7 @@ let package = Package(
         .target(name: "StackPlanInterchange", dependencies: ["StackPlanCore"]),
         .target(name: "StackPlanCPD", dependencies: ["StackPlanCore", "MILP"]),
         .executableTarget(name: "stackplan", dependencies: [
-            "StackPlanCore", "StackPlanStore", "StackPlanInterchange", "StackPlanCPD",
+            "StackPlanCore", "StackPlanStore", "StackPlanInterchange", "StackPlanCPD", "StackPlanGenerator",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "MILPTests", dependencies: ["MILP"]),
@@ -41,5 +42,6 @@ let package = Package(
             name: "StackPlanInterchangeTests", dependencies: ["StackPlanInterchange", "StackPlanStore", "StackPlanCore"],
             exclude: ["Samples"]),
         .testTarget(name: "StackPlanCPDTests", dependencies: ["StackPlanCPD", "StackPlanCore", "MILP"]),
+        .testTarget(name: "ScaleTests", dependencies: ["StackPlanGenerator", "StackPlanStore", "StackPlanCore", "MILP"]),
     ]
 )

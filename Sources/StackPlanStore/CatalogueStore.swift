@@ -13,6 +13,9 @@ public final class CatalogueStore: Sendable {
     public init(path: String) throws {
         var configuration = Configuration()
         configuration.foreignKeysEnabled = true
+        // SQLite's default page cache is 2 MB: an import of 100,000 credentials then spills
+        // its transaction to the WAL and reads it back, page by page, more than it computes.
+        configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA cache_size = -262144") }
         do {
             database = try DatabasePool(path: path, configuration: configuration)
             try Self.migrator.migrate(database)
@@ -100,65 +103,82 @@ public final class CatalogueStore: Sendable {
     }
 
     private static func importCatalogue(_ document: Catalogue, file: String?, into db: Database) throws -> ImportSummary {
-        let stored = try Self.loadCatalogue(db)
+        // Only the stored records the document can refer to, fetched by id: decoding every
+        // stored document would make each import as slow as the whole database is large.
+        let stored = try Self.recordsReferenced(by: document, db)
         var issues = CatalogueValidator.issues(in: document, resolvingAgainst: stored)
         let storedBase = try String.fetchOne(db, sql: "SELECT value FROM setting WHERE key = 'baseCurrency'")
-        if let storedBase, storedBase != document.baseCurrency, !stored.credentials.isEmpty {
+        let hasCredentials = try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM credential)") ?? false
+        if let storedBase, storedBase != document.baseCurrency, hasCredentials {
             issues.append(ValidationIssue(
                 path: "$.baseCurrency",
                 message: "is \(document.baseCurrency), but the database's catalogue is in \(storedBase); convert the document or use another database"))
         }
         if issues.contains(where: { $0.severity == .error }) { throw InvalidDocument(file: file, issues: issues) }
 
-        var replaced = 0
+        // A valid document has no repeated ids, so whatever did not add a row replaced one.
+        let before = try Self.rowCounts(db)
         try db.execute(sql: "INSERT INTO setting (key, value) VALUES ('baseCurrency', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value", arguments: [document.baseCurrency])
         try db.execute(sql: "INSERT INTO setting (key, value) VALUES ('format', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value", arguments: [Catalogue.formatName])
         for (currency, rate) in document.exchangeRates.sorted(by: { $0.key < $1.key }) {
             try db.execute(sql: "INSERT INTO exchangeRate (currency, rate) VALUES (?, ?) ON CONFLICT(currency) DO UPDATE SET rate = excluded.rate", arguments: [currency, rate])
         }
+        let upsertProvider = try db.cachedStatement(sql: """
+            INSERT INTO provider (id, name, country, accredited, document) VALUES (?, ?, ?, ?, ?)
+            ON CONFLICT(id) DO UPDATE SET name = excluded.name, country = excluded.country,
+                accredited = excluded.accredited, document = excluded.document
+            """)
         for provider in document.providers {
-            if stored.provider(provider.id) != nil { replaced += 1 }
-            try db.execute(sql: """
-                INSERT INTO provider (id, name, country, accredited, document) VALUES (?, ?, ?, ?, ?)
-                ON CONFLICT(id) DO UPDATE SET name = excluded.name, country = excluded.country,
-                    accredited = excluded.accredited, document = excluded.document
-                """, arguments: [provider.id, provider.name, provider.country, provider.accredited, Self.text(CatalogueDocument.json(provider))])
+            try upsertProvider.execute(arguments: [provider.id, provider.name, provider.country, provider.accredited, CatalogueDocument.json(provider).compactText])
         }
+        let upsertCredential = try db.cachedStatement(sql: """
+            INSERT INTO credential (id, providerId, title, kind, ects, hours, eqf, cost, currency, mode, accredited, document)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT(id) DO UPDATE SET providerId = excluded.providerId, title = excluded.title, kind = excluded.kind,
+                ects = excluded.ects, hours = excluded.hours, eqf = excluded.eqf, cost = excluded.cost,
+                currency = excluded.currency, mode = excluded.mode, accredited = excluded.accredited, document = excluded.document
+            """)
+        let clearCompetencies = try db.cachedStatement(sql: "DELETE FROM credentialCompetency WHERE credentialId = ?")
+        let addCompetency = try db.cachedStatement(sql: "INSERT INTO credentialCompetency (credentialId, competency) VALUES (?, ?)")
+        let clearLanguages = try db.cachedStatement(sql: "DELETE FROM credentialLanguage WHERE credentialId = ?")
+        let addLanguage = try db.cachedStatement(sql: "INSERT INTO credentialLanguage (credentialId, language) VALUES (?, ?)")
         for credential in document.credentials {
-            if stored.credential(credential.id) != nil { replaced += 1 }
-            try db.execute(sql: """
-                INSERT INTO credential (id, providerId, title, kind, ects, hours, eqf, cost, currency, mode, accredited, document)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                ON CONFLICT(id) DO UPDATE SET providerId = excluded.providerId, title = excluded.title, kind = excluded.kind,
-                    ects = excluded.ects, hours = excluded.hours, eqf = excluded.eqf, cost = excluded.cost,
-                    currency = excluded.currency, mode = excluded.mode, accredited = excluded.accredited, document = excluded.document
-                """, arguments: [
-                    credential.id, credential.provider, credential.title, credential.kind.rawValue, credential.ects, credential.hours,
-                    credential.eqf, credential.cost, credential.currency, credential.mode.rawValue, credential.accredited,
-                    Self.text(CatalogueDocument.json(credential)),
-                ])
-            try db.execute(sql: "DELETE FROM credentialCompetency WHERE credentialId = ?", arguments: [credential.id])
+            try upsertCredential.execute(arguments: [
+                credential.id, credential.provider, credential.title, credential.kind.rawValue, credential.ects, credential.hours,
+                credential.eqf, credential.cost, credential.currency, credential.mode.rawValue, credential.accredited,
+                CatalogueDocument.json(credential).compactText,
+            ])
+            try clearCompetencies.execute(arguments: [credential.id])
             for competency in Set(credential.competencies).sorted() {
-                try db.execute(sql: "INSERT INTO credentialCompetency (credentialId, competency) VALUES (?, ?)", arguments: [credential.id, competency])
+                try addCompetency.execute(arguments: [credential.id, competency])
             }
-            try db.execute(sql: "DELETE FROM credentialLanguage WHERE credentialId = ?", arguments: [credential.id])
+            try clearLanguages.execute(arguments: [credential.id])
             for language in Set(credential.languages).sorted() {
-                try db.execute(sql: "INSERT INTO credentialLanguage (credentialId, language) VALUES (?, ?)", arguments: [credential.id, language])
+                try addLanguage.execute(arguments: [credential.id, language])
             }
         }
+        let upsertQualification = try db.cachedStatement(sql: """
+            INSERT INTO qualification (id, providerId, title, eqf, ects, document) VALUES (?, ?, ?, ?, ?, ?)
+            ON CONFLICT(id) DO UPDATE SET providerId = excluded.providerId, title = excluded.title, eqf = excluded.eqf,
+                ects = excluded.ects, document = excluded.document
+            """)
         for qualification in document.qualifications {
-            if stored.qualification(qualification.id) != nil { replaced += 1 }
-            try db.execute(sql: """
-                INSERT INTO qualification (id, providerId, title, eqf, ects, document) VALUES (?, ?, ?, ?, ?, ?)
-                ON CONFLICT(id) DO UPDATE SET providerId = excluded.providerId, title = excluded.title, eqf = excluded.eqf,
-                    ects = excluded.ects, document = excluded.document
-                """, arguments: [qualification.id, qualification.provider, qualification.title, qualification.eqf, qualification.ects,
-                                 Self.text(CatalogueDocument.json(qualification))])
+            try upsertQualification.execute(arguments: [
+                qualification.id, qualification.provider, qualification.title, qualification.eqf, qualification.ects,
+                CatalogueDocument.json(qualification).compactText,
+            ])
         }
+        let after = try Self.rowCounts(db)
+        let added = zip(after, before).reduce(0) { $0 + $1.0 - $1.1 }
         return ImportSummary(
             providers: document.providers.count, credentials: document.credentials.count,
-            qualifications: document.qualifications.count, replaced: replaced,
+            qualifications: document.qualifications.count,
+            replaced: document.providers.count + document.credentials.count + document.qualifications.count - added,
             warnings: issues.filter { $0.severity == .warning })
+    }
+
+    static func rowCounts(_ db: Database) throws -> [Int] {
+        try ["provider", "credential", "qualification"].map { try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \($0)") ?? 0 }
     }
 
     /// The whole stored catalogue.
@@ -180,8 +200,6 @@ public final class CatalogueStore: Sendable {
                 qualifications: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM qualification") ?? 0)
         }
     }
-
-    static func text(_ json: JSON) -> String { String(decoding: json.serialized(pretty: false), as: UTF8.self) }
 
     static func loadCatalogue(_ db: Database) throws -> Catalogue {
         let base = try String.fetchOne(db, sql: "SELECT value FROM setting WHERE key = 'baseCurrency'") ?? "EUR"

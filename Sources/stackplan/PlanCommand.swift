@@ -21,9 +21,15 @@ struct PlanCommand: ParsableCommand {
     @OptionGroup var database: DatabaseOption
 
     func run() throws {
-        var (request, catalogue) = try planning.load(from: database)
-        exceptions.add(to: &request)
+        let store = try database.openExisting()
         try reportingErrors {
+            var request = try planning.request()
+            exceptions.add(to: &request)
+            // Only the credentials that can matter, by indexed queries; an advisor's exceptions may
+            // name any credential, so with them the whole catalogue is read.
+            let catalogue = request.exceptions.isEmpty
+                ? try store.candidateCatalogue(target: request.target, held: request.learner.held.compactMap(\.catalogueID))
+                : try store.catalogue()
             let planner = Planner(catalogue: catalogue)
             if let writeModel {
                 try planner.model(for: request).writeLP(to: writeModel)

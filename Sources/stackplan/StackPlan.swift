@@ -17,7 +17,7 @@ struct StackPlan: ParsableCommand {
         subcommands: [
             Import.self, Validate.self, ListCommand.self, ShowCommand.self, PlanCommand.self, FrontierCommand.self,
             AlternativesCommand.self, CompareCommand.self, ExplainCommand.self, WhatIfCommand.self, NearestCommand.self,
-            GraphCommand.self, LearnerCommand.self, ExportCommand.self, CPDCommand.self, LintCommand.self,
+            GraphCommand.self, LearnerCommand.self, ExportCommand.self, CPDCommand.self, LintCommand.self, GenerateCommand.self,
         ])
 }
 

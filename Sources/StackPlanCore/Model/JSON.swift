@@ -11,7 +11,8 @@ public enum JSON: Sendable, Equatable {
     case object([String: JSON])
 
     public static func parse(_ data: Data) throws -> JSON {
-        try JSONDecoder().decode(JSON.self, from: data)
+        if let value = JSONText.parse(data) { return value }
+        return try JSONDecoder().decode(JSON.self, from: data)
     }
 
     public func serialized(pretty: Bool = true) -> Data {

@@ -1,0 +1,74 @@
+import ArgumentParser
+import Foundation
+import StackPlanCore
+import StackPlanGenerator
+
+struct GenerateCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "generate",
+        abstract: "Write a synthetic catalogue of the given size, for tests and benchmarks.",
+        discussion: """
+            The same sizes and seed always give a byte-identical file. Every record is marked "invented": \
+            the catalogue is realistic in shape, not in content.
+            """)
+
+    @Option(help: "Number of credentials.")
+    var credentials: Int
+
+    @Option(help: "Number of qualifications: a quarter of them make certificate → diploma → master ladders (3 each), the rest are professional certificates (default: credentials / 250, at least 4).")
+    var qualifications: Int?
+
+    @Option(help: "Seed of the pseudo-random generator.")
+    var seed: UInt64 = 1
+
+    @Option(help: "Write the catalogue to this file instead of standard output.")
+    var output: String?
+
+    @Option(help: "Also write four learner profiles into this directory (learner-1.json …); each names its target in \"goal\".")
+    var learners: String?
+
+    @Flag(help: "Indent the JSON (files are about twice as large).")
+    var pretty = false
+
+    var sizes: CatalogueGenerator.Sizes {
+        CatalogueGenerator.Sizes(credentials: credentials, qualifications: qualifications ?? max(4, credentials / 250))
+    }
+
+    func validate() throws {
+        if let problem = sizes.problem { throw ValidationError(problem) }
+    }
+
+    func run() throws {
+        let generated = CatalogueGenerator.generate(sizes, seed: seed)
+        let catalogue = generated.catalogue
+        let json = CatalogueDocument.json(catalogue)
+        let data = pretty ? json.prettyData() : Data((json.compactText + "\n").utf8)
+        if let output {
+            try write(data, to: output)
+            printError("\(output): \(plural(catalogue.providers.count, "provider")), \(plural(catalogue.credentials.count, "credential")), "
+                + "\(plural(catalogue.qualifications.count, "qualification")) (seed \(seed))")
+        } else {
+            FileHandle.standardOutput.write(data)
+        }
+        if let learners {
+            do {
+                try FileManager.default.createDirectory(atPath: learners, withIntermediateDirectories: true)
+            } catch {
+                printError("error: cannot create the directory \(learners): \(error.localizedDescription)")
+                throw Exit.invalidInput
+            }
+            for learner in generated.learners {
+                let path = (learners as NSString).appendingPathComponent("\(learner.id ?? "learner").json")
+                try write(LearnerDocument.json(learner).prettyData(), to: path)
+                if case .string(let goal)? = learner.extra["goal"] { printError("\(path): aims for \(goal)") }
+            }
+        }
+    }
+
+    func write(_ data: Data, to path: String) throws {
+        guard FileManager.default.createFile(atPath: path, contents: data) else {
+            printError("error: cannot write \(path)")
+            throw Exit.invalidInput
+        }
+    }
+}
