@@ -6,7 +6,7 @@ SYSTEM_PACKAGES := libglpk-dev libsqlite3-dev graphviz
 # apt-get needs root; use sudo when it is there and we are not root.
 SUDO := $(shell [ "$$(id -u)" != 0 ] && command -v sudo >/dev/null 2>&1 && echo sudo)
 
-.PHONY: setup build run test clean
+.PHONY: setup build run test docs clean
 
 ## setup: install the C libraries StackPlan links (GLPK, SQLite) when they are missing
 setup:
@@ -40,6 +40,11 @@ run: build
 test: setup
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
+
+## docs: re-run every example in docs/ and paste its real output
+docs: build
+	python3 scripts/refresh-doc-examples.py docs/commands.md docs/interchange.md docs/csv-format.md
+	python3 scripts/refresh-doc-examples.py --imported docs/advisor.md
 
 ## clean: remove build products and the default database
 clean:

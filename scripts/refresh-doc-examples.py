@@ -26,6 +26,10 @@ def commands_and_outputs(block_lines):
         command = [line[2:]]
         heredoc = re.search(r"<<-?'?(\w+)'?", line)
         i += 1
+        # A command continued with a trailing backslash, or inside an open quote, goes on over the next lines.
+        while (command[-1].endswith("\\") or "\n".join(command).count("'") % 2 == 1) and i < len(block_lines):
+            command.append(block_lines[i])
+            i += 1
         if heredoc:
             while i < len(block_lines) and block_lines[i] != heredoc.group(1):
                 command.append(block_lines[i])
@@ -43,7 +47,9 @@ def commands_and_outputs(block_lines):
 def refresh(path, check, imported):
     text = open(path).read()
     scratch = tempfile.mkdtemp(prefix="stackplan-docs-")
-    os.symlink(os.path.join(REPO, "data"), os.path.join(scratch, "data"))
+    # The repository's own folders are visible, as if the examples ran from its root.
+    for entry in ("data", "docs", "Tests"):
+        os.symlink(os.path.join(REPO, entry), os.path.join(scratch, entry))
     bin_dir = os.path.join(scratch, "bin")
     os.mkdir(bin_dir)
     os.symlink(BINARY, os.path.join(bin_dir, "stackplan"))
@@ -51,8 +57,23 @@ def refresh(path, check, imported):
     env.pop("STACKPLAN_DB", None)
     last_status = 0
     changed = 0
+    # One shell for the whole document, so variables and files carry from one example to the next.
+    shell = subprocess.Popen(["bash"], cwd=scratch, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                             stderr=subprocess.STDOUT, text=True, bufsize=1)
+    marker = "__stackplan_example_done__"
+
+    def run(source):
+        shell.stdin.write(source + f"\necho {marker} $?\n")
+        shell.stdin.flush()
+        lines = []
+        for line in shell.stdout:
+            if line.startswith(marker):
+                return int(line.split()[1]), lines
+            lines.append(line.rstrip("\n"))
+        return 1, lines
+
     if imported:
-        subprocess.run(["stackplan", "import", "data/catalogue.json"], cwd=scratch, env=env, capture_output=True, check=True)
+        run("stackplan import data/catalogue.json > /dev/null")
 
     def run_block(match):
         nonlocal last_status, changed
@@ -63,10 +84,9 @@ def refresh(path, check, imported):
             if source.strip() == "echo $?":
                 new_output = [str(last_status)]
             else:
-                result = subprocess.run(["bash", "-c", source], cwd=scratch, env=env, capture_output=True, text=True)
-                last_status = result.returncode
-                combined = (result.stdout + result.stderr).rstrip("\n")
-                new_output = combined.split("\n") if combined else []
+                last_status, new_output = run(source)
+                while new_output and new_output[-1] == "":
+                    new_output.pop()
             if new_output != old_output:
                 changed += 1
             out.append("$ " + command[0])
@@ -83,6 +103,8 @@ def refresh(path, check, imported):
 
     pattern = r"<!-- file: (?P<file>[^ ]+) -->\n```\w*\n(?P<content>.*?)\n```|```console\n(.*?)\n```"
     new_text = re.sub(pattern, run_piece, text, flags=re.S)
+    shell.stdin.close()
+    shell.wait()
     if not check and new_text != text:
         open(path, "w").write(new_text)
     return changed
