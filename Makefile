@@ -38,6 +38,11 @@ test: setup
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
 
+.PHONY: bench-cpd
+## bench-cpd: bulk CPD check throughput and peak memory on 100,000 and 1,000,000 generated records
+bench-cpd: setup
+	scripts/bench-cpd.sh
+
 ## clean: remove build products and the default database
 clean:
 	rm -rf .build $(DB) $(DB)-wal $(DB)-shm
