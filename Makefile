@@ -46,6 +46,11 @@ docs: build
 	python3 scripts/refresh-doc-examples.py docs/commands.md docs/interchange.md docs/csv-format.md
 	python3 scripts/refresh-doc-examples.py --imported docs/advisor.md
 
+.PHONY: bench-cpd
+## bench-cpd: bulk CPD check throughput and peak memory on 100,000 and 1,000,000 generated records
+bench-cpd: setup
+	scripts/bench-cpd.sh
+
 ## clean: remove build products and the default database
 clean:
 	rm -rf .build $(DB) $(DB)-wal $(DB)-shm

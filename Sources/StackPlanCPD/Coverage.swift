@@ -173,7 +173,7 @@ extension CPDCoverage {
             lines.append("served by a single provider: " + single.map { "\($0.category.id) (\($0.providers[0]))" }.joined(separator: "; "))
         }
         if let plan = cheapestPlan {
-            lines.append("the scheme's point and count requirements can be met from the catalogue alone: cheapest \(formatAmount(rounded(plan.cost))) \(baseCurrency), \(formatAmount(rounded(plan.hours))) hours, \(plan.taken.count) offering\(plan.taken.count == 1 ? "" : "s") (\(plan.taken.map(\.credential).joined(separator: ", ")))")
+            lines.append("the scheme's point and count requirements can be met from the catalogue alone: cheapest \(formatAmount(rounded(plan.cost))) \(baseCurrency), \(hoursText(plan.hours)), \(plan.taken.count) offering\(plan.taken.count == 1 ? "" : "s") (\(plan.taken.map(\.credential).joined(separator: ", ")))")
         } else {
             lines.append("the scheme cannot be met from the catalogue alone:")
             lines += gaps.map { "  \($0)" }

@@ -66,7 +66,7 @@ public struct MicroCredentialLint: Sendable {
         /// Credentials that state every mandatory element a catalogue can state.
         public var complete: Int
         public var missingByElement: [Element: Int]
-        public var typologyWarnings: Int
+        public var warnings: Int
         public var findings: [Finding]
     }
 
@@ -93,7 +93,7 @@ public struct MicroCredentialLint: Sendable {
             let incomplete = Set(findings.filter { $0.severity == .missing }.map(\.credential))
             return ProviderReport(
                 provider: id, name: catalogue.provider(id)?.name ?? id, credentials: own.count, complete: own.count - incomplete.count,
-                missingByElement: missing, typologyWarnings: findings.count { $0.element == "typology" }, findings: findings)
+                missingByElement: missing, warnings: findings.count { $0.severity == .warning }, findings: findings)
         }
     }
 
@@ -153,16 +153,16 @@ extension MicroCredentialLint {
         lines.append("\(total) credential\(total == 1 ? "" : "s") checked against the mandatory elements of the 2022 Council Recommendation on micro-credentials: \(complete) complete")
         lines.append("")
         let elements: [Element] = [.learningOutcomes, .assessment, .qualityAssurance, .title, .awardingBody, .country, .workload, .level]
-        var rows = [["provider", "credentials", "complete"] + elements.map(\.rawValue) + ["typology"]]
+        var rows = [["provider", "credentials", "complete"] + elements.map(\.rawValue) + ["warnings"]]
         for report in providers {
             rows.append([report.provider, String(report.credentials), String(report.complete)]
-                + elements.map { report.missingByElement[$0].map(String.init) ?? "-" } + [report.typologyWarnings == 0 ? "-" : String(report.typologyWarnings)])
+                + elements.map { report.missingByElement[$0].map(String.init) ?? "-" } + [report.warnings == 0 ? "-" : String(report.warnings)])
         }
         lines += table(rows, rightAligned: Set(1..<(rows[0].count)))
-        lines.append("  (figures: credentials missing the element; typology: size warnings)")
+        lines.append("  (figures: credentials missing the element; warnings: workload in hours only, sizes outside the typology)")
         lines.append("")
         lines.append("form of participation: every credential states it (mode is required)")
-        lines.append("date of issuing: \(Element.dateOfIssuing.field)")
+        lines.append("date of issuing: not part of an offering; StackPlan records it per award (held[].earned, a record's activity date)")
         for report in providers where !report.findings.isEmpty {
             lines.append("")
             lines.append("\(report.provider) (\(report.name))")
@@ -188,7 +188,7 @@ extension MicroCredentialLint {
                     "provider": .string(report.provider), "name": .string(report.name),
                     "credentials": .number(Double(report.credentials)), "complete": .number(Double(report.complete)),
                     "missing": .object(Dictionary(uniqueKeysWithValues: report.missingByElement.map { ($0.key.rawValue, JSON.number(Double($0.value))) })),
-                    "typologyWarnings": .number(Double(report.typologyWarnings)),
+                    "warnings": .number(Double(report.warnings)),
                     "findings": .array(report.findings.map { finding in
                         .object(["credential": .string(finding.credential), "element": .string(finding.element),
                                  "severity": .string(finding.severity.rawValue), "message": .string(finding.message)])

@@ -257,7 +257,7 @@ public struct CPDRemediation: Sendable {
         var limitsText: [String] = []
         if let budget = limits.budget { limitsText.append("a budget of \(formatAmount(budget)) \(catalogue.baseCurrency)") }
         if let maxHours = limits.maxHours { limitsText.append("at most \(formatAmount(maxHours)) hours") }
-        return ["not within \(limitsText.joined(separator: " and ")): the cheapest plan without them costs \(formatAmount(rounded(cost))) \(catalogue.baseCurrency) and takes \(formatAmount(rounded(hours))) hours"]
+        return ["not within \(limitsText.joined(separator: " and ")): the cheapest plan without them costs \(formatAmount(rounded(cost))) \(catalogue.baseCurrency) and takes \(hoursText(hours))"]
     }
 
     func bestCase(_ rule: CPDAssessment.RuleOutcome, record: PractitionerRecord, assessment: CPDAssessment, options: [RemediationOption]) -> Double {

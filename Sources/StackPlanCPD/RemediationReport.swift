@@ -38,7 +38,7 @@ public struct RemediationReport {
             case .fastest: "Quickest plan"
             }
             let proof = plan.status == .optimal ? "proven optimal" : "best found, gap \(formatAmount(rounded((plan.gap ?? 0) * 100)))%"
-            lines.append("\(objective): \(plan.taken.count) credential\(plan.taken.count == 1 ? "" : "s"), \(formatAmount(rounded(plan.cost))) \(baseCurrency), \(formatAmount(rounded(plan.hours))) hours\(plan.finish.map { ", done by \($0)" } ?? "") (\(proof))")
+            lines.append("\(objective): \(plan.taken.count) credential\(plan.taken.count == 1 ? "" : "s"), \(formatAmount(rounded(plan.cost))) \(baseCurrency), \(hoursText(plan.hours))\(plan.finish.map { ", done by \($0)" } ?? "") (\(proof))")
             var rows = [["credential", "provider", "category", "CPD \(plan.before.scheme.unit.name)", "cost", "hours", "weeks", "finish"]]
             for option in plan.taken {
                 rows.append([option.credential, option.provider, option.category, formatAmount(option.points),
@@ -91,4 +91,9 @@ public struct RemediationReport {
             return .object(fields)
         }
     }
+}
+
+func hoursText(_ hours: Double) -> String {
+    let value = rounded(hours)
+    return "\(formatAmount(value)) hour\(value == 1 ? "" : "s")"
 }

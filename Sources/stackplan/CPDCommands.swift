@@ -82,6 +82,9 @@ struct CPDCheckCommand: ParsableCommand {
     @Flag(help: "Print JSON: the assessment, or for a batch, JSON lines instead of CSV.")
     var json = false
 
+    @Flag(help: "Batch: do not check that each practitioner appears once; memory then stays flat however many there are.")
+    var noRepeatCheck = false
+
     @OptionGroup var schemeFile: SchemeFileOption
     @OptionGroup var database: DatabaseOption
 
@@ -134,7 +137,7 @@ struct CPDCheckCommand: ParsableCommand {
             throw Exit.invalidInput
         }
         let scheme = try schemeFile.scheme(self.scheme!, book: book, catalogue: catalogue)
-        let runner = CPDBatch(checker: CPDChecker(scheme: scheme, catalogue: catalogue), asOf: asOf, cycleEnds: cycleEnds)
+        let runner = CPDBatch(checker: CPDChecker(scheme: scheme, catalogue: catalogue), asOf: asOf, cycleEnds: cycleEnds, checksRepeatedIDs: !noRepeatCheck)
         let started = ContinuousClock.now
         let summary: BatchSummary
         do {
@@ -212,6 +215,9 @@ struct CPDPlanCommand: ParsableCommand {
     @Option(help: "Last day of the cycle for a record that gives none.")
     var cycleEnds: String?
 
+    @Option(help: "Learning hours a week assumed for credentials whose duration the catalogue does not state.")
+    var hoursPerWeek: Double = 10
+
     @Option(help: "Solver time limit in seconds.")
     var timeLimit: Double = 60
 
@@ -225,6 +231,7 @@ struct CPDPlanCommand: ParsableCommand {
         if let budget, !(budget >= 0 && budget.isFinite) { throw ValidationError("--budget must be zero or more") }
         if let maxHours, !(maxHours >= 0 && maxHours.isFinite) { throw ValidationError("--max-hours must be zero or more") }
         if !(timeLimit > 0 && timeLimit.isFinite) { throw ValidationError("--time-limit must be a positive number of seconds") }
+        if !(hoursPerWeek > 0 && hoursPerWeek.isFinite) { throw ValidationError("--hours-per-week must be positive") }
         _ = try parseDay(asOf, option: "--as-of")
         _ = try parseDay(cycleEnds, option: "--cycle-ends")
     }
@@ -244,7 +251,7 @@ struct CPDPlanCommand: ParsableCommand {
         if !mode.isEmpty { limits.modes = mode }
         if !language.isEmpty { limits.languages = language }
         if !excludeProvider.isEmpty { limits.excludeProviders = excludeProvider }
-        let remediation = CPDRemediation(checker: checker, solveOptions: SolveOptions(timeLimit: timeLimit))
+        let remediation = CPDRemediation(checker: checker, solveOptions: SolveOptions(timeLimit: timeLimit), hoursPerWeek: hoursPerWeek)
         let outcome: RemediationOutcome
         do {
             outcome = try remediation.plan(

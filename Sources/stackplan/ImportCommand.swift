@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import StackPlanCore
+import StackPlanCPD
 import StackPlanInterchange
 import StackPlanStore
 
@@ -42,9 +43,13 @@ struct Validate: ParsableCommand {
     @Argument(help: "JSON documents to check.")
     var files: [String]
 
+    @Option(help: "Also check catalogues' cpd entries against this CPD scheme file: unknown schemes and categories are errors.")
+    var schemes: String?
+
     @OptionGroup var database: DatabaseOption
 
     func run() throws {
+        let book = try schemes.map { path in try reportingErrors { try CPDSchemeBook.read(try readFile(path), file: path) } }
         var failed = false
         for file in files {
             let data = try readFile(file)
@@ -55,7 +60,7 @@ struct Validate: ParsableCommand {
             } else if case .object(let fields)? = try? JSON.parse(data), fields["format"] == nil {
                 issues = try learnerProblems(data, file: file)
             } else {
-                issues = CatalogueDocument.problems(in: data)
+                issues = CatalogueDocument.problems(in: data) + cpdProblems(data, book: book)
             }
             let errors = issues.filter { $0.severity == .error }
             for issue in issues { print("\(file): \(issue)") }
@@ -64,6 +69,11 @@ struct Validate: ParsableCommand {
             failed = failed || !errors.isEmpty
         }
         if failed { throw Exit.invalidInput }
+    }
+
+    func cpdProblems(_ data: Data, book: CPDSchemeBook?) -> [ValidationIssue] {
+        guard let book, let catalogue = try? CatalogueDocument.read(data) else { return [] }
+        return book.issues(in: catalogue, strict: true)
     }
 
     func learnerProblems(_ data: Data, file: String) throws -> [ValidationIssue] {
