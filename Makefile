@@ -44,7 +44,7 @@ test: setup
 ## docs: re-run every example in docs/ and paste its real output
 docs: build
 	python3 scripts/refresh-doc-examples.py docs/commands.md docs/interchange.md docs/csv-format.md
-	python3 scripts/refresh-doc-examples.py --imported docs/advisor.md
+	python3 scripts/refresh-doc-examples.py --imported docs/advisor.md docs/cpd.md
 
 .PHONY: bench-cpd
 ## bench-cpd: bulk CPD check throughput and peak memory on 100,000 and 1,000,000 generated records
