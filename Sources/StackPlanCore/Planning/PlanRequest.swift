@@ -39,6 +39,9 @@ public struct PlanRequest: Sendable {
     /// The day prior learning is measured from.
     public var today: Day
     public var solverOptions: SolveOptions
+    /// Leave out candidates that provably no optimal plan takes (docs/formulation.md §5.1).
+    /// Off only to measure what it buys, or to check it.
+    public var pruneDominated = true
 
     public init(
         target: String, learner: LearnerProfile, constraints: LearnerConstraints? = nil,
