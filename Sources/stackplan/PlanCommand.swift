@@ -17,19 +17,25 @@ struct PlanCommand: ParsableCommand {
     @Flag(help: "Print the plan as JSON.")
     var json = false
 
+    @OptionGroup var measuring: PlanMeasuring
+
     @OptionGroup var database: DatabaseOption
 
     func run() throws {
         let store = try database.openExisting()
         try reportingErrors {
-            let request = try planning.request()
-            let catalogue = try store.candidateCatalogue(target: request.target, held: request.learner.held.compactMap(\.catalogueID))
+            let request = measuring.adjusted(try planning.request())
+            let started = Date()
+            let catalogue = try measuring.load(store, for: request)
+            let loaded = Date()
             let planner = Planner(catalogue: catalogue)
             if let writeModel {
                 try planner.model(for: request).writeLP(to: writeModel)
                 printError("model written to \(writeModel)")
             }
-            switch try planner.plan(request) {
+            let outcome = try planner.plan(request)
+            try measuring.report(planner: planner, request: request, outcome: outcome, started: started, loaded: loaded, planned: Date())
+            switch outcome {
             case .planned(let plan):
                 let report = PlanReport(plan: plan, catalogue: catalogue, request: request)
                 if json { printJSON(report.json) } else { print(report.text) }

@@ -85,7 +85,7 @@ struct Formulation {
                     pending.append(next)
                 }
             }
-            return seen.compactMap { takeableByID[$0]?.credential }.sorted { $0.id < $1.id }
+            return seen.sorted().compactMap { takeableByID[$0]?.credential }
         }
         candidates = closure(useful)
         for (rank, credential) in candidates.enumerated() { tieBreakRank[credential.id] = rank }
