@@ -43,7 +43,7 @@ struct Dominance {
     let request: PlanRequest
     let heldIDs: Set<String>
     let candidates: [Candidate]
-    /// Ids that exclude, or are excluded by, some credential of the catalogue.
+    /// Ids in an overlap between candidates or held credentials.
     let overlapping: Set<String>
     /// What remains of the qualification's total once the credentials named by required
     /// `credential` leaves count, as they do in every plan (none of them is in a group).

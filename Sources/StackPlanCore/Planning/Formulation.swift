@@ -117,12 +117,16 @@ struct Formulation {
         }
     }
 
-    /// Ids that exclude, or are excluded by, another credential.
+    /// Ids in an overlap that can have a row: both sides candidates or held. (Only these
+    /// matter, and they are the same in the whole catalogue and in a sub-catalogue.)
     private func overlappingIDs() -> Set<String> {
+        let present = heldIDs.union(candidates.map(\.id))
         var overlapping: Set<String> = []
-        for credential in catalogue.credentials where !credential.excludes.isEmpty {
-            overlapping.insert(credential.id)
-            overlapping.formUnion(credential.excludes)
+        for id in present {
+            for other in catalogue.credential(id)?.excludes ?? [] where present.contains(other) {
+                overlapping.insert(id)
+                overlapping.insert(other)
+            }
         }
         return overlapping
     }
