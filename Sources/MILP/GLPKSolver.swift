@@ -144,6 +144,19 @@ extension Model {
 enum LPName {
     /// LP names are at most 255 characters, start with a letter and use a restricted alphabet.
     static func sanitized(_ raw: String) -> String {
+        // Names are nearly always ASCII: mapping bytes is far cheaper than CharacterSet, and a
+        // model has a name for every row and column. Same rules as below.
+        if raw.utf8.allSatisfy({ $0 < 0x80 }) {
+            var bytes = raw.utf8.map { byte -> UInt8 in
+                let letter = (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte | 0x20) && byte & 0xC0 == 0x40
+                let digit = (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
+                return letter || digit || "_.()[]".utf8.contains(byte) ? byte : UInt8(ascii: "_")
+            }
+            if bytes.isEmpty || !((UInt8(ascii: "a")...UInt8(ascii: "z")).contains(bytes[0] | 0x20) && bytes[0] & 0xC0 == 0x40) {
+                bytes = Array("v_".utf8) + bytes
+            }
+            return String(decoding: bytes.prefix(200), as: UTF8.self)
+        }
         var result = String(raw.unicodeScalars.map { scalar -> Character in
             let allowed = (scalar.isASCII && (CharacterSet.alphanumerics.contains(scalar))) || "_.()[]".unicodeScalars.contains(scalar)
             return allowed ? Character(scalar) : "_"

@@ -36,7 +36,7 @@ public struct CatalogueGenerator {
         static func ladders(_ qualifications: Int) -> Int { qualifications / 4 }
     }
 
-    public struct Output {
+    public struct Output: Sendable {
         public var catalogue: Catalogue
         /// Learner profiles, each aiming at the qualification in its `goal` field.
         public var learners: [LearnerProfile]

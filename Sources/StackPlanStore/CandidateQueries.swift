@@ -10,10 +10,10 @@ extension CatalogueStore {
     /// same plans, diagnoses and reports as the whole catalogue:
     ///
     /// - the target and every qualification its tree refers to, transitively;
-    /// - every credential a leaf of those trees can accept: by id for `credential` leaves and
-    ///   `ids` filters, and for `credits` leaves those with ECTS > 0 passing the leaf's filter
-    ///   on competency, EQF, kind, provider and accreditation (its own, else its provider's),
-    ///   selected in SQL through the indexed columns and side tables;
+    /// - every credential a leaf of those trees can accept: by id for `credential` leaves, and
+    ///   for `credits` leaves those with ECTS > 0 passing the leaf's filter on ids, competency,
+    ///   EQF, kind, provider and accreditation (its own, else its provider's), selected in SQL
+    ///   through the indexed columns and side tables;
     /// - the held credentials (and a qualification of the same id, for the error message that
     ///   says a qualification cannot be held);
     /// - the prerequisite closure of all these;
@@ -23,6 +23,12 @@ extension CatalogueStore {
     /// no leaf accepts counts only as a prerequisite, and those are in the closure. Overlap
     /// partners outside this set are left out on purpose: an overlap only constrains two
     /// credentials that both count, and a credential that counts is in the set.
+    ///
+    /// Credentials are read from the columns and side tables, not their documents (decoding
+    /// tens of thousands of documents would cost more than the plan): they carry every field
+    /// planning and plan reports read, but not `learningOutcomes`, `assessment`,
+    /// `qualityAssurance`, `source`, `invented` or unknown fields, and competencies and
+    /// languages come deduplicated in sorted order. ``catalogue()`` has the full records.
     public func candidateCatalogue(target: String, held: [String]) throws -> Catalogue {
         try database.read { db in
             var qualifications: [String: Qualification] = [:]
@@ -34,43 +40,111 @@ extension CatalogueStore {
                     pending += Self.qualificationReferences(qualification.requires)
                 }
             }
-            var ids = Set(held)
+            var credentials: [String: Credential] = [:]
+            var named = Set(held)
             for qualification in qualifications.values {
-                try Self.collectAcceptedCredentials(qualification.requires, into: &ids, db)
+                try Self.collectAcceptedCredentials(qualification.requires, into: &credentials, named: &named, db)
             }
             // Only for the message that a held id is a qualification, not a credential.
             for qualification in try Self.decode(qualifications: try Self.documents("qualification", ids: held, db), db)
             where qualifications[qualification.id] == nil {
                 qualifications[qualification.id] = qualification
             }
-            var credentials: [String: JSON] = [:]
-            var frontier = Array(ids)
+            // Named credentials, then the prerequisite closure of everything, level by level.
+            var frontier = named.filter { credentials[$0] == nil }
+            for credential in credentials.values {
+                for id in credential.prerequisites?.credentialIDs ?? [] where credentials[id] == nil { frontier.insert(id) }
+            }
             while !frontier.isEmpty {
-                var next: [String] = []
-                for text in try Self.documents("credential", ids: frontier, db) {
-                    let document = try JSON.parse(Data(text.utf8))
-                    guard case .object(let fields) = document, case .string(let id)? = fields["id"] else { continue }
-                    credentials[id] = document
-                    for id in Self.prerequisiteIDs(in: fields["prerequisites"]) where ids.insert(id).inserted { next.append(id) }
+                var next: Set<String> = []
+                let ids = frontier.sorted()
+                var start = 0
+                while start < ids.count {
+                    let chunk = Array(ids[start..<min(start + 500, ids.count)])
+                    for credential in try Self.credentialRows(where: "c.id IN (\(Self.marks(chunk.count)))", StatementArguments(chunk), db)
+                    where credentials[credential.id] == nil {
+                        credentials[credential.id] = credential
+                        for id in credential.prerequisites?.credentialIDs ?? [] where credentials[id] == nil && !frontier.contains(id) {
+                            next.insert(id)
+                        }
+                    }
+                    start += 500
                 }
                 frontier = next
             }
-            return try Self.catalogue(
+            try Self.attachSideTables(to: &credentials, db)
+            let base = try String.fetchOne(db, sql: "SELECT value FROM setting WHERE key = 'baseCurrency'") ?? "EUR"
+            var rates: [String: Double] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT currency, rate FROM exchangeRate") { rates[row["currency"]] = row["rate"] }
+            let providers = try Self.catalogue(
                 providers: try String.fetchAll(db, sql: "SELECT document FROM provider ORDER BY id").map { try JSON.parse(Data($0.utf8)) },
+                credentials: [], qualifications: [], db).providers
+            return Catalogue(
+                baseCurrency: base, exchangeRates: rates, providers: providers,
                 credentials: credentials.keys.sorted().map { credentials[$0]! },
-                qualifications: qualifications.keys.sorted().map { CatalogueDocument.json(qualifications[$0]!) }, db)
+                qualifications: qualifications.keys.sorted().map { qualifications[$0]! })
         }
     }
 
-    /// The credential ids a stored prerequisite expression names, read from its JSON so that
-    /// each document is decoded once, at the end.
-    static func prerequisiteIDs(in expression: JSON?) -> [String] {
-        switch expression {
-        case .object(let fields)?:
-            if case .string(let id)? = fields["credential"] { return [id] }
-            return fields.values.flatMap { prerequisiteIDs(in: $0) }
-        case .array(let elements)?: return elements.flatMap { prerequisiteIDs(in: $0) }
-        default: return []
+    static func marks(_ count: Int) -> String { Array(repeating: "?", count: count).joined(separator: ",") }
+
+    static let credentialColumns = "c.id, c.providerId, c.title, c.kind, c.ects, c.hours, c.eqf, c.cost, c.currency, c.mode, c.accredited, c.weeks, c.prerequisites, c.excludes, c.offerings"
+
+    /// Credentials built from their columns, without competencies and languages (``attachSideTables(to:_:)`` adds those).
+    static func credentialRows(where condition: String, _ arguments: StatementArguments, _ db: Database) throws -> [Credential] {
+        let sql = "SELECT \(credentialColumns) FROM credential c LEFT JOIN provider p ON p.id = c.providerId WHERE \(condition)"
+        var credentials: [Credential] = []
+        let rows = try Row.fetchCursor(db, sql: sql, arguments: arguments)
+        while let row = try rows.next() {
+            let id: String = row[0]
+            let kindName: String = row[3], modeName: String = row[9]
+            guard let kind = CredentialKind(rawValue: kindName), let mode = DeliveryMode(rawValue: modeName) else {
+                throw StoreError.corrupt("credential \(id) has kind \(kindName) and mode \(modeName)")
+            }
+            var credential = Credential(
+                id: id, title: row[2], provider: row[1], kind: kind, ects: row[4], hours: row[5], eqf: row[6], cost: row[7],
+                currency: row[8], weeks: row[11], mode: mode, languages: [], accredited: row[10])
+            if let text: String = row[12] {
+                guard let prerequisite = CatalogueDocument.prerequisite(try JSON.parse(Data(text.utf8))) else {
+                    throw StoreError.corrupt("credential \(id) has unreadable prerequisites \(text)")
+                }
+                credential.prerequisites = prerequisite
+            }
+            if let text: String = row[13], case .array(let values) = try JSON.parse(Data(text.utf8)) {
+                credential.excludes = values.compactMap { if case .string(let id) = $0 { return id } else { return nil } }
+            }
+            // Schedules need the dated runs; without them every credential would look self-paced.
+            if let text: String = row[14], case .array(let values) = try JSON.parse(Data(text.utf8)) {
+                credential.offerings = try values.enumerated().map { index, value in
+                    guard let offering = CatalogueDocument.offering(value) else {
+                        throw StoreError.corrupt("credential \(id) has an unreadable offering \(index)")
+                    }
+                    return offering
+                }
+            }
+            credentials.append(credential)
+        }
+        return credentials
+    }
+
+    /// Fills competencies and languages from their side tables, in chunks of ids.
+    static func attachSideTables(to credentials: inout [String: Credential], _ db: Database) throws {
+        let ids = credentials.keys.sorted()
+        var start = 0
+        while start < ids.count {
+            let chunk = Array(ids[start..<min(start + 500, ids.count)])
+            let arguments = StatementArguments(chunk)
+            for (table, column) in [("credentialCompetency", "competency"), ("credentialLanguage", "language")] {
+                let rows = try Row.fetchCursor(
+                    db, sql: "SELECT credentialId, \(column) FROM \(table) WHERE credentialId IN (\(marks(chunk.count))) ORDER BY credentialId, \(column)",
+                    arguments: arguments)
+                while let row = try rows.next() {
+                    let id: String = row[0]
+                    let value: String = row[1]
+                    if column == "competency" { credentials[id]?.competencies.append(value) } else { credentials[id]?.languages.append(value) }
+                }
+            }
+            start += 500
         }
     }
 
@@ -79,17 +153,47 @@ extension CatalogueStore {
         return node.children.flatMap(qualificationReferences)
     }
 
-    /// Adds the ids of every stored credential some leaf of the tree accepts.
-    static func collectAcceptedCredentials(_ node: RequirementNode, into ids: inout Set<String>, _ db: Database) throws {
+    /// Adds every stored credential some `credits` leaf of the tree accepts, and the ids
+    /// `credential` leaves name.
+    static func collectAcceptedCredentials(
+        _ node: RequirementNode, into credentials: inout [String: Credential], named: inout Set<String>, _ db: Database
+    ) throws {
         switch node.rule {
-        case .credential(let id): ids.insert(id)
+        case .credential(let id): named.insert(id)
         case .credits(_, let filter):
-            ids.formUnion(try String.fetchAll(db, acceptedBy: filter))
+            let (condition, arguments) = acceptingCondition(filter)
+            for credential in try credentialRows(where: condition, arguments, db) where credentials[credential.id] == nil {
+                credentials[credential.id] = credential
+            }
         case .allOf(let children), .anyOf(let children), .atLeast(_, let children):
-            for child in children { try collectAcceptedCredentials(child, into: &ids, db) }
+            for child in children { try collectAcceptedCredentials(child, into: &credentials, named: &named, db) }
         case .maxCredits, .qualification:
             break
         }
+    }
+
+    /// The SQL condition on `credential c` joined with `provider p` that a `credits` leaf with
+    /// this filter accepts: ECTS above zero and every given field, as `CredentialFilter.matches` reads it.
+    static func acceptingCondition(_ filter: CredentialFilter) -> (String, StatementArguments) {
+        var conditions = ["c.ects > 0"]
+        var arguments: [(any DatabaseValueConvertible)?] = []
+        func list(_ values: [String]) -> String {
+            arguments += values.map { $0 as (any DatabaseValueConvertible)? }
+            return marks(values.count)
+        }
+        if let ids = filter.ids { conditions.append("c.id IN (\(list(ids)))") }
+        if let competencies = filter.competencies {
+            conditions.append("c.id IN (SELECT credentialId FROM credentialCompetency WHERE competency IN (\(list(competencies))))")
+        }
+        if let minimum = filter.minEQF { conditions.append("c.eqf >= ?"); arguments.append(minimum) }
+        if let maximum = filter.maxEQF { conditions.append("c.eqf <= ?"); arguments.append(maximum) }
+        if let kinds = filter.kinds { conditions.append("c.kind IN (\(list(kinds.map(\.rawValue))))") }
+        if let providers = filter.providers { conditions.append("c.providerId IN (\(list(providers)))") }
+        if let accredited = filter.accredited {
+            conditions.append("COALESCE(c.accredited, p.accredited, 0) = ?")
+            arguments.append(accredited)
+        }
+        return (conditions.joined(separator: " AND "), StatementArguments(arguments))
     }
 
     // MARK: References of a document being imported
@@ -172,32 +276,5 @@ extension CatalogueStore {
         } catch let invalid as InvalidDocument {
             throw StoreError.corrupt(invalid.description)
         }
-    }
-}
-
-extension String {
-    /// Ids of the stored credentials a `credits` leaf with this filter accepts: ECTS above zero
-    /// and every given field of the filter, as `CredentialFilter.matches` reads it.
-    static func fetchAll(_ db: Database, acceptedBy filter: CredentialFilter) throws -> [String] {
-        var conditions = ["c.ects > 0"]
-        var arguments: [(any DatabaseValueConvertible)?] = []
-        func list(_ values: [String]) -> String {
-            arguments += values.map { $0 as (any DatabaseValueConvertible)? }
-            return Array(repeating: "?", count: values.count).joined(separator: ",")
-        }
-        if let ids = filter.ids { conditions.append("c.id IN (\(list(ids)))") }
-        if let competencies = filter.competencies {
-            conditions.append("c.id IN (SELECT credentialId FROM credentialCompetency WHERE competency IN (\(list(competencies))))")
-        }
-        if let minimum = filter.minEQF { conditions.append("c.eqf >= ?"); arguments.append(minimum) }
-        if let maximum = filter.maxEQF { conditions.append("c.eqf <= ?"); arguments.append(maximum) }
-        if let kinds = filter.kinds { conditions.append("c.kind IN (\(list(kinds.map(\.rawValue))))") }
-        if let providers = filter.providers { conditions.append("c.providerId IN (\(list(providers)))") }
-        if let accredited = filter.accredited {
-            conditions.append("COALESCE(c.accredited, p.accredited, 0) = ?")
-            arguments.append(accredited)
-        }
-        let sql = "SELECT c.id FROM credential c LEFT JOIN provider p ON p.id = c.providerId WHERE " + conditions.joined(separator: " AND ")
-        return try String.fetchAll(db, sql: sql, arguments: StatementArguments(arguments))
     }
 }

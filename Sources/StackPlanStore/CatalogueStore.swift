@@ -75,6 +75,22 @@ public final class CatalogueStore: Sendable {
                 table.column("document", .text).notNull()
             }
         }
+        // Planning reads credentials from columns and side tables, never decoding their documents:
+        // these are the fields it needs that v1 kept only in the document.
+        migrator.registerMigration("v2: planning columns") { db in
+            try db.alter(table: "credential") { table in
+                table.add(column: "weeks", .integer)
+                table.add(column: "prerequisites", .text)
+                table.add(column: "excludes", .text)
+                table.add(column: "offerings", .text)
+            }
+            let update = try db.makeStatement(sql: "UPDATE credential SET weeks = ?, prerequisites = ?, excludes = ?, offerings = ? WHERE id = ?")
+            for text in try String.fetchAll(db, sql: "SELECT document FROM credential") {
+                for credential in try decode(credentials: [text], db) {
+                    try update.execute(arguments: planningColumns(credential) + [credential.id])
+                }
+            }
+        }
         return migrator
     }
 
@@ -132,11 +148,14 @@ public final class CatalogueStore: Sendable {
             try upsertProvider.execute(arguments: [provider.id, provider.name, provider.country, provider.accredited, CatalogueDocument.json(provider).compactText])
         }
         let upsertCredential = try db.cachedStatement(sql: """
-            INSERT INTO credential (id, providerId, title, kind, ects, hours, eqf, cost, currency, mode, accredited, document)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            INSERT INTO credential (id, providerId, title, kind, ects, hours, eqf, cost, currency, mode, accredited, document,
+                weeks, prerequisites, excludes, offerings)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT(id) DO UPDATE SET providerId = excluded.providerId, title = excluded.title, kind = excluded.kind,
                 ects = excluded.ects, hours = excluded.hours, eqf = excluded.eqf, cost = excluded.cost,
-                currency = excluded.currency, mode = excluded.mode, accredited = excluded.accredited, document = excluded.document
+                currency = excluded.currency, mode = excluded.mode, accredited = excluded.accredited, document = excluded.document,
+                weeks = excluded.weeks, prerequisites = excluded.prerequisites, excludes = excluded.excludes,
+                offerings = excluded.offerings
             """)
         let clearCompetencies = try db.cachedStatement(sql: "DELETE FROM credentialCompetency WHERE credentialId = ?")
         let addCompetency = try db.cachedStatement(sql: "INSERT INTO credentialCompetency (credentialId, competency) VALUES (?, ?)")
@@ -147,7 +166,7 @@ public final class CatalogueStore: Sendable {
                 credential.id, credential.provider, credential.title, credential.kind.rawValue, credential.ects, credential.hours,
                 credential.eqf, credential.cost, credential.currency, credential.mode.rawValue, credential.accredited,
                 CatalogueDocument.json(credential).compactText,
-            ])
+            ] + Self.planningColumns(credential))
             try clearCompetencies.execute(arguments: [credential.id])
             for competency in Set(credential.competencies).sorted() {
                 try addCompetency.execute(arguments: [credential.id, competency])
@@ -175,6 +194,13 @@ public final class CatalogueStore: Sendable {
             qualifications: document.qualifications.count,
             replaced: document.providers.count + document.credentials.count + document.qualifications.count - added,
             warnings: issues.filter { $0.severity == .warning })
+    }
+
+    /// weeks, prerequisites, excludes and offerings as the v2 columns hold them.
+    static func planningColumns(_ credential: Credential) -> StatementArguments {
+        [credential.weeks, credential.prerequisites.map { CatalogueDocument.json($0).compactText },
+         credential.excludes.isEmpty ? nil : JSON.array(credential.excludes.map(JSON.string)).compactText,
+         credential.offerings.isEmpty ? nil : JSON.array(credential.offerings.map(CatalogueDocument.json)).compactText]
     }
 
     static func rowCounts(_ db: Database) throws -> [Int] {

@@ -18,24 +18,27 @@ struct PlanCommand: ParsableCommand {
     @Flag(help: "Print the plan as JSON.")
     var json = false
 
+    @OptionGroup var measuring: PlanMeasuring
+
     @OptionGroup var database: DatabaseOption
 
     func run() throws {
         let store = try database.openExisting()
         try reportingErrors {
-            var request = try planning.request()
+            var request = measuring.adjusted(try planning.request())
             exceptions.add(to: &request)
-            // Only the credentials that can matter, by indexed queries; an advisor's exceptions may
-            // name any credential, so with them the whole catalogue is read.
-            let catalogue = request.exceptions.isEmpty
-                ? try store.candidateCatalogue(target: request.target, held: request.learner.held.compactMap(\.catalogueID))
-                : try store.catalogue()
+            let started = Date()
+            // An advisor's exceptions may name any credential, so with them the whole catalogue is read.
+            let catalogue = request.exceptions.isEmpty ? try measuring.load(store, for: request) : try store.catalogue()
+            let loaded = Date()
             let planner = Planner(catalogue: catalogue)
             if let writeModel {
                 try planner.model(for: request).writeLP(to: writeModel)
                 printError("model written to \(writeModel)")
             }
-            switch try planner.plan(request) {
+            let outcome = try planner.plan(request)
+            try measuring.report(planner: planner, request: request, outcome: outcome, started: started, loaded: loaded, planned: Date())
+            switch outcome {
             case .planned(let plan):
                 let report = PlanReport(plan: plan, catalogue: catalogue, request: request)
                 if json { printJSON(report.json) } else { print(report.text) }

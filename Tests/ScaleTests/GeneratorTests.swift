@@ -4,10 +4,106 @@ import Testing
 @testable import StackPlanGenerator
 
 @Suite struct GeneratorTests {
+    static let sizes = CatalogueGenerator.Sizes(credentials: 2000, qualifications: 20)
+
+    func text(_ output: CatalogueGenerator.Output) -> String { CatalogueDocument.json(output.catalogue).compactText }
+
     @Test func sameSeedGivesSameBytes() {
-        let sizes = CatalogueGenerator.Sizes(credentials: 400, qualifications: 12)
-        let first = CatalogueDocument.json(CatalogueGenerator.generate(sizes, seed: 7).catalogue).compactText
-        let second = CatalogueDocument.json(CatalogueGenerator.generate(sizes, seed: 7).catalogue).compactText
-        #expect(first == second)
+        let first = CatalogueGenerator.generate(Self.sizes, seed: 7)
+        let second = CatalogueGenerator.generate(Self.sizes, seed: 7)
+        #expect(text(first) == text(second))
+        #expect(first.learners == second.learners)
+    }
+
+    @Test func otherSeedGivesOtherCatalogue() {
+        #expect(text(CatalogueGenerator.generate(Self.sizes, seed: 7)) != text(CatalogueGenerator.generate(Self.sizes, seed: 8)))
+    }
+
+    /// A fixed seed's first values, so that a change of the generator's arithmetic shows.
+    @Test func splitMixKnownAnswers() {
+        var random = SplitMix64(seed: 0)
+        #expect(random.next() == 0xE220_A839_7B1D_CDAF)
+        #expect(random.next() == 0x6E78_9E6A_A1B9_65F4)
+        var dice = SplitMix64(seed: 42)
+        let rolls = (0..<1000).map { _ in dice.int(in: 1...6) }
+        #expect(Set(rolls) == Set(1...6))
+    }
+
+    @Test(arguments: [UInt64(1), 2, 3])
+    func generatedCatalogueIsValidWithTheAskedSizes(seed: UInt64) throws {
+        let output = CatalogueGenerator.generate(Self.sizes, seed: seed)
+        let catalogue = output.catalogue
+        #expect(catalogue.credentials.count == Self.sizes.credentials)
+        #expect(catalogue.qualifications.count == Self.sizes.qualifications)
+        let errors = CatalogueValidator.issues(in: catalogue).filter { $0.severity == .error }
+        #expect(errors.isEmpty, "\(errors.prefix(5))")
+        // And it reads back from its own text unchanged.
+        let reread = try CatalogueDocument.read(Data(text(output).utf8))
+        #expect(reread == catalogue)
+        for learner in output.learners {
+            #expect(LearnerDocument.problems(learner, in: catalogue).isEmpty)
+            guard case .string(let goal)? = learner.extra["goal"] else { Issue.record("no goal"); continue }
+            #expect(catalogue.qualification(goal) != nil)
+        }
+    }
+
+    @Test func distributionsLookLikeACatalogue() {
+        let catalogue = CatalogueGenerator.generate(CatalogueGenerator.Sizes(credentials: 5000, qualifications: 40), seed: 1).catalogue
+        let ects = catalogue.credentials.compactMap(\.ects)
+        #expect(Double(ects.filter { (1...15).contains($0) }.count) / Double(ects.count) > 0.8)
+        #expect(ects.max() == 59)
+        #expect(Set(catalogue.credentials.map(\.eqf)) == Set(4...8))
+        #expect(catalogue.credentials.contains { $0.prerequisites != nil })
+        #expect(catalogue.credentials.contains { !$0.excludes.isEmpty })
+        #expect(Set(catalogue.credentials.map(\.mode)) == Set(DeliveryMode.allCases))
+        // Ladders: a master requires its diploma, which requires its certificate.
+        let master = catalogue.qualifications.first { $0.id.hasSuffix("-msc") }
+        #expect(master?.ects == 90)
+        if let master, case .allOf(let parts) = master.requires.rule, case .qualification(let diploma) = parts[0].rule {
+            #expect(catalogue.qualification(diploma)?.ects == 60)
+        } else {
+            Issue.record("a master without its diploma")
+        }
+    }
+
+    @Test func sizesThatCannotBeMadeAreRefused() {
+        #expect(CatalogueGenerator.Sizes(credentials: 10, qualifications: 4).problem != nil)
+        #expect(CatalogueGenerator.Sizes(credentials: 100, qualifications: 400).problem != nil)
+        #expect(CatalogueGenerator.Sizes(credentials: 1000, qualifications: 20).problem == nil)
+    }
+}
+
+@Suite struct JSONTextTests {
+    let samples = [
+        #"{"a": 1, "b": [true, false, null], "c": {"d": "e"}}"#, #"[]"#, #"{}"#, #"0"#, #"-0"#, #"1.5e3"#, #"-12.25"#,
+        #"123456789012345678901234567890"#, #""tab\tquote\"slash\/\\ \u00e9\ud83d\ude00""#, #"  [1 , 2 ]  "#,
+        #"{"title": "Pós-Graduação em Prevenção", "x": 7.5}"#, #"[0.1, 1e-7, 1E+2]"#,
+    ]
+    let invalid = [#"{"a": 1,}"#, #"[01]"#, #"[1.]"#, #"{"a" 1}"#, "[\"a\u{1}\"]", #"[1] x"#, #"nul"#, #""\ud800""#, #"[1e999]"#]
+
+    @Test func readsWhatJSONDecoderReads() throws {
+        for sample in samples {
+            let data = Data(sample.utf8)
+            #expect(JSONText.parse(data) == (try JSONDecoder().decode(JSON.self, from: data)), "\(sample)")
+        }
+        let bundled = try Data(contentsOf: URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("data/catalogue.json"))
+        #expect(JSONText.parse(bundled) == (try JSONDecoder().decode(JSON.self, from: bundled)))
+    }
+
+    @Test func leavesWhatItDoesNotAcceptToJSONDecoder() {
+        for sample in invalid { #expect(JSONText.parse(Data(sample.utf8)) == nil, "\(sample)") }
+        // Malformed UTF-8 is not silently repaired.
+        #expect(JSONText.parse(Data([0x22, 0xC3, 0x28, 0x22])) == nil)
+        #expect(throws: (any Error).self) { try JSON.parse(Data(#"{"a" 1}"#.utf8)) }
+    }
+
+    @Test func writesWhatItReadsBack() throws {
+        for sample in samples {
+            let value = try JSON.parse(Data(sample.utf8))
+            #expect(try JSON.parse(Data(value.compactText.utf8)) == value)
+            #expect(try JSON.parse(value.prettyData()) == value)
+        }
+        #expect(JSON.object(["b": .number(2), "a": .array([.string("x\n")])]).compactText == #"{"a":["x\n"],"b":2}"#)
     }
 }

@@ -27,6 +27,9 @@ extension Planner {
     public func alternatives(_ request: PlanRequest, count: Int, minDifference: Int = 1) throws -> AlternativePlans {
         guard count >= 1 else { throw PlanningError.invalidRequest("ask for at least one plan, not \(count)") }
         guard minDifference >= 1 else { throw PlanningError.invalidRequest("the minimum difference must be at least 1 credential, not \(minDifference)") }
+        // Pruning keeps only what an optimal plan could take; the second-best may need the rest.
+        var request = request
+        request.pruneDominated = false
         let first = try plan(request)
         guard case .planned(let best) = first else { return AlternativePlans(outcome: first, plans: [], end: .exhausted) }
         let qualification = try validate(request)

@@ -164,6 +164,9 @@ extension Planner {
     }
 
     private func bestValue(_ request: PlanRequest, qualification: Qualification, objective: Objective) throws -> Double? {
+        // Pruning keeps what is optimal for the objectives of its request: this one.
+        var request = request
+        request.objectives = [objective]
         let formulation = Formulation(catalogue: catalogue, request: request, qualification: qualification)
         var model = formulation.model
         model.minimize(formulation.objective(objective))

@@ -25,6 +25,12 @@ struct Formulation {
 
     /// Held catalogue credentials, any age: they meet prerequisites and are never planned again.
     let heldIDs: Set<String>
+    /// Each candidate's place in the id order of all candidates before pruning, and their number:
+    /// the tie-break weighs by these, so that pruning leaves it the same function.
+    private(set) var tieBreakRank: [String: Int] = [:]
+    private(set) var tieBreakCount = 0
+    /// Candidates before pruning dominated ones (`nil` when not pruning).
+    private(set) var unprunedCandidates: Int?
 
     /// Set when the request asks for a schedule: the calendar side of the model.
     var calendar: ScheduleModel?
@@ -71,30 +77,98 @@ struct Formulation {
         let offered = catalogue.credentials.filter { !heldIDs.contains($0.id) && eligibility.reasonNotOffered($0) == nil }
         let takeable = Self.takeable(offered, held: heldIDs)
         let leaves = tree.leafIndices.map { tree.nodes[$0] }
-        let useful = takeable.filter { credential in
+        var takeableByID: [String: (credential: Credential, item: CountableItem)] = [:]
+        takeableByID.reserveCapacity(takeable.count)
+        var useful: [String] = []
+        for credential in takeable {
             let item = CountableItem(credential: credential, in: catalogue, hoursPerECTS: hoursPerECTS)
-            return leaves.contains { tree.accepts($0, item) }
+            takeableByID[credential.id] = (credential, item)
+            if leaves.contains(where: { tree.accepts($0, item) }) { useful.append(credential.id) }
         }
-        let takeableByID = Dictionary(uniqueKeysWithValues: takeable.map { ($0.id, $0) })
-        let needed = PrerequisiteGraph(catalogue: catalogue).closure(of: useful.map(\.id))
-        candidates = needed.compactMap { takeableByID[$0] }.sorted { $0.id < $1.id }
+        /// The takeable credentials `start` needs, directly or through prerequisites, `start` included, in id order.
+        func closure(_ start: [String]) -> [Credential] {
+            var seen = Set(start)
+            var pending = start
+            while let id = pending.popLast() {
+                for next in takeableByID[id]?.credential.prerequisites?.credentialIDs ?? [] where seen.insert(next).inserted {
+                    pending.append(next)
+                }
+            }
+            return seen.sorted().compactMap { takeableByID[$0]?.credential }
+        }
+        candidates = closure(useful)
+        for (rank, credential) in candidates.enumerated() { tieBreakRank[credential.id] = rank }
+        tieBreakCount = candidates.count
+        // The dominance argument compares fees, hours and credits, not calendars or an
+        // advisor's exceptions: with either, every candidate stays.
+        if request.pruneDominated && request.schedule == nil && request.exceptions.isEmpty {
+            unprunedCandidates = candidates.count
+            let dominance = Dominance(
+                tree: tree, request: request, heldIDs: heldIDs, forcedECTS: forcedECTS(),
+                candidates: candidates.map { credential in
+                    Dominance.Candidate(
+                        credential: credential, item: takeableByID[credential.id]!.item, rank: tieBreakRank[credential.id]!,
+                        cost: catalogue.costInBaseCurrency(credential) ?? 0)
+                },
+                overlapping: overlappingIDs())
+            // Each round argues on the model the previous one left, whose optimal plans are the
+            // same: a credential named only by pruned candidates' prerequisites is free there.
+            var pruned: Set<String> = []
+            while true {
+                let required = Set(candidates.flatMap { $0.prerequisites?.credentialIDs ?? [] })
+                let more = dominance.dominated(required: required, among: Set(candidates.map(\.id))).subtracting(pruned)
+                if more.isEmpty { break }
+                pruned.formUnion(more)
+                candidates = closure(useful.filter { !pruned.contains($0) })
+            }
+        }
         for credential in candidates {
             take[credential.id] = model.addBinary("take[\(credential.id)]")
-            items.append(CountableItem(credential: credential, in: catalogue, hoursPerECTS: hoursPerECTS))
+            items.append(takeableByID[credential.id]!.item)
         }
+    }
+
+    /// Ids in an overlap that can have a row: both sides candidates or held. (Only these
+    /// matter, and they are the same in the whole catalogue and in a sub-catalogue.)
+    private func overlappingIDs() -> Set<String> {
+        let present = heldIDs.union(candidates.map(\.id))
+        var overlapping: Set<String> = []
+        for id in present {
+            for other in catalogue.credential(id)?.excludes ?? [] where present.contains(other) {
+                overlapping.insert(id)
+                overlapping.insert(other)
+            }
+        }
+        return overlapping
+    }
+
+    /// ECTS of the credentials named by required `credential` leaves, which count in every plan.
+    private func forcedECTS() -> Double {
+        var forced: Set<String> = []
+        func collect(_ index: Int) {
+            switch tree.nodes[index].kind {
+            case .credential(let id): forced.insert(id)
+            case .allOf, .qualification: tree.nodes[index].children.forEach(collect)
+            default: break
+            }
+        }
+        collect(RequirementTree.rootIndex)
+        return forced.reduce(0) { $0 + (catalogue.credential($1)?.credits ?? 0) }
     }
 
     /// The credentials a learner can reach by taking them one after another from what they hold:
     /// the least fixed point, found by adding credentials until a pass adds nothing.
     static func takeable(_ offered: [Credential], held: Set<String>) -> [Credential] {
         var available = held
-        var result: [Credential] = []
-        var pending = offered
+        // Most credentials have no prerequisites: they go in at once, and only the rest loop.
+        var result = offered.filter { $0.prerequisites == nil }
+        for credential in result { available.insert(credential.id) }
+        var pending = offered.filter { $0.prerequisites != nil }
         var changed = true
         while changed {
             changed = false
             pending.removeAll { credential in
-                guard credential.prerequisites?.isMet(by: available.contains) ?? true else { return false }
+                guard credential.prerequisites!.isMet(by: available.contains) else { return false }
                 available.insert(credential.id)
                 result.append(credential)
                 changed = true
@@ -363,9 +437,9 @@ struct Formulation {
     /// The last stage: fewest credentials, then earlier ids. Rank weights sum to less than one,
     /// so they only ever decide between plans with the same number of credentials.
     var tieBreak: LinearExpression {
-        let scale = Double(candidates.count + 1) * Double(candidates.count + 1)
-        return LinearExpression(terms: candidates.enumerated().map { rank, credential in
-            (1 + Double(rank + 1) / scale, take[credential.id]!)
+        let scale = Double(tieBreakCount + 1) * Double(tieBreakCount + 1)
+        return LinearExpression(terms: candidates.map { credential in
+            (1 + Double(tieBreakRank[credential.id]! + 1) / scale, take[credential.id]!)
         })
     }
 }

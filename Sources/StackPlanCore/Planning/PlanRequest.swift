@@ -68,6 +68,9 @@ public struct PlanRequest: Sendable {
               learner.held.indices.contains(position), let id = learner.held[position].catalogueID else { return name }
         return id
     }
+    /// Leave out candidates that provably no optimal plan takes (docs/formulation.md §5.1).
+    /// Off only to measure what it buys, or to check it.
+    public var pruneDominated = true
 
     public init(
         target: String, learner: LearnerProfile, constraints: LearnerConstraints? = nil,

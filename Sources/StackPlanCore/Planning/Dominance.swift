@@ -1,0 +1,158 @@
+/// Finds candidates that no optimal plan takes, because enough interchangeable credentials are
+/// at least as good in every stage of the objective, so that the model can leave them out.
+///
+/// The argument (docs/formulation.md §5.1). Call a candidate *free* if it is named in no
+/// candidate's prerequisites, takes part in no overlap, and its own prerequisites are met by
+/// what the learner holds. Candidate k *dominates* candidate j if
+///
+/// - both are accepted by exactly the same leaves, all of them `credits` leaves, and match
+///   exactly the same caps;
+/// - k is free;
+/// - e_k ≥ e_j, with equality when a cap matches them or `ects` is an objective;
+/// - c_k ≤ c_j when cost is an objective or there is a budget, h_k ≤ h_j when workload is an
+///   objective or there is an hours limit;
+/// - k is strictly better in an objective (cost or workload), or else comes before j in id
+///   order (the tie-break).
+///
+/// Take a lexicographically optimal plan P* (all stages, the tie-break included) with j in it.
+/// Removing j, or a free credential, from P* lowers the count and breaks no row unless it is
+/// *needed*: removing it, all else fixed, breaks a `credits` row it is applied to or the total.
+/// If b credentials of at least e_j ECTS each are needed for one row with threshold m, the
+/// row's supply is at least their sum and yet below m plus the smallest of them, so
+/// (b − 1)·e_j < m and b ≤ ⌈m/e_j⌉. For the total, the credentials named by required
+/// `credential` leaves (F ECTS, none of them in a group) always count too, so the threshold
+/// left is E − F. Hence P* holds at most D_j = Σ_{leaves n of j} ⌈m_n/e_j⌉ + max(0, ⌈(E − F)/e_j⌉)
+/// such credentials, j one of them. If j has D_j
+/// dominators, one is outside P*; putting it in j's place keeps every row (the same leaves,
+/// at least the credits, the same cap load, no prerequisites or overlaps, no more cost or
+/// hours), is no worse in any objective, and is strictly better in an objective or else in the
+/// tie-break: a contradiction. So no optimal plan takes j, and the model without j has exactly the same
+/// optimal plans, provided the tie-break keeps the ranks of the unpruned candidate list.
+struct Dominance {
+    struct Candidate {
+        var credential: Credential
+        var item: CountableItem
+        var rank: Int
+        var cost: Double
+
+        func value(_ measure: Measure) -> Double { measure == .cost ? cost : item.hours }
+    }
+
+    enum Measure: Hashable { case cost, hours }
+
+    let request: PlanRequest
+    let heldIDs: Set<String>
+    let candidates: [Candidate]
+    /// Ids in an overlap between candidates or held credentials.
+    let overlapping: Set<String>
+    /// What remains of the qualification's total once the credentials named by required
+    /// `credential` leaves count, as they do in every plan (none of them is in a group).
+    let remainingTotal: Double
+
+    struct Signature: Hashable { var leaves: [Int]; var caps: [Int] }
+    /// Candidates (by position) accepted by the same leaves, all `credits` leaves, and matching the same caps.
+    private var groups: [Signature: [Int]] = [:]
+    /// The threshold of each `credits` leaf.
+    private var minimum: [Int: Double] = [:]
+
+    init(tree: RequirementTree, request: PlanRequest, heldIDs: Set<String>, forcedECTS: Double, candidates: [Candidate], overlapping: Set<String>) {
+        self.request = request
+        self.heldIDs = heldIDs
+        self.candidates = candidates
+        self.overlapping = overlapping
+        remainingTotal = tree.qualification.ects - forcedECTS
+        let caps = tree.nodes.indices.compactMap { index -> CredentialFilter? in
+            if case .maxCredits(_, let filter) = tree.nodes[index].kind { return filter }
+            return nil
+        }
+        let leafIndices = tree.leafIndices
+        for index in leafIndices { if case .credits(let m, _) = tree.nodes[index].kind { minimum[index] = m } }
+        for (position, candidate) in candidates.enumerated() {
+            let leaves = leafIndices.filter { tree.accepts(tree.nodes[$0], candidate.item) }
+            guard !leaves.isEmpty, leaves.allSatisfy({ minimum[$0] != nil }) else { continue }
+            let matchedCaps = caps.indices.filter { caps[$0].matches(candidate.item) }
+            groups[Signature(leaves: leaves, caps: matchedCaps), default: []].append(position)
+        }
+    }
+
+    /// The candidates among `among` that no optimal plan takes, when `required` are the ids
+    /// named in the prerequisites of the candidates in `among`.
+    func dominated(required: Set<String>, among: Set<String>) -> Set<String> {
+        let objectives = Set(request.objectives)
+        // The measures a dominator must be no worse in, and those of them that are objectives.
+        var compared: [Measure] = []
+        if objectives.contains(.cost) || request.constraints.budget != nil { compared.append(.cost) }
+        if objectives.contains(.workload) || request.constraints.maxHours != nil { compared.append(.hours) }
+        let inObjective = compared.filter { $0 == .cost ? objectives.contains(.cost) : objectives.contains(.workload) }
+        // Dominators are counted in one sweep by `order`, then id: those before j are strictly
+        // better in an objective, or equal in it and earlier in the tie-break; a Fenwick tree over
+        // `checked` counts those of them no worse in that measure too. (With cost and hours both
+        // objectives, a dominator equal in cost, lighter but later in id order is not counted:
+        // fewer dominators only prune less.) Two measures that are only limits would need a
+        // second dimension: no pruning then.
+        let order: [Measure], checked: Measure?
+        switch (compared.count, inObjective.count) {
+        case (0, _): (order, checked) = ([], nil)
+        case (1, 1): (order, checked) = (compared, nil)
+        case (1, _): (order, checked) = ([], compared[0])
+        case (2, 2): (order, checked) = ([compared[0]], compared[1])
+        case (2, 1): (order, checked) = (inObjective, compared.first { !inObjective.contains($0) })
+        default: return []
+        }
+        func isFree(_ credential: Credential) -> Bool {
+            !required.contains(credential.id) && !overlapping.contains(credential.id)
+                && (credential.prerequisites?.isMet(by: heldIDs.contains) ?? true)
+        }
+
+        var pruned: Set<String> = []
+        for (signature, all) in groups {
+            let members = all.filter { among.contains(candidates[$0].credential.id) }
+            guard members.count > 1 else { continue }
+            let exactECTS = !signature.caps.isEmpty || objectives.contains(.ects)
+            let sweep = members.sorted { a, b in
+                for measure in order where candidates[a].value(measure) != candidates[b].value(measure) {
+                    return candidates[a].value(measure) < candidates[b].value(measure)
+                }
+                return candidates[a].rank < candidates[b].rank
+            }
+            let levels = Array(Set(members.map { candidates[$0].item.ects })).sorted()
+            let levelOf = Dictionary(uniqueKeysWithValues: levels.enumerated().map { ($1, $0) })
+            let values = checked.map { measure in Array(Set(members.map { candidates[$0].value(measure) })).sorted() } ?? [0]
+            let slotOf = Dictionary(uniqueKeysWithValues: values.enumerated().map { ($1, $0) })
+            var counters = levels.map { _ in FenwickTree(size: values.count) }
+            for position in sweep {
+                let j = candidates[position]
+                let level = levelOf[j.item.ects]!
+                let slot = checked.map { slotOf[j.value($0)]! } ?? 0
+                if !required.contains(j.credential.id) {
+                    let credits = j.item.ects
+                    let needed = signature.leaves.reduce(0) { $0 + Int((minimum[$1]! / credits).rounded(.up)) }
+                        + max(0, Int((remainingTotal / credits).rounded(.up)))
+                    let dominators = (exactECTS ? level...level : level...(levels.count - 1)).reduce(0) { $0 + counters[$1].count(upTo: slot) }
+                    if dominators >= needed { pruned.insert(j.credential.id) }
+                }
+                if isFree(j.credential) { counters[level].add(at: slot) }
+            }
+        }
+        return pruned
+    }
+}
+
+/// Counts of inserted positions, queried by prefix, each in O(log n).
+struct FenwickTree {
+    private var tree: [Int]
+
+    init(size: Int) { tree = Array(repeating: 0, count: size + 1) }
+
+    mutating func add(at position: Int) {
+        var index = position + 1
+        while index < tree.count { tree[index] += 1; index += index & -index }
+    }
+
+    /// How many were added at positions 0...position.
+    func count(upTo position: Int) -> Int {
+        var index = position + 1, total = 0
+        while index > 0 { total += tree[index]; index -= index & -index }
+        return total
+    }
+}

@@ -1,0 +1,55 @@
+import ArgumentParser
+import Foundation
+import StackPlanCore
+import StackPlanStore
+
+/// Options of `plan` for measuring it: figures for the benchmark, and switches that turn off
+/// one optimisation each, to show what it buys (docs/performance.md).
+struct PlanMeasuring: ParsableArguments {
+    @Flag(help: "Print one JSON line of figures on standard error: load and plan times, candidates and the model's size before and after pruning.")
+    var stats = false
+
+    @Flag(help: ArgumentHelp("Build the model without pruning dominated candidates (for measuring).", visibility: .hidden))
+    var noPrune = false
+
+    @Flag(help: ArgumentHelp("Load the whole stored catalogue instead of the candidates (for measuring).", visibility: .hidden))
+    var wholeCatalogue = false
+
+    func adjusted(_ request: PlanRequest) -> PlanRequest {
+        var request = request
+        if noPrune { request.pruneDominated = false }
+        return request
+    }
+
+    func load(_ store: CatalogueStore, for request: PlanRequest) throws -> Catalogue {
+        if wholeCatalogue { return try store.catalogue() }
+        return try store.candidateCatalogue(target: request.target, held: request.learner.held.compactMap(\.catalogueID))
+    }
+
+    /// Prints the figures when asked; building the models again for their sizes happens after
+    /// the timed part.
+    func report(planner: Planner, request: PlanRequest, outcome: PlanOutcome, started: Date, loaded: Date, planned: Date) throws {
+        guard stats else { return }
+        let statistics = try planner.modelStatistics(for: request)
+        func size(_ size: Plan.ModelSize) -> JSON {
+            .object(["rows": .number(Double(size.rows)), "columns": .number(Double(size.columns)),
+                     "integerColumns": .number(Double(size.integerColumns)), "nonZeros": .number(Double(size.nonZeros))])
+        }
+        let status: String = switch outcome {
+        case .planned(let plan): plan.status.rawValue
+        case .infeasible: "infeasible"
+        case .stopped(let status): status.rawValue
+        }
+        let figures: JSON = .object([
+            "status": .string(status),
+            "catalogueCredentials": .number(Double(planner.catalogue.credentials.count)),
+            "loadSeconds": .number((loaded.timeIntervalSince(started) * 1000).rounded() / 1000),
+            "planSeconds": .number((planned.timeIntervalSince(loaded) * 1000).rounded() / 1000),
+            "candidates": .number(Double(statistics.candidates)),
+            "unprunedCandidates": .number(Double(statistics.unprunedCandidates)),
+            "model": size(statistics.size),
+            "unprunedModel": size(statistics.unprunedSize),
+        ])
+        printError(figures.compactText)
+    }
+}
