@@ -6,7 +6,7 @@ SYSTEM_PACKAGES := libglpk-dev libsqlite3-dev graphviz
 # apt-get needs root; use sudo when it is there and we are not root.
 SUDO := $(shell [ "$$(id -u)" != 0 ] && command -v sudo >/dev/null 2>&1 && echo sudo)
 
-.PHONY: setup build run test docs clean
+.PHONY: setup build run test docs clean bench
 
 ## setup: install the C libraries StackPlan links (GLPK, SQLite) when they are missing
 setup:
@@ -54,3 +54,8 @@ bench-cpd: setup
 ## clean: remove build products and the default database
 clean:
 	rm -rf .build $(DB) $(DB)-wal $(DB)-shm
+
+## bench: build a release binary and measure import and planning on generated catalogues of 1k, 10k and 100k credentials
+bench: setup
+	@dpkg -s time >/dev/null 2>&1 || { echo "installing time"; $(SUDO) apt-get update && $(SUDO) apt-get install -y time; }
+	bench/run.sh

@@ -40,7 +40,7 @@ extension CatalogueStore {
                     pending += Self.qualificationReferences(qualification.requires)
                 }
             }
-            var credentials: [String: Credential] = [:]
+            var credentials = LoadedCredentials()
             var named = Set(held)
             for qualification in qualifications.values {
                 try Self.collectAcceptedCredentials(qualification.requires, into: &credentials, named: &named, db)
@@ -51,9 +51,9 @@ extension CatalogueStore {
                 qualifications[qualification.id] = qualification
             }
             // Named credentials, then the prerequisite closure of everything, level by level.
-            var frontier = named.filter { credentials[$0] == nil }
-            for credential in credentials.values {
-                for id in credential.prerequisites?.credentialIDs ?? [] where credentials[id] == nil { frontier.insert(id) }
+            var frontier = named.filter { !credentials.contains($0) }
+            for credential in credentials.list {
+                for id in credential.prerequisites?.credentialIDs ?? [] where !credentials.contains(id) { frontier.insert(id) }
             }
             while !frontier.isEmpty {
                 var next: Set<String> = []
@@ -62,9 +62,8 @@ extension CatalogueStore {
                 while start < ids.count {
                     let chunk = Array(ids[start..<min(start + 500, ids.count)])
                     for credential in try Self.credentialRows(where: "c.id IN (\(Self.marks(chunk.count)))", StatementArguments(chunk), db)
-                    where credentials[credential.id] == nil {
-                        credentials[credential.id] = credential
-                        for id in credential.prerequisites?.credentialIDs ?? [] where credentials[id] == nil && !frontier.contains(id) {
+                    where credentials.add(credential) {
+                        for id in credential.prerequisites?.credentialIDs ?? [] where !credentials.contains(id) && !frontier.contains(id) {
                             next.insert(id)
                         }
                     }
@@ -81,7 +80,7 @@ extension CatalogueStore {
                 credentials: [], qualifications: [], db).providers
             return Catalogue(
                 baseCurrency: base, exchangeRates: rates, providers: providers,
-                credentials: credentials.keys.sorted().map { credentials[$0]! },
+                credentials: credentials.list.sorted { $0.id < $1.id },
                 qualifications: qualifications.keys.sorted().map { qualifications[$0]! })
         }
     }
@@ -128,8 +127,8 @@ extension CatalogueStore {
     }
 
     /// Fills competencies and languages from their side tables, in chunks of ids.
-    static func attachSideTables(to credentials: inout [String: Credential], _ db: Database) throws {
-        let ids = credentials.keys.sorted()
+    static func attachSideTables(to credentials: inout LoadedCredentials, _ db: Database) throws {
+        let ids = credentials.list.map(\.id).sorted()
         var start = 0
         while start < ids.count {
             let chunk = Array(ids[start..<min(start + 500, ids.count)])
@@ -141,7 +140,8 @@ extension CatalogueStore {
                 while let row = try rows.next() {
                     let id: String = row[0]
                     let value: String = row[1]
-                    if column == "competency" { credentials[id]?.competencies.append(value) } else { credentials[id]?.languages.append(value) }
+                    guard let position = credentials.position[id] else { continue }
+                    if column == "competency" { credentials.list[position].competencies.append(value) } else { credentials.list[position].languages.append(value) }
                 }
             }
             start += 500
@@ -156,15 +156,13 @@ extension CatalogueStore {
     /// Adds every stored credential some `credits` leaf of the tree accepts, and the ids
     /// `credential` leaves name.
     static func collectAcceptedCredentials(
-        _ node: RequirementNode, into credentials: inout [String: Credential], named: inout Set<String>, _ db: Database
+        _ node: RequirementNode, into credentials: inout LoadedCredentials, named: inout Set<String>, _ db: Database
     ) throws {
         switch node.rule {
         case .credential(let id): named.insert(id)
         case .credits(_, let filter):
             let (condition, arguments) = acceptingCondition(filter)
-            for credential in try credentialRows(where: condition, arguments, db) where credentials[credential.id] == nil {
-                credentials[credential.id] = credential
-            }
+            for credential in try credentialRows(where: condition, arguments, db) { credentials.add(credential) }
         case .allOf(let children), .anyOf(let children), .atLeast(_, let children):
             for child in children { try collectAcceptedCredentials(child, into: &credentials, named: &named, db) }
         case .maxCredits, .qualification:
@@ -276,5 +274,22 @@ extension CatalogueStore {
         } catch let invalid as InvalidDocument {
             throw StoreError.corrupt(invalid.description)
         }
+    }
+}
+
+/// Credentials as they are loaded, each once, found by id.
+struct LoadedCredentials {
+    var list: [Credential] = []
+    var position: [String: Int] = [:]
+
+    func contains(_ id: String) -> Bool { position[id] != nil }
+
+    /// Adds the credential unless one with its id is there; whether it was added.
+    @discardableResult
+    mutating func add(_ credential: Credential) -> Bool {
+        guard position[credential.id] == nil else { return false }
+        position[credential.id] = list.count
+        list.append(credential)
+        return true
     }
 }

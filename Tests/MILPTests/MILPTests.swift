@@ -180,3 +180,48 @@ struct SeededGenerator: RandomNumberGenerator {
         return z ^ (z >> 31)
     }
 }
+
+@Suite struct ObjectiveStepTests {
+    @Test func stepIsFoundOnlyWhenEveryValueMovesInIt() {
+        var model = Model()
+        let x = model.addBinary("x"), y = model.addBinary("y")
+        let z = model.addVariable("z", .continuous, lowerBound: 0, upperBound: 1)
+        model.minimize(3 * x + 4 * y)
+        #expect(model.objectiveStep == 1)
+        model.minimize(2.5 * x + 4 * y)
+        #expect(model.objectiveStep == 0.5)
+        model.minimize(1234.57 * x + 0.01 * y)
+        #expect(model.objectiveStep == 0.01)
+        model.minimize(1.0 / 3 * x + y)
+        #expect(model.objectiveStep == nil)
+        model.minimize(x + z)
+        #expect(model.objectiveStep == nil)
+    }
+
+    /// A cover with many equivalent answers, where the bound creeps toward the optimum: the
+    /// step proves it early, and the answer is still the optimum.
+    @Test func stoppingByStepKeepsTheOptimum() throws {
+        var model = Model()
+        let sizes = (0..<40).map { 1 + $0 % 7 }
+        let items = sizes.indices.map { model.addBinary("x\($0)") }
+        model.add(LinearExpression(terms: zip(sizes, items).map { (Double($0), $1) }) >= 61, name: "cover")
+        model.minimize(LinearExpression(terms: zip(sizes, items).map { (Double($0 * 25 + $0 % 3), $1) }))
+        let solution = try model.solve()
+        #expect(solution.status == .optimal)
+        // Brute force over how many of each size: the cheapest cover of 61.
+        var best = Double.infinity
+        func search(_ size: Int, _ covered: Int, _ cost: Double) {
+            if covered >= 61 { best = min(best, cost); return }
+            guard size <= 7 else { return }
+            let costs = sizes.indices.filter { sizes[$0] == size }.map { Double(sizes[$0] * 25 + sizes[$0] % 3) }.sorted()
+            var total = cost
+            search(size + 1, covered, cost)
+            for (count, price) in costs.enumerated() {
+                total += price
+                search(size + 1, covered + size * (count + 1), total)
+            }
+        }
+        search(1, 0, 0)
+        #expect(abs(solution.objectiveValue! - best) < 1e-6)
+    }
+}

@@ -74,27 +74,31 @@ struct Formulation {
             if let item = held.item(position: position, in: catalogue, hoursPerECTS: hoursPerECTS) { items.append(item) }
         }
 
-        let offered = catalogue.credentials.filter { !heldIDs.contains($0.id) && eligibility.reasonNotOffered($0) == nil }
-        let takeable = Self.takeable(offered, held: heldIDs)
+        // Positions in `catalogue.credentials` rather than copies: a national catalogue's
+        // sub-catalogue can hold tens of thousands of credentials, and a copy costs a dozen retains.
+        let all = catalogue.credentials
+        let takeable = Self.takeable(all.indices.filter { !heldIDs.contains(all[$0].id) && eligibility.reasonNotOffered(all[$0]) == nil },
+                                     of: all, held: heldIDs)
         let leaves = tree.leafIndices.map { tree.nodes[$0] }
-        var takeableByID: [String: (credential: Credential, item: CountableItem)] = [:]
+        var takeableByID: [String: (position: Int, item: CountableItem)] = [:]
         takeableByID.reserveCapacity(takeable.count)
         var useful: [String] = []
-        for credential in takeable {
-            let item = CountableItem(credential: credential, in: catalogue, hoursPerECTS: hoursPerECTS)
-            takeableByID[credential.id] = (credential, item)
-            if leaves.contains(where: { tree.accepts($0, item) }) { useful.append(credential.id) }
+        for position in takeable {
+            let item = CountableItem(credential: all[position], in: catalogue, hoursPerECTS: hoursPerECTS)
+            takeableByID[all[position].id] = (position, item)
+            if leaves.contains(where: { tree.accepts($0, item) }) { useful.append(all[position].id) }
         }
         /// The takeable credentials `start` needs, directly or through prerequisites, `start` included, in id order.
         func closure(_ start: [String]) -> [Credential] {
             var seen = Set(start)
             var pending = start
             while let id = pending.popLast() {
-                for next in takeableByID[id]?.credential.prerequisites?.credentialIDs ?? [] where seen.insert(next).inserted {
+                guard let position = takeableByID[id]?.position else { continue }
+                for next in all[position].prerequisites?.credentialIDs ?? [] where seen.insert(next).inserted {
                     pending.append(next)
                 }
             }
-            return seen.sorted().compactMap { takeableByID[$0]?.credential }
+            return seen.sorted().compactMap { takeableByID[$0].map { all[$0.position] } }
         }
         candidates = closure(useful)
         for (rank, credential) in candidates.enumerated() { tieBreakRank[credential.id] = rank }
@@ -159,18 +163,23 @@ struct Formulation {
     /// The credentials a learner can reach by taking them one after another from what they hold:
     /// the least fixed point, found by adding credentials until a pass adds nothing.
     static func takeable(_ offered: [Credential], held: Set<String>) -> [Credential] {
+        takeable(Array(offered.indices), of: offered, held: held).map { offered[$0] }
+    }
+
+    /// The same, on positions in `credentials`.
+    static func takeable(_ offered: [Int], of credentials: [Credential], held: Set<String>) -> [Int] {
         var available = held
         // Most credentials have no prerequisites: they go in at once, and only the rest loop.
-        var result = offered.filter { $0.prerequisites == nil }
-        for credential in result { available.insert(credential.id) }
-        var pending = offered.filter { $0.prerequisites != nil }
+        var result = offered.filter { credentials[$0].prerequisites == nil }
+        for position in result { available.insert(credentials[position].id) }
+        var pending = offered.filter { credentials[$0].prerequisites != nil }
         var changed = true
         while changed {
             changed = false
-            pending.removeAll { credential in
-                guard credential.prerequisites!.isMet(by: available.contains) else { return false }
-                available.insert(credential.id)
-                result.append(credential)
+            pending.removeAll { position in
+                guard credentials[position].prerequisites!.isMet(by: available.contains) else { return false }
+                available.insert(credentials[position].id)
+                result.append(position)
                 changed = true
                 return true
             }

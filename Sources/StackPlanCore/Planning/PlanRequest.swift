@@ -126,6 +126,17 @@ public struct ScheduleSettings: Sendable, Equatable {
     }
 }
 
+extension PlanRequest {
+    /// The request without a budget when cost is not an objective and without an hours limit
+    /// when workload is not; `nil` when that changes nothing.
+    var withoutLimitsOutsideObjectives: PlanRequest? {
+        var relaxed = self
+        if !objectives.contains(.cost) { relaxed.constraints.budget = nil }
+        if !objectives.contains(.workload) { relaxed.constraints.maxHours = nil }
+        return relaxed.constraints == constraints ? nil : relaxed
+    }
+}
+
 public enum PlanningError: Error, CustomStringConvertible {
     case unknownTarget(String)
     case invalidRequest(String)

@@ -12,6 +12,19 @@ public struct Planner: Sendable {
     ///
     /// Every plan returned has passed ``PlanChecker``, which re-checks each rule without the model.
     public func plan(_ request: PlanRequest) throws -> PlanOutcome {
+        // A budget or hours limit that is not an objective makes pruning compare that measure
+        // too, and keeps many more candidates. Most limits do not bind: the optimum without
+        // them, if it keeps within them, is the optimum with them (it is optimal on a larger
+        // set). Only when it does not is the limited model built.
+        if request.pruneDominated, let relaxed = request.withoutLimitsOutsideObjectives,
+           case .planned(let plan) = try planModel(relaxed),
+           PlanChecker(catalogue: catalogue, request: request).violations(of: plan).isEmpty {
+            return .planned(plan)
+        }
+        return try planModel(request)
+    }
+
+    private func planModel(_ request: PlanRequest) throws -> PlanOutcome {
         let qualification = try validate(request)
         let outcome = try attempt(request, qualification: qualification)
         if case .infeasible = outcome {
