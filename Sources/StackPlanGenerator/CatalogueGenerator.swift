@@ -28,7 +28,7 @@ public struct CatalogueGenerator {
             if qualifications < 0 { return "--qualifications must be zero or more" }
             // Each ladder adds four core credentials; keep at least half for the open market.
             if Self.ladders(qualifications) * 4 > credentials / 2 {
-                return "--qualifications \(qualifications) needs more credentials: at most \(credentials / 8 * 3 + 3) for \(credentials) credentials"
+                return "--qualifications \(qualifications) needs more credentials: at most \(credentials / 8 * 4 + 3) for \(credentials) credentials"
             }
             return nil
         }
@@ -350,7 +350,8 @@ public struct CatalogueGenerator {
             pool = byProviderField["\(providers[provider].provider.id)/\(field)"] ?? []
             if pool.count >= 2 { break }
         }
-        guard pool.count >= 2 else { return }
+        // A tiny catalogue may have no such provider: any two courses then make the choice.
+        if pool.count < 2 { pool = credentials.map(\.id) }
         let core = random.sample(pool, 2)
         let coreECTS = core.compactMap { id in credentials.first(where: { $0.id == id })?.ects }.min() ?? 0
         let competencies = random.sample(Vocabulary.fields[field].competencies, 2)

@@ -91,6 +91,11 @@ public final class CatalogueStore: Sendable {
                 }
             }
         }
+        // A covering index of what planning reads, led by EQF: a broad credit requirement
+        // ("accredited, EQF 7+") then scans this index instead of every row with its document.
+        migrator.registerMigration("v3: planning index") { db in
+            try db.execute(sql: planningIndex)
+        }
         return migrator
     }
 
@@ -114,9 +119,30 @@ public final class CatalogueStore: Sendable {
     /// the documents before it: if any has an error, none is written.
     public func importCatalogues(_ documents: [(catalogue: Catalogue, file: String?)]) throws -> [ImportSummary] {
         try database.write { db in
-            try documents.map { try Self.importCatalogue($0.catalogue, file: $0.file, into: db) }
+            // Building the secondary indexes of credentials once at the end costs far less than
+            // keeping them up to date row by row when many rows arrive; in the same transaction,
+            // so still all or nothing.
+            let arriving = documents.reduce(0) { $0 + $1.catalogue.credentials.count }
+            var rebuilt: [(name: String, sql: String)] = []
+            if arriving >= 5_000 {
+                for row in try Row.fetchAll(db, sql: """
+                    SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL
+                        AND tbl_name IN ('credential', 'credentialCompetency', 'credentialLanguage') ORDER BY name
+                    """) {
+                    rebuilt.append((row["name"], row["sql"]))
+                }
+                for index in rebuilt { try db.execute(sql: "DROP INDEX \(index.name.quotedDatabaseIdentifier)") }
+            }
+            let summaries = try documents.map { try Self.importCatalogue($0.catalogue, file: $0.file, into: db) }
+            for index in rebuilt { try db.execute(sql: index.sql) }
+            return summaries
         }
     }
+
+    static let planningIndex = """
+        CREATE INDEX credentialPlanning ON credential(eqf, accredited, ects, kind, providerId, id, title, hours, cost,
+            currency, mode, weeks, prerequisites, excludes)
+        """
 
     private static func importCatalogue(_ document: Catalogue, file: String?, into db: Database) throws -> ImportSummary {
         // Only the stored records the document can refer to, fetched by id: decoding every
