@@ -1,7 +1,8 @@
 /// SplitMix64 (Steele, Lea and Flood, 2014): a tiny, well-mixed generator whose every draw is
-/// defined here, so that a seed gives the same catalogue on every machine and Swift version.
+/// defined here, so that a seed gives the same catalogue, records or test cases on every machine
+/// and Swift version.
 /// (The standard library's `random(in:using:)` does not promise a stable algorithm.)
-public struct SplitMix64 {
+public struct SplitMix64: RandomNumberGenerator, Sendable {
     private var state: UInt64
 
     public init(seed: UInt64) { state = seed }
