@@ -96,13 +96,50 @@ extension Model {
             throw ModelError.solverFailed(code: code)
         }
         guard status.hasSolution else {
-            return Solution(status: status, objectiveValue: nil, bestBound: nil, values: [])
+            // A bound proven before the time ran out still tells a caller with its own solution how good that is.
+            return Solution(status: status, objectiveValue: nil, bestBound: status == .timeLimit ? tracker.bestBound : nil, values: [])
         }
         let values = (1...variables.count).map { glp_mip_col_val(problem, Int32($0)) }
         let objectiveValue = glp_mip_obj_val(problem)
         return Solution(
             status: status, objectiveValue: objectiveValue,
             bestBound: status == .optimal ? objectiveValue : tracker.bestBound, values: values)
+    }
+
+    /// Solves the model, knowing one feasible point: the answer is never worse than `start`,
+    /// even when the time runs out before GLPK finds a solution of its own.
+    ///
+    /// GLPK cannot take a starting solution through its presolver, so the start becomes a
+    /// cutoff instead: GLPK searches only for solutions better than the start by the
+    /// objective's step (or by a hair when it has none). If it proves there are none, the
+    /// start is optimal; if it stops without one, the start stands, with the bound GLPK proved.
+    /// A `start` that breaks a bound or a row (checked here, never by GLPK) is ignored.
+    public func solve(_ options: SolveOptions = SolveOptions(), startingFrom start: [Double]?) throws -> Solution {
+        guard let start, let point = feasiblePoint(start) else { return try solve(options) }
+        let value = objective.value(at: point)
+        if objective.isConstant { return Solution(status: .optimal, objectiveValue: value, bestBound: value, values: point) }
+        let improvement = objectiveStep ?? max(1e-6, 1e-9 * abs(value))
+        var better = self
+        better.add(
+            sense == .minimize ? objective <= value - improvement : objective >= value + improvement,
+            name: "better_than_start")
+        let found = try better.solve(options)
+        switch found.status {
+        case .optimal, .feasible, .unbounded:
+            return found
+        case .infeasible:
+            return Solution(status: .optimal, objectiveValue: value, bestBound: value, values: point)
+        case .timeLimit:
+            let bound = found.bestBound.map { sense == .minimize ? min($0, value) : max($0, value) }
+            return Solution(status: .feasible, objectiveValue: value, bestBound: bound, values: point)
+        }
+    }
+
+    /// `values` with integer columns rounded, if they then keep every bound and row.
+    func feasiblePoint(_ values: [Double]) -> [Double]? {
+        guard values.count == variables.count else { return nil }
+        let point = zip(variables, values).map { info, value in info.kind == .continuous ? value : value.rounded() }
+        return isFeasible(point) ? point : nil
     }
 
     /// The step every value of the objective moves in, when there is one: all its variables

@@ -36,15 +36,18 @@ public struct LexicographicSolution: Sendable {
 extension Model {
     /// Minimises the objectives one after another: each stage keeps every earlier objective
     /// at the value its stage reached, so later objectives only break ties.
+    ///
+    /// Each stage starts from the solution of the stage before (it keeps the new stage row),
+    /// the first from `start` when given: a stage that runs out of time still answers.
     public func minimizeLexicographically(
-        _ objectives: [LinearExpression], options: SolveOptions = SolveOptions()
+        _ objectives: [LinearExpression], options: SolveOptions = SolveOptions(), start: [Double]? = nil
     ) throws -> LexicographicSolution {
         precondition(!objectives.isEmpty, "at least one objective")
         var staged = self
         var stages: [Solution] = []
         for (position, objective) in objectives.enumerated() {
             staged.minimize(objective)
-            let solution = try staged.solve(options)
+            let solution = try staged.solve(options, startingFrom: stages.last?.values ?? start)
             guard solution.status.hasSolution, let value = solution.objectiveValue else {
                 // A later stage that found nothing leaves the earlier answer standing.
                 let answer = stages.last ?? solution

@@ -65,6 +65,14 @@ public struct Model: Sendable {
         variables[variable.index].upperBound = value
     }
 
+    /// The same model with each given variable fixed at its value: what is left to decide
+    /// once part of a solution is chosen (a heuristic's, say).
+    public func fixing(_ values: [Variable: Double]) -> Model {
+        var fixed = self
+        for (variable, value) in values { fixed.fixVariable(variable, to: value) }
+        return fixed
+    }
+
     /// The linear relaxation: every integer and binary column continuous within its bounds,
     /// whose optimum bounds the mixed-integer one from below (minimising) at the price of an LP.
     public func linearRelaxation() -> Model {

@@ -1,0 +1,86 @@
+import Testing
+@testable import MILP
+
+/// Solving from a known feasible point: never worse than the point, still the true optimum,
+/// and a point that breaks the model is ignored rather than trusted.
+@Suite struct StartingPointTests {
+    /// Random binary programs, each solved from every feasible point: the optimum found by
+    /// enumeration every time, whatever the start.
+    @Test func everyFeasibleStartLeadsToTheOptimum() throws {
+        var generator = SeededGenerator(seed: 77)
+        var startsTried = 0
+        for _ in 0..<25 {
+            let count = Int.random(in: 2...7, using: &generator)
+            var model = Model()
+            let variables = (0..<count).map { model.addBinary("x\($0)") }
+            for _ in 0..<Int.random(in: 1...3, using: &generator) {
+                let weights = (0..<count).map { _ in Double(Int.random(in: -3...6, using: &generator)) }
+                model.add(LinearExpression(terms: zip(weights, variables)) <= Double(Int.random(in: 0...8, using: &generator)))
+            }
+            model.minimize(LinearExpression(terms: variables.map { (Double(Int.random(in: -5...9, using: &generator)), $0) }))
+            let points = (0..<(1 << count)).map { mask in (0..<count).map { Double((mask >> $0) & 1) } }.filter { model.isFeasible($0) }
+            guard let best = points.map({ model.objective.value(at: $0) }).min() else { continue }
+            for point in points {
+                let solution = try model.solve(startingFrom: point)
+                #expect(solution.status == .optimal)
+                #expect(abs(solution.objectiveValue! - best) < 1e-7)
+                #expect(model.isFeasible(solution.values))
+                startsTried += 1
+            }
+        }
+        #expect(startsTried > 100)
+    }
+
+    @Test func anOptimalStartIsKeptAsTheAnswer() throws {
+        // Two equally good answers: the start is one of them, and nothing beats it.
+        var model = Model()
+        let x = model.addBinary("x"), y = model.addBinary("y")
+        model.add(x + y >= 1)
+        model.minimize(x + y)
+        let solution = try model.solve(startingFrom: [0, 1])
+        #expect(solution.status == .optimal && solution.values == [0, 1] && solution.gap == 0)
+    }
+
+    @Test func aStartThatBreaksTheModelIsIgnored() throws {
+        var model = Model()
+        let x = model.addBinary("x"), y = model.addBinary("y")
+        model.add(x + y >= 1)
+        model.minimize(2 * x + 3 * y)
+        for broken in [[0.0, 0.0], [0.5, 1.0], [1.0], [2.0, 0.0]] {
+            let solution = try model.solve(startingFrom: broken)
+            #expect(solution.status == .optimal && solution.objectiveValue == 2 && solution.values == [1, 0])
+        }
+    }
+
+    @Test func nearlyWholeValuesAreRounded() throws {
+        var model = Model()
+        let x = model.addVariable("x", .integer, lowerBound: 0, upperBound: 5)
+        model.add(LinearExpression(x) >= 2)
+        model.minimize(LinearExpression(x))
+        let solution = try model.solve(startingFrom: [2.0000000001])
+        #expect(solution.status == .optimal && solution.values == [2])
+    }
+
+    @Test func lexicographicStagesStartFromTheStart() throws {
+        // Stage 1 ties between (1,0,1) and (0,1,1); stage 2 prefers the first. A start at the
+        // second must not keep stage 2 from moving on.
+        var model = Model()
+        let a = model.addBinary("a"), b = model.addBinary("b"), c = model.addBinary("c")
+        model.add(a + b >= 1)
+        model.add(LinearExpression(c) >= 1)
+        let result = try model.minimizeLexicographically([a + b + c, LinearExpression(b)], start: [0, 1, 1])
+        #expect(result.status == .optimal)
+        #expect(result.final.values == [1, 0, 1])
+    }
+
+    @Test func fixingLeavesTheRestToDecide() throws {
+        var model = Model()
+        let x = model.addBinary("x"), y = model.addBinary("y"), z = model.addBinary("z")
+        model.add(x + y + z >= 2)
+        model.minimize(3 * x + LinearExpression(y) + 2 * z)
+        let fixed = model.fixing([y: 0])
+        let solution = try fixed.solve()
+        #expect(solution.values == [1, 0, 1] && solution.objectiveValue == 5)
+        #expect(try model.solve().objectiveValue == 3)
+    }
+}
