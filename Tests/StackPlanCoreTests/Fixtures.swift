@@ -47,11 +47,6 @@ extension RequirementNode {
 }
 
 extension PlanOutcome {
-    var plan: Plan? {
-        if case .planned(let plan) = self { return plan }
-        return nil
-    }
-
     var diagnosis: Diagnosis? {
         if case .infeasible(let diagnosis) = self { return diagnosis }
         return nil

@@ -98,6 +98,51 @@ import Testing
         #expect(prunedSomething >= 5)
     }
 
+    /// With a calendar, credentials are interchangeable only when their runs are the same:
+    /// self-paced courses of few sizes and lengths, some with a dated offering, every stage
+    /// compared, the completion included.
+    @Test(arguments: 0..<3)
+    func pruningNeverChangesAScheduledOptimum(batch: Int) throws {
+        var generator = SeededGenerator(seed: UInt64(5100 + batch))
+        var prunedSomething = 0
+        for _ in 0..<8 {
+            let credentials = (0..<Int.random(in: 8...14, using: &generator)).map { index in
+                var credential = Fixture.credential(
+                    "c\(index < 10 ? "0" : "")\(index)", ects: [2.0, 5].randomElement(using: &generator)!,
+                    cost: Double(Int.random(in: 1...4, using: &generator) * 100), competencies: ["a"])
+                credential.weeks = [2, 3].randomElement(using: &generator)!
+                if Int.random(in: 0..<4, using: &generator) == 0 {
+                    credential.offerings = [Offering(start: ScheduleTests.start.adding(days: 7 * Int.random(in: 0...2, using: &generator)), weeks: 5)]
+                }
+                return credential
+            }
+            let qualification = Fixture.qualification(.allOf([.credits(Double(Int.random(in: 4...12, using: &generator)), CredentialFilter(competencies: ["a"]))]))
+            let catalogue = Fixture.catalogue(credentials, [qualification])
+            var request = Fixture.request(
+                constraints: LearnerConstraints(deadline: ScheduleTests.start.adding(days: 7 * 14 - 1)),
+                objectives: [[.duration, .cost], [.cost], [.cost, .duration], [.workload]].randomElement(using: &generator)!)
+            request.schedule = ScheduleSettings(start: ScheduleTests.start, hoursPerWeek: [30.0, 60].randomElement(using: &generator)!)
+            var unprunedRequest = request
+            unprunedRequest.pruneDominated = false
+            let pruned = try Planner(catalogue: catalogue).plan(request)
+            let unpruned = try Planner(catalogue: catalogue).plan(unprunedRequest)
+            let statistics = try Planner(catalogue: catalogue).modelStatistics(for: request)
+            if statistics.candidates < statistics.unprunedCandidates { prunedSomething += 1 }
+            switch (pruned, unpruned) {
+            case (.planned(let a), .planned(let b)):
+                let left = Self.stageValues(a, catalogue: catalogue, request: request) + [Double(a.completes!.ordinal)]
+                let right = Self.stageValues(b, catalogue: catalogue, request: request) + [Double(b.completes!.ordinal)]
+                #expect(a.status == .optimal && b.status == .optimal)
+                #expect(zip(left, right).allSatisfy { abs($0 - $1) < 1e-6 }, "pruned \(left) \(a.taken) vs unpruned \(right) \(b.taken)")
+            case (.infeasible(let a), .infeasible(let b)):
+                #expect(a.cause == b.cause)
+            default:
+                Issue.record("pruned \(pruned) vs unpruned \(unpruned)")
+            }
+        }
+        #expect(prunedSomething >= 4)
+    }
+
     @Test func dominatedCredentialIsLeftOutAndRankKept() throws {
         // Three interchangeable 5-ECTS courses for one 5-ECTS leaf: the dearest is dominated twice
         // over (it needs ⌈5/5⌉ = 1 dominator), the cheapest never.

@@ -237,3 +237,41 @@ struct RandomSchedule: CustomStringConvertible {
         return best
     }
 }
+
+/// The greedy placement that gives the solver its first schedule.
+@Suite struct ScheduleHeuristicTests {
+    let start = ScheduleTests.start
+    var heuristic: ScheduleHeuristic { ScheduleHeuristic(settings: ScheduleSettings(start: start, hoursPerWeek: 20), horizonEnd: start.adding(days: 7 * 30)) }
+
+    func selfPaced(_ id: String, weeks: Int, hours: Double) -> [ScheduleOption] {
+        (0..<(30 - weeks + 1)).map { week in
+            ScheduleOption(credential: id, offering: nil, start: start.adding(days: 7 * week), end: start.adding(days: 7 * (week + weeks)),
+                           weeks: weeks, cost: 100, hours: hours)
+        }
+    }
+
+    @Test func prerequisitesEndBeforeTheirDependantsStart() throws {
+        let runs = ["a": selfPaced("a", weeks: 2, hours: 10), "b": selfPaced("b", weeks: 3, hours: 10), "c": selfPaced("c", weeks: 1, hours: 5)]
+        let before = ["b": ["a"], "c": ["b"]]
+        let placement = try #require(heuristic.place(["c", "b", "a"], runs: runs) { before[$0] ?? [] })
+        // Light enough to run side by side, but the chain forces a, then b, then c.
+        #expect(placement.runs == ["a": 0, "b": 2, "c": 5])
+        #expect(placement.end == start.adding(days: 7 * 6))
+    }
+
+    @Test func theWeeklyHoursPushARunLater() throws {
+        // 15 h a week each under a 20 h limit: the lighter one cannot overlap the heavier.
+        let runs = ["big": selfPaced("big", weeks: 4, hours: 60), "small": selfPaced("small", weeks: 2, hours: 30)]
+        let placement = try #require(heuristic.place(["small", "big"], runs: runs) { _ in [] })
+        #expect(placement.runs == ["big": 0, "small": 4])
+        #expect(placement.end == start.adding(days: 7 * 6))
+    }
+
+    @Test func aCredentialWithNoRunThatFitsGivesNoPlacement() {
+        let runs = ["a": selfPaced("a", weeks: 28, hours: 28 * 20), "b": selfPaced("b", weeks: 4, hours: 40)]
+        #expect(heuristic.place(["a", "b"], runs: runs) { _ in [] } == nil)
+        #expect(heuristic.place(["a", "missing"], runs: runs) { _ in [] } == nil)
+        // A cycle inside the set cannot be ordered.
+        #expect(heuristic.place(["a", "b"], runs: runs) { $0 == "a" ? ["b"] : ["a"] } == nil)
+    }
+}

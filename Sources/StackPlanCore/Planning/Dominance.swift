@@ -12,7 +12,10 @@
 /// - c_k ≤ c_j when cost is an objective or there is a budget, h_k ≤ h_j when workload is an
 ///   objective or there is an hours limit;
 /// - k is strictly better in an objective (cost or workload), or else comes before j in id
-///   order (the tie-break).
+///   order (the tie-break);
+/// - with a schedule, k and j have the same runs: both self-paced for the same number of
+///   weeks, or the same dated offerings (none with a fee of its own), and the same hours, so
+///   that k can run exactly when j ran, with the same weekly load and the same end.
 ///
 /// Take a lexicographically optimal plan P* (all stages, the tie-break included) with j in it.
 /// Removing j, or a free credential, from P* lowers the count and breaks no row unless it is
@@ -25,7 +28,7 @@
 /// such credentials, j one of them. If j has D_j
 /// dominators, one is outside P*; putting it in j's place keeps every row (the same leaves,
 /// at least the credits, the same cap load, no prerequisites or overlaps, no more cost or
-/// hours), is no worse in any objective, and is strictly better in an objective or else in the
+/// hours, with a schedule the same run), is no worse in any objective, and is strictly better in an objective or else in the
 /// tie-break: a contradiction. So no optimal plan takes j, and the model without j has exactly the same
 /// optimal plans, provided the tie-break keeps the ranks of the unpruned candidate list.
 struct Dominance {
@@ -49,8 +52,31 @@ struct Dominance {
     /// `credential` leaves count, as they do in every plan (none of them is in a group).
     let remainingTotal: Double
 
-    struct Signature: Hashable { var leaves: [Int]; var caps: [Int] }
-    /// Candidates (by position) accepted by the same leaves, all `credits` leaves, and matching the same caps.
+    struct Signature: Hashable { var leaves: [Int]; var caps: [Int]; var runs: Runs? }
+    /// What a credential's runs in a schedule depend on; equal runs make two credentials
+    /// interchangeable on the calendar.
+    struct Runs: Hashable {
+        var hours: Double
+        var selfPacedWeeks: Int?
+        /// Start ordinal, weeks and whether it has seats, of each offering, in start order.
+        var offerings: [[Int]]
+
+        /// `nil` when an offering has a fee of its own: the dominance argument compares credentials' fees.
+        init?(_ credential: Credential, hours: Double, settings: ScheduleSettings) {
+            self.hours = hours
+            if credential.offerings.isEmpty {
+                selfPacedWeeks = settings.selfPacedWeeks(hours: hours, stated: credential.weeks)
+                offerings = []
+                return
+            }
+            guard credential.offerings.allSatisfy({ $0.cost == nil }) else { return nil }
+            offerings = credential.offerings.map { offering in
+                [offering.start.ordinal, offering.weeks ?? credential.weeks ?? settings.selfPacedWeeks(hours: hours, stated: nil), offering.seats == 0 ? 0 : 1]
+            }.sorted { $0.lexicographicallyPrecedes($1) }
+        }
+    }
+    /// Candidates (by position) accepted by the same leaves, all `credits` leaves, matching the
+    /// same caps and, with a schedule, with the same runs.
     private var groups: [Signature: [Int]] = [:]
     /// The threshold of each `credits` leaf.
     private var minimum: [Int: Double] = [:]
@@ -71,7 +97,12 @@ struct Dominance {
             let leaves = leafIndices.filter { tree.accepts(tree.nodes[$0], candidate.item) }
             guard !leaves.isEmpty, leaves.allSatisfy({ minimum[$0] != nil }) else { continue }
             let matchedCaps = caps.indices.filter { caps[$0].matches(candidate.item) }
-            groups[Signature(leaves: leaves, caps: matchedCaps), default: []].append(position)
+            var runs: Runs?
+            if let settings = request.schedule {
+                guard let calendar = Runs(candidate.credential, hours: candidate.item.hours, settings: settings) else { continue }
+                runs = calendar
+            }
+            groups[Signature(leaves: leaves, caps: matchedCaps, runs: runs), default: []].append(position)
         }
     }
 

@@ -34,15 +34,23 @@ struct Formulation {
 
     /// Set when the request asks for a schedule: the calendar side of the model.
     var calendar: ScheduleModel?
+    /// Candidates before pruning: the calendar's horizon is reckoned from them, so that pruning
+    /// leaves every run of the remaining candidates as it was.
+    private(set) var unprunedCandidateList: [Credential] = []
+    /// What the plan without a calendar tells the calendar's model.
+    let scheduleHint: ScheduleHint?
+    /// The heuristic's schedule as values of take and run columns, when it found one.
+    var startingPoint: [Variable: Double]?
 
     /// With `elastic`, requirements may fall short at a price (ElasticDiagnosis.swift): the terms that measure it.
     let elastic: Bool
     var shortfalls: [ElasticTerm] = []
 
-    init(catalogue: Catalogue, request: PlanRequest, qualification: Qualification, elastic: Bool = false) {
+    init(catalogue: Catalogue, request: PlanRequest, qualification: Qualification, elastic: Bool = false, scheduleHint: ScheduleHint? = nil) {
         self.catalogue = catalogue
         self.request = request
         self.elastic = elastic
+        self.scheduleHint = scheduleHint
         self.tree = RequirementTree(qualification, in: catalogue, exceptions: request.exceptions)
         var eligibility = Eligibility(
             catalogue: catalogue, constraints: request.constraints, qualification: qualification, today: request.today,
@@ -103,9 +111,9 @@ struct Formulation {
         candidates = closure(useful)
         for (rank, credential) in candidates.enumerated() { tieBreakRank[credential.id] = rank }
         tieBreakCount = candidates.count
-        // The dominance argument compares fees, hours and credits, not calendars or an
-        // advisor's exceptions: with either, every candidate stays.
-        if request.pruneDominated && request.schedule == nil && request.exceptions.isEmpty {
+        if request.schedule != nil { unprunedCandidateList = candidates }
+        // The dominance argument does not cover an advisor's exceptions: with them, every candidate stays.
+        if request.pruneDominated && request.exceptions.isEmpty {
             unprunedCandidates = candidates.count
             let dominance = Dominance(
                 tree: tree, request: request, heldIDs: heldIDs, forcedECTS: forcedECTS(),

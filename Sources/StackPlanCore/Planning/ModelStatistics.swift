@@ -15,8 +15,8 @@ extension Planner {
         let qualification = try validate(request)
         var unpruned = request
         unpruned.pruneDominated = false
-        let built = Formulation(catalogue: catalogue, request: request, qualification: qualification)
-        let plain = Formulation(catalogue: catalogue, request: unpruned, qualification: qualification)
+        let built = try formulation(request, qualification: qualification)
+        let plain = try formulation(unpruned, qualification: qualification)
         func size(_ formulation: Formulation) -> Plan.ModelSize {
             let model = formulation.model
             return Plan.ModelSize(

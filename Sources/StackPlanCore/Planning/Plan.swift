@@ -59,4 +59,10 @@ public enum PlanOutcome: Sendable {
     case infeasible(Diagnosis)
     /// The solver's time limit passed before it found any plan.
     case stopped(SolveStatus)
+
+    /// The plan, when there is one.
+    public var plan: Plan? {
+        if case .planned(let plan) = self { return plan }
+        return nil
+    }
 }

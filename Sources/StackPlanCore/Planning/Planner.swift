@@ -56,15 +56,27 @@ public struct Planner: Sendable {
     /// One solve without diagnosis: `.infeasible` carries an empty diagnosis. `refine` may add
     /// rows to the model first (the cuts that make alternatives differ).
     func attempt(_ request: PlanRequest, qualification: Qualification, refine: ((inout Formulation) -> Void)? = nil) throws -> PlanOutcome {
-        var formulation = Formulation(catalogue: catalogue, request: request, qualification: qualification)
+        var formulation = try formulation(request, qualification: qualification)
         refine?(&formulation)
         let nothing = Diagnosis(cause: .conflict, summary: "", unmet: [])
         if formulation.structurallyInfeasible { return .infeasible(nothing) }
-        // Our own stages after the user's: finish early when scheduling, then fewest credentials and earlier ids.
-        var stages = request.objectives.map(formulation.objective)
-        if formulation.calendar != nil && !request.objectives.contains(.duration) { stages.append(formulation.objective(.duration)) }
-        stages.append(formulation.tieBreak)
-        let result = try formulation.model.minimizeLexicographically(stages, options: request.solverOptions)
+        // The heuristic fixed what to take and when; the best rest of a plan around that is the start.
+        var start: [Double]?
+        if let partial = formulation.startingPoint {
+            var completion = formulation.model.fixing(partial)
+            completion.minimize(Self.stages(of: formulation, request: request)[0])
+            let solved = try completion.solve(request.solverOptions)
+            if solved.status.hasSolution {
+                start = solved.values
+            } else {
+                // Not a plan after all (a row the plan without a calendar did not have, such as
+                // an alternative's cut): its completion date must not shorten the calendar either.
+                formulation = Formulation(catalogue: catalogue, request: request, qualification: qualification)
+                refine?(&formulation)
+            }
+        }
+        let stages = Self.stages(of: formulation, request: request)
+        let result = try formulation.model.minimizeLexicographically(stages, options: request.solverOptions, start: start)
         switch result.status {
         case .infeasible: return .infeasible(nothing)
         case .timeLimit, .unbounded: return .stopped(result.status)
@@ -74,6 +86,40 @@ public struct Planner: Sendable {
         let violations = PlanChecker(catalogue: catalogue, request: request).violations(of: plan)
         guard violations.isEmpty else { throw PlanningError.inconsistentPlan(violations) }
         return .planned(plan)
+    }
+
+    /// The user's objectives, then our own: finish early when scheduling, then fewest credentials and earlier ids.
+    private static func stages(of formulation: Formulation, request: PlanRequest) -> [LinearExpression] {
+        var stages = request.objectives.map(formulation.objective)
+        if formulation.calendar != nil && !request.objectives.contains(.duration) { stages.append(formulation.objective(.duration)) }
+        stages.append(formulation.tieBreak)
+        return stages
+    }
+
+    /// The request's model; with a schedule, built with what the plan without a calendar says.
+    func formulation(_ request: PlanRequest, qualification: Qualification) throws -> Formulation {
+        Formulation(
+            catalogue: catalogue, request: request, qualification: qualification,
+            scheduleHint: request.schedule == nil ? nil : try scheduleHint(request, qualification: qualification))
+    }
+
+    /// Plans without the calendar (no weekly hours, no deadline), finishing early approached by
+    /// the fewest learning hours: its credentials are the schedule heuristic's to place. `nil`
+    /// when there is no such plan.
+    private func scheduleHint(_ request: PlanRequest, qualification: Qualification) throws -> ScheduleHint? {
+        var unscheduled = request
+        unscheduled.schedule = nil
+        unscheduled.constraints.deadline = nil
+        unscheduled.objectives = []
+        for objective in request.objectives.map({ $0 == .duration ? Objective.workload : $0 }) where !unscheduled.objectives.contains(objective) {
+            unscheduled.objectives.append(objective)
+        }
+        guard let plan = try attempt(unscheduled, qualification: qualification).plan else { return nil }
+        // Every scheduled plan is a plan without a calendar too (its credentials are offered
+        // without one, and it keeps every limit), except that a budget counts offerings' own
+        // fees: without a budget, the proven fewest hours bound every schedule's hours.
+        let proven = unscheduled.objectives.first == .workload && plan.status == .optimal && request.constraints.budget == nil
+        return ScheduleHint(credentials: plan.taken, leastWorkload: proven ? plan.totals.hours : nil)
     }
 
     /// Checks what validation of the catalogue alone cannot: the target and the learner's held credentials.

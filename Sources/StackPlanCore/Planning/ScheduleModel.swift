@@ -98,14 +98,15 @@ extension Formulation {
 
     mutating func addSchedule(_ settings: ScheduleSettings) {
         // Horizon: the deadline, else the latest offering end plus every candidate's self-paced
-        // weeks (room to run them all one after another), capped.
+        // weeks (room to run them all one after another), capped. Candidates before pruning
+        // decide it, and with it the start grid, so that pruning removes only columns.
         let cap = settings.start.adding(days: 7 * settings.maxHorizonWeeks)
         var end: Day
         if let deadline = request.constraints.deadline {
             end = deadline.adding(days: 1)
         } else {
-            let selfPaced = candidates.reduce(0) { $0 + settings.selfPacedWeeks(hours: $1.learningHours(hoursPerECTS: request.hoursPerECTS), stated: $1.weeks) }
-            let latestOffering = candidates.flatMap { credential in
+            let selfPaced = unprunedCandidateList.reduce(0) { $0 + settings.selfPacedWeeks(hours: $1.learningHours(hoursPerECTS: request.hoursPerECTS), stated: $1.weeks) }
+            let latestOffering = unprunedCandidateList.flatMap { credential in
                 credential.offerings.map { $0.start.adding(days: 7 * ($0.weeks ?? credential.weeks ?? 1)) }
             }.max() ?? settings.start
             end = max(latestOffering, settings.start).adding(days: 7 * max(selfPaced, 1))
@@ -115,24 +116,66 @@ extension Formulation {
         let later = max(0, weeks - settings.weeklySelfPacedStarts)
         let startGridWeeks = max(1, (later + settings.laterSelfPacedStarts - 1) / max(1, settings.laterSelfPacedStarts))
 
-        var calendar = ScheduleModel(
-            settings: settings, startGridWeeks: startGridWeeks, horizonEnd: end,
-            completion: model.addVariable("completion_days", .continuous, lowerBound: 0, upperBound: nil))
+        var runs: [String: [ScheduleOption]] = [:]
         for credential in candidates {
-            let taken = take[credential.id]!
-            let options = Self.scheduleOptions(
+            runs[credential.id] = Self.scheduleOptions(
                 for: credential, catalogue: catalogue, settings: settings, hoursPerECTS: request.hoursPerECTS,
                 horizonEnd: end, startGridWeeks: startGridWeeks)
+        }
+        var placement: ScheduleHeuristic.Placement?
+        if let hint = scheduleHint {
+            placement = ScheduleHeuristic(settings: settings, horizonEnd: end).place(hint.credentials, runs: runs) { id in
+                catalogue.credential(id)?.prerequisites?.credentialIDs ?? []
+            }
+            // The plan without a calendar kept the budget at the credentials' fees; offerings may charge more.
+            if let placed = placement, let budget = request.constraints.budget,
+               placed.runs.reduce(0, { $0 + runs[$1.key]![$1.value].cost }) > budget + 1e-9 {
+                placement = nil
+            }
+        }
+        // When finishing early comes first, no optimal plan ends after the heuristic's plan:
+        // runs that would are left out, and the calendar stops there.
+        if request.objectives.first == .duration, let placement, placement.end < end {
+            end = placement.end
+            for id in runs.keys { runs[id]!.removeAll { $0.end > end } }
+        }
+
+        var calendar = ScheduleModel(
+            settings: settings, startGridWeeks: startGridWeeks, horizonEnd: end,
+            // Runs end on whole days, so the completion can be whole too: the duration stage
+            // then moves in steps of a day, and a bound within a day of a plan proves it optimal.
+            completion: model.addVariable("completion_days", .integer, lowerBound: 0, upperBound: nil))
+        var start: [Variable: Double] = [:]
+        for credential in candidates {
+            let taken = take[credential.id]!
+            let options = runs[credential.id]!
             let variables = options.map { option in
                 model.addBinary("run[\(credential.id)@\(option.start)]")
             }
             calendar.options[credential.id] = Array(zip(options, variables))
             model.add(LinearExpression.sum(variables) == LinearExpression(taken), name: "one_run[\(credential.id)]")
             for (option, variable) in zip(options, variables) { calendar.cost.add(option.cost, variable) }
+            if let placement {
+                let chosen = placement.runs[credential.id]
+                start[taken] = chosen == nil ? 0 : 1
+                for (index, variable) in variables.enumerated() { start[variable] = index == chosen ? 1 : 0 }
+            }
         }
+        if placement != nil { startingPoint = start }
         for credential in candidates {
             model.add(LinearExpression(calendar.completion) >= calendar.endDay(of: credential.id), name: "completion[\(credential.id)]")
         }
+        // Energy: every hour is studied in one of the K = ⌈C/7⌉ weeks the plan runs in, none
+        // holding more than the weekly hours, so Σ h·x ≤ H·K and C ≥ 7K − 6 (C ≥ 7K when every
+        // run ends on a week boundary, as self-paced runs do). Implied by the rows below for whole
+        // plans, but it gives the LP relaxation a real completion bound; and when the plan
+        // without a calendar proved the fewest hours W*, no plan runs in fewer than ⌈W*/H⌉ weeks.
+        let leastWeeks = scheduleHint?.leastWorkload.map { (($0 / settings.hoursPerWeek) - 1e-9).rounded(.up) } ?? 0
+        let weeksStudied = model.addVariable("weeks_studied", .integer, lowerBound: max(0, leastWeeks), upperBound: nil)
+        let workload = LinearExpression(terms: candidates.map { ($0.learningHours(hoursPerECTS: request.hoursPerECTS), take[$0.id]!) })
+        model.add(workload - settings.hoursPerWeek * weeksStudied <= 0, name: "energy")
+        let onWeekBoundaries = runs.values.joined().allSatisfy { ($0.end.ordinal - settings.start.ordinal) % 7 == 0 }
+        model.add(LinearExpression(calendar.completion) - 7 * weeksStudied >= (onWeekBoundaries ? 0.0 : -6.0), name: "weeks_studied")
         // Weekly load: hours spread evenly over each run's days, summed per week.
         let capacityPerDay = settings.hoursPerWeek / 7
         for (bucketStart, bucketEnd) in calendar.weeks() {
