@@ -28,6 +28,8 @@ private func trackBound(_ tree: OpaquePointer?, _ info: UnsafeMutableRawPointer?
     let node = glp_ios_best_node(tree)
     guard node != 0 else { return }
     let bound = glp_ios_node_bound(tree, node)
+    // A node whose relaxation is not solved yet carries GLPK's stand-in for infinity.
+    guard abs(bound) < 1e100 else { return }
     tracker.bestBound = bound
     // Branch and bound proves optimality only when the bound reaches the incumbent; with an
     // objective that moves in steps, a bound within one step of it is already proof, and the
@@ -61,13 +63,38 @@ extension Model {
 
         var parameters = glp_iocp()
         glp_init_iocp(&parameters)
-        parameters.presolve = GLP_ON
         parameters.msg_lev = options.verbose ? GLP_MSG_ON : GLP_MSG_OFF
         parameters.mip_gap = options.relativeGap
         // Mixed-integer rounding cuts close most of the gap that credit sums (knapsack covers)
         // leave in the LP relaxation: on generated catalogues, thousands of nodes become tens.
         parameters.mir_cuts = GLP_ON
         if let limit = options.timeLimit { parameters.tm_lim = Int32((limit * 1000).rounded(.up)) }
+        // GLPK's MIP presolver knows no time limit, and on models with millions of non-zeros it
+        // runs for minutes. Without it, branch and cut needs the LP relaxation solved first.
+        let started = Date()
+        if options.presolve ?? (numberOfNonZeros <= SolveOptions.presolveNonZeroLimit) {
+            parameters.presolve = GLP_ON
+        } else {
+            parameters.presolve = GLP_OFF
+            var simplex = glp_smcp()
+            glp_init_smcp(&simplex)
+            simplex.msg_lev = parameters.msg_lev
+            simplex.tm_lim = parameters.tm_lim
+            glp_scale_prob(problem, GLP_SF_AUTO)
+            glp_adv_basis(problem, 0)
+            let code = glp_simplex(problem, &simplex)
+            let relaxation = glp_get_status(problem)
+            guard code == 0, relaxation == GLP_OPT else {
+                let status: SolveStatus = code == GLP_ETMLIM ? .timeLimit
+                    : relaxation == GLP_NOFEAS ? .infeasible : relaxation == GLP_UNBND ? .unbounded : .timeLimit
+                guard code == 0 || code == GLP_ETMLIM else { throw ModelError.solverFailed(code: code) }
+                return Solution(status: status, objectiveValue: nil, bestBound: nil, values: [])
+            }
+            if let limit = options.timeLimit {
+                let left = max(0.001, limit - Date().timeIntervalSince(started))
+                parameters.tm_lim = Int32((left * 1000).rounded(.up))
+            }
+        }
         let tracker = BoundTracker()
         tracker.step = objectiveStep
         tracker.minimizing = sense == .minimize

@@ -20,11 +20,19 @@ public struct SolveOptions: Sendable {
     public var relativeGap: Double
     /// Let GLPK print its progress to the terminal.
     public var verbose: Bool
+    /// Whether GLPK's MIP presolver runs first; `nil` lets the size of the model decide
+    /// (on up to ``presolveNonZeroLimit`` non-zeros).
+    public var presolve: Bool?
 
-    public init(timeLimit: Double? = nil, relativeGap: Double = 0, verbose: Bool = false) {
+    /// The presolver tightens small and medium models well, but takes no time limit and grows
+    /// far faster than the model: measured on generated calendars, minutes at two million non-zeros.
+    public static let presolveNonZeroLimit = 250_000
+
+    public init(timeLimit: Double? = nil, relativeGap: Double = 0, verbose: Bool = false, presolve: Bool? = nil) {
         self.timeLimit = timeLimit
         self.relativeGap = relativeGap
         self.verbose = verbose
+        self.presolve = presolve
     }
 
     func problems() -> [ModelError] {

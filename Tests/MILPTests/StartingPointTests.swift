@@ -84,3 +84,40 @@ import Testing
         #expect(try model.solve().objectiveValue == 3)
     }
 }
+
+/// Without GLPK's presolver (as on models too large for it), branch and cut starts from our
+/// own LP solve: the same optima, infeasibility and unboundedness.
+@Suite struct WithoutPresolveTests {
+    @Test func agreesWithThePresolvedSolve() throws {
+        var generator = SeededGenerator(seed: 91)
+        for _ in 0..<30 {
+            let count = Int.random(in: 2...8, using: &generator)
+            var model = Model()
+            let variables = (0..<count).map { model.addBinary("x\($0)") }
+            for _ in 0..<Int.random(in: 1...4, using: &generator) {
+                let weights = (0..<count).map { _ in Double(Int.random(in: -3...6, using: &generator)) }
+                let rhs = Double(Int.random(in: 0...8, using: &generator))
+                let lhs = LinearExpression(terms: zip(weights, variables))
+                model.add(Bool.random(using: &generator) ? lhs <= rhs : lhs >= rhs)
+            }
+            model.minimize(LinearExpression(terms: variables.map { (Double(Int.random(in: -5...9, using: &generator)), $0) }))
+            let presolved = try model.solve(SolveOptions(presolve: true))
+            let plain = try model.solve(SolveOptions(presolve: false))
+            #expect(presolved.status == plain.status)
+            if let a = presolved.objectiveValue, let b = plain.objectiveValue { #expect(abs(a - b) < 1e-7) }
+            if plain.status.hasSolution { #expect(model.isFeasible(plain.values)) }
+        }
+    }
+
+    @Test func unboundedAndInfeasibleRelaxationsSaySo() throws {
+        var open = Model()
+        let x = open.addVariable("x", .integer, lowerBound: 0)
+        open.maximize(LinearExpression(x))
+        #expect(try open.solve(SolveOptions(presolve: false)).status == .unbounded)
+        var closed = Model()
+        let y = closed.addBinary("y")
+        closed.add(LinearExpression(y) >= 2)
+        closed.minimize(LinearExpression(y))
+        #expect(try closed.solve(SolveOptions(presolve: false)).status == .infeasible)
+    }
+}

@@ -116,9 +116,11 @@ public struct Planner: Sendable {
         }
         guard let plan = try attempt(unscheduled, qualification: qualification).plan else { return nil }
         // Every scheduled plan is a plan without a calendar too (its credentials are offered
-        // without one, and it keeps every limit), except that a budget counts offerings' own
-        // fees: without a budget, the proven fewest hours bound every schedule's hours.
-        let proven = unscheduled.objectives.first == .workload && plan.status == .optimal && request.constraints.budget == nil
+        // without one, and it keeps every limit), unless the budget binds only thanks to an
+        // offering cheaper than its credential: then the proven fewest hours bound every schedule's hours.
+        let cheaperOffering = catalogue.credentials.contains { credential in credential.offerings.contains { ($0.cost ?? credential.cost) < credential.cost } }
+        let proven = unscheduled.objectives.first == .workload && plan.status == .optimal
+            && (request.constraints.budget == nil || !cheaperOffering)
         return ScheduleHint(credentials: plan.taken, leastWorkload: proven ? plan.totals.hours : nil)
     }
 
@@ -261,7 +263,7 @@ extension Planner {
     /// The model of the request's first stage (its first objective), as `--write-model` saves it.
     public func model(for request: PlanRequest) throws -> Model {
         let qualification = try validate(request)
-        let formulation = Formulation(catalogue: catalogue, request: request, qualification: qualification)
+        let formulation = try formulation(request, qualification: qualification)
         var model = formulation.model
         model.minimize(formulation.objective(request.objectives.first ?? .cost))
         return model
