@@ -39,15 +39,22 @@ extension Model {
     ///
     /// Each stage starts from the solution of the stage before (it keeps the new stage row),
     /// the first from `start` when given: a stage that runs out of time still answers.
+    /// `lowerBounds[i]`, when given, is a bound on objective i proven elsewhere (by a
+    /// relaxation, say): it stands when GLPK's own is weaker or missing, and proves a stage
+    /// optimal once the stage reaches it.
     public func minimizeLexicographically(
-        _ objectives: [LinearExpression], options: SolveOptions = SolveOptions(), start: [Double]? = nil
+        _ objectives: [LinearExpression], options: SolveOptions = SolveOptions(), start: [Double]? = nil,
+        lowerBounds: [Double?] = []
     ) throws -> LexicographicSolution {
         precondition(!objectives.isEmpty, "at least one objective")
         var staged = self
         var stages: [Solution] = []
         for (position, objective) in objectives.enumerated() {
             staged.minimize(objective)
-            let solution = try staged.solve(options, startingFrom: stages.last?.values ?? start)
+            var solution = try staged.solve(options, startingFrom: stages.last?.values ?? start)
+            if position < lowerBounds.count, let known = lowerBounds[position] {
+                solution = solution.withLowerBound(known, step: staged.objectiveStep)
+            }
             guard solution.status.hasSolution, let value = solution.objectiveValue else {
                 // A later stage that found nothing leaves the earlier answer standing.
                 let answer = stages.last ?? solution

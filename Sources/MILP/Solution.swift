@@ -68,6 +68,20 @@ public struct Solution: Sendable {
         }
     }
 
+    /// The solution of a minimisation with a lower bound proven elsewhere taken into account:
+    /// the stronger bound stands, and a value within the objective's step of it is optimal.
+    func withLowerBound(_ known: Double, step: Double?) -> Solution {
+        guard status == .feasible || status == .timeLimit, known.isFinite else { return self }
+        var result = self
+        result.bestBound = max(bestBound ?? known, known)
+        if status == .feasible, let value = objectiveValue,
+           value < known + (step ?? 0) - 1e-6 * max(1, abs(value)) || value <= known + 1e-9 * max(1, abs(value)) {
+            result.status = .optimal
+            result.bestBound = value
+        }
+        return result
+    }
+
     public subscript(variable: Variable) -> Double { values[variable.index] }
 
     /// The value of a binary or integer variable, rounded to the nearest whole number.

@@ -121,3 +121,30 @@ import Testing
         #expect(try closed.solve(SolveOptions(presolve: false)).status == .infeasible)
     }
 }
+
+/// Bounds proven outside GLPK (by a relaxation) stand in for weaker or missing ones of its own.
+@Suite struct KnownBoundTests {
+    @Test func aKnownBoundWithinOneStepProvesOptimality() {
+        let found = Solution(status: .feasible, objectiveValue: 10, bestBound: 7, values: [])
+        let proven = found.withLowerBound(9.5, step: 1)
+        #expect(proven.status == .optimal && proven.gap == 0)
+        let closer = found.withLowerBound(8, step: nil)
+        #expect(closer.status == .feasible && closer.bestBound == 8 && abs(closer.gap! - 0.2) < 1e-12)
+        // A weaker known bound changes nothing.
+        #expect(found.withLowerBound(5, step: 1).bestBound == 7)
+    }
+
+    @Test func aKnownBoundGivesAStoppedSolveItsBound() {
+        let stopped = Solution(status: .timeLimit, objectiveValue: nil, bestBound: nil, values: [])
+        #expect(stopped.withLowerBound(4, step: nil).bestBound == 4)
+        #expect(stopped.withLowerBound(4, step: nil).status == .timeLimit)
+    }
+
+    @Test func trueBoundsLeaveTheOptimumAlone() throws {
+        var model = Model()
+        let x = model.addBinary("x"), y = model.addBinary("y")
+        model.add(x + y >= 1)
+        let result = try model.minimizeLexicographically([2 * x + 2 * y, LinearExpression(x)], lowerBounds: [2, nil])
+        #expect(result.status == .optimal && result.final.values == [0, 1] && result.gap == 0)
+    }
+}

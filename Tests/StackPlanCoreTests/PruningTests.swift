@@ -71,28 +71,38 @@ import Testing
         return plan.objectiveValues + [Double(plan.taken.count), Double(rankSum)]
     }
 
+    /// Plans the request with and without pruning and expects both proven optimal with the
+    /// same value at every stage (with a schedule, the same completion date too), or the same
+    /// cause of failure. Returns whether pruning left a candidate out.
+    static func expectSameOptimum(_ catalogue: Catalogue, _ request: PlanRequest) throws -> Bool {
+        var unprunedRequest = request
+        unprunedRequest.pruneDominated = false
+        let planner = Planner(catalogue: catalogue)
+        let pruned = try planner.plan(request)
+        let unpruned = try planner.plan(unprunedRequest)
+        switch (pruned, unpruned) {
+        case (.planned(let a), .planned(let b)):
+            func values(_ plan: Plan) -> [Double] {
+                stageValues(plan, catalogue: catalogue, request: request) + (plan.completes.map { [Double($0.ordinal)] } ?? [])
+            }
+            #expect(a.status == .optimal && b.status == .optimal)
+            #expect(zip(values(a), values(b)).allSatisfy { abs($0 - $1) < 1e-6 }, "pruned \(values(a)) \(a.taken) vs unpruned \(values(b)) \(b.taken)")
+        case (.infeasible(let a), .infeasible(let b)):
+            #expect(a.cause == b.cause)
+        default:
+            Issue.record("pruned \(pruned) vs unpruned \(unpruned)")
+        }
+        let statistics = try planner.modelStatistics(for: request)
+        return statistics.candidates < statistics.unprunedCandidates
+    }
+
     @Test(arguments: 0..<6)
     func pruningNeverChangesTheOptimum(batch: Int) throws {
         var generator = SeededGenerator(seed: UInt64(5000 + batch))
         var prunedSomething = 0
         for _ in 0..<25 {
             let (catalogue, request) = Self.instance(using: &generator)
-            var unprunedRequest = request
-            unprunedRequest.pruneDominated = false
-            let pruned = try Planner(catalogue: catalogue).plan(request)
-            let unpruned = try Planner(catalogue: catalogue).plan(unprunedRequest)
-            let statistics = try Planner(catalogue: catalogue).modelStatistics(for: request)
-            if statistics.candidates < statistics.unprunedCandidates { prunedSomething += 1 }
-            switch (pruned, unpruned) {
-            case (.planned(let a), .planned(let b)):
-                let left = Self.stageValues(a, catalogue: catalogue, request: request)
-                let right = Self.stageValues(b, catalogue: catalogue, request: request)
-                #expect(zip(left, right).allSatisfy { abs($0 - $1) < 1e-6 }, "pruned \(left) \(a.taken) vs unpruned \(right) \(b.taken)")
-            case (.infeasible(let a), .infeasible(let b)):
-                #expect(a.cause == b.cause)
-            default:
-                Issue.record("pruned \(pruned) vs unpruned \(unpruned)")
-            }
+            if try Self.expectSameOptimum(catalogue, request) { prunedSomething += 1 }
         }
         // The instances are built for pruning to have work: a test where it never acts proves nothing.
         #expect(prunedSomething >= 5)
@@ -122,23 +132,7 @@ import Testing
                 constraints: LearnerConstraints(deadline: ScheduleTests.start.adding(days: 7 * 14 - 1)),
                 objectives: [[.duration, .cost], [.cost], [.cost, .duration], [.workload]].randomElement(using: &generator)!)
             request.schedule = ScheduleSettings(start: ScheduleTests.start, hoursPerWeek: [30.0, 60].randomElement(using: &generator)!)
-            var unprunedRequest = request
-            unprunedRequest.pruneDominated = false
-            let pruned = try Planner(catalogue: catalogue).plan(request)
-            let unpruned = try Planner(catalogue: catalogue).plan(unprunedRequest)
-            let statistics = try Planner(catalogue: catalogue).modelStatistics(for: request)
-            if statistics.candidates < statistics.unprunedCandidates { prunedSomething += 1 }
-            switch (pruned, unpruned) {
-            case (.planned(let a), .planned(let b)):
-                let left = Self.stageValues(a, catalogue: catalogue, request: request) + [Double(a.completes!.ordinal)]
-                let right = Self.stageValues(b, catalogue: catalogue, request: request) + [Double(b.completes!.ordinal)]
-                #expect(a.status == .optimal && b.status == .optimal)
-                #expect(zip(left, right).allSatisfy { abs($0 - $1) < 1e-6 }, "pruned \(left) \(a.taken) vs unpruned \(right) \(b.taken)")
-            case (.infeasible(let a), .infeasible(let b)):
-                #expect(a.cause == b.cause)
-            default:
-                Issue.record("pruned \(pruned) vs unpruned \(unpruned)")
-            }
+            if try Self.expectSameOptimum(catalogue, request) { prunedSomething += 1 }
         }
         #expect(prunedSomething >= 4)
     }

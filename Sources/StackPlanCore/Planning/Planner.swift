@@ -76,7 +76,8 @@ public struct Planner: Sendable {
             }
         }
         let stages = Self.stages(of: formulation, request: request)
-        let result = try formulation.model.minimizeLexicographically(stages, options: request.solverOptions, start: start)
+        let bounds = request.objectives.map { formulation.provenLowerBound(of: $0) }
+        let result = try formulation.model.minimizeLexicographically(stages, options: request.solverOptions, start: start, lowerBounds: bounds)
         switch result.status {
         case .infeasible: return .infeasible(nothing)
         case .timeLimit, .unbounded: return .stopped(result.status)
@@ -118,10 +119,13 @@ public struct Planner: Sendable {
         // Every scheduled plan is a plan without a calendar too (its credentials are offered
         // without one, and it keeps every limit), unless the budget binds only thanks to an
         // offering cheaper than its credential: then the proven fewest hours bound every schedule's hours.
+        // The same holds for the fees when no offering undercuts its credential.
         let cheaperOffering = catalogue.credentials.contains { credential in credential.offerings.contains { ($0.cost ?? credential.cost) < credential.cost } }
-        let proven = unscheduled.objectives.first == .workload && plan.status == .optimal
-            && (request.constraints.budget == nil || !cheaperOffering)
-        return ScheduleHint(credentials: plan.taken, leastWorkload: proven ? plan.totals.hours : nil)
+        let first = plan.status == .optimal ? unscheduled.objectives.first : nil
+        return ScheduleHint(
+            credentials: plan.taken,
+            leastWorkload: first == .workload && (request.constraints.budget == nil || !cheaperOffering) ? plan.totals.hours : nil,
+            leastCost: first == .cost && !cheaperOffering ? plan.totals.cost : nil)
     }
 
     /// Checks what validation of the catalogue alone cannot: the target and the learner's held credentials.

@@ -4,6 +4,9 @@ struct ScheduleHint {
     var credentials: [String]
     /// The fewest learning hours of any plan, when proven: no schedule needs fewer.
     var leastWorkload: Double?
+    /// The lowest fee of any plan, when proven and no offering charges less than its
+    /// credential: no schedule costs less.
+    var leastCost: Double?
 }
 
 /// Puts a given set of credentials on the calendar greedily: a schedule to start the

@@ -30,6 +30,8 @@ struct ScheduleModel {
     var completion: Variable
     var cost = LinearExpression()
     var precedences: [(owner: String, prerequisite: String, variable: Variable)] = []
+    /// Days no plan can complete in, proven from the fewest learning hours (`weeks_studied`).
+    var leastCompletion: Double?
 
     func startDay(of credential: String) -> LinearExpression {
         LinearExpression(terms: (options[credential] ?? []).map { (Double($0.option.start.ordinal - settings.start.ordinal), $0.variable) })
@@ -175,7 +177,9 @@ extension Formulation {
         let workload = LinearExpression(terms: candidates.map { ($0.learningHours(hoursPerECTS: request.hoursPerECTS), take[$0.id]!) })
         model.add(workload - settings.hoursPerWeek * weeksStudied <= 0, name: "energy")
         let onWeekBoundaries = runs.values.joined().allSatisfy { ($0.end.ordinal - settings.start.ordinal) % 7 == 0 }
-        model.add(LinearExpression(calendar.completion) - 7 * weeksStudied >= (onWeekBoundaries ? 0.0 : -6.0), name: "weeks_studied")
+        let slack = onWeekBoundaries ? 0.0 : 6.0
+        model.add(LinearExpression(calendar.completion) - 7 * weeksStudied >= -slack, name: "weeks_studied")
+        if leastWeeks > 0 { calendar.leastCompletion = max(0, 7 * leastWeeks - slack) }
         // Weekly load: hours spread evenly over each run's days, summed per week.
         let capacityPerDay = settings.hoursPerWeek / 7
         for (bucketStart, bucketEnd) in calendar.weeks() {
@@ -197,6 +201,17 @@ extension Formulation {
             if worst > capacity + 1e-9 { model.add(load <= capacity + 1e-9, name: "capacity[\(bucketStart)]") }
         }
         self.calendar = calendar
+    }
+
+    /// A lower bound on `objective` over every plan, proven without this model, when there is
+    /// one: what the plan without a calendar proved (ScheduleHint).
+    func provenLowerBound(of objective: Objective) -> Double? {
+        switch objective {
+        case .cost: scheduleHint?.leastCost
+        case .workload: scheduleHint?.leastWorkload
+        case .duration: calendar?.leastCompletion
+        case .ects, .count: nil
+        }
     }
 
     mutating func precedenceVariable(before owner: String, prerequisite: String, taken: Variable) -> Variable {
