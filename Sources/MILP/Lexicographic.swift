@@ -51,9 +51,17 @@ extension Model {
         var stages: [Solution] = []
         for (position, objective) in objectives.enumerated() {
             staged.minimize(objective)
-            var solution = try staged.solve(options, startingFrom: stages.last?.values ?? start)
-            if position < lowerBounds.count, let known = lowerBounds[position] {
-                solution = solution.withLowerBound(known, step: staged.objectiveStep)
+            let known = position < lowerBounds.count ? lowerBounds[position] : nil
+            let from = (stages.last?.values ?? start).flatMap(staged.feasiblePoint)
+            var solution: Solution
+            if let known, let from, Solution(status: .feasible, objectiveValue: objective.value(at: from), bestBound: nil, values: from)
+                .withLowerBound(known, step: staged.objectiveStep).status == .optimal {
+                // The start already reaches a bound proven elsewhere: nothing for GLPK to do.
+                let value = objective.value(at: from)
+                solution = Solution(status: .optimal, objectiveValue: value, bestBound: value, values: from)
+            } else {
+                solution = try staged.solve(options, startingFrom: from)
+                if let known { solution = solution.withLowerBound(known, step: staged.objectiveStep) }
             }
             guard solution.status.hasSolution, let value = solution.objectiveValue else {
                 // A later stage that found nothing leaves the earlier answer standing.

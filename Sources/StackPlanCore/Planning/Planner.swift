@@ -65,7 +65,10 @@ public struct Planner: Sendable {
         if let partial = formulation.startingPoint {
             var completion = formulation.model.fixing(partial)
             completion.minimize(Self.stages(of: formulation, request: request)[0])
-            let solved = try completion.solve(request.solverOptions)
+            // With the calendar fixed, GLPK's presolver removes nearly the whole model at once, however large.
+            var options = request.solverOptions
+            options.presolve = true
+            let solved = try completion.solve(options)
             if solved.status.hasSolution {
                 start = solved.values
             } else {
