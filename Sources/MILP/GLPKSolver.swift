@@ -142,7 +142,12 @@ extension Model {
     /// start is optimal; if it stops without one, the start stands, with the bound GLPK proved.
     /// A `start` that breaks a bound or a row (checked here, never by GLPK) is ignored.
     public func solve(_ options: SolveOptions = SolveOptions(), startingFrom start: [Double]?) throws -> Solution {
-        guard let start, let point = feasiblePoint(start) else { return try solve(options) }
+        try solve(options, fromFeasiblePoint: start.flatMap(feasiblePoint))
+    }
+
+    /// The same, from a point ``feasiblePoint(_:)`` has already checked (checking a large model twice costs).
+    func solve(_ options: SolveOptions, fromFeasiblePoint point: [Double]?) throws -> Solution {
+        guard let point else { return try solve(options) }
         let value = objective.value(at: point)
         if objective.isConstant { return Solution(status: .optimal, objectiveValue: value, bestBound: value, values: point) }
         let improvement = objectiveStep ?? max(1e-6, 1e-9 * abs(value))

@@ -54,13 +54,12 @@ extension Model {
             let known = position < lowerBounds.count ? lowerBounds[position] : nil
             let from = (stages.last?.values ?? start).flatMap(staged.feasiblePoint)
             var solution: Solution
-            if let known, let from, Solution(status: .feasible, objectiveValue: objective.value(at: from), bestBound: nil, values: from)
-                .withLowerBound(known, step: staged.objectiveStep).status == .optimal {
+            if let known, let from, Solution.reaches(objective.value(at: from), lowerBound: known, step: staged.objectiveStep) {
                 // The start already reaches a bound proven elsewhere: nothing for GLPK to do.
                 let value = objective.value(at: from)
                 solution = Solution(status: .optimal, objectiveValue: value, bestBound: value, values: from)
             } else {
-                solution = try staged.solve(options, startingFrom: from)
+                solution = try staged.solve(options, fromFeasiblePoint: from)
                 if let known { solution = solution.withLowerBound(known, step: staged.objectiveStep) }
             }
             guard solution.status.hasSolution, let value = solution.objectiveValue else {

@@ -74,12 +74,17 @@ public struct Solution: Sendable {
         guard status == .feasible || status == .timeLimit, known.isFinite else { return self }
         var result = self
         result.bestBound = max(bestBound ?? known, known)
-        if status == .feasible, let value = objectiveValue,
-           value < known + (step ?? 0) - 1e-6 * max(1, abs(value)) || value <= known + 1e-9 * max(1, abs(value)) {
+        if status == .feasible, let value = objectiveValue, Self.reaches(value, lowerBound: known, step: step) {
             result.status = .optimal
             result.bestBound = value
         }
         return result
+    }
+
+    /// Whether a minimisation's value is proven optimal by a lower bound: no value that moves
+    /// in `step` fits between them (with no step, they must be equal but for rounding).
+    static func reaches(_ value: Double, lowerBound known: Double, step: Double?) -> Bool {
+        value < known + (step ?? 0) - 1e-6 * max(1, abs(value)) || value <= known + 1e-9 * max(1, abs(value))
     }
 
     public subscript(variable: Variable) -> Double { values[variable.index] }

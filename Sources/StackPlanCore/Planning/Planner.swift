@@ -119,16 +119,20 @@ public struct Planner: Sendable {
             unscheduled.objectives.append(objective)
         }
         guard let plan = try attempt(unscheduled, qualification: qualification).plan else { return nil }
-        // Every scheduled plan is a plan without a calendar too (its credentials are offered
-        // without one, and it keeps every limit), unless the budget binds only thanks to an
-        // offering cheaper than its credential: then the proven fewest hours bound every schedule's hours.
-        // The same holds for the fees when no offering undercuts its credential.
+        // Every scheduled plan is a plan without a calendar too: its credentials are offered
+        // without one and it keeps the same limits, the budget included unless an offering
+        // undercuts its credential's fee (a schedule pays the offerings'). So the fewest hours
+        // and the lowest fee without a calendar, when proven, bound every schedule's.
         let cheaperOffering = catalogue.credentials.contains { credential in credential.offerings.contains { ($0.cost ?? credential.cost) < credential.cost } }
-        let first = plan.status == .optimal ? unscheduled.objectives.first : nil
-        return ScheduleHint(
-            credentials: plan.taken,
-            leastWorkload: first == .workload && (request.constraints.budget == nil || !cheaperOffering) ? plan.totals.hours : nil,
-            leastCost: first == .cost && !cheaperOffering ? plan.totals.cost : nil)
+        func provenLeast(_ objective: Objective) throws -> Double? {
+            guard unscheduled.objectives.contains(objective), !cheaperOffering || (objective == .workload && request.constraints.budget == nil) else { return nil }
+            var single = unscheduled
+            single.objectives = [objective]
+            let best = unscheduled.objectives.first == objective ? plan : try attempt(single, qualification: qualification).plan
+            guard let best, best.status == .optimal else { return nil }
+            return objective == .cost ? best.totals.cost : best.totals.hours
+        }
+        return ScheduleHint(credentials: plan.taken, leastWorkload: try provenLeast(.workload), leastCost: try provenLeast(.cost))
     }
 
     /// Checks what validation of the catalogue alone cannot: the target and the learner's held credentials.
