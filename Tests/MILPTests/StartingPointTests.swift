@@ -1,6 +1,21 @@
 import Testing
 @testable import MILP
 
+/// A few binaries under a few random rows (some infeasible), minimising a random cost.
+func randomBinaryProgram(using generator: inout SeededGenerator, variables: ClosedRange<Int>) -> Model {
+    let count = Int.random(in: variables, using: &generator)
+    var model = Model()
+    let columns = (0..<count).map { model.addBinary("x\($0)") }
+    for _ in 0..<Int.random(in: 1...4, using: &generator) {
+        let weights = (0..<count).map { _ in Double(Int.random(in: -3...6, using: &generator)) }
+        let lhs = LinearExpression(terms: zip(weights, columns))
+        let rhs = Double(Int.random(in: 0...8, using: &generator))
+        model.add(Bool.random(using: &generator) ? lhs <= rhs : lhs >= rhs)
+    }
+    model.minimize(LinearExpression(terms: columns.map { (Double(Int.random(in: -5...9, using: &generator)), $0) }))
+    return model
+}
+
 /// Solving from a known feasible point: never worse than the point, still the true optimum,
 /// and a point that breaks the model is ignored rather than trusted.
 @Suite struct StartingPointTests {
@@ -10,14 +25,8 @@ import Testing
         var generator = SeededGenerator(seed: 77)
         var startsTried = 0
         for _ in 0..<25 {
-            let count = Int.random(in: 2...7, using: &generator)
-            var model = Model()
-            let variables = (0..<count).map { model.addBinary("x\($0)") }
-            for _ in 0..<Int.random(in: 1...3, using: &generator) {
-                let weights = (0..<count).map { _ in Double(Int.random(in: -3...6, using: &generator)) }
-                model.add(LinearExpression(terms: zip(weights, variables)) <= Double(Int.random(in: 0...8, using: &generator)))
-            }
-            model.minimize(LinearExpression(terms: variables.map { (Double(Int.random(in: -5...9, using: &generator)), $0) }))
+            let model = randomBinaryProgram(using: &generator, variables: 2...7)
+            let count = model.variables.count
             let points = (0..<(1 << count)).map { mask in (0..<count).map { Double((mask >> $0) & 1) } }.filter { model.isFeasible($0) }
             guard let best = points.map({ model.objective.value(at: $0) }).min() else { continue }
             for point in points {
@@ -91,16 +100,7 @@ import Testing
     @Test func agreesWithThePresolvedSolve() throws {
         var generator = SeededGenerator(seed: 91)
         for _ in 0..<30 {
-            let count = Int.random(in: 2...8, using: &generator)
-            var model = Model()
-            let variables = (0..<count).map { model.addBinary("x\($0)") }
-            for _ in 0..<Int.random(in: 1...4, using: &generator) {
-                let weights = (0..<count).map { _ in Double(Int.random(in: -3...6, using: &generator)) }
-                let rhs = Double(Int.random(in: 0...8, using: &generator))
-                let lhs = LinearExpression(terms: zip(weights, variables))
-                model.add(Bool.random(using: &generator) ? lhs <= rhs : lhs >= rhs)
-            }
-            model.minimize(LinearExpression(terms: variables.map { (Double(Int.random(in: -5...9, using: &generator)), $0) }))
+            let model = randomBinaryProgram(using: &generator, variables: 2...8)
             let presolved = try model.solve(SolveOptions(presolve: true))
             let plain = try model.solve(SolveOptions(presolve: false))
             #expect(presolved.status == plain.status)
