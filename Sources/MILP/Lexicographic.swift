@@ -54,9 +54,9 @@ extension Model {
             let known = position < lowerBounds.count ? lowerBounds[position] : nil
             let from = (stages.last?.values ?? start).flatMap(staged.feasiblePoint)
             var solution: Solution
-            if let known, let from, Solution.reaches(objective.value(at: from), lowerBound: known, step: staged.objectiveStep) {
+            if let known, let from, case let value = objective.value(at: from),
+               Solution.reaches(value, lowerBound: known, step: staged.objectiveStep) {
                 // The start already reaches a bound proven elsewhere: nothing for GLPK to do.
-                let value = objective.value(at: from)
                 solution = Solution(status: .optimal, objectiveValue: value, bestBound: value, values: from)
             } else {
                 solution = try staged.solve(options, fromFeasiblePoint: from)

@@ -35,57 +35,36 @@ struct ScheduleHeuristic {
     ) -> Placement? {
         let chosen = Set(credentials)
         guard chosen.allSatisfy({ runs[$0] != nil }) else { return nil }
-        let weeks = max(1, (horizonEnd.ordinal - settings.start.ordinal + 6) / 7)
-        var load = Array(repeating: 0.0, count: weeks)
+        let weeks = settings.weeks(until: horizonEnd)
+        var load = Array(repeating: 0.0, count: weeks.count)
+        /// The weeks `run` falls in, by position, with the hours it puts there, as the model's capacity rows count them.
+        func weeklyLoad(_ run: ScheduleOption) -> [(week: Int, hours: Double)] {
+            let first = max(0, (run.start.ordinal - settings.start.ordinal) / 7)
+            return (first..<max(first, weeks.count)).prefix { weeks[$0].start < run.end }.map { ($0, run.hours(in: weeks[$0])) }
+        }
+        func fits(_ run: ScheduleOption) -> Bool {
+            run.end <= horizonEnd && weeklyLoad(run).allSatisfy { load[$0.week] + $0.hours <= settings.capacity(of: weeks[$0.week]) + 1e-9 }
+        }
+        func hours(_ id: String) -> Double { runs[id]!.first?.hours ?? 0 }
+
         var ends: [String: Day] = [:]
         var placed: [String: Int] = [:]
         var waiting = chosen.sorted()
         while !waiting.isEmpty {
             let ready = waiting.filter { id in prerequisites(id).allSatisfy { !chosen.contains($0) || ends[$0] != nil } }
-            guard let next = ready.max(by: { hours(of: $0, runs) < hours(of: $1, runs) || (hours(of: $0, runs) == hours(of: $1, runs) && $0 > $1) }) else {
+            // Heaviest first; among equals, the earlier id.
+            guard let next = ready.max(by: { (hours($0), $1) < (hours($1), $0) }) else {
                 return nil  // a prerequisite cycle inside the set
             }
             let earliestStart = prerequisites(next).compactMap { ends[$0] }.max() ?? settings.start
-            let fitting = runs[next]!.indices.filter { index in
-                let run = runs[next]![index]
-                return run.start >= earliestStart && fits(run, in: load)
-            }
-            guard let best = fitting.min(by: { runs[next]![$0].end < runs[next]![$1].end }) else { return nil }
-            add(runs[next]![best], to: &load)
+            let options = runs[next]!
+            let fitting = options.indices.filter { options[$0].start >= earliestStart && fits(options[$0]) }
+            guard let best = fitting.min(by: { options[$0].end < options[$1].end }) else { return nil }
+            for (week, hours) in weeklyLoad(options[best]) { load[week] += hours }
             placed[next] = best
-            ends[next] = runs[next]![best].end
+            ends[next] = options[best].end
             waiting.removeAll { $0 == next }
         }
         return Placement(runs: placed, end: ends.values.max() ?? settings.start)
-    }
-
-    private func hours(of id: String, _ runs: [String: [ScheduleOption]]) -> Double { runs[id]?.first?.hours ?? 0 }
-
-    /// The hours `run` puts into each week it overlaps, as the model's capacity rows count them.
-    private func weeklyLoad(_ run: ScheduleOption) -> [(week: Int, hours: Double)] {
-        var result: [(Int, Double)] = []
-        var week = max(0, (run.start.ordinal - settings.start.ordinal) / 7)
-        while true {
-            let weekStart = settings.start.ordinal + 7 * week
-            let weekEnd = min(weekStart + 7, horizonEnd.ordinal)
-            guard weekStart < run.end.ordinal, weekStart < horizonEnd.ordinal else { break }
-            let overlap = min(run.end.ordinal, weekEnd) - max(run.start.ordinal, weekStart)
-            if overlap > 0 { result.append((week, run.hoursPerDay * Double(overlap))) }
-            week += 1
-        }
-        return result
-    }
-
-    private func capacity(ofWeek week: Int) -> Double {
-        let weekStart = settings.start.ordinal + 7 * week
-        return settings.hoursPerWeek / 7 * Double(min(weekStart + 7, horizonEnd.ordinal) - weekStart)
-    }
-
-    private func fits(_ run: ScheduleOption, in load: [Double]) -> Bool {
-        weeklyLoad(run).allSatisfy { $0.week < load.count && load[$0.week] + $0.hours <= capacity(ofWeek: $0.week) + 1e-9 }
-    }
-
-    private func add(_ run: ScheduleOption, to load: inout [Double]) {
-        for (week, hours) in weeklyLoad(run) { load[week] += hours }
     }
 }

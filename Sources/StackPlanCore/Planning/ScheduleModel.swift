@@ -16,6 +16,19 @@ public struct ScheduleOption: Sendable, Equatable {
 
     /// Learning hours per day while it runs: its hours spread evenly.
     public var hoursPerDay: Double { hours / Double(end.ordinal - start.ordinal) }
+
+    /// The hours this run puts into `week`: the days they share, at its hours per day.
+    func hours(in week: StudyWeek) -> Double {
+        let overlap = min(end.ordinal, week.end.ordinal) - max(start.ordinal, week.start.ordinal)
+        return overlap > 0 ? hoursPerDay * Double(overlap) : 0
+    }
+}
+
+/// One week of the learner's calendar, from the start day on; the last may be cut short by the horizon.
+struct StudyWeek {
+    var start: Day
+    /// The day after its last day.
+    var end: Day
 }
 
 /// The calendar side of a plan's model, as docs/formulation.md writes it out:
@@ -42,20 +55,21 @@ struct ScheduleModel {
     }
 
     var horizonDays: Double { Double(horizonEnd.ordinal - settings.start.ordinal) }
-
-    /// The learner's weeks from the start, each bounded by the weekly hours.
-    func weeks() -> [(start: Day, end: Day)] {
-        var result: [(Day, Day)] = []
-        var day = settings.start
-        while day < horizonEnd {
-            result.append((day, min(day.adding(days: 7), horizonEnd)))
-            day = day.adding(days: 7)
-        }
-        return result
-    }
 }
 
 extension ScheduleSettings {
+    /// The learner's weeks from the start until `end`, each bounded by the weekly hours.
+    func weeks(until end: Day) -> [StudyWeek] {
+        stride(from: start.ordinal, to: end.ordinal, by: 7).map { day in
+            StudyWeek(start: Day(ordinal: day), end: Day(ordinal: min(day + 7, end.ordinal)))
+        }
+    }
+
+    /// The hours the learner can give `week`: the weekly hours, pro rata for a shortened week.
+    func capacity(of week: StudyWeek) -> Double {
+        hoursPerWeek / 7 * Double(week.end.ordinal - week.start.ordinal)
+    }
+
     /// Weeks a credential takes when self-paced: its stated weeks, stretched so that its hours
     /// fit the learner's week.
     func selfPacedWeeks(hours: Double, stated: Int?) -> Int {
@@ -181,24 +195,22 @@ extension Formulation {
         model.add(LinearExpression(calendar.completion) - 7 * weeksStudied >= -slack, name: "weeks_studied")
         if leastWeeks > 0 { calendar.leastCompletion = max(0, 7 * leastWeeks - slack) }
         // Weekly load: hours spread evenly over each run's days, summed per week.
-        let capacityPerDay = settings.hoursPerWeek / 7
-        for (bucketStart, bucketEnd) in calendar.weeks() {
+        for week in settings.weeks(until: end) {
             var load = LinearExpression()
             var worst = 0.0
             for credential in candidates {
                 var credentialWorst = 0.0
                 for (option, variable) in calendar.options[credential.id] ?? [] {
-                    let overlap = min(option.end.ordinal, bucketEnd.ordinal) - max(option.start.ordinal, bucketStart.ordinal)
-                    guard overlap > 0 else { continue }
-                    let hours = option.hoursPerDay * Double(overlap)
+                    let hours = option.hours(in: week)
+                    guard hours > 0 else { continue }
                     load.add(hours, variable)
                     credentialWorst = max(credentialWorst, hours)
                 }
                 worst += credentialWorst
             }
-            let capacity = capacityPerDay * Double(bucketEnd.ordinal - bucketStart.ordinal)
-            // A bucket that even the heaviest mix of runs cannot overfill needs no row.
-            if worst > capacity + 1e-9 { model.add(load <= capacity + 1e-9, name: "capacity[\(bucketStart)]") }
+            let capacity = settings.capacity(of: week)
+            // A week that even the heaviest mix of runs cannot overfill needs no row.
+            if worst > capacity + 1e-9 { model.add(load <= capacity + 1e-9, name: "capacity[\(week.start)]") }
         }
         self.calendar = calendar
     }
