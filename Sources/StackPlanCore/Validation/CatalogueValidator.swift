@@ -148,8 +148,12 @@ public struct CatalogueValidator {
     /// Finds each prerequisite cycle once and names it, `a → b → a`.
     func checkPrerequisiteCycles() {
         let graph = PrerequisiteGraph(catalogue: catalogue, fallback: existing)
-        for cycle in graph.cycles() {
-            guard let index = catalogue.credentials.firstIndex(where: { $0.id == cycle[0] }) else { continue }
+        for found in graph.cycles() {
+            // A cycle through stored records is reported at its first credential in this document,
+            // which may not be its smallest id; one with none here was there before.
+            guard let start = found.firstIndex(where: { catalogue.credential($0) != nil }),
+                  let index = catalogue.credentials.firstIndex(where: { $0.id == found[start] }) else { continue }
+            let cycle = Array(found[start...] + found[..<start])
             log.error("$.credentials[\(index)].prerequisites",
                       "prerequisite cycle: \((cycle + [cycle[0]]).joined(separator: " → "))",
                       record: "credential \"\(cycle[0])\"")
