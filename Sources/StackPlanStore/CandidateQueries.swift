@@ -30,12 +30,12 @@ extension CatalogueStore {
     /// `qualityAssurance`, `source`, `invented` or unknown fields, and competencies and
     /// languages come deduplicated in sorted order. ``catalogue()`` has the full records.
     public func candidateCatalogue(target: String, held: [String]) throws -> Catalogue {
-        try database.read { db in
+        try read { db in
             var qualifications: [String: Qualification] = [:]
             var pending = [target]
             while let id = pending.popLast() {
                 guard qualifications[id] == nil else { continue }
-                for qualification in try Self.decode(qualifications: try Self.documents("qualification", ids: [id], db), db) {
+                for qualification in try Self.catalogue(qualifications: try Self.documents("qualification", ids: [id], db), db).qualifications {
                     qualifications[id] = qualification
                     pending += Self.qualificationReferences(qualification.requires)
                 }
@@ -46,14 +46,14 @@ extension CatalogueStore {
                 try Self.collectAcceptedCredentials(qualification.requires, into: &credentials, named: &named, db)
             }
             // Only for the message that a held id is a qualification, not a credential.
-            for qualification in try Self.decode(qualifications: try Self.documents("qualification", ids: held, db), db)
+            for qualification in try Self.catalogue(qualifications: try Self.documents("qualification", ids: held, db), db).qualifications
             where qualifications[qualification.id] == nil {
                 qualifications[qualification.id] = qualification
             }
             // Named credentials, then the prerequisite closure of everything, level by level.
-            var frontier = named.filter { !credentials.contains($0) }
+            var frontier = Set(StoredText.lookupable(named.filter { !credentials.contains($0) }))
             for credential in credentials.list {
-                for id in credential.prerequisites?.credentialIDs ?? [] where !credentials.contains(id) { frontier.insert(id) }
+                for id in credential.prerequisites?.credentialIDs ?? [] where !credentials.contains(id) && StoredText.isExact(id) { frontier.insert(id) }
             }
             while !frontier.isEmpty {
                 var next: Set<String> = []
@@ -63,7 +63,8 @@ extension CatalogueStore {
                     let chunk = Array(ids[start..<min(start + 500, ids.count)])
                     for credential in try Self.credentialRows(where: "c.id IN (\(Self.marks(chunk.count)))", StatementArguments(chunk), db)
                     where credentials.add(credential) {
-                        for id in credential.prerequisites?.credentialIDs ?? [] where !credentials.contains(id) && !frontier.contains(id) {
+                        for id in credential.prerequisites?.credentialIDs ?? []
+                        where !credentials.contains(id) && !frontier.contains(id) && StoredText.isExact(id) {
                             next.insert(id)
                         }
                     }
@@ -72,14 +73,9 @@ extension CatalogueStore {
                 frontier = next
             }
             try Self.attachSideTables(to: &credentials, db)
-            let base = try String.fetchOne(db, sql: "SELECT value FROM setting WHERE key = 'baseCurrency'") ?? "EUR"
-            var rates: [String: Double] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT currency, rate FROM exchangeRate") { rates[row["currency"]] = row["rate"] }
-            let providers = try Self.catalogue(
-                providers: try String.fetchAll(db, sql: "SELECT document FROM provider ORDER BY id").map { try JSON.parse(Data($0.utf8)) },
-                credentials: [], qualifications: [], db).providers
+            let settings = try Self.catalogue(providers: try Self.storedDocuments("provider", where: nil, db), db)
             return Catalogue(
-                baseCurrency: base, exchangeRates: rates, providers: providers,
+                baseCurrency: settings.baseCurrency, exchangeRates: settings.exchangeRates, providers: settings.providers,
                 credentials: credentials.list.sorted { $0.id < $1.id },
                 qualifications: qualifications.keys.sorted().map { qualifications[$0]! })
         }
@@ -95,35 +91,56 @@ extension CatalogueStore {
         var credentials: [Credential] = []
         let rows = try Row.fetchCursor(db, sql: sql, arguments: arguments)
         while let row = try rows.next() {
-            let id: String = row[0]
-            let kindName: String = row[3], modeName: String = row[9]
-            guard let kind = CredentialKind(rawValue: kindName), let mode = DeliveryMode(rawValue: modeName) else {
-                throw StoreError.corrupt("credential \(id) has kind \(kindName) and mode \(modeName)")
+            let id: String = try row.decode(atIndex: 0)
+            do {
+                credentials.append(try credential(id: id, row))
+            } catch is RowDecodingError {
+                throw DamagedRecord(record: "credential \"\(id)\"", reason: "a column holds a value of the wrong type")
             }
-            var credential = Credential(
-                id: id, title: row[2], provider: row[1], kind: kind, ects: row[4], hours: row[5], eqf: row[6], cost: row[7],
-                currency: row[8], weeks: row[11], mode: mode, languages: [], accredited: row[10])
-            if let text: String = row[12] {
-                guard let prerequisite = CatalogueDocument.prerequisite(try JSON.parse(Data(text.utf8))) else {
-                    throw StoreError.corrupt("credential \(id) has unreadable prerequisites \(text)")
-                }
-                credential.prerequisites = prerequisite
-            }
-            if let text: String = row[13], case .array(let values) = try JSON.parse(Data(text.utf8)) {
-                credential.excludes = values.compactMap { if case .string(let id) = $0 { return id } else { return nil } }
-            }
-            // Schedules need the dated runs; without them every credential would look self-paced.
-            if let text: String = row[14], case .array(let values) = try JSON.parse(Data(text.utf8)) {
-                credential.offerings = try values.enumerated().map { index, value in
-                    guard let offering = CatalogueDocument.offering(value) else {
-                        throw StoreError.corrupt("credential \(id) has an unreadable offering \(index)")
-                    }
-                    return offering
-                }
-            }
-            credentials.append(credential)
         }
         return credentials
+    }
+
+    /// One credential from the columns of ``credentialColumns``.
+    private static func credential(id: String, _ row: Row) throws -> Credential {
+        let record = "credential \"\(id)\""
+        let kindName: String = try row.decode(atIndex: 3), modeName: String = try row.decode(atIndex: 9)
+        guard let kind = CredentialKind(rawValue: kindName), let mode = DeliveryMode(rawValue: modeName) else {
+            throw DamagedRecord(record: record, reason: "its kind \"\(kindName)\" or mode \"\(modeName)\" is not one StackPlan knows")
+        }
+        var credential = Credential(
+            id: id, title: try row.decode(atIndex: 2), provider: try row.decode(atIndex: 1), kind: kind,
+            ects: try row.decode(atIndex: 4), hours: try row.decode(atIndex: 5), eqf: try row.decode(atIndex: 6),
+            cost: try row.decode(atIndex: 7), currency: try row.decode(atIndex: 8), weeks: try row.decode(atIndex: 11),
+            mode: mode, languages: [], accredited: try row.decode(atIndex: 10))
+        func json(_ index: Int, _ column: String) throws -> JSON? {
+            guard let text: String = try row.decode(atIndex: index) else { return nil }
+            guard let value = try? JSON.parse(Data(text.utf8)) else {
+                throw DamagedRecord(record: record, reason: "its \(column) column is not valid JSON")
+            }
+            return value
+        }
+        if let value = try json(12, "prerequisites") {
+            guard let prerequisite = CatalogueDocument.prerequisite(value) else {
+                throw DamagedRecord(record: record, reason: "its prerequisites column cannot be read")
+            }
+            credential.prerequisites = prerequisite
+        }
+        if let value = try json(13, "excludes") {
+            guard case .array(let values) = value else { throw DamagedRecord(record: record, reason: "its excludes column is not a list") }
+            credential.excludes = values.compactMap { if case .string(let id) = $0 { return id } else { return nil } }
+        }
+        // Schedules need the dated runs; without them every credential would look self-paced.
+        if let value = try json(14, "offerings") {
+            guard case .array(let values) = value else { throw DamagedRecord(record: record, reason: "its offerings column is not a list") }
+            credential.offerings = try values.enumerated().map { index, value in
+                guard let offering = CatalogueDocument.offering(value) else {
+                    throw DamagedRecord(record: record, reason: "its offering \(index) cannot be read")
+                }
+                return offering
+            }
+        }
+        return credential
     }
 
     /// Fills competencies and languages from their side tables, in chunks of ids.
@@ -138,8 +155,8 @@ extension CatalogueStore {
                     db, sql: "SELECT credentialId, \(column) FROM \(table) WHERE credentialId IN (\(marks(chunk.count))) ORDER BY credentialId, \(column)",
                     arguments: arguments)
                 while let row = try rows.next() {
-                    let id: String = row[0]
-                    let value: String = row[1]
+                    let id: String = try row.decode(atIndex: 0)
+                    let value: String = try row.decode(atIndex: 1)
                     guard let position = credentials.position[id] else { continue }
                     if column == "competency" { credentials.list[position].competencies.append(value) } else { credentials.list[position].languages.append(value) }
                 }
@@ -207,23 +224,23 @@ extension CatalogueStore {
         }
         for qualification in document.qualifications { collectNamedCredentials(qualification.requires, into: &named) }
 
-        var credentials: [JSON] = []
+        var credentials: [StoredDocument] = []
         var seen = named
         var frontier = named.filter { document.credential($0) == nil }
         while !frontier.isEmpty {
             var next: Set<String> = []
-            for credential in try decode(credentials: try documents("credential", ids: Array(frontier), db), db) {
-                credentials.append(CatalogueDocument.json(credential))
+            let found = try documents("credential", ids: Array(frontier), db)
+            credentials += found
+            for credential in try catalogue(credentials: found, db).credentials {
                 for id in credential.prerequisites?.credentialIDs ?? [] where document.credential(id) == nil && seen.insert(id).inserted {
                     next.insert(id)
                 }
             }
             frontier = next
         }
-        let texts = { (table: String) in try String.fetchAll(db, sql: "SELECT document FROM \(table) ORDER BY id") }
         return try catalogue(
-            providers: try texts("provider").map { try JSON.parse(Data($0.utf8)) }, credentials: credentials,
-            qualifications: try texts("qualification").map { try JSON.parse(Data($0.utf8)) }, db)
+            providers: try storedDocuments("provider", where: nil, db), credentials: credentials,
+            qualifications: try storedDocuments("qualification", where: nil, db), db)
     }
 
     static func collectNamedCredentials(_ node: RequirementNode, into ids: inout Set<String>) {
@@ -238,43 +255,94 @@ extension CatalogueStore {
 
     // MARK: Documents
 
-    /// Stored documents of the given ids that exist, in chunks that stay under SQLite's limit on parameters.
-    static func documents(_ table: String, ids: [String], _ db: Database) throws -> [String] {
-        var texts: [String] = []
-        let unique = Array(Set(ids)).sorted()
+    /// The stored documents of the given ids that exist, in chunks that stay under SQLite's
+    /// limit on parameters. An id with a NUL character is never stored, so it finds nothing.
+    static func documents(_ table: String, ids: [String], _ db: Database) throws -> [StoredDocument] {
+        var found: [StoredDocument] = []
+        let unique = Array(Set(StoredText.lookupable(ids))).sorted()
         var start = 0
         while start < unique.count {
             let chunk = Array(unique[start..<min(start + 500, unique.count)])
-            let marks = Array(repeating: "?", count: chunk.count).joined(separator: ",")
-            texts += try String.fetchAll(db, sql: "SELECT document FROM \(table) WHERE id IN (\(marks))", arguments: StatementArguments(chunk))
+            found += try storedDocuments(table, where: "id IN (\(marks(chunk.count)))", arguments: StatementArguments(chunk), db)
             start += 500
         }
-        return texts
+        return found
     }
 
-    static func decode(credentials texts: [String], _ db: Database) throws -> [Credential] {
-        try catalogue(providers: [], credentials: try texts.map { try JSON.parse(Data($0.utf8)) }, qualifications: [], db).credentials
-    }
-
-    static func decode(qualifications texts: [String], _ db: Database) throws -> [Qualification] {
-        try catalogue(providers: [], credentials: [], qualifications: try texts.map { try JSON.parse(Data($0.utf8)) }, db).qualifications
+    /// The documents of `table` (provider, credential or qualification) whose rows meet
+    /// `condition` (every row when `nil`), in id order.
+    static func storedDocuments(
+        _ table: String, where condition: String?, arguments: StatementArguments = [], _ db: Database
+    ) throws -> [StoredDocument] {
+        let sql = "SELECT id, document FROM \(table)" + (condition.map { " WHERE \($0)" } ?? "") + " ORDER BY id"
+        var found: [StoredDocument] = []
+        let rows = try Row.fetchCursor(db, sql: sql, arguments: arguments)
+        while let row = try rows.next() {
+            let id: String = try row.decode(atIndex: 0)
+            guard let text: String = try? row.decode(atIndex: 1) else {
+                throw DamagedRecord(record: "\(table) \"\(id)\"", reason: "its stored document is missing")
+            }
+            found.append(StoredDocument(table: table, id: id, text: text))
+        }
+        return found
     }
 
     /// A catalogue of the given stored documents, with the stored base currency and rates.
-    static func catalogue(providers: [JSON], credentials: [JSON], qualifications: [JSON], _ db: Database) throws -> Catalogue {
+    ///
+    /// A document that is not valid JSON, or that the catalogue reader refuses, throws
+    /// ``DamagedRecord`` naming its record: it was valid when imported, so the file has changed.
+    static func catalogue(
+        providers: [StoredDocument] = [], credentials: [StoredDocument] = [], qualifications: [StoredDocument] = [],
+        _ db: Database
+    ) throws -> Catalogue {
         let base = try String.fetchOne(db, sql: "SELECT value FROM setting WHERE key = 'baseCurrency'") ?? "EUR"
         var rates: [String: JSON] = [:]
-        for row in try Row.fetchAll(db, sql: "SELECT currency, rate FROM exchangeRate") { rates[row["currency"]] = .number(row["rate"]) }
-        let document: JSON = .object([
+        for row in try Row.fetchAll(db, sql: "SELECT currency, rate FROM exchangeRate") {
+            rates[try row.decode(atIndex: 0)] = .number(try row.decode(atIndex: 1))
+        }
+        let lists = [("providers", providers), ("credentials", credentials), ("qualifications", qualifications)]
+        var document: [String: JSON] = [
             "format": .string(Catalogue.formatName), "baseCurrency": .string(base), "exchangeRates": .object(rates),
-            "providers": .array(providers), "credentials": .array(credentials), "qualifications": .array(qualifications),
-        ])
+        ]
+        for (key, stored) in lists {
+            document[key] = .array(try stored.map { record in
+                guard let value = try? JSON.parse(Data(record.text.utf8)) else {
+                    throw DamagedRecord(record: record.name, reason: "its stored document is not valid JSON")
+                }
+                return value
+            })
+        }
         do {
-            return try CatalogueDocument.read(document)
+            return try CatalogueDocument.read(JSON.object(document))
         } catch let invalid as InvalidDocument {
-            throw StoreError.corrupt(invalid.description)
+            // Name the record of the first problem: its path starts with the list and the index.
+            for issue in invalid.errors {
+                for (key, stored) in lists where issue.path.hasPrefix("$.\(key)[") {
+                    let index = issue.path.dropFirst(key.count + 3).prefix { $0.isNumber }
+                    if let position = Int(index), stored.indices.contains(position) {
+                        throw DamagedRecord(record: stored[position].name, reason: "its stored document cannot be read (\(issue.message))")
+                    }
+                }
+            }
+            throw DamagedRecord(record: "settings", reason: "the stored base currency or exchange rates cannot be read")
         }
     }
+}
+
+/// One stored record's JSON document.
+struct StoredDocument {
+    var table: String
+    var id: String
+    var text: String
+
+    /// As messages name records: `credential "tcd-nu7812"`.
+    var name: String { "\(table) \"\(id)\"" }
+}
+
+/// A stored record that cannot be read back; the store turns it into ``StoreError/damagedRecord(path:record:reason:)``.
+struct DamagedRecord: Error {
+    var record: String
+    var reason: String
 }
 
 /// Credentials as they are loaded, each once, found by id.

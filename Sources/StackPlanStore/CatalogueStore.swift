@@ -6,110 +6,219 @@ import StackPlanCore
 /// side tables that queries filter on.
 ///
 /// Imports are all-or-nothing: a document with any error leaves the database exactly as it was.
+/// Every method throws ``StoreError`` for a failure of the database (or ``InvalidDocument`` for
+/// a document that cannot be imported); nothing of SQLite or GRDB reaches a caller.
+///
+/// A store is safe to use from several threads: reads run concurrently, writes one at a time.
+/// Several processes may open the same file; a write waits up to ``busyTimeout`` seconds for
+/// another process's write to finish.
 public final class CatalogueStore: Sendable {
-    let database: DatabasePool
+    /// Whether a store may write.
+    public enum Access: Sendable, Equatable {
+        /// Creates the database when the file is missing or empty, upgrades an older one, checks
+        /// its integrity on opening, and can import.
+        case readWrite
+        /// Never writes: works on a read-only file or folder. Only a database too old to be read
+        /// is upgraded first, which needs write access then.
+        case readOnly
+    }
 
-    /// Opens (and creates or migrates) the database at `path`, in WAL mode with foreign keys on.
-    public init(path: String) throws {
-        var configuration = Configuration()
-        configuration.foreignKeysEnabled = true
-        // SQLite's default page cache is 2 MB: an import of 100,000 credentials then spills
-        // its transaction to the WAL and reads it back, page by page, more than it computes.
-        configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA cache_size = -262144") }
+    /// The database file, as given; every error message names it.
+    public let path: String
+    public let access: Access
+    /// Seconds a write waits for another process's lock before failing with ``StoreError/busy(path:waitedSeconds:)``.
+    public let busyTimeout: Double
+
+    /// The default of ``busyTimeout``: long enough for another import of a few thousand records.
+    public static let defaultBusyTimeout: Double = 5
+    /// The longest ``busyTimeout`` accepted; longer ones are cut to it.
+    public static let maximumBusyTimeout: Double = 3600
+
+    let reader: any DatabaseReader
+    /// `nil` when opened read-only.
+    let writer: (any DatabaseWriter)?
+
+    /// Opens the database at `path`.
+    ///
+    /// - `readWrite` (the default) creates the database when the file is missing or empty,
+    ///   upgrades one made by an earlier version, and checks an existing one with SQLite's
+    ///   `quick_check` first: a damaged file throws ``StoreError/damaged(path:)``.
+    /// - `readOnly` writes nothing (see ``Access/readOnly``).
+    ///
+    /// Any other SQLite file is refused with ``StoreError/notStackPlan(path:)`` before anything
+    /// is written to it. `busyTimeout` (seconds, negative or not a number meaning 0, at most
+    /// ``maximumBusyTimeout``) is how long a write waits for another process's lock.
+    public init(path: String, access: Access = .readWrite, busyTimeout: Double = CatalogueStore.defaultBusyTimeout) throws {
+        self.path = path
+        self.access = access
+        self.busyTimeout = busyTimeout.isNaN ? 0 : min(max(busyTimeout, 0), Self.maximumBusyTimeout)
+        let configuration = Self.configuration(busyTimeout: self.busyTimeout, readonly: access == .readOnly)
         do {
-            database = try DatabasePool(path: path, configuration: configuration)
-            try Self.migrator.migrate(database)
-        } catch let error as DatabaseError {
-            throw StoreError.cannotOpen(path: path, reason: error.message ?? error.description)
-        }
-    }
-
-    static var migrator: DatabaseMigrator {
-        var migrator = DatabaseMigrator()
-        migrator.registerMigration("v1: catalogue") { db in
-            try db.create(table: "setting") { table in
-                table.primaryKey("key", .text)
-                table.column("value", .text).notNull()
-            }
-            try db.create(table: "exchangeRate") { table in
-                table.primaryKey("currency", .text)
-                table.column("rate", .double).notNull().check { $0 > 0 }
-            }
-            try db.create(table: "provider") { table in
-                table.primaryKey("id", .text)
-                table.column("name", .text).notNull()
-                table.column("country", .text).notNull()
-                table.column("accredited", .boolean).notNull()
-                table.column("document", .text).notNull()
-            }
-            try db.create(table: "credential") { table in
-                table.primaryKey("id", .text)
-                table.column("providerId", .text).notNull().indexed().references("provider")
-                table.column("title", .text).notNull()
-                table.column("kind", .text).notNull()
-                table.column("ects", .double)
-                table.column("hours", .double)
-                table.column("eqf", .integer).notNull()
-                table.column("cost", .double).notNull()
-                table.column("currency", .text)
-                table.column("mode", .text).notNull()
-                table.column("accredited", .boolean)
-                table.column("document", .text).notNull()
-            }
-            try db.create(table: "credentialCompetency") { table in
-                table.column("credentialId", .text).notNull().references("credential", onDelete: .cascade)
-                table.column("competency", .text).notNull().indexed()
-                table.primaryKey(["credentialId", "competency"])
-            }
-            try db.create(table: "credentialLanguage") { table in
-                table.column("credentialId", .text).notNull().references("credential", onDelete: .cascade)
-                table.column("language", .text).notNull().indexed()
-                table.primaryKey(["credentialId", "language"])
-            }
-            try db.create(table: "qualification") { table in
-                table.primaryKey("id", .text)
-                table.column("providerId", .text).notNull().indexed().references("provider")
-                table.column("title", .text).notNull()
-                table.column("eqf", .integer).notNull()
-                table.column("ects", .double).notNull()
-                table.column("document", .text).notNull()
-            }
-        }
-        // Planning reads credentials from columns and side tables, never decoding their documents:
-        // these are the fields it needs that v1 kept only in the document.
-        migrator.registerMigration("v2: planning columns") { db in
-            try db.alter(table: "credential") { table in
-                table.add(column: "weeks", .integer)
-                table.add(column: "prerequisites", .text)
-                table.add(column: "excludes", .text)
-                table.add(column: "offerings", .text)
-            }
-            let update = try db.makeStatement(sql: "UPDATE credential SET weeks = ?, prerequisites = ?, excludes = ?, offerings = ? WHERE id = ?")
-            for text in try String.fetchAll(db, sql: "SELECT document FROM credential") {
-                for credential in try decode(credentials: [text], db) {
-                    try update.execute(arguments: planningColumns(credential) + [credential.id])
+            let contents = try Self.inspect(path, configuration: configuration, checkingIntegrity: access == .readWrite)
+            switch access {
+            case .readWrite:
+                let pool = try DatabasePool(path: path, configuration: configuration)
+                try Schema.migrator.migrate(pool)
+                reader = pool
+                writer = pool
+            case .readOnly:
+                if case .stackPlan(let applied) = contents, applied.contains(Schema.readableMigration) {
+                    // Readable as it is; later migrations wait for the next store that writes.
+                } else {
+                    try Self.upgrade(path, busyTimeout: self.busyTimeout)
                 }
+                reader = try Self.openReadOnly(path, configuration: configuration)
+                writer = nil
             }
+        } catch {
+            throw StoreError.translating(error, path: path, busyTimeout: self.busyTimeout)
         }
-        // A covering index of what planning reads, led by EQF: a broad credit requirement
-        // ("accredited, EQF 7+") then scans this index instead of every row with its document.
-        migrator.registerMigration("v3: planning index") { db in
-            try db.execute(sql: planningIndex)
-        }
-        return migrator
     }
 
+    static func configuration(busyTimeout: Double, readonly: Bool) -> Configuration {
+        var configuration = Configuration()
+        configuration.readonly = readonly
+        configuration.foreignKeysEnabled = true
+        configuration.busyMode = .timeout(busyTimeout)
+        configuration.prepareDatabase { db in
+            // SQLite's default page cache is 2 MB: an import of 100,000 credentials then spills
+            // its transaction to the WAL and reads it back, page by page, more than it computes.
+            try db.execute(sql: "PRAGMA cache_size = -262144")
+            db.add(function: Self.matchesFunction)
+        }
+        return configuration
+    }
+
+    /// What the file at `path` holds, read without writing to it: `nil` for a missing or empty
+    /// file. Throws for a file that is not a StackPlan database, one from a newer version, and
+    /// (when asked) one whose pages fail SQLite's quick integrity check.
+    static func inspect(_ path: String, configuration: Configuration, checkingIntegrity: Bool) throws -> Schema.Contents? {
+        guard let size = (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? NSNumber, size.intValue > 0 else {
+            return nil
+        }
+        var readonly = configuration
+        readonly.readonly = true
+        let queue = try openReadOnly(path, configuration: readonly)
+        defer { try? queue.close() }
+        return try queue.read { db in
+            let contents = try Schema.contents(db)
+            switch contents {
+            case .foreign: throw StoreError.notStackPlan(path: path)
+            case .stackPlan(let applied):
+                let known = Set(Schema.migrator.migrations)
+                guard applied.isSubset(of: known) else { throw StoreError.newerVersion(path: path) }
+            case .empty: break
+            }
+            if checkingIntegrity, try !Self.passesQuickCheck(db) { throw StoreError.damaged(path: path) }
+            return contents
+        }
+    }
+
+    /// SQLite's `quick_check`: every page and record well-formed (without cross-checking indexes
+    /// against their tables, which costs far more). It reads the whole file once.
+    static func passesQuickCheck(_ db: Database) throws -> Bool {
+        try String.fetchAll(db, sql: "PRAGMA quick_check") == ["ok"]
+    }
+
+    /// Brings a database too old to be read up to date, or sets up a new one, for a read-only store.
+    static func upgrade(_ path: String, busyTimeout: Double) throws {
+        let pool: DatabasePool
+        do {
+            pool = try DatabasePool(path: path, configuration: configuration(busyTimeout: busyTimeout, readonly: false))
+            try Schema.migrator.migrate(pool)
+        } catch let error as DatabaseError where [.SQLITE_READONLY, .SQLITE_CANTOPEN, .SQLITE_PERM].contains(error.resultCode) {
+            throw StoreError.needsUpgrade(path: path)
+        }
+        try pool.close()
+    }
+
+    /// A read-only connection pool. A database in WAL mode needs its shared-memory file, which
+    /// a read-only folder cannot hold: when no writer has left a WAL behind, the file is then
+    /// opened as immutable, which needs neither.
+    static func openReadOnly(_ path: String, configuration: Configuration) throws -> any DatabaseReader {
+        do {
+            let pool = try DatabasePool(path: path, configuration: configuration)
+            // Connections open lazily: reading the schema is what meets a missing shared-memory file.
+            _ = try pool.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM sqlite_master") }
+            return pool
+        } catch let error as DatabaseError where [.SQLITE_CANTOPEN, .SQLITE_READONLY].contains(error.resultCode) {
+            let wal = (try? FileManager.default.attributesOfItem(atPath: path + "-wal"))?[.size] as? NSNumber
+            guard FileManager.default.isReadableFile(atPath: path), (wal?.intValue ?? 0) == 0 else { throw error }
+            return try DatabaseQueue(path: Self.immutableURI(path), configuration: configuration)
+        }
+    }
+
+    /// `file:` URI of `path` with `immutable=1` (SQLite reads it without locks or side files).
+    static func immutableURI(_ path: String) -> String {
+        let absolute = path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
+        var allowed = CharacterSet.urlPathAllowed
+        allowed.remove(charactersIn: "?#%")
+        return "file:" + (absolute.addingPercentEncoding(withAllowedCharacters: allowed) ?? absolute) + "?immutable=1"
+    }
+
+    /// Closes the database's connections; any later call throws. Closing is also done when
+    /// the store is released.
+    public func close() throws {
+        try run {
+            if let pool = reader as? DatabasePool { try pool.close() } else if let queue = reader as? DatabaseQueue { try queue.close() }
+        }
+    }
+
+    /// Runs `body`, turning every failure into the store's errors. After a failure that may
+    /// have come from the file's pages, a quick integrity check tells a damaged file apart.
+    func run<T>(_ body: () throws -> T) throws -> T {
+        do {
+            return try body()
+        } catch let damaged as DamagedRecord {
+            throw StoreError.damagedRecord(path: path, record: damaged.record, reason: damaged.reason)
+        } catch let error as DatabaseError where [.SQLITE_IOERR, .SQLITE_CONSTRAINT, .SQLITE_ERROR, .SQLITE_MISMATCH].contains(error.resultCode) {
+            if let damaged = try? reader.read({ try !Self.passesQuickCheck($0) }), damaged {
+                throw StoreError.damaged(path: path)
+            }
+            throw StoreError.translating(error, path: path, busyTimeout: busyTimeout)
+        } catch {
+            throw StoreError.translating(error, path: path, busyTimeout: busyTimeout)
+        }
+    }
+
+    func write<T>(_ body: (Database) throws -> T) throws -> T {
+        guard let writer else { throw StoreError.openedReadOnly(path: path) }
+        return try run {
+            try writer.writeWithoutTransaction { db in
+                var result: T?
+                // IMMEDIATE takes the write lock first, so that a concurrent writer makes this one
+                // wait (up to the busy timeout) instead of failing when it first writes.
+                try db.inTransaction(.immediate) {
+                    result = try body(db)
+                    return .commit
+                }
+                guard let result else { throw StoreError.unexpected(path: path, reason: "a write returned nothing") }
+                return result
+            }
+        }
+    }
+
+    func read<T>(_ body: (Database) throws -> T) throws -> T {
+        try run { try reader.read(body) }
+    }
+
+    /// What one imported document added and replaced.
     public struct ImportSummary: Sendable, Equatable {
         public var providers: Int
         public var credentials: Int
         public var qualifications: Int
         /// Records that replaced one with the same id.
         public var replaced: Int
+        /// The document's warnings: it was imported despite them.
         public var warnings: [ValidationIssue]
     }
 
     /// Validates the document against itself and what is stored, then upserts it by id in one
     /// transaction. Throws ``InvalidDocument`` listing every error; nothing is written then.
+    ///
+    /// Validation covers references and prerequisite cycles through stored records, a base
+    /// currency other than the stored one, and text the database cannot hold exactly (a NUL
+    /// character in an id, title, name or tag).
     @discardableResult
     public func importCatalogue(_ document: Catalogue, file: String? = nil) throws -> ImportSummary {
         try importCatalogues([(document, file)])[0]
@@ -117,8 +226,11 @@ public final class CatalogueStore: Sendable {
 
     /// Imports several documents in one transaction, each validated against what is stored and
     /// the documents before it: if any has an error, none is written.
+    ///
+    /// Waits up to ``busyTimeout`` for another process's write; throws ``StoreError`` when the
+    /// database cannot be written (busy, disk full, read-only, damaged), with nothing written.
     public func importCatalogues(_ documents: [(catalogue: Catalogue, file: String?)]) throws -> [ImportSummary] {
-        try database.write { db in
+        try write { db in
             // Building the secondary indexes of credentials once at the end costs far less than
             // keeping them up to date row by row when many rows arrive; in the same transaction,
             // so still all or nothing.
@@ -129,7 +241,7 @@ public final class CatalogueStore: Sendable {
                     SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL
                         AND tbl_name IN ('credential', 'credentialCompetency', 'credentialLanguage') ORDER BY name
                     """) {
-                    rebuilt.append((row["name"], row["sql"]))
+                    rebuilt.append((try row.decode(atIndex: 0), try row.decode(atIndex: 1)))
                 }
                 for index in rebuilt { try db.execute(sql: "DROP INDEX \(index.name.quotedDatabaseIdentifier)") }
             }
@@ -139,16 +251,11 @@ public final class CatalogueStore: Sendable {
         }
     }
 
-    static let planningIndex = """
-        CREATE INDEX credentialPlanning ON credential(eqf, accredited, ects, kind, providerId, id, title, hours, cost,
-            currency, mode, weeks, prerequisites, excludes)
-        """
-
     private static func importCatalogue(_ document: Catalogue, file: String?, into db: Database) throws -> ImportSummary {
         // Only the stored records the document can refer to, fetched by id: decoding every
         // stored document would make each import as slow as the whole database is large.
         let stored = try Self.recordsReferenced(by: document, db)
-        var issues = CatalogueValidator.issues(in: document, resolvingAgainst: stored)
+        var issues = CatalogueValidator.issues(in: document, resolvingAgainst: stored) + StoredText.problems(in: document)
         let storedBase = try String.fetchOne(db, sql: "SELECT value FROM setting WHERE key = 'baseCurrency'")
         let hasCredentials = try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM credential)") ?? false
         if let storedBase, storedBase != document.baseCurrency, hasCredentials {
@@ -233,19 +340,24 @@ public final class CatalogueStore: Sendable {
         try ["provider", "credential", "qualification"].map { try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \($0)") ?? 0 }
     }
 
-    /// The whole stored catalogue.
+    /// The whole stored catalogue, every record as it was imported.
+    ///
+    /// Throws ``StoreError/damagedRecord(path:record:reason:)`` naming the first record that
+    /// cannot be read back.
     public func catalogue() throws -> Catalogue {
-        try database.read { try Self.loadCatalogue($0) }
+        try read { try Self.loadCatalogue($0) }
     }
 
+    /// How many records of each kind are stored.
     public struct Counts: Sendable, Equatable {
         public var providers: Int
         public var credentials: Int
         public var qualifications: Int
     }
 
+    /// How many records of each kind are stored, without reading them.
     public func counts() throws -> Counts {
-        try database.read { db in
+        try read { db in
             Counts(
                 providers: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM provider") ?? 0,
                 credentials: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM credential") ?? 0,
@@ -254,33 +366,9 @@ public final class CatalogueStore: Sendable {
     }
 
     static func loadCatalogue(_ db: Database) throws -> Catalogue {
-        let base = try String.fetchOne(db, sql: "SELECT value FROM setting WHERE key = 'baseCurrency'") ?? "EUR"
-        var rates: [String: Double] = [:]
-        for row in try Row.fetchAll(db, sql: "SELECT currency, rate FROM exchangeRate") { rates[row["currency"]] = row["rate"] }
-        var document: [String: JSON] = [
-            "format": .string(Catalogue.formatName), "baseCurrency": .string(base),
-            "exchangeRates": .object(rates.mapValues(JSON.number)),
-        ]
-        for (table, key) in [("provider", "providers"), ("credential", "credentials"), ("qualification", "qualifications")] {
-            let texts = try String.fetchAll(db, sql: "SELECT document FROM \(table) ORDER BY id")
-            document[key] = .array(try texts.map { try JSON.parse(Data($0.utf8)) })
-        }
-        do {
-            return try CatalogueDocument.read(JSON.object(document))
-        } catch let invalid as InvalidDocument {
-            throw StoreError.corrupt(invalid.description)
-        }
-    }
-}
-
-public enum StoreError: Error, CustomStringConvertible {
-    case cannotOpen(path: String, reason: String)
-    case corrupt(String)
-
-    public var description: String {
-        switch self {
-        case .cannotOpen(let path, let reason): "cannot open the database \(path): \(reason)"
-        case .corrupt(let details): "the stored catalogue cannot be read back: \(details)"
-        }
+        try catalogue(
+            providers: try storedDocuments("provider", where: nil, db),
+            credentials: try storedDocuments("credential", where: nil, db),
+            qualifications: try storedDocuments("qualification", where: nil, db), db)
     }
 }

@@ -81,7 +81,7 @@ import Testing
     /// A database made before the planning columns gets them filled from the documents.
     @Test func olderDatabaseIsMigrated() throws {
         let queue = try DatabaseQueue(path: path)
-        try CatalogueStore.migrator.migrate(queue, upTo: "v1: catalogue")
+        try Schema.migrator.migrate(queue, upTo: "v1: catalogue")
         let catalogue = try document(Self.chain)
         try queue.write { db in
             try db.execute(sql: "INSERT INTO provider (id, name, country, accredited, document) VALUES ('p', 'P', 'IE', 1, ?)",

@@ -1,0 +1,105 @@
+import GRDB
+
+/// The database's schema, as SQL migrations, and how a StackPlan database is told apart from
+/// any other SQLite file.
+///
+/// Migrations are plain SQL on purpose: a migration runs against a database written by some
+/// earlier version, so it must not depend on how today's code reads or writes records (it
+/// would then change meaning whenever that code changes). Each one is frozen once released.
+enum Schema {
+    /// `PRAGMA application_id` of every StackPlan database: "SPLN" in ASCII. Databases made
+    /// before it was set are recognised by their migrations table instead.
+    static let applicationID: Int32 = 0x5350_4C4E
+
+    /// The first migration, present in every StackPlan database whatever its age.
+    static let firstMigration = "v1: catalogue"
+
+    /// The last migration that changes what reading needs: a read-only store can read a
+    /// database migrated this far, even when later migrations are pending.
+    static let readableMigration = "v3: planning index"
+
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration(firstMigration) { db in
+            try db.execute(sql: """
+                CREATE TABLE "setting" ("key" TEXT PRIMARY KEY NOT NULL, "value" TEXT NOT NULL);
+                CREATE TABLE "exchangeRate" ("currency" TEXT PRIMARY KEY NOT NULL, "rate" DOUBLE NOT NULL CHECK ("rate" > 0));
+                CREATE TABLE "provider" (
+                    "id" TEXT PRIMARY KEY NOT NULL, "name" TEXT NOT NULL, "country" TEXT NOT NULL,
+                    "accredited" BOOLEAN NOT NULL, "document" TEXT NOT NULL);
+                CREATE TABLE "credential" (
+                    "id" TEXT PRIMARY KEY NOT NULL, "providerId" TEXT NOT NULL REFERENCES "provider"("id"),
+                    "title" TEXT NOT NULL, "kind" TEXT NOT NULL, "ects" DOUBLE, "hours" DOUBLE, "eqf" INTEGER NOT NULL,
+                    "cost" DOUBLE NOT NULL, "currency" TEXT, "mode" TEXT NOT NULL, "accredited" BOOLEAN,
+                    "document" TEXT NOT NULL);
+                CREATE INDEX "credential_on_providerId" ON "credential"("providerId");
+                CREATE TABLE "credentialCompetency" (
+                    "credentialId" TEXT NOT NULL REFERENCES "credential"("id") ON DELETE CASCADE,
+                    "competency" TEXT NOT NULL, PRIMARY KEY ("credentialId", "competency"));
+                CREATE INDEX "credentialCompetency_on_competency" ON "credentialCompetency"("competency");
+                CREATE TABLE "credentialLanguage" (
+                    "credentialId" TEXT NOT NULL REFERENCES "credential"("id") ON DELETE CASCADE,
+                    "language" TEXT NOT NULL, PRIMARY KEY ("credentialId", "language"));
+                CREATE INDEX "credentialLanguage_on_language" ON "credentialLanguage"("language");
+                CREATE TABLE "qualification" (
+                    "id" TEXT PRIMARY KEY NOT NULL, "providerId" TEXT NOT NULL REFERENCES "provider"("id"),
+                    "title" TEXT NOT NULL, "eqf" INTEGER NOT NULL, "ects" DOUBLE NOT NULL, "document" TEXT NOT NULL);
+                CREATE INDEX "qualification_on_providerId" ON "qualification"("providerId");
+                """)
+        }
+        // Planning reads credentials from columns and side tables, never decoding their documents:
+        // these are the fields it needs that v1 kept only in the document. They are copied out of
+        // the stored JSON by SQLite itself; empty lists are NULL, as imports write them.
+        migrator.registerMigration("v2: planning columns") { db in
+            try db.execute(sql: """
+                ALTER TABLE "credential" ADD COLUMN "weeks" INTEGER;
+                ALTER TABLE "credential" ADD COLUMN "prerequisites" TEXT;
+                ALTER TABLE "credential" ADD COLUMN "excludes" TEXT;
+                ALTER TABLE "credential" ADD COLUMN "offerings" TEXT;
+                UPDATE "credential" SET
+                    "weeks" = json_extract("document", '$.weeks'),
+                    "prerequisites" = CASE WHEN json_type("document", '$.prerequisites') = 'object'
+                        THEN json_extract("document", '$.prerequisites') END,
+                    "excludes" = CASE WHEN json_array_length("document", '$.excludes') > 0
+                        THEN json_extract("document", '$.excludes') END,
+                    "offerings" = CASE WHEN json_array_length("document", '$.offerings') > 0
+                        THEN json_extract("document", '$.offerings') END;
+                """)
+        }
+        // A covering index of what planning reads, led by EQF: a broad credit requirement
+        // ("accredited, EQF 7+") then scans this index instead of every row with its document.
+        migrator.registerMigration(readableMigration) { db in
+            try db.execute(sql: """
+                CREATE INDEX credentialPlanning ON credential(eqf, accredited, ects, kind, providerId, id, title, hours, cost,
+                    currency, mode, weeks, prerequisites, excludes)
+                """)
+        }
+        // Marks the file as StackPlan's, so that a later open can refuse other programs' databases
+        // before writing anything to them.
+        migrator.registerMigration("v4: application id") { db in
+            try db.execute(sql: "PRAGMA application_id = \(applicationID)")
+        }
+        return migrator
+    }
+
+    /// What an existing file holds, found without writing to it.
+    enum Contents: Equatable {
+        /// No tables at all: a new or empty database, which the store may set up.
+        case empty
+        /// A StackPlan database, with the migrations it has been through.
+        case stackPlan(applied: Set<String>)
+        /// Tables of some other program's.
+        case foreign
+    }
+
+    static func contents(_ db: Database) throws -> Contents {
+        let applicationID = try Int32.fetchOne(db, sql: "PRAGMA application_id") ?? 0
+        let tables = try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
+        let applied = tables.contains("grdb_migrations")
+            ? Set(try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations")) : []
+        if applicationID == Self.applicationID { return .stackPlan(applied: applied) }
+        guard applicationID == 0 else { return .foreign }
+        if tables.isEmpty { return .empty }
+        return applied.contains(firstMigration) ? .stackPlan(applied: applied) : .foreign
+    }
+}

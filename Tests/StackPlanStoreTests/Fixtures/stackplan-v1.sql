@@ -1,0 +1,38 @@
+-- A StackPlan database at schema v1 (before the planning columns), as the store's first version made
+-- it, dumped with `sqlite3 .dump`: the v2 migration fills the planning columns from the documents.
+PRAGMA foreign_keys=OFF;
+BEGIN TRANSACTION;
+CREATE TABLE grdb_migrations (identifier TEXT NOT NULL PRIMARY KEY);
+INSERT INTO grdb_migrations VALUES('v1: catalogue');
+CREATE TABLE IF NOT EXISTS "setting" ("key" TEXT PRIMARY KEY NOT NULL, "value" TEXT NOT NULL);
+INSERT INTO setting VALUES('baseCurrency','EUR');
+INSERT INTO setting VALUES('format','stackplan/1');
+CREATE TABLE IF NOT EXISTS "exchangeRate" ("currency" TEXT PRIMARY KEY NOT NULL, "rate" DOUBLE NOT NULL CHECK ("rate" > 0));
+INSERT INTO exchangeRate VALUES('GBP',1.1699999999999999289);
+CREATE TABLE IF NOT EXISTS "provider" ("id" TEXT PRIMARY KEY NOT NULL, "name" TEXT NOT NULL, "country" TEXT NOT NULL, "accredited" BOOLEAN NOT NULL, "document" TEXT NOT NULL);
+INSERT INTO provider VALUES('p','Provider P','IE',1,'{"accredited":true,"country":"IE","id":"p","name":"Provider P"}');
+INSERT INTO provider VALUES('uk','Provider UK','UK',0,'{"accredited":false,"country":"UK","id":"uk","name":"Provider UK"}');
+CREATE TABLE IF NOT EXISTS "credential" ("id" TEXT PRIMARY KEY NOT NULL, "providerId" TEXT NOT NULL REFERENCES "provider"("id"), "title" TEXT NOT NULL, "kind" TEXT NOT NULL, "ects" DOUBLE, "hours" DOUBLE, "eqf" INTEGER NOT NULL, "cost" DOUBLE NOT NULL, "currency" TEXT, "mode" TEXT NOT NULL, "accredited" BOOLEAN, "document" TEXT NOT NULL);
+INSERT INTO credential VALUES('a','p','Assessment basics','module',5.0,NULL,6,400.0,NULL,'online',NULL,'{"competencies":["assessment"],"cost":400,"ects":5,"eqf":6,"id":"a","kind":"module","languages":["en"],"mode":"online","provider":"p","title":"Assessment basics"}');
+INSERT INTO credential VALUES('b','p','Bedside care','module',5.0,NULL,6,450.0,NULL,'blended',NULL,'{"competencies":["assessment","palliative-care"],"cost":450,"ects":5,"eqf":6,"id":"b","kind":"module","languages":["en","ga"],"mode":"blended","prerequisites":{"credential":"a"},"provider":"p","title":"Bedside care"}');
+INSERT INTO credential VALUES('c','p','Care at the end of life','programme',10.0,NULL,7,900.0,NULL,'online',NULL,'{"competencies":["palliative-care"],"cost":900,"ects":10,"eqf":7,"excludes":["a"],"id":"c","kind":"programme","languages":["en"],"mode":"online","offerings":[{"id":"2027-spring","seats":30,"start":"2027-01-11","weeks":12},{"cost":950,"id":"2027-autumn","seats":0,"start":"2027-09-13","weeks":12}],"prerequisites":{"anyOf":[{"credential":"b"},{"credential":"a"}]},"provider":"p","title":"Care at the end of life","weeks":12}');
+INSERT INTO credential VALUES('w','uk','Wound care skills','skill',NULL,20.0,5,120.0,'GBP','in-person',NULL,'{"competencies":["wound-care"],"cost":120,"currency":"GBP","eqf":5,"hours":20,"id":"w","kind":"skill","languages":["en"],"mode":"in-person","provider":"uk","title":"Wound care skills"}');
+CREATE TABLE IF NOT EXISTS "credentialCompetency" ("credentialId" TEXT NOT NULL REFERENCES "credential"("id") ON DELETE CASCADE, "competency" TEXT NOT NULL, PRIMARY KEY ("credentialId", "competency"));
+INSERT INTO credentialCompetency VALUES('a','assessment');
+INSERT INTO credentialCompetency VALUES('b','assessment');
+INSERT INTO credentialCompetency VALUES('b','palliative-care');
+INSERT INTO credentialCompetency VALUES('c','palliative-care');
+INSERT INTO credentialCompetency VALUES('w','wound-care');
+CREATE TABLE IF NOT EXISTS "credentialLanguage" ("credentialId" TEXT NOT NULL REFERENCES "credential"("id") ON DELETE CASCADE, "language" TEXT NOT NULL, PRIMARY KEY ("credentialId", "language"));
+INSERT INTO credentialLanguage VALUES('a','en');
+INSERT INTO credentialLanguage VALUES('b','en');
+INSERT INTO credentialLanguage VALUES('b','ga');
+INSERT INTO credentialLanguage VALUES('c','en');
+INSERT INTO credentialLanguage VALUES('w','en');
+CREATE TABLE IF NOT EXISTS "qualification" ("id" TEXT PRIMARY KEY NOT NULL, "providerId" TEXT NOT NULL REFERENCES "provider"("id"), "title" TEXT NOT NULL, "eqf" INTEGER NOT NULL, "ects" DOUBLE NOT NULL, "document" TEXT NOT NULL);
+INSERT INTO qualification VALUES('q','p','Certificate in Palliative Care',7,15.0,'{"ects":15,"eqf":7,"id":"q","provider":"p","requires":{"allOf":[{"credential":"c"},{"credits":5,"where":{"minEqf":6}}]},"rules":{"sharedCounting":false},"title":"Certificate in Palliative Care"}');
+CREATE INDEX "credential_on_providerId" ON "credential"("providerId");
+CREATE INDEX "credentialCompetency_on_competency" ON "credentialCompetency"("competency");
+CREATE INDEX "credentialLanguage_on_language" ON "credentialLanguage"("language");
+CREATE INDEX "qualification_on_providerId" ON "qualification"("providerId");
+COMMIT;
