@@ -1,23 +1,32 @@
 import ArgumentParser
 import Foundation
 import StackPlanCore
+import StackPlanStore
 
 struct ListCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "list", abstract: "List the stored catalogue's records.")
+    static let configuration = CommandConfiguration(
+        commandName: "list", abstract: "List the stored catalogue's records, or the competency tags in use.",
+        discussion: """
+            Every filter given narrows the list; a filter that does not apply to the records listed is refused \
+            (qualifications and providers have no competencies or kinds).
+            """)
 
-    enum Records: String, ExpressibleByArgument, CaseIterable { case credentials, qualifications, providers }
+    enum Records: String, ExpressibleByArgument, CaseIterable { case credentials, qualifications, providers, competencies }
 
-    @Argument(help: "What to list: credentials, qualifications or providers.")
+    @Argument(help: "What to list: credentials, qualifications, providers, or competencies (the tags in use, with how many credentials carry each).")
     var records: Records = .credentials
 
-    @Option(help: "Only this provider's records.")
+    @Option(help: "Only this provider's records (its id).")
     var provider: String?
 
-    @Option(help: "Only credentials with this competency.")
+    @Option(help: "Only credentials with this competency tag.")
     var competency: String?
 
     @Option(help: "Only credentials of this kind (skill, module, programme, qualification).")
-    var kind: String?
+    var kind: CredentialKind?
+
+    @Option(help: "Only records whose id or title (a provider's name) contains this text, ignoring case and accents.")
+    var search: String?
 
     @Flag(help: "Print JSON documents instead of a table.")
     var json = false
@@ -25,43 +34,71 @@ struct ListCommand: ParsableCommand {
     @OptionGroup var database: DatabaseOption
 
     func run() throws {
-        let catalogue = try reportingErrors { try database.openExisting().catalogue() }
+        try refuseFiltersThatDoNotApply()
+        let store = try database.openExisting()
+        let credentialQuery = CredentialQuery(provider: provider, competency: competency, kind: kind, search: search)
         switch records {
         case .providers:
-            let providers = catalogue.providers.filter { provider == nil || $0.id == provider }
+            let providers = try reportingErrors { try store.providers(matching: ProviderQuery(id: provider, search: search)) }
             if json { return printJSON(.array(providers.map(CatalogueDocument.json))) }
             let rows = [["id", "name", "country", "accredited"]]
                 + providers.map { [$0.id, $0.name, $0.country, $0.accredited ? "yes" : "no"] }
             table(rows).forEach { print($0) }
             print(plural(providers.count, "provider"))
         case .credentials:
-            let credentials = catalogue.credentials.filter { credential in
-                (provider == nil || credential.provider == provider)
-                    && (competency.map(credential.competencies.contains) ?? true)
-                    && (kind == nil || credential.kind.rawValue == kind)
+            let (credentials, baseCurrency) = try reportingErrors {
+                (try store.credentials(matching: credentialQuery), try store.baseCurrency())
             }
             if json { return printJSON(.array(credentials.map(CatalogueDocument.json))) }
             let rows = [["id", "title", "provider", "kind", "ECTS", "EQF", "cost", "mode"]] + credentials.map { credential in
                 [credential.id, shortened(credential.title, to: 48), credential.provider, credential.kind.rawValue,
                  credential.ects.map(formatNumber) ?? "-", String(credential.eqf),
-                 "\(formatNumber(credential.cost)) \(credential.currency ?? catalogue.baseCurrency)", credential.mode.rawValue]
+                 "\(formatNumber(credential.cost)) \(credential.currency ?? baseCurrency)", credential.mode.rawValue]
             }
             table(rows, rightAligned: [4, 5, 6]).forEach { print($0) }
             print(plural(credentials.count, "credential"))
         case .qualifications:
-            let qualifications = catalogue.qualifications.filter { provider == nil || $0.provider == provider }
+            let qualifications = try reportingErrors {
+                try store.qualifications(matching: QualificationQuery(provider: provider, search: search))
+            }
             if json { return printJSON(.array(qualifications.map(CatalogueDocument.json))) }
             let rows = [["id", "title", "provider", "ECTS", "EQF"]] + qualifications.map {
                 [$0.id, $0.title, $0.provider, formatNumber($0.ects), String($0.eqf)]
             }
             table(rows, rightAligned: [3, 4]).forEach { print($0) }
             print(plural(qualifications.count, "qualification"))
+        case .competencies:
+            let counts = try reportingErrors { try store.competencies(matching: credentialQuery) }
+            if json {
+                return printJSON(.array(counts.map { .object(["competency": .string($0.competency), "credentials": .number(Double($0.credentials))]) }))
+            }
+            let rows = [["competency", "credentials"]] + counts.map { [$0.competency, String($0.credentials)] }
+            table(rows, rightAligned: [1]).forEach { print($0) }
+            print(counts.count == 1 ? "1 competency" : "\(counts.count) competencies")
         }
+    }
+
+    /// A filter that cannot narrow these records would silently list them all.
+    func refuseFiltersThatDoNotApply() throws {
+        let given: [(flag: String, isSet: Bool)] = [("--competency", competency != nil), ("--kind", kind != nil)]
+        let refused: [String]
+        switch records {
+        case .credentials: refused = []
+        case .qualifications, .providers: refused = given.filter(\.isSet).map(\.flag)
+        case .competencies: refused = competency != nil ? ["--competency"] : []
+        }
+        guard let flag = refused.first else { return }
+        let reason = records == .competencies
+            ? "list competencies counts every tag; to see one tag's credentials, use `list credentials \(flag) TAG`"
+            : "\(records.rawValue) have no competencies or kinds; \(flag) filters credentials and competencies"
+        printError("error: \(flag) does not apply to \(records.rawValue): \(reason)")
+        throw Exit.invalidInput
     }
 }
 
 struct ShowCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "show", abstract: "Show one credential, qualification or provider.")
+    static let configuration = CommandConfiguration(
+        commandName: "show", abstract: "Show one credential (with its dated offerings), qualification or provider.")
 
     @Argument(help: "The record's id.")
     var id: String
@@ -72,22 +109,28 @@ struct ShowCommand: ParsableCommand {
     @OptionGroup var database: DatabaseOption
 
     func run() throws {
-        let catalogue = try reportingErrors { try database.openExisting().catalogue() }
-        if let credential = catalogue.credential(id) {
+        let store = try database.openExisting()
+        if let credential = try reportingErrors({ try store.credential(id) }) {
             if json { return printJSON(CatalogueDocument.json(credential)) }
-            let provider = catalogue.provider(credential.provider)
+            let (provider, baseCurrency) = try reportingErrors { (try store.provider(credential.provider), try store.baseCurrency()) }
+            let currency = credential.currency ?? baseCurrency
+            let accredited = credential.accredited ?? provider?.accredited ?? false
             print("\(credential.title) (\(credential.id))")
             print("  provider     \(provider?.name ?? credential.provider) (\(credential.provider), \(provider?.country ?? "?"))")
             print("  kind         \(credential.kind.rawValue), EQF \(credential.eqf), \(credential.ects.map { "\(formatNumber($0)) ECTS" } ?? "no ECTS"), \(formatNumber(credential.learningHours(hoursPerECTS: 25))) learning hours")
-            print("  cost         \(formatNumber(credential.cost)) \(credential.currency ?? catalogue.baseCurrency)\(credential.weeks.map { ", \($0) weeks" } ?? "")")
+            print("  cost         \(formatNumber(credential.cost)) \(currency)\(credential.weeks.map { ", \($0) weeks" } ?? "")")
             print("  delivery     \(credential.mode.rawValue), in \(credential.languages.joined(separator: ", "))")
-            print("  accredited   \(catalogue.isAccredited(credential) ? "yes" : "no")")
+            print("  accredited   \(accredited ? "yes" : "no")")
             if !credential.competencies.isEmpty { print("  competencies \(credential.competencies.joined(separator: ", "))") }
             if let prerequisites = credential.prerequisites { print("  requires     \(describe(prerequisites))") }
             if !credential.excludes.isEmpty { print("  overlaps     \(credential.excludes.joined(separator: ", "))") }
+            printOfferings(of: credential, currency: currency)
             if let source = credential.source { print("  source       \(source)") }
             if credential.invented { print("  (an invented offering, for illustration)") }
-        } else if let qualification = catalogue.qualification(id) {
+        } else if try reportingErrors({ try store.qualification(id) }) != nil {
+            // The requirement tree names credentials and counts what its filters accept: it needs the catalogue.
+            let catalogue = try reportingErrors { try store.catalogue() }
+            guard let qualification = catalogue.qualification(id) else { throw Exit.notFound }
             if json { return printJSON(CatalogueDocument.json(qualification)) }
             print("\(qualification.title) (\(qualification.id))")
             let provider = catalogue.provider(qualification.provider)
@@ -100,14 +143,36 @@ struct ShowCommand: ParsableCommand {
             for index in tree.nodes.indices {
                 print(String(repeating: "  ", count: tree.nodes[index].depth + 1) + "\(tree.nodes[index].path)  \(tree.describe(index, catalogue: catalogue))")
             }
-        } else if let provider = catalogue.provider(id) {
+        } else if let provider = try reportingErrors({ try store.provider(id) }) {
             if json { return printJSON(CatalogueDocument.json(provider)) }
+            let (credentials, qualifications) = try reportingErrors {
+                (try store.credentials(matching: CredentialQuery(provider: id)).count,
+                 try store.qualifications(matching: QualificationQuery(provider: id)).count)
+            }
             print("\(provider.name) (\(provider.id)), \(provider.country), \(provider.accredited ? "accredited" : "not accredited")")
-            print("  \(plural(catalogue.credentials.count { $0.provider == id }, "credential")), \(plural(catalogue.qualifications.count { $0.provider == id }, "qualification"))")
+            print("  \(plural(credentials, "credential")), \(plural(qualifications, "qualification"))")
         } else {
             printError("error: the catalogue has no credential, qualification or provider \"\(id)\"")
             throw Exit.notFound
         }
+    }
+
+    /// The dated runs, each with its own weeks, fee and seats where it sets them, else the credential's.
+    func printOfferings(of credential: Credential, currency: String) {
+        guard !credential.offerings.isEmpty else {
+            print("  offerings    none dated: self-paced, it can start any week")
+            return
+        }
+        let rows = [["offering", "starts", "ends", "weeks", "fee", "seats"]] + credential.offerings.enumerated().map { index, offering in
+            let weeks = offering.weeks ?? credential.weeks
+            // The last day of the last week; a count of weeks beyond any calendar prints no end.
+            let end = weeks.flatMap { (1...52_000).contains($0) ? offering.start.adding(days: $0 * 7 - 1).description : nil }
+            let seats = offering.seats.map { $0 == 0 ? "0 (full)" : String($0) } ?? "not stated"
+            return [offering.id ?? "#\(index + 1)", offering.start.description, end ?? "-", weeks.map(String.init) ?? "-",
+                    "\(formatNumber(offering.cost ?? credential.cost)) \(currency)", seats]
+        }
+        print("  offerings")
+        table(rows, rightAligned: [3, 4, 5]).forEach { print("    " + $0) }
     }
 
     func describe(_ prerequisite: Prerequisite) -> String {
@@ -127,3 +192,5 @@ func shortened(_ text: String, to width: Int) -> String {
 func formatNumber(_ value: Double) -> String {
     value.rounded() == value && abs(value) < 1e15 ? String(Int(value)) : String(value)
 }
+
+extension CredentialKind: ExpressibleByArgument {}

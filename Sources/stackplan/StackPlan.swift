@@ -37,16 +37,30 @@ struct DatabaseOption: ParsableArguments {
     var path: String { db ?? ProcessInfo.processInfo.environment["STACKPLAN_DB"] ?? "stackplan.sqlite" }
 
     /// Opens the database, creating it if needed: for commands that write.
-    func open() throws -> CatalogueStore { try reportingErrors { try CatalogueStore(path: path) } }
+    func open() throws -> CatalogueStore {
+        let timeout = try busyTimeout()
+        return try reportingErrors { try CatalogueStore(path: path, busyTimeout: timeout) }
+    }
 
-    /// Opens a database that must exist already: reading from a new, empty one would only
-    /// hide a wrong path behind empty answers.
+    /// Opens a database that must exist already, read-only (so that it works on a read-only
+    /// file or folder): reading from a new, empty one would only hide a wrong path behind empty answers.
     func openExisting() throws -> CatalogueStore {
         guard FileManager.default.fileExists(atPath: path) else {
             printError("error: no database at \(path): load a catalogue first with `stackplan import FILE --db \(path)`")
             throw Exit.invalidInput
         }
-        return try open()
+        let timeout = try busyTimeout()
+        return try reportingErrors { try CatalogueStore(path: path, access: .readOnly, busyTimeout: timeout) }
+    }
+
+    /// Seconds to wait for another process's lock on the database: $STACKPLAN_BUSY_TIMEOUT, else 5.
+    func busyTimeout() throws -> Double {
+        guard let text = ProcessInfo.processInfo.environment["STACKPLAN_BUSY_TIMEOUT"] else { return CatalogueStore.defaultBusyTimeout }
+        guard let seconds = Double(text), (0...CatalogueStore.maximumBusyTimeout).contains(seconds) else {
+            printError("error: STACKPLAN_BUSY_TIMEOUT must be a number of seconds from 0 to \(Int(CatalogueStore.maximumBusyTimeout)), found \"\(text)\"")
+            throw Exit.invalidInput
+        }
+        return seconds
     }
 }
 
