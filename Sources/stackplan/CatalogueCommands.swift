@@ -89,8 +89,8 @@ struct ListCommand: ParsableCommand {
         }
         guard let flag = refused.first else { return }
         let reason = records == .competencies
-            ? "list competencies counts every tag; to see one tag's credentials, use `list credentials \(flag) TAG`"
-            : "\(records.rawValue) have no competencies or kinds; \(flag) filters credentials and competencies"
+            ? "list competencies counts every tag; `list credentials \(flag) TAG` lists one tag's credentials"
+            : "\(records.rawValue) have no competencies or kinds; it filters credentials"
         printError("error: \(flag) does not apply to \(records.rawValue): \(reason)")
         throw Exit.invalidInput
     }
