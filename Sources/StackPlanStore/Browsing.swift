@@ -95,7 +95,7 @@ extension CatalogueStore {
     public func qualifications(matching query: QualificationQuery = QualificationQuery()) throws -> [Qualification] {
         var conditions = ["1"]
         var arguments: [String] = []
-        if let provider = query.provider { conditions.append("providerId = ?"); arguments.append(provider) }
+        if let provider = query.provider { conditions.append("providerId = ?"); arguments.append(provider.precomposedStringWithCanonicalMapping) }
         if let search = query.search { conditions.append("(\(Self.matches)(id, ?) OR \(Self.matches)(title, ?))"); arguments += [search, search] }
         guard arguments.allSatisfy(StoredText.isExact) else { return [] }
         return try read { db in
@@ -109,7 +109,7 @@ extension CatalogueStore {
     public func providers(matching query: ProviderQuery = ProviderQuery()) throws -> [Provider] {
         var conditions = ["1"]
         var arguments: [String] = []
-        if let id = query.id { conditions.append("id = ?"); arguments.append(id) }
+        if let id = query.id { conditions.append("id = ?"); arguments.append(id.precomposedStringWithCanonicalMapping) }
         if let search = query.search { conditions.append("(\(Self.matches)(id, ?) OR \(Self.matches)(name, ?))"); arguments += [search, search] }
         guard arguments.allSatisfy(StoredText.isExact) else { return [] }
         return try read { db in
@@ -140,10 +140,11 @@ extension CatalogueStore {
     static func condition(_ query: CredentialQuery) -> (String, StatementArguments)? {
         var conditions = ["1"]
         var arguments: [String] = []
-        if let provider = query.provider { conditions.append("providerId = ?"); arguments.append(provider) }
+        // Stored keys are in normalization form C (StoredText): so are the keys looked up.
+        if let provider = query.provider { conditions.append("providerId = ?"); arguments.append(provider.precomposedStringWithCanonicalMapping) }
         if let competency = query.competency {
             conditions.append("id IN (SELECT credentialId FROM credentialCompetency WHERE competency = ?)")
-            arguments.append(competency)
+            arguments.append(competency.precomposedStringWithCanonicalMapping)
         }
         if let kind = query.kind { conditions.append("kind = ?"); arguments.append(kind.rawValue) }
         if let search = query.search { conditions.append("(\(matches)(id, ?) OR \(matches)(title, ?))"); arguments += [search, search] }

@@ -192,9 +192,11 @@ extension CatalogueStore {
     static func acceptingCondition(_ filter: CredentialFilter) -> (String, StatementArguments) {
         var conditions = ["c.ects > 0"]
         var arguments: [(any DatabaseValueConvertible)?] = []
+        // Compared as stored keys are (StoredText); a value with a NUL matches nothing.
         func list(_ values: [String]) -> String {
-            arguments += values.map { $0 as (any DatabaseValueConvertible)? }
-            return marks(values.count)
+            let keys = StoredText.lookupable(values)
+            arguments += keys.map { $0 as (any DatabaseValueConvertible)? }
+            return keys.isEmpty ? "NULL" : marks(keys.count)
         }
         if let ids = filter.ids { conditions.append("c.id IN (\(list(ids)))") }
         if let competencies = filter.competencies {

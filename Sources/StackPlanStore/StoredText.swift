@@ -1,42 +1,61 @@
+import Foundation
 import StackPlanCore
 
-/// Text the database cannot hold exactly.
+/// Text the database cannot hold or compare exactly.
 ///
 /// SQLite's C interface, as GRDB uses it, passes text as NUL-terminated strings both ways: a
 /// NUL character (U+0000) inside a value would silently cut it short, so that `"a\u{0}x"`
 /// would be stored (and looked up) as `"a"` and replace that record. Documents are stored as
 /// JSON, where NUL is escaped, but ids, names, titles and tags are also bound as columns, and
 /// lookups bind ids: those must never contain one.
+///
+/// SQLite compares keys byte by byte, while Swift compares strings by canonical equivalence
+/// ("é" as one character equals "e" plus a combining accent). Keys (ids, tags, codes) are
+/// therefore stored in Unicode normalization form C, where the two agree: an upsert then
+/// replaces exactly the record that validation saw as the same.
 enum StoredText {
     /// Whether `text` is stored and compared exactly as it is.
     static func isExact(_ text: String) -> Bool { !text.unicodeScalars.contains("\u{0}") }
 
-    /// Keeps the ids that can exist in the database: one with a NUL never can, and binding it
-    /// would compare only its part before the NUL.
-    static func lookupable<S: Sequence>(_ ids: S) -> [String] where S.Element == String { ids.filter(isExact) }
+    /// Whether `text` can be a key: exact, and in normalization form C.
+    static func isKey(_ text: String) -> Bool {
+        isExact(text) && text.utf8.elementsEqual(text.precomposedStringWithCanonicalMapping.utf8)
+    }
 
-    /// Every value of `document` bound to a column that would be cut short, by JSON path.
+    /// The ids to look up: stored keys are in form C, so a lookup is too (it then finds what
+    /// Swift's comparison would); an id with a NUL can never be stored and finds nothing.
+    static func lookupable<S: Sequence>(_ ids: S) -> [String] where S.Element == String {
+        ids.filter(isExact).map(\.precomposedStringWithCanonicalMapping)
+    }
+
+    /// Every value of `document` bound to a column that would be cut short, or a key that
+    /// SQLite would compare differently from the validation, by JSON path.
     static func problems(in document: Catalogue) -> [ValidationIssue] {
         var issues: [ValidationIssue] = []
-        func check(_ text: String?, _ path: String, record: String? = nil) {
-            guard let text, !isExact(text) else { return }
-            issues.append(ValidationIssue(
-                path: path, record: record,
-                message: "contains a NUL character (U+0000), which the database cannot store exactly; remove it"))
+        func check(_ text: String?, _ path: String, key: Bool = true) {
+            guard let text else { return }
+            if !isExact(text) {
+                issues.append(ValidationIssue(
+                    path: path, message: "contains a NUL character (U+0000), which the database cannot store exactly; remove it"))
+            } else if key && !isKey(text) {
+                issues.append(ValidationIssue(
+                    path: path,
+                    message: "is not in Unicode normalization form C (an accent is a separate combining character); write it precomposed"))
+            }
         }
         check(document.baseCurrency, "$.baseCurrency")
         for currency in document.exchangeRates.keys.sorted() { check(currency, "$.exchangeRates") }
         for (index, provider) in document.providers.enumerated() {
             let path = "$.providers[\(index)]"
             check(provider.id, "\(path).id")
-            check(provider.name, "\(path).name")
+            check(provider.name, "\(path).name", key: false)
             check(provider.country, "\(path).country")
         }
         for (index, credential) in document.credentials.enumerated() {
             let path = "$.credentials[\(index)]"
             check(credential.id, "\(path).id")
             check(credential.provider, "\(path).provider")
-            check(credential.title, "\(path).title")
+            check(credential.title, "\(path).title", key: false)
             check(credential.currency, "\(path).currency")
             for (position, competency) in credential.competencies.enumerated() { check(competency, "\(path).competencies[\(position)]") }
             for (position, language) in credential.languages.enumerated() { check(language, "\(path).languages[\(position)]") }
@@ -48,7 +67,7 @@ enum StoredText {
             let path = "$.qualifications[\(index)]"
             check(qualification.id, "\(path).id")
             check(qualification.provider, "\(path).provider")
-            check(qualification.title, "\(path).title")
+            check(qualification.title, "\(path).title", key: false)
         }
         return issues
     }

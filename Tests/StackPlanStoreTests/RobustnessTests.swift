@@ -98,6 +98,29 @@ import Testing
         #expect(try store.candidateCatalogue(target: "q\u{0}x", held: ["a\u{0}x"]).qualifications.isEmpty)
     }
 
+    /// Swift finds "é" and "e" + U+0301 equal, SQLite does not: validation would call the
+    /// second the same record and the upsert would add a second row beside it.
+    @Test func keysOutsideNormalizationFormCAreRefused() throws {
+        let store = try CatalogueStore(path: path)
+        let composed = "caf\u{E9}", decomposed = "cafe\u{301}"
+        #expect(composed == decomposed)
+        func catalogue(id: String, title: String) -> Catalogue {
+            Catalogue(
+                baseCurrency: "EUR", exchangeRates: [:], providers: [Provider(id: "p", name: "P", country: "PT")],
+                credentials: [Credential(id: id, title: title, provider: "p", kind: .module, ects: 5, eqf: 6)], qualifications: [])
+        }
+        try store.importCatalogue(catalogue(id: composed, title: "Composed"))
+        #expect {
+            try store.importCatalogue(catalogue(id: decomposed, title: "Decomposed"))
+        } throws: { error in
+            (error as? InvalidDocument)?.errors.map(\.path) == ["$.credentials[0].id"]
+        }
+        #expect(try store.counts().credentials == 1)
+        // A lookup finds what Swift's comparison would, however the id is written.
+        #expect(try store.credential(decomposed)?.title == "Composed")
+        #expect(try store.credentials(matching: CredentialQuery(search: "CAFE")).map(\.title) == ["Composed"])
+    }
+
     // MARK: Cycles through stored records
 
     /// The cycle's smallest id is stored and not in the document: it was skipped before.
