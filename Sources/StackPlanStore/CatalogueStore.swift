@@ -19,7 +19,8 @@ public final class CatalogueStore: Sendable {
         /// its integrity on opening, and can import.
         case readWrite
         /// Never writes: works on a read-only file or folder. Only a database too old to be read
-        /// is upgraded first, which needs write access then.
+        /// is upgraded first (and an empty file set up), which needs write access then; a
+        /// missing file is not created.
         case readOnly
     }
 
@@ -64,6 +65,8 @@ public final class CatalogueStore: Sendable {
             case .readOnly:
                 if case .stackPlan(let applied) = contents, applied.contains(Schema.readableMigration) {
                     // Readable as it is; later migrations wait for the next store that writes.
+                } else if !FileManager.default.fileExists(atPath: path) {
+                    throw StoreError.cannotOpen(path: path, reason: "no such file")
                 } else {
                     try Self.upgrade(path, busyTimeout: self.busyTimeout)
                 }
@@ -159,9 +162,7 @@ public final class CatalogueStore: Sendable {
     /// Closes the database's connections; any later call throws. Closing is also done when
     /// the store is released.
     public func close() throws {
-        try run {
-            if let pool = reader as? DatabasePool { try pool.close() } else if let queue = reader as? DatabaseQueue { try queue.close() }
-        }
+        try run { try reader.close() }
     }
 
     /// Runs `body`, turning every failure into the store's errors. After a failure that may
@@ -211,6 +212,14 @@ public final class CatalogueStore: Sendable {
         public var replaced: Int
         /// The document's warnings: it was imported despite them.
         public var warnings: [ValidationIssue]
+
+        public init(providers: Int, credentials: Int, qualifications: Int, replaced: Int, warnings: [ValidationIssue] = []) {
+            self.providers = providers
+            self.credentials = credentials
+            self.qualifications = qualifications
+            self.replaced = replaced
+            self.warnings = warnings
+        }
     }
 
     /// Validates the document against itself and what is stored, then upserts it by id in one
@@ -353,6 +362,12 @@ public final class CatalogueStore: Sendable {
         public var providers: Int
         public var credentials: Int
         public var qualifications: Int
+
+        public init(providers: Int, credentials: Int, qualifications: Int) {
+            self.providers = providers
+            self.credentials = credentials
+            self.qualifications = qualifications
+        }
     }
 
     /// How many records of each kind are stored, without reading them.

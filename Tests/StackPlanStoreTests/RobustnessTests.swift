@@ -310,6 +310,13 @@ import Testing
         #expect(try bytes(path) == before)
     }
 
+    @Test func readOnlyStoreDoesNotCreateAMissingDatabase() {
+        let error = storeError { _ = try CatalogueStore(path: path, access: .readOnly) }
+        #expect(error == .cannotOpen(path: path, reason: "no such file"))
+        #expect(error?.kind == .ioFailure)
+        #expect(!FileManager.default.fileExists(atPath: path))
+    }
+
     // MARK: Migrations
 
     /// Every database the store made before application_id (schema v3) opens, is recognised,
