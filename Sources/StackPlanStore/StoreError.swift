@@ -102,7 +102,7 @@ public enum StoreError: ClassifiedError, Equatable, Sendable {
             return StoreError.damaged(path: path)
         default:
             // Nothing else is expected from the database; its text may be a debug description.
-            return StoreError.unexpected(path: path, reason: "an internal error (\(type(of: error)))")
+            return StoreError.unexpected(path: path, reason: "an error StackPlan does not expect here")
         }
     }
 }

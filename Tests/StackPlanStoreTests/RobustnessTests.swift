@@ -317,6 +317,22 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: path))
     }
 
+    /// Every SQLite failure becomes a store error of the right kind, in words, naming the file.
+    @Test func sqliteFailuresAreClassifiedWithoutTheirCodes() throws {
+        let expected: [(ResultCode, ErrorKind)] = [
+            (.SQLITE_BUSY, .busy), (.SQLITE_LOCKED, .busy), (.SQLITE_FULL, .ioFailure), (.SQLITE_IOERR, .ioFailure),
+            (.SQLITE_READONLY, .ioFailure), (.SQLITE_PERM, .ioFailure), (.SQLITE_CANTOPEN, .ioFailure),
+            (.SQLITE_CORRUPT, .damagedData), (.SQLITE_NOTADB, .damagedData), (.SQLITE_MISUSE, .internalFault),
+        ]
+        for (code, kind) in expected {
+            let error = StoreError.translating(DatabaseError(resultCode: code, message: "raw text"), path: "x.sqlite", busyTimeout: 7)
+            let classified = try #require(error as? StoreError)
+            #expect(classified.kind == kind, "\(code)")
+            #expect(classified.description.contains("x.sqlite"))
+            #expect(!classified.description.contains("SQLite error") && !classified.description.contains("\(code.rawValue)"), "\(classified)")
+        }
+    }
+
     // MARK: Migrations
 
     /// Every database the store made before application_id (schema v3) opens, is recognised,
