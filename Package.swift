@@ -36,16 +36,16 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "MILPTests", dependencies: ["MILP"]),
-        .testTarget(name: "StackPlanCoreTests", dependencies: ["StackPlanCore", "MILP"]),
+        .testTarget(name: "StackPlanCoreTests", dependencies: ["StackPlanCore", "StackPlanRendering", "MILP"]),
         .testTarget(name: "StackPlanRenderingTests", dependencies: ["StackPlanRendering", "StackPlanCore", "MILP"]),
         .testTarget(name: "StackPlanStoreTests", dependencies: ["StackPlanStore", "StackPlanCore"]),
         // Runs the built `stackplan` executable; depending on it makes `swift build --build-tests` build it.
         .testTarget(name: "StackPlanCLITests", dependencies: ["stackplan"]),
         // The wallet samples are read from the source tree by path, not bundled as resources.
         .testTarget(
-            name: "StackPlanInterchangeTests", dependencies: ["StackPlanInterchange", "StackPlanStore", "StackPlanCore"],
+            name: "StackPlanInterchangeTests", dependencies: ["StackPlanInterchange", "StackPlanRendering", "StackPlanStore", "StackPlanCore"],
             exclude: ["Samples"]),
         .testTarget(name: "StackPlanCPDTests", dependencies: ["StackPlanCPD", "StackPlanCore", "MILP"]),
-        .testTarget(name: "ScaleTests", dependencies: ["StackPlanGenerator", "StackPlanStore", "StackPlanCore", "MILP"]),
+        .testTarget(name: "ScaleTests", dependencies: ["StackPlanGenerator", "StackPlanStore", "StackPlanCore", "StackPlanRendering", "MILP"]),
     ]
 )

@@ -277,6 +277,15 @@ public struct PlanExport {
         lines.append("- \(counted ? "✓" : "✗") \(formatted(qualification.ects)) ECTS in all — \(formatted(rounded(totals.countedECTS))) count")
         lines.append("")
 
+        let exceptions = request.exceptionUse(in: plan, catalogue: catalogue)
+        if !exceptions.isEmpty {
+            lines += ["## Exceptions to the rules", ""]
+            for (exception, used) in exceptions {
+                lines.append("- \(inline(exception.summary)) (`\(inline(exception.origin))`)" + (used ? "" : ", not used")
+                    + (exception.note.map { ": \(inline($0))" } ?? ""))
+            }
+            lines.append("")
+        }
         lines += Self.limitLines(request: request, currency: currency, totals: totals, completes: plan.completes)
         lines += ["## Notes", ""]
         let converted = plan.taken.compactMap(catalogue.credential).contains { ($0.currency ?? currency) != currency }
