@@ -114,6 +114,25 @@ import Testing
     }
 }
 
+@Suite struct MoneyFormattingTests {
+    @Test func feesBeyondIntsRangePrintWithoutTrapping() {
+        #expect(format(money: 2709.9999999) == "2710")
+        #expect(format(money: 3184.5) == "3184.50")
+        // 1e19 is past Int.max: converting it to Int would trap.
+        #expect(format(money: 1e19) == "10000000000000000000")
+        #expect(format(money: -1e19) == "-10000000000000000000")
+        #expect(format(money: 1e308).count == 309)
+        #expect(format(money: .nan) == "nan")
+    }
+
+    @Test func aHugeFeeIsDiagnosedAndRenderedWithoutTrapping() throws {
+        let catalogue = Fixture.catalogue([Fixture.credential("gold", cost: 1e19)], [Fixture.qualification(.credential("gold"))])
+        let diagnosis = try #require(try Planner(catalogue: catalogue).plan(Fixture.request(constraints: LearnerConstraints(budget: 100))).diagnosis)
+        #expect(diagnosis.summary == .limits([.budget(cheapest: 1e19, budget: 100, currency: "EUR")]))
+        #expect(diagnosis.text.contains("the cheapest plan costs 10000000000000000000 EUR, over the budget of 100 EUR"))
+    }
+}
+
 @Suite struct WhatIfTests {
     typealias F = Fixture
 

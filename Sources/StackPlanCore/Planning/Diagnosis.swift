@@ -141,7 +141,8 @@ extension Planner {
             let lightest = try bestValue(relaxed, qualification: qualification, objective: .workload)
             var earliest: Day?
             if let start = request.schedule?.start, asked.deadline != nil,
-               let days = try bestValue(relaxed, qualification: qualification, objective: .duration) {
+               let days = try bestValue(relaxed, qualification: qualification, objective: .duration),
+               days.isFinite, abs(days) < 1e7 {
                 earliest = start.adding(days: Int(days.rounded()) - 1)
             }
             if cheapest != nil {
