@@ -25,6 +25,9 @@ extension NotOfferedReason {
         case .tooIntense(let needed, let available):
             fields["hoursPerWeekNeeded"] = number(needed)
             fields["hoursPerWeek"] = number(available)
+        case .kindNotAllowed(let kind, let allowed):
+            fields["kind"] = .string(kind.rawValue)
+            fields["allowed"] = strings(allowed.map(\.rawValue))
         }
         return .object(fields)
     }

@@ -16,6 +16,8 @@ extension NotOfferedReason {
         case .noOpenOffering(let start): "offered only before \(start) or without seats"
         case .tooIntense(let needed, let available):
             "too intense: every offering needs at least \(formatNumber(needed.rounded(.up))) hours a week, over your \(formatNumber(available))"
+        case .kindNotAllowed(let kind, let allowed):
+            "a \(kind.rawValue) credential, not among the kinds asked for (\(allowed.map(\.rawValue).joined(separator: ", ")))"
         }
     }
 }

@@ -534,7 +534,8 @@ import Testing
         let certificate = try #require(modules.entries.first { $0.qualification.id == "q-cert" })
         #expect(certificate.plan == nil && certificate.decision == .reachability)
         guard case .noPlan(let diagnosis)? = certificate.reason else { throw PlanningError.invalidRequest("no diagnosis for q-cert") }
-        #expect(diagnosis.unmet.first?.reason == .notOffered(credential: "basic", .withdrawn))
+        #expect(diagnosis.unmet.first?.reason == .notOffered(credential: "basic", .kindNotAllowed(.skill, allowed: [.module])))
+        #expect(certificate.reason?.text.hasSuffix("basic is a skill credential, not among the kinds asked for (module)") == true)
     }
 
     @Test func learnerModesLimitThePlansRanked() throws {

@@ -22,6 +22,8 @@ public enum NotOfferedReason: Sendable, Equatable, Hashable, Codable {
     case noOpenOffering(from: Day)
     /// Every open offering needs more hours a week than the learner gives.
     case tooIntense(hoursPerWeek: Double, available: Double)
+    /// Of a kind the request leaves out (`nearest --kind`).
+    case kindNotAllowed(CredentialKind, allowed: [CredentialKind])
 
     public var code: String {
         switch self {
@@ -33,6 +35,7 @@ public enum NotOfferedReason: Sendable, Equatable, Hashable, Codable {
         case .noExchangeRate: "noExchangeRate"
         case .noOpenOffering: "noOpenOffering"
         case .tooIntense: "tooIntense"
+        case .kindNotAllowed: "kindNotAllowed"
         }
     }
 }

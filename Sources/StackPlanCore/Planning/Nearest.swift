@@ -122,9 +122,25 @@ extension Planner {
             }
         }.max()
         var base = template
+        var leftOutKinds: [String: CredentialKind] = [:]
         if let kinds = filter.kinds {
-            // Credentials of other kinds are not offered to these plans.
-            base.withdrawn.formUnion(catalogue.credentials.filter { !kinds.contains($0.kind) }.map(\.id))
+            // Credentials of other kinds are not offered to these plans: treated as withdrawn, and
+            // named for what they are in the reasons.
+            for credential in catalogue.credentials where !kinds.contains(credential.kind) && !template.withdrawn.contains(credential.id) {
+                leftOutKinds[credential.id] = credential.kind
+            }
+            base.withdrawn.formUnion(leftOutKinds.keys)
+        }
+        func named(_ diagnosis: Diagnosis) -> Diagnosis {
+            guard let kinds = filter.kinds, !leftOutKinds.isEmpty else { return diagnosis }
+            func rename(_ reason: UnmetReason) -> UnmetReason {
+                guard case .notOffered(let id, .withdrawn) = reason, let kind = leftOutKinds[id] else { return reason }
+                return .notOffered(credential: id, .kindNotAllowed(kind, allowed: kinds))
+            }
+            var renamed = diagnosis
+            for index in renamed.unmet.indices { renamed.unmet[index].reason = rename(renamed.unmet[index].reason) }
+            for index in renamed.shortfalls.indices { renamed.shortfalls[index].reason = renamed.shortfalls[index].reason.map(rename) }
+            return renamed
         }
         for qualification in catalogue.qualifications.sorted(by: { $0.id < $1.id }) {
             guard filter.admits(qualification) else {
@@ -145,7 +161,7 @@ extension Planner {
                 continue
             }
             if let diagnosis = reachabilityDiagnosis(request, qualification: qualification) {
-                entries.append(entry(.reachability, reason: .noPlan(diagnosis)))
+                entries.append(entry(.reachability, reason: .noPlan(named(diagnosis))))
                 continue
             }
             if let bound = try linearBoundReason(request, qualification: qualification) {
@@ -162,7 +178,7 @@ extension Planner {
                 }
                 entries.append(entry(.planned, plan: plan, value: value))
             case .infeasible:
-                entries.append(entry(.solver, reason: .noPlan(try diagnose(request, qualification: qualification))))
+                entries.append(entry(.solver, reason: .noPlan(named(try diagnose(request, qualification: qualification)))))
             case .stopped(let status):
                 entries.append(entry(.stopped, reason: .stopped(status: status.rawValue)))
             }
