@@ -4,7 +4,7 @@ import StackPlanCore
 /// The stack graph of a qualification as Graphviz DOT: the qualification, its requirement
 /// nodes, the credentials that can meet each leaf, their prerequisites and overlaps; with a
 /// plan, what it takes, what the learner holds and where each counts are highlighted.
-public struct StackGraph {
+public struct StackGraph: Sendable {
     public let qualification: Qualification
     public let catalogue: Catalogue
     public let plan: Plan?

@@ -1,6 +1,6 @@
 /// Plans side by side, toward one qualification or several: their figures in columns, then
 /// which requirement each credential meets in each. StackPlanRendering writes it as text and JSON.
-public struct PlanComparison {
+public struct PlanComparison: Sendable {
     public struct Column: Sendable {
         public var label: String
         public var plan: Plan

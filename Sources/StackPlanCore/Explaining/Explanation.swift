@@ -3,7 +3,7 @@ import Foundation
 /// A plan explained requirement by requirement: what meets each node and with how much to
 /// spare, why each credential is in the plan, why each held credential counts or not, the
 /// exceptions in force, and whether the plan still passes every rule.
-public struct PlanExplanation {
+public struct PlanExplanation: Sendable {
     /// How a requirement is met, and by how much: the figures behind "12 of 10 ECTS: 2 over the minimum".
     public enum Margin: Sendable, Equatable, Codable {
         /// Waived by an exception given at `origin` (a flag or a JSON path), with the advisor's note.

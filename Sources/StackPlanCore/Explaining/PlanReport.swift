@@ -1,5 +1,5 @@
 /// A plan explained: each requirement with what meets it. StackPlanRendering writes it as text and JSON.
-public struct PlanReport {
+public struct PlanReport: Sendable {
     public struct RequirementLine: Sendable, Equatable {
         public var path: String
         public var depth: Int
