@@ -10,6 +10,7 @@ let package = Package(
         .library(name: "StackPlanCore", targets: ["StackPlanCore"]),
         .library(name: "StackPlanStore", targets: ["StackPlanStore"]),
         .library(name: "StackPlanInterchange", targets: ["StackPlanInterchange"]),
+        .library(name: "StackPlanRendering", targets: ["StackPlanRendering"]),
         .library(name: "StackPlanCPD", targets: ["StackPlanCPD"]),
     ],
     dependencies: [
@@ -26,23 +27,26 @@ let package = Package(
             "StackPlanCore",
             .product(name: "GRDB", package: "GRDB.swift"),
         ]),
-        .target(name: "StackPlanInterchange", dependencies: ["StackPlanCore"]),
+        // English text (and --json) renderings of the core's typed results, for every front end.
+        .target(name: "StackPlanRendering", dependencies: ["StackPlanCore"]),
+        .target(name: "StackPlanInterchange", dependencies: ["StackPlanCore", "StackPlanRendering"]),
         .target(name: "StackPlanCPD", dependencies: ["StackPlanCore", "MILP"]),
         .executableTarget(name: "stackplan", dependencies: [
-            "StackPlanCore", "StackPlanStore", "StackPlanInterchange", "StackPlanCPD", "StackPlanGenerator",
+            "StackPlanCore", "StackPlanStore", "StackPlanInterchange", "StackPlanCPD", "StackPlanGenerator", "StackPlanRendering",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "MILPTests", dependencies: ["MILP"]),
-        .testTarget(name: "StackPlanCoreTests", dependencies: ["StackPlanCore", "MILP"]),
+        .testTarget(name: "StackPlanCoreTests", dependencies: ["StackPlanCore", "StackPlanRendering", "MILP"]),
+        .testTarget(name: "StackPlanRenderingTests", dependencies: ["StackPlanRendering", "StackPlanCore", "MILP"]),
         // SQL fixtures of databases made by earlier versions, read from the source tree by path.
         .testTarget(name: "StackPlanStoreTests", dependencies: ["StackPlanStore", "StackPlanCore"], exclude: ["Fixtures"]),
         // Runs the built `stackplan` executable; depending on it makes `swift build --build-tests` build it.
         .testTarget(name: "StackPlanCLITests", dependencies: ["stackplan"]),
         // The wallet samples are read from the source tree by path, not bundled as resources.
         .testTarget(
-            name: "StackPlanInterchangeTests", dependencies: ["StackPlanInterchange", "StackPlanStore", "StackPlanCore"],
+            name: "StackPlanInterchangeTests", dependencies: ["StackPlanInterchange", "StackPlanRendering", "StackPlanStore", "StackPlanCore"],
             exclude: ["Samples"]),
         .testTarget(name: "StackPlanCPDTests", dependencies: ["StackPlanCPD", "StackPlanCore", "MILP"]),
-        .testTarget(name: "ScaleTests", dependencies: ["StackPlanGenerator", "StackPlanStore", "StackPlanCore", "MILP"]),
+        .testTarget(name: "ScaleTests", dependencies: ["StackPlanGenerator", "StackPlanStore", "StackPlanCore", "StackPlanRendering", "MILP"]),
     ]
 )

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import MILP
 import StackPlanCore
+import StackPlanRendering
 
 /// Advisors' exceptions given on the command line, added to the profile's for the target.
 struct ExceptionArguments: ParsableArguments {
@@ -61,10 +62,7 @@ private func describe(_ plan: Plan, currency: String) -> String {
     return text
 }
 
-private func format(_ value: Double, money: Bool) -> String {
-    let cents = (value * 100).rounded() / 100
-    return cents.rounded() == cents ? String(Int(cents)) : String(format: "%.2f", cents)
-}
+private func format(_ value: Double, money: Bool) -> String { formatMoney(value) }
 
 // MARK: alternatives
 
@@ -140,7 +138,11 @@ struct CompareCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "compare",
         abstract: "Show plans side by side: figures, EQF mix, providers, modes, completion, and where each credential counts.",
-        discussion: "The plans come from saved plan files (--plan), from several objective lists (--by), or from the k best alternatives (--k), in that order; sources combine.")
+        discussion: """
+            The plans come from saved plan files (--plan), from several objective lists (--by), or from the k best alternatives (--k), \
+            in that order; sources combine. With several --target, each target is planned (by --by and --k when given, else once), \
+            so plans toward different qualifications stand side by side; saved plans may be for any qualification.
+            """)
 
     @OptionGroup var planning: PlanArguments
     @OptionGroup var exceptions: ExceptionArguments
@@ -163,7 +165,9 @@ struct CompareCommand: ParsableCommand {
     @OptionGroup var database: DatabaseOption
 
     func validate() throws {
-        if plan.isEmpty && by.isEmpty && count == nil { throw ValidationError("give plans to compare: --plan FILE, --by OBJECTIVES or --k N") }
+        if plan.isEmpty && by.isEmpty && count == nil && planning.targets.count < 2 {
+            throw ValidationError("give plans to compare: --plan FILE, --by OBJECTIVES, --k N or several --target")
+        }
         if let count, count < 1 { throw ValidationError("--k must be at least 1") }
         for list in by {
             do { _ = try Objective.list(list) } catch { throw ValidationError("--by \(list): \(error)") }
@@ -173,36 +177,49 @@ struct CompareCommand: ParsableCommand {
     func run() throws {
         let store = try database.openExisting()
         try reportingErrors {
-            var request = try planning.request()
-            exceptions.add(to: &request)
+            var requests = try planning.requests()
+            for index in requests.indices { exceptions.add(to: &requests[index]) }
+            let several = requests.count > 1
             let catalogue = try store.catalogue()
             let planner = Planner(catalogue: catalogue)
             var columns: [PlanComparison.Column] = []
             for file in plan {
-                let saved = try PlanDocument.read(try readFile(file), file: file, catalogue: catalogue, request: request)
+                let data = try readFile(file)
+                // A saved plan is checked against its own qualification, which may be any of the catalogue's.
+                var request = requests[0]
+                if case .string(let target)? = (try? JSON.parse(data))?.objectFields["target"] { request.target = target }
+                let saved = try PlanDocument.read(data, file: file, catalogue: catalogue, request: request)
                 let violations = PlanChecker(catalogue: catalogue, request: request).violations(of: saved)
                 if !violations.isEmpty { printError("warning: \(file) no longer passes every rule: \(violations.joined(separator: "; "))") }
                 columns.append(PlanComparison.Column(label: URL(fileURLWithPath: file).lastPathComponent, plan: saved, request: request))
             }
             var firstFailure: PlanOutcome?
-            for list in by {
-                var staged = request
-                staged.objectives = try Objective.list(list)
-                if staged.objectives.contains(.duration) && staged.schedule == nil {
-                    throw PlanningError.invalidRequest("--by \(list) needs a schedule: give the learner's hours per week (\"hoursPerWeek\" or --hours-per-week)")
+            for request in requests {
+                let prefix = several ? request.target + " " : ""
+                // With several targets and no other source, each target is planned once.
+                let lists = by.isEmpty && count == nil && several ? [nil] : by.map(Optional.some)
+                for list in lists {
+                    var staged = request
+                    if let list { staged.objectives = try Objective.list(list) }
+                    if let list, staged.objectives.contains(.duration) && staged.schedule == nil {
+                        throw PlanningError.invalidRequest("--by \(list) needs a schedule: give the learner's hours per week (\"hoursPerWeek\" or --hours-per-week)")
+                    }
+                    let outcome = try planner.plan(staged)
+                    let label = list.map { prefix + $0 } ?? request.target
+                    if case .planned(let found) = outcome {
+                        columns.append(PlanComparison.Column(label: label, plan: found, request: staged))
+                    } else {
+                        printError(list.map { "no plan minimising \($0)" + (several ? " toward \(request.target)" : "") } ?? "no plan toward \(request.target)")
+                        firstFailure = firstFailure ?? outcome
+                    }
                 }
-                let outcome = try planner.plan(staged)
-                if case .planned(let found) = outcome {
-                    columns.append(PlanComparison.Column(label: list, plan: found, request: staged))
-                } else {
-                    printError("no plan minimising \(list)")
-                    firstFailure = firstFailure ?? outcome
+                if let count {
+                    let result = try planner.alternatives(request, count: count, minDifference: minDifference)
+                    if result.plans.isEmpty { firstFailure = firstFailure ?? result.outcome }
+                    for (index, found) in result.plans.enumerated() {
+                        columns.append(PlanComparison.Column(label: "\(prefix)#\(index + 1)", plan: found, request: request))
+                    }
                 }
-            }
-            if let count {
-                let result = try planner.alternatives(request, count: count, minDifference: minDifference)
-                if result.plans.isEmpty { firstFailure = firstFailure ?? result.outcome }
-                for (index, found) in result.plans.enumerated() { columns.append(PlanComparison.Column(label: "#\(index + 1)", plan: found, request: request)) }
             }
             guard !columns.isEmpty else { try reportNoPlan(firstFailure!, json: json, timeLimit: planning.timeLimit) }
             let comparison = PlanComparison(columns, catalogue: catalogue)
@@ -332,7 +349,7 @@ struct WhatIfCommand: ParsableCommand {
             for (name, outcome) in [("baseline", result.baseline), ("scenario", result.scenario)] {
                 switch outcome {
                 case .planned(let plan): print("  \(name): \(describe(plan, currency: currency)): \(plan.taken.joined(separator: " "))")
-                case .infeasible(let diagnosis): print("  \(name): no plan: \(diagnosis.summary)")
+                case .infeasible(let diagnosis): print("  \(name): no plan: \(diagnosis.summary.text)")
                 case .stopped(let status): print("  \(name): stopped at the time limit (\(status.rawValue))")
                 }
             }
@@ -355,7 +372,12 @@ struct NearestCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "nearest",
         abstract: "Rank every qualification by what remains to reach it: fees, ECTS to take, or time.",
-        discussion: "Unreachable qualifications come last with the reason. Cheap bounds (the reachability test, and under a budget or hour limit the linear relaxation) rule out hopeless ones without solving their MILP; the output says how many.")
+        discussion: """
+            Unreachable qualifications come last with the reason. Cheap bounds (the reachability test, and under a budget or hour \
+            limit the linear relaxation) rule out hopeless ones without solving their MILP; the output says how many. \
+            Qualifications below the highest EQF level the learner holds are ranked after the others; --min-eqf and --max-eqf \
+            leave levels out, --kind limits the credentials plans may use, and --mode, --language and --deadline limit plans as for `plan`.
+            """)
 
     @Option(help: "Learner profile (JSON).")
     var learner: String
@@ -370,6 +392,24 @@ struct NearestCommand: ParsableCommand {
 
     @Option(help: "Most learning hours the plan may need (replaces the profile's).")
     var maxHours: Double?
+
+    @Option(help: "Rank qualifications at this EQF level or above only.")
+    var minEqf: Int?
+
+    @Option(help: "Rank qualifications at this EQF level or below only.")
+    var maxEqf: Int?
+
+    @Option(help: "A kind of credential plans may use: skill, module, programme, qualification (repeat for several; default: any).")
+    var kind: [CredentialKind] = []
+
+    @Option(help: "A mode you can attend: online, blended, in-person (repeat for several; replaces the profile's).")
+    var mode: [DeliveryMode] = []
+
+    @Option(help: "A language you study in, ISO 639-1 (repeat for several; replaces the profile's).")
+    var language: [String] = []
+
+    @Option(help: "Finish every credential by this day (YYYY-MM-DD); needs hours per week.")
+    var deadline: String?
 
     @Option(help: "The day prior learning is measured from (YYYY-MM-DD); default: the profile's, else today.")
     var today: String?
@@ -394,7 +434,14 @@ struct NearestCommand: ParsableCommand {
     func validate() throws {
         if let budget, !(budget >= 0) { throw ValidationError("--budget must be zero or more") }
         if let maxHours, !(maxHours >= 0) { throw ValidationError("--max-hours must be zero or more") }
-        for (flag, value) in [("--today", today), ("--start", start)] {
+        for (flag, value) in [("--min-eqf", minEqf), ("--max-eqf", maxEqf)] {
+            if let value, !(1...8).contains(value) { throw ValidationError("\(flag) must be an EQF level from 1 to 8, not \(value)") }
+        }
+        if let minEqf, let maxEqf, minEqf > maxEqf { throw ValidationError("--min-eqf \(minEqf) is above --max-eqf \(maxEqf)") }
+        for language in language where !language.isLanguageCode {
+            throw ValidationError("--language takes two-letter ISO 639-1 codes such as en, not \(language)")
+        }
+        for (flag, value) in [("--today", today), ("--start", start), ("--deadline", deadline)] {
             if let value, Day(value) == nil { throw ValidationError("\(flag) must be a date written YYYY-MM-DD") }
         }
         if let hoursPerWeek, !(hoursPerWeek > 0 && hoursPerWeek <= 168) { throw ValidationError("--hours-per-week must lie in (0, 168]") }
@@ -409,6 +456,10 @@ struct NearestCommand: ParsableCommand {
             var constraints = profile.constraints
             if let budget { constraints.budget = budget }
             if let maxHours { constraints.maxHours = maxHours }
+            if !mode.isEmpty { constraints.modes = mode }
+            if !language.isEmpty { constraints.languages = language }
+            if let deadline { constraints.deadline = Day(deadline) }
+            let filter = NearestFilter(minEQF: minEqf, maxEQF: maxEqf, kinds: kind.isEmpty ? nil : kind)
             let measure = NearestMeasure(rawValue: by.rawValue)!
             var request = PlanRequest(
                 target: "", learner: profile, constraints: constraints, objectives: measure == .duration ? [.duration] : [.cost],
@@ -417,19 +468,24 @@ struct NearestCommand: ParsableCommand {
                 by: profile, objectives: request.objectives, deadline: constraints.deadline, start: start.flatMap(Day.init),
                 hoursPerWeek: hoursPerWeek, today: request.today)
             let catalogue = try store.catalogue()
-            let ranking = try Planner(catalogue: catalogue).nearest(request, by: measure)
+            let ranking = try Planner(catalogue: catalogue).nearest(request, by: measure, filter: filter)
             let currency = catalogue.baseCurrency
             if json {
                 printJSON(.object([
                     "by": .string(measure.rawValue),
+                    "learnerLevel": ranking.learnerLevel.map { .number(Double($0)) } ?? .null,
+                    "leftOut": .array(ranking.leftOut.map(JSON.string)),
                     "milpsSolved": .number(Double(ranking.solved)), "milpsAvoided": .number(Double(ranking.avoided)),
                     "qualifications": .array(ranking.entries.map { entry in
                         var fields: [String: JSON] = [
                             "id": .string(entry.qualification.id), "title": .string(entry.qualification.title),
                             "reachable": .bool(entry.plan != nil), "decidedBy": .string(entry.decision.rawValue),
+                            "eqf": .number(Double(entry.qualification.eqf)), "belowLearnerLevel": .bool(entry.belowLearnerLevel),
                         ]
                         fields["value"] = entry.value.map { .number(rounded($0)) }
-                        fields["reason"] = entry.reason.map(JSON.string)
+                        fields["reason"] = entry.reason.map { .string($0.text) }
+                        fields["code"] = entry.reason.map { .string($0.code) }
+                        fields["details"] = entry.reason?.json
                         if let plan = entry.plan {
                             fields["cost"] = .number(rounded(plan.totals.cost))
                             fields["ects"] = .number(rounded(plan.totals.ects))
@@ -450,14 +506,21 @@ struct NearestCommand: ParsableCommand {
             print("Qualifications for \(profile.name ?? profile.id ?? learner), nearest first by \(measure.rawValue)")
             // Ranked by cost, the value column would repeat the cost column.
             let valueColumn = measure != .cost
-            var rows = [["#", "qualification"] + (valueColumn ? [unit] : []) + ["cost \(currency)", "hours", "to take", "completes"]]
+            var rows = [["#", "qualification", "EQF"] + (valueColumn ? [unit] : []) + ["cost \(currency)", "hours", "to take", "completes"]]
             let reached = ranking.entries.filter { $0.plan != nil }
             for (index, entry) in reached.enumerated() {
-                let plan = entry.plan!
-                rows.append([String(index + 1), entry.qualification.id] + (valueColumn ? [formatNumber(rounded(entry.value!))] : [])
+                guard let plan = entry.plan else { continue }
+                rows.append([String(index + 1), entry.qualification.id, String(entry.qualification.eqf)]
+                    + (valueColumn ? [formatNumber(rounded(entry.value ?? 0))] : [])
                     + [format(plan.totals.cost, money: true), formatNumber(plan.totals.hours), String(plan.taken.count), plan.completes?.description ?? "-"])
             }
-            table(rows, rightAligned: valueColumn ? [0, 2, 3, 4, 5] : [0, 2, 3, 4]).forEach { print($0) }
+            table(rows, rightAligned: valueColumn ? [0, 2, 3, 4, 5, 6] : [0, 2, 3, 4, 5]).forEach { print($0) }
+            if let level = ranking.learnerLevel, reached.contains(where: \.belowLearnerLevel) {
+                print("Ranked after the others: below EQF \(level), the highest level you hold (--min-eqf \(level) leaves them out).")
+            }
+            if !ranking.leftOut.isEmpty {
+                print("Left out by level: \(ranking.leftOut.joined(separator: ", ")).")
+            }
             let unreachable = ranking.entries.filter { $0.plan == nil }
             if !unreachable.isEmpty {
                 print("")
@@ -470,7 +533,7 @@ struct NearestCommand: ParsableCommand {
                     case .stopped: "time limit"
                     case .invalid, .planned: "invalid exceptions"
                     }
-                    print("  \(entry.qualification.id) [\(how)]: \(entry.reason ?? "")")
+                    print("  \(entry.qualification.id) [\(how)]: \(entry.reason?.text ?? "")")
                 }
             }
             print("")
@@ -531,7 +594,7 @@ struct GraphCommand: ParsableCommand {
             } else if learner != nil {
                 switch try Planner(catalogue: catalogue).plan(request) {
                 case .planned(let found): highlighted = found
-                case .infeasible(let diagnosis): printError("no plan to highlight: \(diagnosis.summary)")
+                case .infeasible(let diagnosis): printError("no plan to highlight: \(diagnosis.summary.text)")
                 case .stopped(let status): printError("no plan to highlight: the solver stopped (\(status.rawValue))")
                 }
             }
@@ -583,3 +646,5 @@ struct GraphCommand: ParsableCommand {
         return svg
     }
 }
+
+extension CredentialKind: ExpressibleByArgument {}

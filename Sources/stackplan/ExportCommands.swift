@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import StackPlanCore
+import StackPlanRendering
 import StackPlanInterchange
 
 struct ExportCommand: ParsableCommand {
@@ -43,7 +44,7 @@ struct ExportPlanCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "plan",
         abstract: "Plan, then write the plan as JSON, CSV or a Markdown page for the learner.",
-        discussion: "Takes the same options as `stackplan plan`. When no plan exists the exit code is 1; JSON and Markdown then explain why, CSV writes nothing.")
+        discussion: "Takes the same options as `stackplan plan`, exceptions (--waive, --substitute, --apply) included. When no plan exists the exit code is 1; JSON and Markdown then explain why, CSV writes nothing.")
 
     enum Format: String, ExpressibleByArgument, CaseIterable { case json, csv, markdown }
 
@@ -54,13 +55,15 @@ struct ExportPlanCommand: ParsableCommand {
     var output: String?
 
     @OptionGroup var planning: PlanArguments
+    @OptionGroup var exceptions: ExceptionArguments
 
     @OptionGroup var database: DatabaseOption
 
     func run() throws {
         let store = try database.openExisting()
         try reportingErrors {
-            let request = try planning.request()
+            var request = try planning.request()
+            exceptions.add(to: &request)
             let catalogue = try store.catalogue()
             switch try Planner(catalogue: catalogue).plan(request) {
             case .planned(let plan):

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import StackPlanCore
+import StackPlanRendering
 
 struct FrontierCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

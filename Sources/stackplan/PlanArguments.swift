@@ -5,8 +5,11 @@ import StackPlanCore
 
 /// The options every planning command shares: the target, the learner, objectives and limits.
 struct PlanArguments: ParsableArguments {
-    @Option(help: "Id of the qualification to reach.")
-    var target: String
+    @Option(name: .customLong("target"), help: "Id of the qualification to reach (compare takes several).")
+    var targets: [String]
+
+    /// The one qualification every command but compare plans toward.
+    var target: String { targets.last ?? "" }
 
     @Option(help: "Learner profile (JSON).")
     var learner: String
@@ -78,8 +81,21 @@ struct PlanArguments: ParsableArguments {
         return try reportingErrors { (try request(), try store.catalogue()) }
     }
 
+    /// One request per --target, for the commands that take several.
+    func requests() throws -> [PlanRequest] {
+        let first = try request(allowingSeveralTargets: true)
+        return targets.map { target in
+            var request = first
+            request.target = target
+            return request
+        }
+    }
+
     /// Reads the learner profile and puts the command line's limits in place of the profile's.
-    func request() throws -> PlanRequest {
+    func request(allowingSeveralTargets: Bool = false) throws -> PlanRequest {
+        if targets.count > 1 && !allowingSeveralTargets {
+            throw PlanningError.invalidRequest("--target: give one qualification (only compare takes several), not \(targets.joined(separator: ", "))")
+        }
         let profile = try LearnerDocument.read(try readFile(learner), file: learner)
         var constraints = profile.constraints
         if let budget { constraints.budget = budget }

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import MILP
 import StackPlanCore
+import StackPlanRendering
 
 struct PlanCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

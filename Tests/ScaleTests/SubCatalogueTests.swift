@@ -3,6 +3,7 @@ import MILP
 import Testing
 @testable import StackPlanCore
 @testable import StackPlanGenerator
+import StackPlanRendering
 @testable import StackPlanStore
 
 /// Planning on the candidate sub-catalogue the store loads by indexed queries must give what

@@ -1,5 +1,6 @@
 import Foundation
 import MILP
+import StackPlanRendering
 import Testing
 @testable import StackPlanCore
 
@@ -27,6 +28,9 @@ import Testing
         #expect(leaf.amount == 5)
         #expect(leaf.catalogueECTS == 25)
         #expect(leaf.allowedECTS == 15)
+        // The figures behind the words, as values.
+        #expect(leaf.needed == 20 && leaf.heldECTS == 0 && leaf.limits == [.languages(["en"])])
+        #expect(leaf.filter == CredentialFilter(competencies: ["research-methods"], minEQF: 7))
         #expect(leaf.text.hasPrefix("5 ECTS in research-methods, at EQF 7+ are missing (20 needed): the catalogue offers 25 ECTS that fit, 15 of them within your limits (languages en)"))
         let total = try #require(diagnosis.shortfalls.first { $0.path == "ects" })
         #expect(total.amount == 5)
@@ -34,6 +38,7 @@ import Testing
         let relaxation = try #require(diagnosis.relaxations.first)
         #expect(diagnosis.relaxations.count == 1)
         #expect(relaxation.limits == ["languages"] && relaxation.admitted == ["de"] && relaxation.planCost == 400 && relaxation.cheapest)
+        #expect(relaxation.changes == [.addLanguages(["de"])])
         #expect(diagnosis.text.contains("add the language de"))
         let json = diagnosis.json.objectFields
         #expect(json["shortfalls"].map { if case .array(let items) = $0 { items.count } else { 0 } } == 2)
@@ -47,7 +52,9 @@ import Testing
         #expect(diagnosis.shortfalls.first { $0.path == "requires.allOf[0]" }?.amount == 10)
         let budget = try #require(diagnosis.relaxations.first { $0.limits == ["budget"] })
         #expect(budget.value == 400)
+        #expect(budget.changes == [.budget(from: 120, to: 400, currency: "EUR")])
         #expect(budget.change == "raise the budget from 120 to 400 EUR (+280)")
+        #expect(diagnosis.summary == .limits([.budget(cheapest: 400, budget: 120, currency: "EUR")]))
     }
 
     @Test func cheapestRelaxationAmongSeveral() throws {
@@ -63,6 +70,11 @@ import Testing
         #expect(diagnosis.relaxations[1].admitted == ["in-person"])
         // The waived credential leaf says why it cannot be had.
         #expect(diagnosis.shortfalls.contains { $0.kind == .credential && $0.text.contains("not in your") })
+        let outOfLimits: [UnmetReason] = [
+            .notOffered(credential: "german", .language(taught: ["de"], allowed: ["en"])), .notOffered(credential: "campus", .mode(.inPerson, allowed: [.online])),
+        ]
+        let credentialReasons = diagnosis.shortfalls.filter { $0.kind == .credential }.compactMap(\.reason)
+        #expect(!credentialReasons.isEmpty && credentialReasons.allSatisfy(outOfLimits.contains))
     }
 
     @Test func limitsThatMustBeRelaxedTogether() throws {
@@ -71,6 +83,7 @@ import Testing
             F.request(constraints: LearnerConstraints(modes: [.online], languages: ["en"], accreditedOnly: false))).diagnosis)
         #expect(diagnosis.relaxations.count == 1)
         #expect(diagnosis.relaxations[0].limits == ["languages", "modes"])
+        #expect(diagnosis.relaxations[0].changes == [.addLanguages(["de"]), .addModes(["in-person"])])
         #expect(diagnosis.relaxations[0].change == "add the language de, and add the mode in-person")
     }
 
@@ -80,6 +93,11 @@ import Testing
             [F.qualification(ects: 10, .allOf([.credits(10, CredentialFilter(competencies: ["research-methods"]))]))])
         let diagnosis = try #require(try Planner(catalogue: catalogue).plan(F.request(constraints: LearnerConstraints(budget: 1000))).diagnosis)
         #expect(diagnosis.cause == .catalogue)
+        #expect(diagnosis.summary == .beyondCatalogue(qualification: "q"))
+        #expect(diagnosis.unmet.map(\.reason) == [
+            .partsUnmet, .creditsOutOfReach(available: 5, needed: 10, matching: 1), .totalOutOfReach(available: 5, needed: 10),
+        ])
+        #expect(diagnosis.text.contains("at most 5 of the 10 ECTS can be found (1 matching credential)"))
         #expect(diagnosis.relaxations.isEmpty)
         #expect(diagnosis.shortfalls.first?.amount == 5)
     }
@@ -93,6 +111,25 @@ import Testing
         #expect(diagnosis.shortfalls.filter { $0.kind == .credential }.count == 3)
         #expect(diagnosis.relaxations.first { $0.cheapest }?.admitted == ["en"])
         #expect(diagnosis.relaxations.first { $0.cheapest }?.planCost == 3555)
+    }
+}
+
+@Suite struct MoneyFormattingTests {
+    @Test func feesBeyondIntsRangePrintWithoutTrapping() {
+        #expect(format(money: 2709.9999999) == "2710")
+        #expect(format(money: 3184.5) == "3184.50")
+        // 1e19 is past Int.max: converting it to Int would trap.
+        #expect(format(money: 1e19) == "10000000000000000000")
+        #expect(format(money: -1e19) == "-10000000000000000000")
+        #expect(format(money: 1e308).count == 309)
+        #expect(format(money: .nan) == "nan")
+    }
+
+    @Test func aHugeFeeIsDiagnosedAndRenderedWithoutTrapping() throws {
+        let catalogue = Fixture.catalogue([Fixture.credential("gold", cost: 1e19)], [Fixture.qualification(.credential("gold"))])
+        let diagnosis = try #require(try Planner(catalogue: catalogue).plan(Fixture.request(constraints: LearnerConstraints(budget: 100))).diagnosis)
+        #expect(diagnosis.summary == .limits([.budget(cheapest: 1e19, budget: 100, currency: "EUR")]))
+        #expect(diagnosis.text.contains("the cheapest plan costs 10000000000000000000 EUR, over the budget of 100 EUR"))
     }
 }
 
@@ -346,14 +383,18 @@ import Testing
         #expect(explanation.violations.isEmpty)
         let byPath = Dictionary(uniqueKeysWithValues: explanation.requirements.map { ($0.path, $0) })
         #expect(byPath["requires.allOf[0]"]?.surplus == 2)
-        #expect(byPath["requires.allOf[0]"]?.margin == "12 of 10 ECTS (h1 6 + h2 6): 2 over the minimum")
+        #expect(byPath["requires.allOf[0]"]?.margin == .credits(counted: 12, minimum: 10, parts: [.init(id: "h1", ects: 6), .init(id: "h2", ects: 6)]))
+        #expect(byPath["requires.allOf[0]"]?.margin.text == "12 of 10 ECTS (h1 6 + h2 6): 2 over the minimum")
         let alternatives = try #require(byPath["requires.allOf[1]"])
         #expect(alternatives.status == .met && alternatives.surplus != nil)
-        #expect(byPath["requires.allOf[2]"]?.margin == "5 of 5 ECTS (buy 5): exactly the minimum")
-        #expect(byPath["requires.allOf[3]"]?.margin == "5 of at most 8 ECTS: 3 to spare")
+        #expect(byPath["requires.allOf[2]"]?.margin.text == "5 of 5 ECTS (buy 5): exactly the minimum")
+        #expect(byPath["requires.allOf[3]"]?.margin == .cap(counted: 5, maximum: 8))
+        #expect(byPath["requires.allOf[3]"]?.margin.text == "5 of at most 8 ECTS: 3 to spare")
+        #expect(plan.unusedHeld.first { $0.id == "old" }?.reason == .tooOld(earned: Day("2010-01-01")!, withinYears: 3, today: Day("2026-11-23")!))
         #expect(explanation.text.contains("– old does not count: earned 2010-01-01, more than 3 years before 2026-11-23"))
         #expect(explanation.text.contains("Check: the plan passes every rule"))
-        #expect(explanation.roles.map(\.role) == ["counts toward requires.allOf[2]"])
+        #expect(explanation.roles.map(\.role) == [.countsToward(["requires.allOf[2]"])])
+        #expect(explanation.roles.map(\.role.text) == ["counts toward requires.allOf[2]"])
     }
 
     @Test func savedPlanRoundTripsAndIsRechecked() throws {
@@ -404,9 +445,33 @@ import Testing
         #expect(second.eqfMix == [7: 10] && second.providers == ["p2"] && second.modes == ["blended": 1] && second.cost == 300)
         #expect(comparison.text.contains("300 (+200)"))
         #expect(comparison.text.contains("#2: cost +200 EUR, hours +125, ECTS taken +5; +b, −a"))
-        guard case .array(let plans)? = comparison.json.objectFields["plans"] else { Issue.record("no plans"); return }
+        guard case .array(let plans)? = comparison.json.objectFields["plans"] else { throw PlanningError.invalidRequest("no plans") }
         #expect(plans.count == 2)
         #expect(plans[1].objectFields["differenceFromFirst"]?.objectFields["cost"] == .number(200))
+        #expect(comparison.sharesOneTarget)
+        #expect(comparison.role(of: "b", in: result.plans[1]) == .countsToward(["requires.anyOf[1]"]))
+    }
+
+    @Test func plansTowardDifferentQualificationsSideBySide() throws {
+        let catalogue = F.catalogue(
+            [F.credential("a", cost: 100), F.credential("b", cost: 300), F.credential("c", cost: 50)],
+            [F.qualification(id: "q1", .allOf([.credential("a"), .credential("c")])),
+             F.qualification(id: "q2", .allOf([.credential("b"), .credential("c")]))])
+        let planner = Planner(catalogue: catalogue)
+        let columns = try ["q1", "q2"].map { target in
+            let request = F.request(target)
+            return PlanComparison.Column(label: target, plan: try #require(try planner.plan(request).plan), request: request)
+        }
+        let comparison = PlanComparison(columns, catalogue: catalogue)
+        #expect(!comparison.sharesOneTarget)
+        #expect(comparison.targets.map(\.id) == ["q1", "q2"])
+        #expect(comparison.rowIDs == ["a", "c", "b"])
+        #expect(comparison.role(of: "c", in: columns[1].plan) == .countsToward(["requires.allOf[1]"]))
+        let text = comparison.text
+        #expect(text.hasPrefix("2 plans toward 2 qualifications, side by side\n\n  q1: Award q1\n  q2: Award q2\n"))
+        #expect(text.contains("qualification   q1"))
+        #expect(text.contains("q2: cost +200 EUR; +b, −a"))
+        #expect(comparison.json.objectFields["targets"] == .array([.string("q1"), .string("q2")]))
     }
 }
 
@@ -425,7 +490,8 @@ import Testing
         #expect(ranking.entries.map(\.qualification.id) == ["q-cheap", "q-mid", "q-dear", "q-german"])
         #expect(ranking.entries.map(\.value) == [100, 300, nil, nil])
         #expect(ranking.entries[2].decision == .linearBound)
-        #expect(ranking.entries[2].reason?.contains("at least 1200 EUR") == true)
+        #expect(ranking.entries[2].reason == .costBound(atLeast: 1200, budget: 1000, currency: "EUR"))
+        #expect(ranking.entries[2].reason?.text.contains("at least 1200 EUR") == true)
         #expect(ranking.entries[3].decision == .reachability)
         #expect(ranking.solved == 2 && ranking.avoided == 2)
         // By ECTS still to take, every reachable one needs 5.
@@ -434,13 +500,64 @@ import Testing
         #expect(throws: PlanningError.self) { try Planner(catalogue: catalogue).nearest(request, by: .duration) }
     }
 
+    /// A cheap EQF 4 certificate and a dearer EQF 7 award, for a learner who holds an EQF 6 degree.
+    func levelsCatalogue() -> (Catalogue, PlanRequest) {
+        var certificate = F.qualification(id: "q-cert", .credential("basic"))
+        certificate.eqf = 4
+        var skill = F.credential("basic", cost: 50, eqf: 4)
+        skill.kind = .skill
+        let catalogue = F.catalogue(
+            [skill, F.credential("advanced", cost: 900), F.credential("degree", eqf: 6)],
+            [certificate, F.qualification(id: "q-msc", .credential("advanced"))])
+        return (catalogue, F.request(held: [.catalogue("degree", earned: F.today)]))
+    }
+
+    @Test func awardsBelowTheLearnersLevelRankAfterTheOthers() throws {
+        let (catalogue, request) = levelsCatalogue()
+        let ranking = try Planner(catalogue: catalogue).nearest(request, by: .cost)
+        #expect(ranking.learnerLevel == 6)
+        // The EQF 4 certificate is cheaper, but below the degree the learner holds.
+        #expect(ranking.entries.map(\.qualification.id) == ["q-msc", "q-cert"])
+        #expect(ranking.entries.map(\.belowLearnerLevel) == [false, true])
+        #expect(ranking.entries.allSatisfy { $0.plan != nil })
+    }
+
+    @Test func levelsAndKindsLimitTheRanking() throws {
+        let (catalogue, request) = levelsCatalogue()
+        let atLeastFive = try Planner(catalogue: catalogue).nearest(request, by: .cost, filter: NearestFilter(minEQF: 5))
+        #expect(atLeastFive.entries.map(\.qualification.id) == ["q-msc"])
+        #expect(atLeastFive.leftOut == ["q-cert"])
+        let atMostFour = try Planner(catalogue: catalogue).nearest(request, by: .cost, filter: NearestFilter(maxEQF: 4))
+        #expect(atMostFour.entries.map(\.qualification.id) == ["q-cert"] && atMostFour.leftOut == ["q-msc"])
+        // Modules only: the certificate's one skill credential is not offered to the plans.
+        let modules = try Planner(catalogue: catalogue).nearest(request, by: .cost, filter: NearestFilter(kinds: [.module]))
+        let certificate = try #require(modules.entries.first { $0.qualification.id == "q-cert" })
+        #expect(certificate.plan == nil && certificate.decision == .reachability)
+        guard case .noPlan(let diagnosis)? = certificate.reason else { throw PlanningError.invalidRequest("no diagnosis for q-cert") }
+        #expect(diagnosis.unmet.first?.reason == .notOffered(credential: "basic", .kindNotAllowed(.skill, allowed: [.module])))
+        #expect(certificate.reason?.text.hasSuffix("basic is a skill credential, not among the kinds asked for (module)") == true)
+    }
+
+    @Test func learnerModesLimitThePlansRanked() throws {
+        let (catalogue, request) = levelsCatalogue()
+        var limited = request
+        limited.constraints.modes = [.inPerson]
+        let ranking = try Planner(catalogue: catalogue).nearest(limited, by: .cost)
+        #expect(ranking.entries.allSatisfy { $0.plan == nil })
+        #expect(ranking.entries.allSatisfy { if case .noPlan? = $0.reason { true } else { false } })
+    }
+
     @Test func bundledNearestForSofia() throws {
         let catalogue = try CatalogueDocument.read(try Data(contentsOf: Fixture.bundledCatalogue))
         let profile = try LearnerDocument.read(try Data(contentsOf: Fixture.bundledLearner("sofia")))
         let ranking = try Planner(catalogue: catalogue).nearest(PlanRequest(target: "", learner: profile), by: .cost)
         #expect(ranking.entries.count == catalogue.qualifications.count)
         let reached = ranking.entries.filter { $0.plan != nil }
-        #expect(reached.map(\.value!) == reached.map(\.value!).sorted())
+        // At her level by value, then the EQF 4 certificate below it.
+        let atLevel = reached.filter { !$0.belowLearnerLevel }
+        #expect(atLevel.map(\.value!) == atLevel.map(\.value!).sorted())
+        #expect(reached.drop { !$0.belowLearnerLevel }.allSatisfy { $0.belowLearnerLevel })
+        #expect(reached.last?.qualification.id == "tvi-hwt-cert")
         // Her four held modules make up the Católica certificate: nothing left to pay or take.
         let certificate = try #require(reached.first { $0.qualification.id == "ucp-pgcert-ipc" })
         #expect(certificate.value == 0 && certificate.plan?.taken.isEmpty == true)

@@ -1,5 +1,6 @@
 import Foundation
 import StackPlanCore
+import StackPlanRendering
 import StackPlanStore
 import Testing
 @testable import StackPlanInterchange
@@ -34,7 +35,18 @@ import Testing
 
     func sofiasDiploma() throws -> PlanExport {
         let (outcome, request, catalogue) = try plan(try Support.bundledLearner("sofia"), target: "ucp-pgdip-ipc")
-        guard case .planned(let plan) = outcome else { throw PlanningError.invalidRequest("no plan for Sofia's diploma") }
+        let plan = try #require(outcome.plan, "no plan for Sofia's diploma")
+        return PlanExport(PlanReport(plan: plan, catalogue: catalogue, request: request))
+    }
+
+    /// Sofia's diploma on her calendar (22 h a week from 2027-01-04), with a deadline.
+    func sofiasScheduledDiploma(exceptions: [AdvisorException] = []) throws -> PlanExport {
+        let catalogue = try Support.bundledCatalogue()
+        var request = PlanRequest(target: "ucp-pgdip-ipc", learner: try Support.bundledLearner("sofia"), objectives: [.cost])
+        request.constraints.deadline = Day("2029-12-31")
+        request.schedule = ScheduleSettings(start: Day("2027-01-04")!, hoursPerWeek: 22)
+        request.addedExceptions = exceptions
+        let plan = try #require(try Planner(catalogue: catalogue).plan(request).plan, "no scheduled plan for Sofia's diploma")
         return PlanExport(PlanReport(plan: plan, catalogue: catalogue, request: request))
     }
 
@@ -42,18 +54,14 @@ import Testing
 
     @Test func jsonAddsDetailsToThePlanReport() throws {
         let export = try sofiasDiploma()
-        guard case .object(let fields) = export.json, case .object(let report) = export.report.json else {
-            Issue.record("not objects")
-            return
-        }
+        guard case .object(let fields) = export.json else { throw Failure("the export is not an object") }
+        let report = export.report.json.objectFields
         // A superset of `plan --json`.
         for (key, value) in report { #expect(fields[key] == value, "\(key)") }
         #expect(fields["format"] == .string("stackplan-plan/1"))
         #expect(fields["credentials"] == .array(Self.taken.map(JSON.string)))
-        guard case .array(let take)? = fields["take"], case .object(let simulation)? = take.first else {
-            Issue.record("no credentials to take")
-            return
-        }
+        guard case .array(let take)? = fields["take"] else { throw Failure("no credentials to take") }
+        let simulation = try #require(take.first).objectFields
         #expect(take.count == 4)
         #expect(simulation["id"] == .string("esep-ipc-sim"))
         #expect(simulation["costInBaseCurrency"] == .number(300))
@@ -61,11 +69,54 @@ import Testing
         #expect(simulation["countsToward"] == .array([.object([
             "path": .string("requires.allOf[3]"), "requirement": .string("Option credits (10 ECTS, EQF 6+)"),
         ])]))
-        guard case .array(let held)? = fields["held"] else { return }
+        guard case .array(let held)? = fields["held"] else { throw Failure("no held credentials") }
         #expect(held.count == 4)
-        #expect(held.allSatisfy { if case .object(let entry) = $0 { entry["counts"] == .bool(true) } else { false } })
-        guard case .object(let totals)? = fields["totals"] else { return }
+        #expect(held.allSatisfy { $0.objectFields["counts"] == .bool(true) })
+        let totals = try #require(fields["totals"]).objectFields
         #expect(totals["cost"] == .number(2200) && totals["hours"] == .number(750) && totals["countedEcts"] == .number(60))
+        // Without a schedule the calendar's limits are given as null, not left out.
+        let limits = try #require(fields["limits"]).objectFields
+        #expect(limits["hoursPerWeek"] == .null && limits["start"] == .null && limits["deadline"] == .null)
+    }
+
+    @Test func jsonAndMarkdownGiveTheCalendarLimits() throws {
+        let export = try sofiasScheduledDiploma()
+        let limits = try #require(export.json.objectFields["limits"]).objectFields
+        #expect(limits["hoursPerWeek"] == .number(22))
+        #expect(limits["start"] == .string("2027-01-04"))
+        #expect(limits["deadline"] == .string("2029-12-31"))
+        let page = export.markdown
+        #expect(page.contains("- Weekly hours: 22 h a week, starting 2027-01-04\n"))
+        let completes = try #require(export.report.plan.completes)
+        #expect(page.contains("- Deadline: 2029-12-31 (the plan completes \(completes))\n"))
+    }
+
+    @Test func csvGivesEachCredentialsDates() throws {
+        let export = try sofiasScheduledDiploma()
+        let records = try CSVReader.parse(export.csv).map { $0.fields.map(\.text) }
+        let rows = records.dropFirst().map { Dictionary(uniqueKeysWithValues: zip(PlanExport.csvColumns, $0)) }
+        let runs = try #require(export.report.plan.schedule)
+        for row in rows where row["role"] == "take" {
+            let run = try #require(runs.first { $0.credential == row["id"] })
+            #expect(row["start"] == run.start.description)
+            #expect(row["end"] == run.end.adding(days: -1).description)
+        }
+        let total = try #require(rows.last)
+        #expect(total["role"] == "total")
+        #expect(total["start"] == runs.map(\.start).min()?.description)
+        #expect(total["end"] == export.report.plan.completes?.description)
+        // Held rows have no run.
+        #expect(rows.filter { $0["role"] == "held-counts" }.allSatisfy { $0["start"] == "" && $0["end"] == "" })
+    }
+
+    @Test func exceptionsAppearInEveryExport() throws {
+        let waiver = AdvisorException(.waive(path: "requires.allOf[2]"), note: "research done at work", origin: "--waive requires.allOf[2]")
+        let export = try sofiasScheduledDiploma(exceptions: [waiver])
+        #expect(!export.report.plan.taken.contains("ucp-research"))
+        guard case .array(let exceptions)? = export.json.objectFields["exceptions"] else { throw Failure("no exceptions in the JSON") }
+        let first = try #require(exceptions.first).objectFields
+        #expect(first["origin"] == .string("--waive requires.allOf[2]") && first["used"] == .bool(true))
+        #expect(export.markdown.contains("## Exceptions to the rules\n\n- requires.allOf[2] waived (`--waive requires.allOf[2]`): research done at work\n"))
     }
 
     @Test func csvHasOneRowPerCredentialAndATotal() throws {
@@ -77,6 +128,7 @@ import Testing
         let research = rows[3]
         #expect(research["cost"] == "800" && research["currency"] == "EUR" && research["hours"] == "250" && research["ects"] == "10")
         #expect(research["countsToward"] == "requires.allOf[2]: Métodos de investigação")
+        #expect(research["start"] == "" && research["end"] == "")
         #expect(rows[4]["id"] == "ucp-ipc-fund" && rows[4]["earned"] == "2024-02-15")
         let total = rows[8]
         #expect(total["cost"] == "2200" && total["hours"] == "750" && total["ects"] == "30")
@@ -98,31 +150,54 @@ import Testing
         #expect(page.contains("      - ✓ Fundamentos de PCI (ucp-ipc-fund)\n"))
         #expect(page.contains("- Budget: 6000 EUR (the plan uses 2200)"))
         #expect(page.contains("- Learning hours: at most 900 (the plan needs 750)"))
+        #expect(page.contains("- Weekly hours: not given (no schedule)\n"))
+        #expect(page.contains("- Deadline: none given\n"))
     }
 
     @Test func markdownExplainsHeldCredentialsThatDoNotCount() throws {
         let (outcome, request, catalogue) = try plan(try Support.bundledLearner("aoife"), target: "tcd-pgcert-dementia", objectives: [.cost])
-        guard case .planned(let plan) = outcome else {
-            Issue.record("no plan for Aoife")
-            return
-        }
-        let page = PlanExport(PlanReport(plan: plan, catalogue: catalogue, request: request)).markdown
+        let plan = try #require(outcome.plan, "no plan for Aoife")
+        let export = PlanExport(PlanReport(plan: plan, catalogue: catalogue, request: request))
+        let page = export.markdown
         #expect(page.contains("Does not count:"))
         #expect(page.contains("- **Clinical Supervision (NU6622, Professional Credit Award)** (`galway-nu6622`): earned 2019-06-14, more than 5 years before 2026-11-23"))
         #expect(page.contains("(`held[3]`): matches no requirement of tcd-pgcert-dementia"))
+        // The JSON carries the reason's code and figures beside its words.
+        guard case .array(let held)? = export.json.objectFields["held"] else { throw Failure("no held credentials") }
+        let old = try #require(held.first { $0.objectFields["id"] == .string("galway-nu6622") }).objectFields
+        #expect(old["code"] == .string("tooOld"))
+        #expect(old["details"]?.objectFields["earned"] == .string("2019-06-14"))
+        #expect(old["details"]?.objectFields["withinYears"] == .number(5))
     }
 
     @Test func markdownWhenNoPlanExists() throws {
-        let (outcome, request, catalogue) = try plan(try Support.bundledLearner("sofia"), target: "ucp-msc-ipc")
-        guard case .infeasible(let diagnosis) = outcome else {
-            Issue.record("Sofia's master's was expected to be out of reach")
-            return
+        let catalogue = try Support.bundledCatalogue()
+        var request = PlanRequest(target: "ucp-msc-ipc", learner: try Support.bundledLearner("sofia"))
+        request.schedule = ScheduleSettings(start: Day("2027-01-04")!, hoursPerWeek: 22)
+        guard case .infeasible(let found) = try Planner(catalogue: catalogue).plan(request) else {
+            throw Failure("Sofia's master's was expected to be out of reach")
         }
+        let diagnosis = found
         let page = PlanExport.markdown(diagnosis: diagnosis, request: request, catalogue: catalogue)
         #expect(page.hasPrefix("# No route yet: "))
-        #expect(page.contains("No plan reaches this award: \(diagnosis.summary)."))
+        #expect(page.contains("No plan reaches this award: \(diagnosis.summary.text)."))
         #expect(page.contains("## The limits applied\n"))
         #expect(page.contains("- Learning hours: at most 900\n"))
+        // The weekly hours are given with their value, not only named.
+        #expect(page.contains("- Weekly hours: 22 h a week, starting 2027-01-04\n"))
+    }
+
+    @Test func hugeFeesExportWithoutTrapping() throws {
+        var catalogue = try Support.bundledCatalogue()
+        var credential = try #require(catalogue.credential("ucp-research"))
+        credential.cost = 1e19
+        catalogue.upsert(credential)
+        var request = PlanRequest(target: "ucp-pgdip-ipc", learner: try Support.bundledLearner("sofia"), objectives: [.workload])
+        request.constraints.budget = nil
+        let plan = try #require(try Planner(catalogue: catalogue).plan(request).plan)
+        let export = PlanExport(PlanReport(plan: plan, catalogue: catalogue, request: request))
+        #expect(export.markdown.contains("10000000000000000000"))
+        #expect(export.csv.contains("10000000000000000000"))
     }
 
     @Test func importedWalletCredentialsReachThePlanner() throws {
@@ -132,13 +207,16 @@ import Testing
         aoife = imported.profile
         #expect(aoife.held.count == 5)
         let (outcome, _, _) = try plan(aoife, target: "tcd-pgcert-dementia", objectives: [.cost])
-        guard case .planned(let plan) = outcome else {
-            Issue.record("no plan")
-            return
-        }
+        let plan = try #require(outcome.plan, "no plan")
         #expect(plan.unusedHeld.contains {
             $0.id == "held[4]" && $0.title == "Digital micro-credential creation"
-                && $0.reason == "matches no requirement of tcd-pgcert-dementia"
+                && $0.reason == .matchesNoRequirement(qualification: "tcd-pgcert-dementia")
         })
     }
+}
+
+/// A test's precondition that did not hold, with what was missing.
+struct Failure: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
 }

@@ -2,8 +2,8 @@ import Foundation
 import MILP
 
 /// Why no plan reaches a qualification, from the most fundamental reason down.
-public struct Diagnosis: Sendable, Equatable {
-    public enum Cause: String, Sendable {
+public struct Diagnosis: Sendable, Equatable, Codable {
+    public enum Cause: String, Sendable, Codable {
         /// Even the whole catalogue cannot meet some requirements.
         case catalogue
         /// The credentials the learner's modes, languages, accreditation or provider choices allow cannot.
@@ -14,15 +14,39 @@ public struct Diagnosis: Sendable, Equatable {
         case conflict
     }
 
-    public struct Unmet: Sendable, Equatable {
+    /// The finding in one value, with its figures.
+    public enum Summary: Sendable, Equatable, Codable {
+        /// Even the whole catalogue cannot reach the qualification.
+        case beyondCatalogue(qualification: String)
+        /// The credentials the learner's limits allow cannot reach it.
+        case beyondLimits(qualification: String)
+        /// Plans exist, but each breaks one of these limits.
+        case limits([LimitBreach])
+        /// With a schedule: no calendar fits the weekly hours from the start within the horizon.
+        case noScheduleFits(hoursPerWeek: Double, start: Day, maxWeeks: Int)
+        /// Each requirement can be met alone, but not all together.
+        case requirementsConflict
+
+        public var code: String {
+            switch self {
+            case .beyondCatalogue: "beyondCatalogue"
+            case .beyondLimits: "beyondLimits"
+            case .limits: "limits"
+            case .noScheduleFits: "noScheduleFits"
+            case .requirementsConflict: "requirementsConflict"
+            }
+        }
+    }
+
+    public struct Unmet: Sendable, Equatable, Codable {
         public var path: String
         public var requirement: String
-        public var reason: String
+        public var reason: UnmetReason
         public var depth: Int
     }
 
     public var cause: Cause
-    public var summary: String
+    public var summary: Summary
     public var unmet: [Unmet]
     /// The cheapest plan's cost and the lightest plan's hours when only budget or hours stand in the way.
     public var cheapestCost: Double?
@@ -67,17 +91,17 @@ extension Planner {
             func visit(_ index: Int) {
                 guard !reach.isMet(index) else { return }
                 let node = tree.nodes[index]
-                let reason: String
+                let reason: UnmetReason
                 switch node.kind {
                 case .credential(let id):
                     reason = whyNot(id, request: request, takeable: takeable, eligibility: eligibility)
                 case .credits(let minimum, _):
                     let matching = reach.matching(index)
-                    reason = "at most \(format(reach.supply(of: matching))) of the \(format(minimum)) ECTS can be found (\(matching.count) matching credential\(matching.count == 1 ? "" : "s"))"
-                case .anyOf: reason = "none of its \(node.children.count) alternatives can be met"
+                    reason = .creditsOutOfReach(available: reach.supply(of: matching), needed: minimum, matching: matching.count)
+                case .anyOf: reason = .noAlternative(alternatives: node.children.count)
                 case .atLeast(let count):
-                    reason = "only \(node.children.count(where: reach.isMet)) of the \(count) needed can be met"
-                default: reason = "some of its parts cannot be met"
+                    reason = .tooFewMet(met: node.children.count(where: reach.isMet), needed: count)
+                default: reason = .partsUnmet
                 }
                 found.append(Diagnosis.Unmet(path: node.path, requirement: tree.describe(index, catalogue: catalogue), reason: reason, depth: node.depth))
                 node.children.forEach(visit)
@@ -86,7 +110,7 @@ extension Planner {
             if !reach.isTotalMet {
                 found.append(Diagnosis.Unmet(
                     path: "ects", requirement: "\(format(qualification.ects)) ECTS in all",
-                    reason: "at most \(format(reach.totalSupply)) ECTS can count", depth: 0))
+                    reason: .totalOutOfReach(available: reach.totalSupply, needed: qualification.ects), depth: 0))
             }
             return found
         }
@@ -94,12 +118,12 @@ extension Planner {
         let (everything, everythingTakeable) = reachability(unlimited)
         let catalogueGaps = unmet(everything, takeable: everythingTakeable, eligibility: unlimited)
         if !catalogueGaps.isEmpty {
-            return Diagnosis(cause: .catalogue, summary: "\(qualification.id) cannot be reached even with every credential in the catalogue (held credentials count only while recent, and are never planned again)", unmet: catalogueGaps)
+            return Diagnosis(cause: .catalogue, summary: .beyondCatalogue(qualification: qualification.id), unmet: catalogueGaps)
         }
         let (allowed, allowedTakeable) = reachability(limits)
         let limitGaps = unmet(allowed, takeable: allowedTakeable, eligibility: limits)
         if !limitGaps.isEmpty {
-            return Diagnosis(cause: .learnerLimits, summary: "\(qualification.id) cannot be reached with the modes, languages, accreditation, providers and weekly hours you allow", unmet: limitGaps)
+            return Diagnosis(cause: .learnerLimits, summary: .beyondLimits(qualification: qualification.id), unmet: limitGaps)
         }
         return nil
     }
@@ -117,50 +141,51 @@ extension Planner {
             let lightest = try bestValue(relaxed, qualification: qualification, objective: .workload)
             var earliest: Day?
             if let start = request.schedule?.start, asked.deadline != nil,
-               let days = try bestValue(relaxed, qualification: qualification, objective: .duration) {
+               let days = try bestValue(relaxed, qualification: qualification, objective: .duration),
+               days.isFinite, abs(days) < 1e7 {
                 earliest = start.adding(days: Int(days.rounded()) - 1)
             }
             if cheapest != nil {
-                var reasons: [String] = []
+                var breaches: [LimitBreach] = []
                 if let deadline = asked.deadline, let earliest, earliest > deadline {
-                    reasons.append("the earliest any plan can finish is \(earliest), after the deadline \(deadline)")
+                    breaches.append(.deadline(earliest: earliest, deadline: deadline))
                 }
                 if let budget = request.constraints.budget, let cheapest, cheapest > budget + 1e-6 {
-                    reasons.append("the cheapest plan costs \(format(money: cheapest)) \(catalogue.baseCurrency), over the budget of \(format(money: budget)) \(catalogue.baseCurrency)")
+                    breaches.append(.budget(cheapest: cheapest, budget: budget, currency: catalogue.baseCurrency))
                 }
                 if let hours = request.constraints.maxHours, let lightest, lightest > hours + 1e-6 {
-                    reasons.append("the lightest plan needs \(format(lightest)) learning hours, over the limit of \(format(hours))")
+                    breaches.append(.hours(least: lightest, limit: hours))
                 }
-                if reasons.isEmpty { reasons.append("no plan keeps within the budget, the hours and the deadline at once") }
+                if breaches.isEmpty { breaches.append(.together) }
                 return Diagnosis(
-                    cause: .budgetOrHours, summary: reasons.joined(separator: "; "), unmet: [],
+                    cause: .budgetOrHours, summary: .limits(breaches), unmet: [],
                     cheapestCost: cheapest, leastHours: lightest, earliestCompletion: earliest)
             }
         }
         if let settings = request.schedule {
             return Diagnosis(
                 cause: .conflict,
-                summary: "no schedule fits: within \(format(settings.hoursPerWeek)) learning hours a week from \(settings.start), the offerings on the calendar cannot run every credential needed, in prerequisite order, within \(settings.maxHorizonWeeks) weeks (or the requirements conflict)",
+                summary: .noScheduleFits(hoursPerWeek: settings.hoursPerWeek, start: settings.start, maxWeeks: settings.maxHorizonWeeks),
                 unmet: [])
         }
         return Diagnosis(
             cause: .conflict,
-            summary: "each requirement can be met on its own, but not all together: overlapping credentials exclude each other, a credential counts toward one requirement only, or a cap on credits binds",
+            summary: .requirementsConflict,
             unmet: [])
     }
 
-    func whyNot(_ id: String, request: PlanRequest, takeable: Set<String>, eligibility: Eligibility) -> String {
+    func whyNot(_ id: String, request: PlanRequest, takeable: Set<String>, eligibility: Eligibility) -> UnmetReason {
         if let held = request.learner.held.first(where: { $0.catalogueID == id }) {
-            return "held, but it cannot count: " + (eligibility.reasonHeldDoesNotCount(earned: held.earned) ?? "it is not eligible")
+            return .heldCannotCount(eligibility.reasonHeldDoesNotCount(earned: held.earned))
         }
-        guard let credential = catalogue.credential(id) else { return "the catalogue has no credential \(id)" }
-        if let reason = eligibility.reasonNotOffered(credential) { return "\(id) is \(reason)" }
+        guard let credential = catalogue.credential(id) else { return .unknownCredential(id) }
+        if let reason = eligibility.reasonNotOffered(credential) { return .notOffered(credential: id, reason) }
         if !takeable.contains(id) {
             let held = Set(request.learner.held.compactMap(\.catalogueID))
             let missing = credential.prerequisites?.credentialIDs.filter { !takeable.contains($0) && !held.contains($0) } ?? []
-            return "its prerequisites cannot be met" + (missing.isEmpty ? "" : " (\(missing.joined(separator: ", ")) out of reach)")
+            return .prerequisitesOutOfReach(missing: missing)
         }
-        return "it cannot be taken"
+        return .notTogether
     }
 
     private func bestValue(_ request: PlanRequest, qualification: Qualification, objective: Objective) throws -> Double? {
@@ -175,7 +200,13 @@ extension Planner {
     }
 }
 
+/// Money to the cent, without a fraction when whole. Never converts to Int: a fee of 1e19 is a
+/// figure to print, not a reason to trap.
 func format(money value: Double) -> String {
+    guard value.isFinite else { return String(value) }
+    // Past 1e15 a Double has no cents left, and multiplying by 100 could overflow.
+    if abs(value) >= 1e15 { return String(format: "%.0f", value.rounded()) }
     let cents = (value * 100).rounded() / 100
-    return cents.rounded() == cents ? String(Int(cents)) : String(format: "%.2f", cents)
+    if cents == 0 { return "0" }
+    return cents.rounded() == cents ? String(format: "%.0f", cents) : String(format: "%.2f", cents)
 }

@@ -12,8 +12,8 @@ struct ElasticTerm {
 }
 
 /// What the elastic model finds missing: one requirement, how far it falls short, and what the catalogue offers toward it.
-public struct Shortfall: Sendable, Equatable {
-    public enum Kind: String, Sendable { case credential, credits, cap, total, priorCap }
+public struct Shortfall: Sendable, Equatable, Codable {
+    public enum Kind: String, Sendable, Codable { case credential, credits, cap, total, priorCap }
     public var kind: Kind
     /// The requirement's path; `ects` for the total, `prior` for the prior-learning cap.
     public var path: String
@@ -23,16 +23,23 @@ public struct Shortfall: Sendable, Equatable {
     /// ECTS of credentials in the catalogue (and held) that fit a credits requirement, and how many of those your limits allow.
     public var catalogueECTS: Double?
     public var allowedECTS: Double?
-    /// The whole finding in words, without the path.
-    public var text: String
+    /// ECTS the requirement asks for: a credits leaf's minimum, the total, or the cap on prior learning.
+    public var needed: Double?
+    /// A credits leaf's filter, and the ECTS of held items among those that fit it.
+    public var filter: CredentialFilter?
+    public var heldECTS: Double?
+    /// The learner's limits in force when fewer ECTS fit them than the catalogue offers.
+    public var limits: [ActiveLimit] = []
+    /// Why a credential leaf's credential cannot be had.
+    public var reason: UnmetReason?
 }
 
 /// One of the learner's own limits (or a set of them) whose relaxation makes the target reachable.
-public struct Relaxation: Sendable, Equatable {
+public struct Relaxation: Sendable, Equatable, Codable {
     /// `budget`, `maxHours`, `deadline`, `languages`, `modes`, `accreditedOnly`, `excludeProviders`.
     public var limits: [String]
-    /// The smallest change, in words.
-    public var change: String
+    /// The smallest change: one per limit relaxed.
+    public var changes: [RelaxationChange]
     /// The new limit value where it is a number: the budget or hours needed.
     public var value: Double?
     /// Languages, modes, providers or credentials the change admits.
@@ -86,14 +93,13 @@ extension Planner {
         let anyTakeable = Formulation.takeable(
             catalogue.credentials.filter { !heldIDs.contains($0.id) && unlimited.reasonNotOffered($0) == nil }, held: heldIDs)
         let heldItems = formulation.items.filter(\.isHeld)
-        let limitWords = describeLimits(request)
+        let activeLimits = describeLimits(request)
 
         var found: [Shortfall] = []
         for term in formulation.shortfalls {
             // The tie-break stage may use the first stage's slack: round it away.
             let amount = (solution[term.variable] * 1e4).rounded() / 1e4
             guard amount > 0 else { continue }
-            let figure = format((amount * 100).rounded() / 100)
             switch term.kind {
             case .credits:
                 let index = term.node!
@@ -103,45 +109,38 @@ extension Planner {
                 let heldFitting = heldItems.filter { tree.accepts(node, $0) }.reduce(0) { $0 + $1.ects }
                 let offered = fitting.reduce(0) { $0 + $1.credits } + heldFitting
                 let allowed = fitting.filter { allowedTakeable.contains($0.id) }.reduce(0) { $0 + $1.credits } + heldFitting
-                var text = "\(figure) ECTS\(tree.describe(filter)) are missing (\(format(minimum)) needed)"
-                text += ": the catalogue offers \(format(offered)) ECTS that fit" + (heldFitting > 0 ? " (\(format(heldFitting)) of them held)" : "")
-                if allowed < offered - 1e-9 { text += ", \(format(allowed)) of them within your limits\(limitWords.isEmpty ? "" : " (\(limitWords))")" }
-                if allowed >= minimum - 1e-9 { text += "; enough fit your limits, but not together with the rest of the plan (budget, hours, deadline, overlaps or single counting)" }
                 found.append(Shortfall(kind: .credits, path: node.path, requirement: tree.describe(index, catalogue: catalogue), amount: amount,
-                                       catalogueECTS: offered, allowedECTS: allowed, text: text))
+                                       catalogueECTS: offered, allowedECTS: allowed, needed: minimum, filter: filter, heldECTS: heldFitting,
+                                       limits: allowed < offered - 1e-9 ? activeLimits : []))
             case .credential:
                 let index = term.node!
                 guard case .credential(let id) = tree.nodes[index].kind else { continue }
-                var reason = whyNot(id, request: request, takeable: allowedTakeable, eligibility: limits)
-                if reason == "it cannot be taken" {
-                    reason = "it is within your limits, but not together with the rest of the plan (budget, hours, deadline or overlaps)"
-                }
+                let reason = whyNot(id, request: request, takeable: allowedTakeable, eligibility: limits)
                 found.append(Shortfall(kind: .credential, path: tree.nodes[index].path, requirement: tree.describe(index, catalogue: catalogue),
-                                       amount: 1, text: "\(tree.describe(index, catalogue: catalogue)) cannot be had: \(reason)"))
+                                       amount: 1, reason: reason))
             case .cap:
                 let index = term.node!
-                found.append(Shortfall(kind: .cap, path: tree.nodes[index].path, requirement: tree.describe(index, catalogue: catalogue), amount: amount,
-                                       text: "\(figure) ECTS over the cap (\(tree.describe(index, catalogue: catalogue)))"))
+                found.append(Shortfall(kind: .cap, path: tree.nodes[index].path, requirement: tree.describe(index, catalogue: catalogue), amount: amount))
             case .total:
                 found.append(Shortfall(kind: .total, path: "ects", requirement: "\(format(qualification.ects)) ECTS in all", amount: amount,
-                                       text: "\(figure) of the \(format(qualification.ects)) ECTS in all are missing"))
+                                       needed: qualification.ects))
             case .priorCap:
                 found.append(Shortfall(kind: .priorCap, path: "prior", requirement: "at most \(format(qualification.rules.maxPriorECTS ?? 0)) ECTS of prior learning", amount: amount,
-                                       text: "\(figure) ECTS of prior learning over the cap of \(format(qualification.rules.maxPriorECTS ?? 0)) (applied by hand)"))
+                                       needed: qualification.rules.maxPriorECTS ?? 0))
             }
         }
         return (found, result.status == .optimal)
     }
 
-    private func describeLimits(_ request: PlanRequest) -> String {
+    private func describeLimits(_ request: PlanRequest) -> [ActiveLimit] {
         let limits = request.constraints
-        var parts: [String] = []
-        if let languages = limits.languages { parts.append("languages " + languages.joined(separator: ", ")) }
-        if let modes = limits.modes { parts.append("modes " + modes.map(\.rawValue).joined(separator: ", ")) }
-        if limits.accreditedOnly { parts.append("accredited only") }
-        if !limits.excludeProviders.isEmpty { parts.append("not from " + limits.excludeProviders.joined(separator: ", ")) }
-        if let schedule = request.schedule { parts.append("\(format(schedule.hoursPerWeek)) h a week from \(schedule.start)") }
-        return parts.joined(separator: "; ")
+        var active: [ActiveLimit] = []
+        if let languages = limits.languages { active.append(.languages(languages)) }
+        if let modes = limits.modes { active.append(.modes(modes)) }
+        if limits.accreditedOnly { active.append(.accreditedOnly) }
+        if !limits.excludeProviders.isEmpty { active.append(.excludedProviders(limits.excludeProviders)) }
+        if let schedule = request.schedule { active.append(.weeklyHours(schedule.hoursPerWeek, from: schedule.start)) }
+        return active
     }
 
     // MARK: Relaxing the learner's limits
@@ -248,7 +247,7 @@ extension Planner {
         let hours = solution.value(of: formulation.objective(.workload))
         let currency = catalogue.baseCurrency
 
-        var changes: [String] = []
+        var changes: [RelaxationChange] = []
         var value: Double?
         var admitted: [String] = []
         var completion: Day?
@@ -256,29 +255,29 @@ extension Planner {
             switch limit {
             case .budget:
                 value = cost
-                changes.append("raise the budget from \(format(money: old.budget!)) to \(format(money: cost)) \(currency) (+\(format(money: max(cost - old.budget!, 0))))")
+                changes.append(.budget(from: old.budget!, to: cost, currency: currency))
             case .maxHours:
                 value = hours
-                changes.append("raise the hour limit from \(format(old.maxHours!)) to \(format(hours)) (+\(format(max(hours - old.maxHours!, 0))))")
+                changes.append(.maxHours(from: old.maxHours!, to: hours))
             case .deadline:
                 if let calendar = formulation.calendar, let start = relaxed.schedule?.start {
                     let days = Int(solution[calendar.completion].rounded())
                     completion = start.adding(days: days - 1)
-                    changes.append("move the deadline from \(old.deadline!) to \(completion!)")
+                    changes.append(.deadline(from: old.deadline!, to: completion!))
                 }
             case .languages, .modes, .accreditedOnly, .excludeProviders:
                 let names = admittedBy.first { $0.0 == limit }?.1.filter { solution.isSet($0.1) }.map(\.0) ?? []
                 admitted += names
                 switch limit {
-                case .languages: changes.append("add the language\(names.count == 1 ? "" : "s") \(names.joined(separator: ", "))")
-                case .modes: changes.append("add the mode\(names.count == 1 ? "" : "s") \(names.joined(separator: ", "))")
-                case .accreditedOnly: changes.append("accept \(names.count) credential\(names.count == 1 ? "" : "s") that \(names.count == 1 ? "is" : "are") not accredited (\(names.joined(separator: ", ")))")
-                default: changes.append("stop excluding \(names.joined(separator: ", "))")
+                case .languages: changes.append(.addLanguages(names))
+                case .modes: changes.append(.addModes(names))
+                case .accreditedOnly: changes.append(.acceptUnaccredited(names))
+                default: changes.append(.includeProviders(names))
                 }
             }
         }
         return Relaxation(
-            limits: limits.map(\.rawValue), change: changes.joined(separator: ", and "), value: limits.count == 1 ? value : nil,
+            limits: limits.map(\.rawValue), changes: changes, value: limits.count == 1 ? value : nil,
             admitted: admitted, completion: completion, planCost: cost, currency: currency, cheapest: false)
     }
 

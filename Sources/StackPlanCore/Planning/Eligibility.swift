@@ -11,26 +11,22 @@ struct Eligibility {
     var withdrawn: Set<String> = []
 
     /// Why the learner cannot take this credential, or `nil` when they can.
-    func reasonNotOffered(_ credential: Credential) -> String? {
-        if withdrawn.contains(credential.id) { return "withdrawn (what-if: treated as not offered)" }
-        if let modes = constraints.modes, !modes.contains(credential.mode) {
-            return "taught \(credential.mode.rawValue), not in your modes (\(modes.map(\.rawValue).joined(separator: ", ")))"
-        }
+    func reasonNotOffered(_ credential: Credential) -> NotOfferedReason? {
+        if withdrawn.contains(credential.id) { return .withdrawn }
+        if let modes = constraints.modes, !modes.contains(credential.mode) { return .mode(credential.mode, allowed: modes) }
         if let languages = constraints.languages, !credential.languages.contains(where: languages.contains) {
-            return "taught in \(credential.languages.joined(separator: "/")), not in your languages (\(languages.joined(separator: ", ")))"
+            return .language(taught: credential.languages, allowed: languages)
         }
-        if constraints.accreditedOnly && !catalogue.isAccredited(credential) { return "not accredited, and you plan accredited credentials only" }
-        if constraints.excludeProviders.contains(credential.provider) { return "from provider \(credential.provider), which you excluded" }
-        if catalogue.costInBaseCurrency(credential) == nil {
-            return "priced in \(credential.currency ?? "?"), which has no exchange rate to \(catalogue.baseCurrency)"
-        }
+        if constraints.accreditedOnly && !catalogue.isAccredited(credential) { return .notAccredited }
+        if constraints.excludeProviders.contains(credential.provider) { return .excludedProvider(credential.provider) }
+        if catalogue.costInBaseCurrency(credential) == nil { return .noExchangeRate(currency: credential.currency, base: catalogue.baseCurrency) }
         if let schedule, !credential.offerings.isEmpty {
             let hours = credential.learningHours(hoursPerECTS: hoursPerECTS)
             let open = credential.offerings.filter { $0.seats != 0 && $0.start >= schedule.start }
-            if open.isEmpty { return "offered only before \(schedule.start) or without seats" }
+            if open.isEmpty { return .noOpenOffering(from: schedule.start) }
             let lightest = open.map { hours / Double($0.weeks ?? credential.weeks ?? 1) }.min()!
             if lightest > schedule.hoursPerWeek + 1e-9 {
-                return "too intense: every offering needs at least \(format(lightest.rounded(.up))) hours a week, over your \(format(schedule.hoursPerWeek))"
+                return .tooIntense(hoursPerWeek: lightest, available: schedule.hoursPerWeek)
             }
         }
         return nil
@@ -42,11 +38,11 @@ struct Eligibility {
     }
 
     /// Why a held credential cannot count toward the qualification, or `nil` when it can.
-    func reasonHeldDoesNotCount(earned: Day?) -> String? {
+    func reasonHeldDoesNotCount(earned: Day?) -> HeldUnusedReason? {
         guard let oldest = oldestCountable, let years = qualification.rules.priorWithinYears else { return nil }
-        guard let earned else { return "no date earned, and \(qualification.id) counts prior learning of the last \(format(years)) years only" }
-        if earned < oldest { return "earned \(earned), more than \(format(years)) years before \(today)" }
-        if earned > today { return "earned \(earned), after \(today)" }
+        guard let earned else { return .undated(qualification: qualification.id, withinYears: years) }
+        if earned < oldest { return .tooOld(earned: earned, withinYears: years, today: today) }
+        if earned > today { return .earnedAfterToday(earned: earned, today: today) }
         return nil
     }
 }

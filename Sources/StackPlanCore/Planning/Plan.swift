@@ -13,10 +13,16 @@ public struct Plan: Sendable {
         public var countedECTS: Double
     }
 
-    public struct UnusedHeld: Sendable, Equatable {
+    public struct UnusedHeld: Sendable, Equatable, Codable {
         public var id: String
         public var title: String
-        public var reason: String
+        public var reason: HeldUnusedReason
+
+        public init(id: String, title: String, reason: HeldUnusedReason) {
+            self.id = id
+            self.title = title
+            self.reason = reason
+        }
     }
 
     public struct ModelSize: Sendable, Equatable {

@@ -58,7 +58,7 @@ public struct Planner: Sendable {
     func attempt(_ request: PlanRequest, qualification: Qualification, refine: ((inout Formulation) -> Void)? = nil) throws -> PlanOutcome {
         var formulation = try formulation(request, qualification: qualification)
         refine?(&formulation)
-        let nothing = Diagnosis(cause: .conflict, summary: "", unmet: [])
+        let nothing = Diagnosis(cause: .conflict, summary: .requirementsConflict, unmet: [])
         if formulation.structurallyInfeasible { return .infeasible(nothing) }
         // The heuristic fixed what to take and when; the best rest of a plan around that is the start.
         var start: [Double]?
@@ -241,7 +241,7 @@ public struct Planner: Sendable {
             case .catalogue(let id): title = catalogue.credential(id)?.title ?? id
             case .external(let external): title = external.title
             }
-            let reason: String
+            let reason: HeldUnusedReason
             if let tooOld = formulation.eligibility.reasonHeldDoesNotCount(earned: held.earned) {
                 reason = tooOld
             } else if let item = formulation.items.first(where: { $0.id == id && $0.isHeld }), item.ects == 0,
@@ -249,20 +249,20 @@ public struct Planner: Sendable {
                           if case .credits(_, let filter) = formulation.tree.nodes[index].kind { return filter.matches(item) }
                           return false
                       }) {
-                reason = "carries no ECTS, so it adds nothing to the credit requirements it fits"
+                reason = .carriesNoECTS
             } else if let item = formulation.items.first(where: { $0.id == id && $0.isHeld }),
                       formulation.tree.leafIndices.contains(where: { formulation.tree.accepts(formulation.tree.nodes[$0], item) }) {
                 let overlapping = catalogue.credential(id)?.excludes.filter { applications[$0] != nil } ?? []
                 let reverse = applications.keys.filter { catalogue.credential($0)?.excludes.contains(id) ?? false }
                 if let cap = qualification.rules.maxPriorECTS, priorUsed + item.ects > cap + 1e-9 {
-                    reason = "the prior-learning cap of \(format(cap)) ECTS is reached (\(format(priorUsed)) ECTS of prior learning count)"
+                    reason = .priorCapReached(cap: cap, counted: priorUsed)
                 } else if let other = (overlapping + reverse).sorted().first {
-                    reason = "overlaps \(other), which counts instead"
+                    reason = .overlaps(other)
                 } else {
-                    reason = "not needed: the requirements it fits are met without it"
+                    reason = .notNeeded
                 }
             } else {
-                reason = "matches no requirement of \(qualification.id)"
+                reason = .matchesNoRequirement(qualification: qualification.id)
             }
             unused.append(Plan.UnusedHeld(id: id, title: title, reason: reason))
         }

@@ -59,7 +59,7 @@ public struct WhatIfScenario: Sendable {
 }
 
 /// How one plan differs from another: the figures, and the credentials added and dropped.
-public struct PlanDifference: Sendable, Equatable {
+public struct PlanDifference: Sendable, Equatable, Codable {
     public var cost: Double
     public var hours: Double
     public var ects: Double
@@ -87,19 +87,6 @@ public struct PlanDifference: Sendable, Equatable {
     public var isEmpty: Bool {
         abs(cost) < 0.005 && abs(hours) < 1e-6 && abs(ects) < 1e-6 && (completionDays ?? 0) == 0 && added.isEmpty && removed.isEmpty
             && heldNowCounting.isEmpty && heldNoLongerCounting.isEmpty
-    }
-
-    /// The difference in words: `cost −555 EUR, hours −250, completes 14 days earlier; −tcd-nu7812`.
-    public func text(currency: String) -> String {
-        if isEmpty { return "no change" }
-        func sign(_ value: Double) -> String { value < 0 ? "−" : "+" }
-        var parts = [abs(cost) < 0.005 ? "same cost" : "cost \(sign(cost))\(format(money: abs(cost))) \(currency)"]
-        if abs(hours) > 1e-6 { parts.append("hours \(sign(hours))\(format(abs(hours)))") }
-        if abs(ects) > 1e-6 { parts.append("ECTS taken \(sign(ects))\(format(abs(ects)))") }
-        if let days = completionDays, days != 0 { parts.append("completes \(abs(days)) day\(abs(days) == 1 ? "" : "s") \(days < 0 ? "earlier" : "later")") }
-        var changes = added.map { "+\($0)" } + removed.map { "−\($0)" }
-        changes += heldNowCounting.map { "held \($0) now counts" } + heldNoLongerCounting.map { "held \($0) no longer counts" }
-        return parts.joined(separator: ", ") + (changes.isEmpty ? "" : "; " + changes.joined(separator: ", "))
     }
 }
 

@@ -50,7 +50,7 @@ public enum PlanDocument {
             let fields = value.objectFields
             guard case .string(let id)? = fields["id"] else { return nil }
             let text = { (key: String) -> String in if case .string(let value)? = fields[key] { return value }; return "" }
-            return Plan.UnusedHeld(id: id, title: text("title"), reason: text("reason"))
+            return Plan.UnusedHeld(id: id, title: text("title"), reason: .recorded(text("reason")))
         }
 
         var objectives: [Objective] = []

@@ -1,5 +1,6 @@
 import Foundation
 import StackPlanCore
+import StackPlanRendering
 
 /// A plan written out for other programs (JSON, CSV) and for people (Markdown: a page an advisor
 /// can send to a learner). The JSON is a superset of `stackplan plan --json`.
@@ -39,7 +40,7 @@ public struct PlanExport {
         var earned: Day?
         var counts: Bool
         var paths: [String]
-        var reason: String?
+        var reason: HeldUnusedReason?
         var external: ExternalCredential?
     }
 
@@ -92,7 +93,9 @@ public struct PlanExport {
             if line.counts {
                 entry["countsToward"] = .array(line.paths.map { .object(["path": .string($0), "requirement": .string(requirementName($0))]) })
             }
-            entry["reason"] = line.reason.map(JSON.string)
+            entry["reason"] = line.reason.map { .string($0.text) }
+            entry["code"] = line.reason.map { .string($0.code) }
+            entry["details"] = line.reason?.json
             return .object(entry)
         })
         return .object(fields)
@@ -107,6 +110,10 @@ public struct PlanExport {
         ]
         fields["budget"] = limits.budget.map(JSON.number)
         fields["maxHours"] = limits.maxHours.map(JSON.number)
+        // The calendar's limits: a plan without a schedule has no weekly hours or start.
+        fields["hoursPerWeek"] = request.schedule.map { .number($0.hoursPerWeek) } ?? .null
+        fields["start"] = request.schedule.map { .string($0.start.description) } ?? .null
+        fields["deadline"] = limits.deadline.map { .string($0.description) } ?? .null
         fields["modes"] = limits.modes.map { .array($0.map { .string($0.rawValue) }) }
         fields["languages"] = limits.languages.map { .array($0.map(JSON.string)) }
         return .object(fields)
@@ -116,15 +123,17 @@ public struct PlanExport {
 
     public static let csvColumns = [
         "role", "id", "title", "provider", "providerName", "ects", "eqf", "hours", "cost", "currency", "costInBaseCurrency",
-        "mode", "languages", "accredited", "earned", "countsToward", "reason", "source",
+        "mode", "languages", "accredited", "earned", "countsToward", "reason", "source", "start", "end",
     ]
 
     /// One row per credential to take (`take`), per held credential (`held-counts`, `held-unused`),
-    /// and a `total` row; list cells are separated by `;` as in the catalogue CSV.
+    /// and a `total` row; list cells are separated by `;` as in the catalogue CSV. With a schedule,
+    /// `start` and `end` give each credential's run (first and last day) and the total row's span.
     public var csv: String {
         func row(_ values: [String: String]) -> [String] { Self.csvColumns.map { values[$0] ?? "" } }
         func toward(_ paths: [String]) -> String { paths.map { "\($0): \(requirementName($0))" }.joined(separator: "; ") }
         var rows = [Self.csvColumns]
+        let runs = Dictionary((plan.schedule ?? []).map { ($0.credential, $0) }, uniquingKeysWith: { first, _ in first })
         for credential in plan.taken.compactMap(catalogue.credential) {
             var values: [String: String] = [
                 "role": "take", "id": credential.id, "title": credential.title, "provider": credential.provider,
@@ -138,6 +147,8 @@ public struct PlanExport {
             values["accredited"] = catalogue.isAccredited(credential) ? "true" : "false"
             values["countsToward"] = plan.applications[credential.id].map(toward) ?? roles(of: credential.id).joined(separator: "; ")
             values["source"] = credential.source
+            values["start"] = runs[credential.id]?.start.description
+            values["end"] = runs[credential.id]?.end.adding(days: -1).description
             rows.append(row(values))
         }
         for line in heldLines {
@@ -150,17 +161,20 @@ public struct PlanExport {
             values["ects"] = (credential?.ects ?? line.external?.ects).map(formatted)
             values["eqf"] = (credential?.eqf ?? line.external?.eqf).map { String($0) }
             values["earned"] = line.earned?.description
-            values["reason"] = line.reason
+            values["reason"] = line.reason?.text
             values["source"] = credential?.source
             rows.append(row(values))
         }
         let totals = plan.totals
-        rows.append(row([
+        var total = [
             "role": "total",
             "title": "\(plan.taken.count) to take; \(formatted(rounded(totals.countedECTS))) of \(formatted(plan.qualification.ects)) ECTS counted",
             "ects": formatted(rounded(totals.ects)), "hours": formatted(rounded(totals.hours)), "cost": money(totals.cost),
             "currency": currency, "costInBaseCurrency": money(totals.cost),
-        ]))
+        ]
+        total["start"] = plan.schedule.flatMap { $0.map(\.start).min() }?.description
+        total["end"] = plan.completes?.description
+        rows.append(row(total))
         return rows.map(CSVReader.line).joined(separator: "\r\n") + "\r\n"
     }
 
@@ -244,7 +258,7 @@ public struct PlanExport {
             let unused = held.filter { !$0.counts }
             if !unused.isEmpty {
                 lines += ["Does not count:", ""]
-                for line in unused { lines.append("- **\(inline(line.title))** (`\(line.id)`): \(inline(line.reason ?? "not used"))") }
+                for line in unused { lines.append("- **\(inline(line.title))** (`\(line.id)`): \(inline(line.reason?.text ?? "not used"))") }
                 lines.append("")
             }
         }
@@ -263,7 +277,16 @@ public struct PlanExport {
         lines.append("- \(counted ? "✓" : "✗") \(formatted(qualification.ects)) ECTS in all — \(formatted(rounded(totals.countedECTS))) count")
         lines.append("")
 
-        lines += Self.limitLines(request: request, currency: currency, totals: totals)
+        let exceptions = request.exceptionUse(in: plan, catalogue: catalogue)
+        if !exceptions.isEmpty {
+            lines += ["## Exceptions to the rules", ""]
+            for (exception, used) in exceptions {
+                lines.append("- \(inline(exception.summary)) (`\(inline(exception.origin))`)" + (used ? "" : ", not used")
+                    + (exception.note.map { ": \(inline($0))" } ?? ""))
+            }
+            lines.append("")
+        }
+        lines += Self.limitLines(request: request, currency: currency, totals: totals, completes: plan.completes)
         lines += ["## Notes", ""]
         let converted = plan.taken.compactMap(catalogue.credential).contains { ($0.currency ?? currency) != currency }
         lines.append("- Fees are as the catalogue lists them\(converted ? ", converted to \(currency) at its exchange rates" : ""); confirm them with each provider before enrolling.")
@@ -276,15 +299,15 @@ public struct PlanExport {
 
     /// A page for when no plan exists: why, and what stands in the way.
     public static func markdown(diagnosis: Diagnosis, request: PlanRequest, catalogue: Catalogue) -> String {
-        guard let qualification = catalogue.qualification(request.target) else { return "# No plan\n\n\(diagnosis.summary).\n" }
+        guard let qualification = catalogue.qualification(request.target) else { return "# No plan\n\n\(diagnosis.summary.text).\n" }
         let awarding = catalogue.provider(qualification.provider)?.name ?? qualification.provider
         var lines = ["# No route yet: \(qualification.title)", ""]
         lines.append(preparedLine(request: request, today: request.today, awarding: awarding, qualification: qualification))
-        lines += ["", "No plan reaches this award: \(diagnosis.summary).", ""]
+        lines += ["", "No plan reaches this award: \(diagnosis.summary.text).", ""]
         if !diagnosis.unmet.isEmpty {
             lines += ["## Requirements that cannot be met", ""]
             for item in diagnosis.unmet {
-                lines.append(String(repeating: "  ", count: item.depth) + "- ✗ \(inline(item.requirement)): \(inline(item.reason))")
+                lines.append(String(repeating: "  ", count: item.depth) + "- ✗ \(inline(item.requirement)): \(inline(item.reason.text))")
             }
             lines.append("")
         }
@@ -297,13 +320,15 @@ public struct PlanExport {
         return "**For:** \(inline(learner)) · **Prepared:** \(today) · **Awarded by:** \(inline(awarding)) · **Qualification:** `\(qualification.id)`"
     }
 
-    static func limitLines(request: PlanRequest, currency: String, totals: Plan.Totals?) -> [String] {
+    static func limitLines(request: PlanRequest, currency: String, totals: Plan.Totals?, completes: Day? = nil) -> [String] {
         let limits = request.constraints
         var lines = [totals == nil ? "## The limits applied" : "## The limits this plan respects", ""]
         lines.append("- Budget: " + (limits.budget.map { "\(money($0)) \(currency)" + (totals.map { " (the plan uses \(money($0.cost)))" } ?? "") } ?? "none given"))
         lines.append("- Learning hours: " + (limits.maxHours.map { "at most \(formatted($0))" + (totals.map { " (the plan needs \(formatted(rounded($0.hours))))" } ?? "") } ?? "no limit given"))
         lines.append("- Modes: " + (limits.modes.map { $0.map(\.rawValue).joined(separator: ", ") } ?? "any"))
         lines.append("- Languages: " + (limits.languages?.joined(separator: ", ") ?? "any"))
+        lines.append("- Weekly hours: " + (request.schedule.map { "\(formatted($0.hoursPerWeek)) h a week, starting \($0.start)" } ?? "not given (no schedule)"))
+        lines.append("- Deadline: " + (limits.deadline.map { "\($0)" + (totals == nil ? "" : " (the plan completes \(completes?.description ?? "-"))") } ?? "none given"))
         lines.append("- Accredited credentials only: " + (limits.accreditedOnly ? "yes" : "no"))
         lines.append("- Providers excluded: " + (limits.excludeProviders.isEmpty ? "none" : limits.excludeProviders.joined(separator: ", ")))
         lines.append("- Prior learning is judged as of \(request.today); credentials that state no hours count \(formatted(request.hoursPerECTS)) hours per ECTS.")
@@ -316,8 +341,8 @@ public struct PlanExport {
         case .cost: "\(money(value)) \(currency)"
         case .workload: "\(formatted(rounded(value))) h"
         case .ects: "\(formatted(rounded(value))) ECTS"
-        case .count: "\(Int(value.rounded()))"
-        case .duration: "\(Int(value.rounded())) days" + (plan.completes.map { " (completes \($0))" } ?? "")
+        case .count: formatted(value.rounded())
+        case .duration: "\(formatted(value.rounded())) days" + (plan.completes.map { " (completes \($0))" } ?? "")
         }
     }
 
@@ -337,8 +362,5 @@ func rounded(_ value: Double) -> Double { (value * 1e6).rounded() / 1e6 }
 
 func roundedCents(_ value: Double) -> Double { (value * 100).rounded() / 100 }
 
-/// Money to the cent, without a fraction when whole.
-func money(_ value: Double) -> String {
-    let cents = roundedCents(value)
-    return cents.rounded() == cents ? String(Int(cents)) : String(format: "%.2f", cents)
-}
+/// Money to the cent, without a fraction when whole; never through Int, so any fee prints.
+func money(_ value: Double) -> String { formatMoney(value) }

@@ -1,9 +1,10 @@
 import Foundation
+import StackPlanCore
 
 /// The stack graph of a qualification as Graphviz DOT: the qualification, its requirement
 /// nodes, the credentials that can meet each leaf, their prerequisites and overlaps; with a
 /// plan, what it takes, what the learner holds and where each counts are highlighted.
-public struct StackGraph {
+public struct StackGraph: Sendable {
     public let qualification: Qualification
     public let catalogue: Catalogue
     public let plan: Plan?
@@ -35,7 +36,7 @@ public struct StackGraph {
             "  labelloc=t;",
         ]
         let root = "q:" + qualification.id
-        lines.append("  \(quoted(root)) [shape=doubleoctagon, style=filled, fillcolor=\"#fff3c4\", label=\(quoted("\(qualification.title)\n\(qualification.id) · \(format(qualification.ects)) ECTS · EQF \(qualification.eqf)"))];")
+        lines.append("  \(quoted(root)) [shape=doubleoctagon, style=filled, fillcolor=\"#fff3c4\", label=\(quoted("\(qualification.title)\n\(qualification.id) · \(formatNumber(qualification.ects)) ECTS · EQF \(qualification.eqf)"))];")
         // Edges run the way credentials stack: from a credential into a requirement, up to the award.
         lines.append("  \(quoted("n:requires")) -> \(quoted(root));")
 
@@ -75,7 +76,7 @@ public struct StackGraph {
             }
             if !hidden.isEmpty {
                 let ects = hidden.compactMap(catalogue.credential).reduce(0) { $0 + $1.credits }
-                lines.append("  \(quoted("more:" + node.path)) [shape=plaintext, fontcolor=gray40, label=\(quoted("+ \(hidden.count) more that fit (\(format(ects)) ECTS)"))];")
+                lines.append("  \(quoted("more:" + node.path)) [shape=plaintext, fontcolor=gray40, label=\(quoted("+ \(hidden.count) more that fit (\(formatNumber(ects)) ECTS)"))];")
                 edges.append("  \(quoted("more:" + node.path)) -> \(quoted(name)) [style=dotted, color=gray60];")
             }
         }
@@ -95,7 +96,7 @@ public struct StackGraph {
         }
         for id in credentials {
             guard let credential = catalogue.credential(id) else { continue }
-            var attributes = ["shape=ellipse", "label=\(quoted("\(id)\n\(shorten(credential.title))\n\(format(credential.credits)) ECTS · \(format(money: catalogue.costInBaseCurrency(credential) ?? credential.cost)) \(catalogue.baseCurrency)"))"]
+            var attributes = ["shape=ellipse", "label=\(quoted("\(id)\n\(shorten(credential.title))\n\(formatNumber(credential.credits)) ECTS · \(formatMoney(catalogue.costInBaseCurrency(credential) ?? credential.cost)) \(catalogue.baseCurrency)"))"]
             if taken.contains(id) {
                 attributes += ["style=filled", "fillcolor=\"\(Self.takeColour)\"", "penwidth=2"]
             } else if heldApplied.contains(id) {
@@ -124,7 +125,7 @@ public struct StackGraph {
         var text = "Stack graph of \(qualification.id)"
         if let plan {
             text += ": plan highlighted (green fill = to take, blue = held and counted, bold edges = where each counts); "
-                + "\(plan.taken.count) to take, \(format(money: plan.totals.cost)) \(catalogue.baseCurrency)"
+                + "\(plan.taken.count) to take, \(formatMoney(plan.totals.cost)) \(catalogue.baseCurrency)"
             if let completes = plan.completes { text += ", completes \(completes)" }
         }
         return text

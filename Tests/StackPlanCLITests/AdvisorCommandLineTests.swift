@@ -1,0 +1,63 @@
+import Foundation
+import Testing
+
+/// The advisor commands' new options as a user gives them: several targets to compare, nearest's
+/// limits, and export's exceptions and calendar.
+@Suite(.serialized) final class AdvisorCommandLineTests {
+    let directory: URL
+    var database: String { directory.appendingPathComponent("advisor.sqlite").path }
+
+    init() throws {
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("stackplan-advisor-\(UUID())")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        #expect(try run(["import", "data/catalogue.json"]).status == 0)
+    }
+
+    deinit { try? FileManager.default.removeItem(at: directory) }
+
+    func run(_ arguments: [String]) throws -> (status: Int32, output: String, error: String) {
+        let process = Process()
+        guard let executable = CommandLineTests.executable else { throw CocoaError(.fileNoSuchFile, userInfo: [NSFilePathErrorKey: "stackplan: build the product first"]) }
+        process.executableURL = executable
+        process.arguments = arguments + ["--db", database]
+        process.currentDirectoryURL = CommandLineTests.repository
+        let output = Pipe(), error = Pipe()
+        process.standardOutput = output
+        process.standardError = error
+        try process.run()
+        let outputData = output.fileHandleForReading.readDataToEndOfFile()
+        let errorData = error.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: outputData, as: UTF8.self), String(decoding: errorData, as: UTF8.self))
+    }
+
+    @Test func compareTakesSeveralTargetsAndOtherCommandsRefuseThem() throws {
+        let compared = try run(["compare", "--target", "ucp-pgcert-ipc", "--target", "ucd-profcert-ipc", "--learner", "data/learners/sofia.json"])
+        #expect(compared.status == 0)
+        #expect(compared.output.hasPrefix("2 plans toward 2 qualifications, side by side\n"))
+        #expect(compared.output.contains("  qualification   ucp-pgcert-ipc  ucd-profcert-ipc"))
+        let planned = try run(["plan", "--target", "ucp-pgcert-ipc", "--target", "ucd-profcert-ipc", "--learner", "data/learners/sofia.json"])
+        #expect(planned.status == 2)
+        #expect(planned.error.contains("--target: give one qualification (only compare takes several)"))
+    }
+
+    @Test func nearestLeavesLevelsOutWhenAsked() throws {
+        let ranked = try run(["nearest", "--learner", "data/learners/aoife.json", "--min-eqf", "7"])
+        #expect(ranked.status == 0)
+        #expect(ranked.output.contains("Left out by level: tvi-hwt-cert, vives-pg-wound."))
+        #expect(!ranked.output.contains("  tvi-hwt-cert"))
+        let refused = try run(["nearest", "--learner", "data/learners/aoife.json", "--min-eqf", "9"])
+        #expect(refused.status == 64 || refused.status == 2)
+        #expect(refused.error.contains("--min-eqf must be an EQF level from 1 to 8"))
+    }
+
+    @Test func exportPlanCarriesExceptionsAndTheCalendar() throws {
+        let page = try run(["export", "plan", "--target", "ucp-pgdip-ipc", "--learner", "data/learners/sofia.json",
+                            "--waive", "requires.allOf[2]", "--exception-note", "research done at work"])
+        #expect(page.status == 0)
+        #expect(page.output.contains("## Exceptions to the rules\n\n- requires.allOf[2] waived (`--waive requires.allOf[2]`): research done at work\n"))
+        #expect(page.output.contains("- Weekly hours: 22 h a week, starting 2027-01-04\n"))
+        let rows = try run(["export", "plan", "--target", "ucp-pgdip-ipc", "--learner", "data/learners/sofia.json", "--format", "csv"])
+        #expect(rows.output.hasPrefix("role,id,title,provider,providerName,ects,eqf,hours,cost,currency,costInBaseCurrency,mode,languages,accredited,earned,countsToward,reason,source,start,end\r\n"))
+    }
+}
