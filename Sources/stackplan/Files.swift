@@ -217,13 +217,21 @@ final class OutputFile {
     /// Lets another writer (GLPK, which takes a path) produce the file, then puts it in place as
     /// ``commit()`` does. For a device or FIFO the file is produced aside and copied through.
     func produce(by writer: (String) throws -> Void) throws {
+        // The writer knows only the temporary path; messages name the file the user gave.
+        func naming(_ temporary: String) throws {
+            do {
+                try writer(temporary)
+            } catch let error as ClassifiedError where error.kind == .ioFailure {
+                throw CommandFailure(.ioFailure, "cannot write \(path ?? target): the disk may be full, or the file too large")
+            }
+        }
         switch destination {
         case .standardOutput:
-            try produceAside(by: writer)
+            try produceAside(by: naming)
         case .through:
-            try produceAside(by: writer)
+            try produceAside(by: naming)
         case .replacing(let temporary):
-            try writer(temporary)
+            try naming(temporary)
             var info = stat()
             guard stat(temporary, &info) == 0 else { throw Self.failure(path ?? target, errno) }
             try commit()
