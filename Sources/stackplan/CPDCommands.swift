@@ -73,7 +73,7 @@ struct CPDCheckCommand: ParsableCommand {
     @OptionGroup var dates: CPDDateArguments
 
     @Option(help: "Batch input format: jsonl or csv (default: from the file's extension).")
-    var inputFormat: String?
+    var inputFormat: CPDBatch.InputFormat?
 
     @Option(help: "Write batch results here, one row per record (.csv or .jsonl); default: standard output.")
     var output: String?
@@ -91,7 +91,6 @@ struct CPDCheckCommand: ParsableCommand {
         if (record == nil) == (batch == nil) { throw ValidationError("give a record file, or --batch FILE, not both") }
         if batch != nil && scheme == nil { throw ValidationError("--batch needs --scheme ID") }
         if batch == nil && output != nil { throw ValidationError("--output is for --batch") }
-        if let inputFormat, CPDBatch.InputFormat(rawValue: inputFormat) == nil { throw ValidationError("--input-format must be jsonl or csv") }
     }
 
     func run() throws {
@@ -122,7 +121,7 @@ struct CPDCheckCommand: ParsableCommand {
 
     func runBatch(_ path: String, book: CPDSchemeBook, catalogue: Catalogue, asOf: Day, cycleEnds: Day?) throws {
         let format: CPDBatch.InputFormat
-        if let inputFormat { format = CPDBatch.InputFormat(rawValue: inputFormat)! }
+        if let inputFormat { format = inputFormat }
         else if path.hasSuffix(".csv") { format = .csv }
         else if path.hasSuffix(".jsonl") || path.hasSuffix(".ndjson") { format = .jsonl }
         else {
@@ -187,6 +186,7 @@ func peakResidentMemory() -> Int? {
 }
 
 extension RemediationObjective: ExpressibleByArgument {}
+extension CPDBatch.InputFormat: ExpressibleByArgument {}
 
 struct CPDPlanCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -334,17 +334,13 @@ struct CPDGenerateCommand: ParsableCommand {
     var malformed: Double = 0
 
     @Option(help: "jsonl or csv.")
-    var format: String = "jsonl"
+    var format: CPDBatch.InputFormat = .jsonl
 
     @Option(help: "Write here instead of standard output.")
     var output: String?
 
     @OptionGroup var schemeFile: SchemeFileOption
     @OptionGroup var database: DatabaseOption
-
-    func validate() throws {
-        if CPDBatch.InputFormat(rawValue: format) == nil { throw ValidationError("--format must be jsonl or csv") }
-    }
 
     func run() throws {
         let book = try schemeFile.load()
@@ -359,9 +355,9 @@ struct CPDGenerateCommand: ParsableCommand {
         }
         let writer = try OutputFile(path: output)
         let progress = output == nil ? nil : ProgressReporter.forStandardError(unit: "records", total: count)
-        if format == "csv" { try writer.write(SyntheticRecords.csvHeader + "\n") }
+        if format == .csv { try writer.write(SyntheticRecords.csvHeader + "\n") }
         for number in 0..<count {
-            if format == "csv" {
+            if format == .csv {
                 for row in records.csvRows(number) { try writer.write(row + "\n") }
             } else {
                 try writer.write(records.jsonLine(number) + "\n")
