@@ -10,10 +10,12 @@ catalogue is imported into the scratch database first, for documents that take i
 With --check, nothing is written: each example whose output differs is listed with its line and
 a diff, and the exit code is 1 when any differs (`make docs-check`, run by `make test`).
 """
-import difflib, os, re, shutil, subprocess, sys, tempfile, time
+import difflib, os, re, shutil, subprocess, sys, tempfile, threading, time
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BINARY = os.path.join(REPO, ".build", "debug", "stackplan")
+# No example takes long; one that runs past this has hung, and the page is reported, not waited on.
+EXAMPLE_TIMEOUT_SECONDS = 300
 
 
 def commands_and_outputs(block_lines):
@@ -85,11 +87,17 @@ def refresh(path, check, imported):
         shell.stdin.write(source + f"\necho {marker} $?\n")
         shell.stdin.flush()
         lines = []
-        for line in shell.stdout:
-            if line.startswith(marker):
-                return int(line.split()[1]), lines
-            lines.append(line.rstrip("\n"))
-        return 1, lines
+        watchdog = threading.Timer(EXAMPLE_TIMEOUT_SECONDS, shell.kill)
+        watchdog.start()
+        try:
+            for line in shell.stdout:
+                if line.startswith(marker):
+                    return int(line.split()[1]), lines
+                lines.append(line.rstrip("\n"))
+        finally:
+            watchdog.cancel()
+        shutil.rmtree(scratch, ignore_errors=True)
+        sys.exit(f"{path}: an example ran past {EXAMPLE_TIMEOUT_SECONDS} s or ended the shell: {source}")
 
     if imported:
         run("stackplan import data/catalogue.json > /dev/null")
