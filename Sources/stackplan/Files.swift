@@ -93,6 +93,8 @@ final class OutputFile {
         case S_IFDIR?:
             throw CommandFailure(.invalidInput, "cannot write \(path): it is a folder; give a file name")
         case nil, S_IFREG?:
+            // A file its owner made read-only stays as it is, though its folder would allow the rename.
+            if existing != nil && access(target, W_OK) != 0 { throw Self.failure(path, errno) }
             let folder = (target as NSString).deletingLastPathComponent.isEmpty ? "." : (target as NSString).deletingLastPathComponent
             var folderInfo = stat()
             guard stat(folder, &folderInfo) == 0, (folderInfo.st_mode & S_IFMT) == S_IFDIR else {
