@@ -327,7 +327,8 @@ struct CPDGenerateCommand: ParsableCommand {
     @Option(help: ArgumentHelp("The last day of every record's cycle.", valueName: "YYYY-MM-DD"))
     var cycleEnds: Day
 
-    @Option(help: "Seed of the pseudo-random generator: the same seed gives the same records.")
+    @Option(parsing: .unconditional, help: "Seed of the pseudo-random generator: the same seed gives the same records (default 1).",
+            transform: SeedFlag.parse)
     var seed: UInt64 = 1
 
     @Option(parsing: .unconditional, help: "Share of records to break on purpose (0 to 1; default 0).", transform: FlagRanges.share.number)

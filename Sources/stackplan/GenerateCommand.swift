@@ -19,7 +19,7 @@ struct GenerateCommand: ParsableCommand {
             transform: FlagRanges.catalogueSize.count)
     var qualifications: Int?
 
-    @Option(help: "Seed of the pseudo-random generator.")
+    @Option(parsing: .unconditional, help: "Seed of the pseudo-random generator (default 1).", transform: SeedFlag.parse)
     var seed: UInt64 = 1
 
     @Option(help: "Write the catalogue to this file instead of standard output.")

@@ -113,6 +113,19 @@ struct FlagRefusal: Error, CustomStringConvertible {
     }
 }
 
+/// Seeds of the pseudo-random generators: any whole number from 0 to 2^64 − 1.
+enum SeedFlag {
+    static let text = "a whole number from 0 to 18,446,744,073,709,551,615"
+
+    static let parse: @Sendable (String) throws -> UInt64 = { text in
+        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        if let seed = UInt64(trimmed) { return seed }
+        // A number, but negative, fractional or too large, is out of range; anything else is not a number.
+        throw FlagRefusal.record(Double(trimmed) == nil ? "not a number; give \(SeedFlag.text)" : "out of range; give \(SeedFlag.text)",
+                                 outOfRange: Double(trimmed) != nil)
+    }
+}
+
 extension NumberRange {
     /// A transform for `@Option(transform:)`.
     var number: @Sendable (String) throws -> Double { { try self.parse($0) } }

@@ -65,6 +65,8 @@ import Testing
             (["cpd", "generate", "--scheme", "NMC", "--cycle-ends", "2027-03-31", "--malformed", "2"], "--malformed"),
             (["lint", "--hours-per-ects", "0"], "--hours-per-ects"),
             (["generate", "--credentials", "-100"], "--credentials"),
+            (["generate", "--credentials", "40", "--seed", "-1"], "--seed"),
+            (["cpd", "generate", "--scheme", "NMC", "--cycle-ends", "2027-03-31", "--seed", "1.5"], "--seed"),
         ]
         for (arguments, flag) in refused {
             let result = try cli.run(arguments)
