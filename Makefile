@@ -2,11 +2,14 @@
 SWIFT ?= swift
 DB ?= stackplan.sqlite
 BIN := .build/debug/stackplan
-SYSTEM_PACKAGES := libglpk-dev libsqlite3-dev graphviz
+SYSTEM_PACKAGES := libglpk-dev libsqlite3-dev graphviz jq
 # apt-get needs root; use sudo when it is there and we are not root.
 SUDO := $(shell [ "$$(id -u)" != 0 ] && command -v sudo >/dev/null 2>&1 && echo sudo)
 
-.PHONY: setup build run test docs clean bench
+.PHONY: setup build run test docs docs-check clean bench
+# Pages whose examples run from the repository's root, and pages that take the bundled catalogue as imported.
+DOC_PAGES := docs/commands.md docs/interchange.md docs/csv-format.md
+IMPORTED_DOC_PAGES := docs/advisor.md docs/cpd.md
 
 ## setup: install the C libraries StackPlan links (GLPK, SQLite) when they are missing
 setup:
@@ -36,15 +39,25 @@ run: build
 	@echo '$$ stackplan plan --target ucp-msc-ipc --learner data/learners/sofia.json   # over her 900 hours: no plan, and why'
 	@$(BIN) plan --target ucp-msc-ipc --learner data/learners/sofia.json --db $(DB) || true
 
-## test: run every test
+## test: run every test, then check that every documented example still prints what its page shows
 test: setup
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
+	$(MAKE) --no-print-directory docs-check
 
 ## docs: re-run every example in docs/ and paste its real output
 docs: build
-	python3 scripts/refresh-doc-examples.py docs/commands.md docs/interchange.md docs/csv-format.md
-	python3 scripts/refresh-doc-examples.py --imported docs/advisor.md docs/cpd.md
+	python3 scripts/refresh-doc-examples.py $(DOC_PAGES)
+	python3 scripts/refresh-doc-examples.py --imported $(IMPORTED_DOC_PAGES)
+
+## docs-check: re-run every example in docs/ and list each whose output differs from its page (about 2 minutes)
+docs-check:
+	@test -x $(BIN) || $(SWIFT) build --product stackplan
+	@status=0; \
+	python3 scripts/refresh-doc-examples.py --check $(DOC_PAGES) || status=1; \
+	python3 scripts/refresh-doc-examples.py --check --imported $(IMPORTED_DOC_PAGES) || status=1; \
+	if [ $$status != 0 ]; then echo "documented examples differ: run 'make docs' and review the change"; fi; \
+	exit $$status
 
 .PHONY: bench-cpd
 ## bench-cpd: bulk CPD check throughput and peak memory on 100,000 and 1,000,000 generated records

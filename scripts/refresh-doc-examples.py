@@ -7,12 +7,15 @@ and `stackplan` is the built binary, so examples that build on one another (impo
 stay true. `$ echo $?` prints the previous command's exit code. A fenced block right after
 `<!-- file: NAME -->` is written to NAME in the scratch folder before the commands after it run. With --imported, the bundled
 catalogue is imported into the scratch database first, for documents that take it as given.
-With --check, nothing is written and the exit code says whether any example's output changed.
+With --check, nothing is written: each example whose output differs is listed with its line and
+a diff, and the exit code is 1 when any differs (`make docs-check`, run by `make test`).
 """
-import os, re, subprocess, sys, tempfile
+import difflib, os, re, shutil, subprocess, sys, tempfile, threading, time
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BINARY = os.path.join(REPO, ".build", "debug", "stackplan")
+# No example takes long; one that runs past this has hung, and the page is reported, not waited on.
+EXAMPLE_TIMEOUT_SECONDS = 300
 
 
 def commands_and_outputs(block_lines):
@@ -44,6 +47,24 @@ def commands_and_outputs(block_lines):
     return items
 
 
+# Figures that depend on the machine and the moment (times, rates, memory): compared with
+# their digits masked, so that only a real change of output counts as a difference.
+VOLATILE = [
+    (re.compile(r'"(\w*Seconds)"\s*:\s*[0-9.]+'), r'"\1":#'),
+    (re.compile(r'checked in [0-9.]+ s \([0-9,]+ records/s\)'), 'checked in # s (# records/s)'),
+    (re.compile(r'peak resident memory [0-9.]+ MiB'), 'peak resident memory # MiB'),
+]
+
+
+def normalised(lines):
+    result = []
+    for line in lines:
+        for pattern, replacement in VOLATILE:
+            line = pattern.sub(replacement, line)
+        result.append(line)
+    return result
+
+
 def refresh(path, check, imported):
     text = open(path).read()
     scratch = tempfile.mkdtemp(prefix="stackplan-docs-")
@@ -66,11 +87,17 @@ def refresh(path, check, imported):
         shell.stdin.write(source + f"\necho {marker} $?\n")
         shell.stdin.flush()
         lines = []
-        for line in shell.stdout:
-            if line.startswith(marker):
-                return int(line.split()[1]), lines
-            lines.append(line.rstrip("\n"))
-        return 1, lines
+        watchdog = threading.Timer(EXAMPLE_TIMEOUT_SECONDS, shell.kill)
+        watchdog.start()
+        try:
+            for line in shell.stdout:
+                if line.startswith(marker):
+                    return int(line.split()[1]), lines
+                lines.append(line.rstrip("\n"))
+        finally:
+            watchdog.cancel()
+        shutil.rmtree(scratch, ignore_errors=True)
+        sys.exit(f"{path}: an example ran past {EXAMPLE_TIMEOUT_SECONDS} s or ended the shell: {source}")
 
     if imported:
         run("stackplan import data/catalogue.json > /dev/null")
@@ -78,6 +105,8 @@ def refresh(path, check, imported):
     def run_block(match):
         nonlocal last_status, changed
         lines = match.group(3).split("\n")
+        # Line of the block's first line in the page, for the report.
+        block_line = text.count("\n", 0, match.start(3)) + 1
         out = []
         for command, old_output in commands_and_outputs(lines):
             source = "\n".join(command)
@@ -87,11 +116,19 @@ def refresh(path, check, imported):
                 last_status, new_output = run(source)
                 while new_output and new_output[-1] == "":
                     new_output.pop()
-            if new_output != old_output:
+            if normalised(new_output) != normalised(old_output):
                 changed += 1
+                if check:
+                    line = block_line + lines.index("$ " + command[0])
+                    print(f"{path}:{line}: $ {command[0]}")
+                    diff = list(difflib.unified_diff(old_output, new_output, "documented", "printed", lineterm="", n=1))
+                    for diff_line in diff[2:42]:
+                        print("    " + diff_line)
+                    if len(diff) > 42:
+                        print(f"    ... {len(diff) - 42} more diff lines")
             out.append("$ " + command[0])
             out.extend(command[1:])
-            out.extend(new_output)
+            out.extend(new_output if normalised(new_output) != normalised(old_output) else old_output)
         return "```console\n" + "\n".join(out) + "\n```"
 
     def run_piece(match):
@@ -105,6 +142,7 @@ def refresh(path, check, imported):
     new_text = re.sub(pattern, run_piece, text, flags=re.S)
     shell.stdin.close()
     shell.wait()
+    shutil.rmtree(scratch, ignore_errors=True)
     if not check and new_text != text:
         open(path, "w").write(new_text)
     return changed
@@ -118,9 +156,10 @@ def main():
         sys.exit("build first: swift build --product stackplan")
     total = 0
     for path in args:
+        started = time.monotonic()
         changed = refresh(path, check, imported)
         total += changed
-        print(f"{path}: {changed} example(s) {'differ' if check else 'updated'}")
+        print(f"{path}: {changed} example(s) {'differ' if check else 'updated'} ({time.monotonic() - started:.0f} s)")
     sys.exit(1 if check and total else 0)
 
 

@@ -392,7 +392,8 @@ func trimmed(_ text: String) -> String {
     return String(text.drop(while: blank).reversed().drop(while: blank).reversed())
 }
 
-public struct BatchInputError: Error, CustomStringConvertible {
+public struct BatchInputError: Error, ClassifiedError {
+    public var kind: ErrorKind { .invalidInput }
     public var line: Int
     public var message: String
     public var description: String { "line \(line): \(message)" }

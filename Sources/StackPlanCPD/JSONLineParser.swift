@@ -6,7 +6,8 @@ import StackPlanCore
 /// took two thirds of a batch's time; reading the bytes directly is several times faster.
 /// Documents (records, schemes, catalogues) still use `JSON.parse` and its detailed messages.
 struct JSONLineParser {
-    struct Failure: Error, CustomStringConvertible {
+    struct Failure: Error, ClassifiedError {
+        var kind: ErrorKind { .invalidInput }
         var offset: Int
         var message: String
         var description: String { "\(message) at byte \(offset + 1)" }

@@ -1,7 +1,8 @@
 import StackPlanCore
 
 /// A record that cannot be assessed under a scheme as it stands, with the field at fault.
-public struct CPDRecordError: Error, Sendable, Equatable, CustomStringConvertible {
+public struct CPDRecordError: Error, Sendable, Equatable, ClassifiedError {
+    public var kind: ErrorKind { .invalidInput }
     public var path: String
     public var message: String
 

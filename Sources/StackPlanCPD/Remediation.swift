@@ -86,8 +86,10 @@ public enum RemediationOutcome: Sendable {
     case stopped(SolveStatus)
 }
 
-public enum RemediationError: Error, CustomStringConvertible {
+public enum RemediationError: Error, ClassifiedError {
     case inconsistentPlan([String])
+
+    public var kind: ErrorKind { .internalFault }
 
     public var description: String {
         switch self {

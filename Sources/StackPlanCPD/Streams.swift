@@ -1,4 +1,5 @@
 import Foundation
+import StackPlanCore
 
 /// Reads a file one line at a time through a reused buffer, so that memory does not grow with the file.
 public final class LineReader {
@@ -76,8 +77,10 @@ public final class BufferedWriter {
     }
 }
 
-public enum StreamError: Error, CustomStringConvertible {
+public enum StreamError: Error, ClassifiedError {
     case cannotOpen(path: String, reason: String)
+
+    public var kind: ErrorKind { .invalidInput }
 
     public var description: String {
         switch self {
@@ -94,7 +97,8 @@ public struct CSVRecordReader {
         public var fields: [String]
     }
 
-    public struct Malformed: Error, CustomStringConvertible {
+    public struct Malformed: Error, ClassifiedError {
+        public var kind: ErrorKind { .invalidInput }
         public var line: Int
         public var message: String
         public var description: String { "line \(line): \(message)" }

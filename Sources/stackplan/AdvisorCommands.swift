@@ -75,21 +75,17 @@ struct AlternativesCommand: ParsableCommand {
     @OptionGroup var planning: PlanArguments
     @OptionGroup var exceptions: ExceptionArguments
 
-    @Option(name: .customLong("k"), help: "How many plans to list.")
+    @Option(name: .customLong("k"), parsing: .unconditional, help: "How many plans to list (1 to 1,000; default 5).", transform: FlagRanges.plans.count)
     var count: Int = 5
 
-    @Option(help: "Credentials of every earlier plan that each later plan must leave out.")
+    @Option(parsing: .unconditional, help: "Credentials of every earlier plan that each later plan must leave out (1 to 1,000; default 1).",
+            transform: FlagRanges.plans.count)
     var minDifference: Int = 1
 
     @Flag(help: "Print {\"plans\": [...]}, each plan as `plan --json` prints it.")
     var json = false
 
     @OptionGroup var database: DatabaseOption
-
-    func validate() throws {
-        if count < 1 { throw ValidationError("--k must be at least 1") }
-        if minDifference < 1 { throw ValidationError("--min-difference must be at least 1") }
-    }
 
     func run() throws {
         let store = try database.openExisting()
@@ -153,10 +149,12 @@ struct CompareCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Plan once with these objectives, e.g. cost or duration,cost (repeatable).", valueName: "objectives"))
     var by: [String] = []
 
-    @Option(name: .customLong("k"), help: "Also compare the k best alternatives for --objective.")
+    @Option(name: .customLong("k"), parsing: .unconditional, help: "Also compare the k best alternatives for --objective (1 to 1,000).",
+            transform: FlagRanges.plans.count)
     var count: Int?
 
-    @Option(help: "For --k: credentials of every earlier plan each later plan leaves out.")
+    @Option(parsing: .unconditional, help: "For --k: credentials of every earlier plan each later plan leaves out (1 to 1,000; default 1).",
+            transform: FlagRanges.plans.count)
     var minDifference: Int = 1
 
     @Flag(help: "Print the comparison as JSON.")
@@ -387,10 +385,10 @@ struct NearestCommand: ParsableCommand {
 
     enum Measure: String, ExpressibleByArgument, CaseIterable { case cost, ects, duration }
 
-    @Option(help: "Most the plan may cost (replaces the profile's).")
+    @Option(parsing: .unconditional, help: "Most the plan may cost (replaces the profile's; 0 to 1,000,000,000).", transform: FlagRanges.money.number)
     var budget: Double?
 
-    @Option(help: "Most learning hours the plan may need (replaces the profile's).")
+    @Option(parsing: .unconditional, help: "Most learning hours the plan may need (replaces the profile's; 0 to 1,000,000).", transform: FlagRanges.hours.number)
     var maxHours: Double?
 
     @Option(help: "Rank qualifications at this EQF level or above only.")
@@ -408,22 +406,17 @@ struct NearestCommand: ParsableCommand {
     @Option(help: "A language you study in, ISO 639-1 (repeat for several; replaces the profile's).")
     var language: [String] = []
 
-    @Option(help: "Finish every credential by this day (YYYY-MM-DD); needs hours per week.")
-    var deadline: String?
+    @Option(help: ArgumentHelp("Finish every credential by this day; needs hours per week.", valueName: "YYYY-MM-DD"))
+    var deadline: Day?
 
-    @Option(help: "The day prior learning is measured from (YYYY-MM-DD); default: the profile's, else today.")
-    var today: String?
+    @OptionGroup var calendar: CalendarArguments
+    private var today: Day? { calendar.today }
+    private var start: Day? { calendar.start }
+    private var hoursPerWeek: Double? { calendar.hoursPerWeek }
+    private var hoursPerEcts: Double { calendar.hoursPerEcts }
 
-    @Option(help: "First day of study (YYYY-MM-DD) for a schedule.")
-    var start: String?
-
-    @Option(help: "Learning hours a week the learner can give; makes every plan a schedule.")
-    var hoursPerWeek: Double?
-
-    @Option(help: "Learning hours per ECTS for credentials that state no hours.")
-    var hoursPerEcts: Double = 25
-
-    @Option(help: "Solver time limit in seconds, per qualification and objective.")
+    @Option(parsing: .unconditional, help: "Solver time limit in seconds, per qualification and objective (more than 0, at most 86,400; default 60).",
+            transform: FlagRanges.timeLimit.number)
     var timeLimit: Double = 60
 
     @Flag(help: "Print the ranking as JSON.")
@@ -432,8 +425,6 @@ struct NearestCommand: ParsableCommand {
     @OptionGroup var database: DatabaseOption
 
     func validate() throws {
-        if let budget, !(budget >= 0) { throw ValidationError("--budget must be zero or more") }
-        if let maxHours, !(maxHours >= 0) { throw ValidationError("--max-hours must be zero or more") }
         for (flag, value) in [("--min-eqf", minEqf), ("--max-eqf", maxEqf)] {
             if let value, !(1...8).contains(value) { throw ValidationError("\(flag) must be an EQF level from 1 to 8, not \(value)") }
         }
@@ -441,12 +432,6 @@ struct NearestCommand: ParsableCommand {
         for language in language where !language.isLanguageCode {
             throw ValidationError("--language takes two-letter ISO 639-1 codes such as en, not \(language)")
         }
-        for (flag, value) in [("--today", today), ("--start", start), ("--deadline", deadline)] {
-            if let value, Day(value) == nil { throw ValidationError("\(flag) must be a date written YYYY-MM-DD") }
-        }
-        if let hoursPerWeek, !(hoursPerWeek > 0 && hoursPerWeek <= 168) { throw ValidationError("--hours-per-week must lie in (0, 168]") }
-        if !(timeLimit > 0) { throw ValidationError("--time-limit must be a positive number of seconds") }
-        if !(hoursPerEcts > 0) { throw ValidationError("--hours-per-ects must be positive") }
     }
 
     func run() throws {
@@ -458,14 +443,14 @@ struct NearestCommand: ParsableCommand {
             if let maxHours { constraints.maxHours = maxHours }
             if !mode.isEmpty { constraints.modes = mode }
             if !language.isEmpty { constraints.languages = language }
-            if let deadline { constraints.deadline = Day(deadline) }
+            if let deadline { constraints.deadline = deadline }
             let filter = NearestFilter(minEQF: minEqf, maxEQF: maxEqf, kinds: kind.isEmpty ? nil : kind)
             let measure = NearestMeasure(rawValue: by.rawValue)!
             var request = PlanRequest(
                 target: "", learner: profile, constraints: constraints, objectives: measure == .duration ? [.duration] : [.cost],
-                hoursPerECTS: hoursPerEcts, today: today.flatMap(Day.init), solverOptions: SolveOptions(timeLimit: timeLimit))
+                hoursPerECTS: hoursPerEcts, today: today, solverOptions: SolveOptions(timeLimit: timeLimit))
             request.schedule = try ScheduleSettings.needed(
-                by: profile, objectives: request.objectives, deadline: constraints.deadline, start: start.flatMap(Day.init),
+                by: profile, objectives: request.objectives, deadline: constraints.deadline, start: start,
                 hoursPerWeek: hoursPerWeek, today: request.today)
             let catalogue = try store.catalogue()
             let ranking = try Planner(catalogue: catalogue).nearest(request, by: measure, filter: filter)
@@ -561,8 +546,8 @@ struct GraphCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Learner profile: its exceptions are drawn, and without --plan its optimal plan is highlighted.", valueName: "file"))
     var learner: String?
 
-    @Option(help: "What the highlighted plan minimises when it is planned here (see `plan --objective`).")
-    var objective: String = "cost"
+    @Option(help: ArgumentHelp("What the highlighted plan minimises when it is planned here (see `plan --objective`).", valueName: "objectives"))
+    var objective: ObjectiveList = .cost
 
     @Option(help: ArgumentHelp("Write to this file instead of standard output; a name ending in .svg asks for SVG.", valueName: "file"))
     var output: String?
@@ -575,17 +560,13 @@ struct GraphCommand: ParsableCommand {
 
     @OptionGroup var database: DatabaseOption
 
-    func validate() throws {
-        do { _ = try Objective.list(objective) } catch { throw ValidationError("--objective: \(error)") }
-    }
-
     func run() throws {
         let store = try database.openExisting()
         try reportingErrors {
             let catalogue = try store.catalogue()
             guard let qualification = catalogue.qualification(target) else { throw PlanningError.unknownTarget(target) }
             let profile = try learner.map { try LearnerDocument.read(try readFile($0), file: $0) } ?? LearnerProfile()
-            var request = PlanRequest(target: target, learner: profile, objectives: try Objective.list(objective))
+            var request = PlanRequest(target: target, learner: profile, objectives: objective.objectives)
             request.schedule = try ScheduleSettings.needed(
                 by: profile, objectives: request.objectives, deadline: request.constraints.deadline, today: request.today)
             var highlighted: Plan?
@@ -603,14 +584,9 @@ struct GraphCommand: ParsableCommand {
             let wanted = format ?? (output?.lowercased().hasSuffix(".svg") == true ? .svg : .dot)
             var data = Data(dot.utf8)
             if wanted == .svg { data = try renderSVG(dot) }
+            try writeOutput(data, to: output)
             if let output {
-                guard FileManager.default.createFile(atPath: output, contents: data) else {
-                    printError("error: cannot write \(output)")
-                    throw Exit.invalidInput
-                }
                 printError("\(wanted == .svg ? "SVG" : "DOT") written to \(output)")
-            } else {
-                FileHandle.standardOutput.write(data)
             }
         }
     }
@@ -647,4 +623,3 @@ struct GraphCommand: ParsableCommand {
     }
 }
 
-extension CredentialKind: ExpressibleByArgument {}

@@ -42,10 +42,13 @@ struct SchemeFileOption: ParsableArguments {
     }
 }
 
-func parseDay(_ text: String?, option: String) throws -> Day? {
-    guard let text else { return nil }
-    guard let day = Day(text) else { throw ValidationError("\(option) must be a date written YYYY-MM-DD, not \(text)") }
-    return day
+/// The dates a record may leave out: the day to assess or plan on, and the cycle's last day.
+struct CPDDateArguments: ParsableArguments {
+    @Option(help: ArgumentHelp("The day to assess or plan on, for records that give none; default: today.", valueName: "YYYY-MM-DD"))
+    var asOf: Day?
+
+    @Option(help: ArgumentHelp("Last day of the cycle for records that give none (the renewal date for rolling cycles).", valueName: "YYYY-MM-DD"))
+    var cycleEnds: Day?
 }
 
 struct CPDCheckCommand: ParsableCommand {
@@ -67,14 +70,10 @@ struct CPDCheckCommand: ParsableCommand {
     @Option(help: "The scheme's id (default: the record's \"scheme\"); required with --batch.")
     var scheme: String?
 
-    @Option(help: "Assessment date for records that give none (YYYY-MM-DD; default: today).")
-    var asOf: String?
-
-    @Option(help: "Last day of the cycle for records that give none (YYYY-MM-DD; the renewal date for rolling cycles).")
-    var cycleEnds: String?
+    @OptionGroup var dates: CPDDateArguments
 
     @Option(help: "Batch input format: jsonl or csv (default: from the file's extension).")
-    var inputFormat: String?
+    var inputFormat: CPDBatch.InputFormat?
 
     @Option(help: "Write batch results here, one row per record (.csv or .jsonl); default: standard output.")
     var output: String?
@@ -92,16 +91,13 @@ struct CPDCheckCommand: ParsableCommand {
         if (record == nil) == (batch == nil) { throw ValidationError("give a record file, or --batch FILE, not both") }
         if batch != nil && scheme == nil { throw ValidationError("--batch needs --scheme ID") }
         if batch == nil && output != nil { throw ValidationError("--output is for --batch") }
-        _ = try parseDay(asOf, option: "--as-of")
-        _ = try parseDay(cycleEnds, option: "--cycle-ends")
-        if let inputFormat, CPDBatch.InputFormat(rawValue: inputFormat) == nil { throw ValidationError("--input-format must be jsonl or csv") }
     }
 
     func run() throws {
         let book = try schemeFile.load()
         let catalogue = try reportingErrors { try database.openExisting().catalogue() }
-        let asOf = try parseDay(asOf, option: "--as-of") ?? Day.current
-        let cycleEnds = try parseDay(cycleEnds, option: "--cycle-ends")
+        let asOf = dates.asOf ?? Day.current
+        let cycleEnds = dates.cycleEnds
         if let batch { return try runBatch(batch, book: book, catalogue: catalogue, asOf: asOf, cycleEnds: cycleEnds) }
 
         let file = record!
@@ -115,8 +111,9 @@ struct CPDCheckCommand: ParsableCommand {
         do {
             assessment = try checker.assess(practitioner, asOf: asOf, cycleEnds: cycleEnds)
         } catch {
+            // The record's fault (the error is a CPDRecordError): named by its file.
             printError("\(file): \(error)")
-            throw Exit.invalidInput
+            throw Exit.code(for: error.kind)
         }
         if json { printJSON(assessment.json) } else { print(assessment.text) }
         if !assessment.isCompliant { throw CPDExit.notCompliant }
@@ -124,7 +121,7 @@ struct CPDCheckCommand: ParsableCommand {
 
     func runBatch(_ path: String, book: CPDSchemeBook, catalogue: Catalogue, asOf: Day, cycleEnds: Day?) throws {
         let format: CPDBatch.InputFormat
-        if let inputFormat { format = CPDBatch.InputFormat(rawValue: inputFormat)! }
+        if let inputFormat { format = inputFormat }
         else if path.hasSuffix(".csv") { format = .csv }
         else if path.hasSuffix(".jsonl") || path.hasSuffix(".ndjson") { format = .jsonl }
         else {
@@ -140,20 +137,31 @@ struct CPDCheckCommand: ParsableCommand {
         let runner = CPDBatch(checker: CPDChecker(scheme: scheme, catalogue: catalogue), asOf: asOf, cycleEnds: cycleEnds, checksRepeatedIDs: !noRepeatCheck)
         let started = ContinuousClock.now
         let summary: BatchSummary
+        // Opened first, so that a wrong output path is reported before any record is checked.
+        let writer = try OutputFile(path: output)
+        let progress = ProgressReporter.forStandardError(unit: "records")
         do {
             let lines = try LineReader(path: path)
-            let writer = try BufferedWriter(path: output)
-            if !jsonOutput { writer.write(BatchResult.csvHeader + "\n") }
+            if !jsonOutput { try writer.write(BatchResult.csvHeader + "\n") }
+            // The batch reports each result through a closure that cannot throw: the first
+            // write error is kept, and later results are not written.
+            var writeError: Error?
             summary = try runner.run(lines, format: format) { result in
-                writer.write(jsonOutput ? String(decoding: result.json.serialized(pretty: false), as: UTF8.self) + "\n" : result.csvRow + "\n")
+                progress?.advance()
+                guard writeError == nil else { return }
+                do {
+                    try writer.write(jsonOutput ? String(decoding: result.json.serialized(pretty: false), as: UTF8.self) + "\n" : result.csvRow + "\n")
+                } catch {
+                    writeError = error
+                }
             }
-            writer.flush()
-        } catch let error as StreamError {
-            printError("error: \(error)")
-            throw Exit.invalidInput
+            progress?.finish()
+            if let writeError { throw writeError }
+            try writer.commit()
         } catch let error as BatchInputError {
+            progress?.finish()
             printError("error: \(path): \(error)")
-            throw Exit.invalidInput
+            throw Exit.code(for: error.kind)
         }
         let elapsed = started.duration(to: .now)
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
@@ -178,6 +186,7 @@ func peakResidentMemory() -> Int? {
 }
 
 extension RemediationObjective: ExpressibleByArgument {}
+extension CPDBatch.InputFormat: ExpressibleByArgument {}
 
 struct CPDPlanCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -194,47 +203,21 @@ struct CPDPlanCommand: ParsableCommand {
     @Option(help: "What to minimise first: cost, workload (hours) or fastest (the latest finish).")
     var objective: RemediationObjective = .cost
 
-    @Option(help: "Most the plan may cost, in the catalogue's base currency (replaces the record's).")
-    var budget: Double?
+    @OptionGroup var limits: LimitArguments
 
-    @Option(help: "Most learning hours the plan may need (replaces the record's).")
-    var maxHours: Double?
+    @OptionGroup var dates: CPDDateArguments
 
-    @Option(help: "A mode the practitioner can attend: online, blended, in-person (repeat for several).")
-    var mode: [DeliveryMode] = []
-
-    @Option(help: "A language the practitioner studies in, ISO 639-1 (repeat for several).")
-    var language: [String] = []
-
-    @Option(help: "A provider never to plan (repeat for several).")
-    var excludeProvider: [String] = []
-
-    @Option(help: "Planning date for a record that gives none (YYYY-MM-DD; default: today).")
-    var asOf: String?
-
-    @Option(help: "Last day of the cycle for a record that gives none.")
-    var cycleEnds: String?
-
-    @Option(help: "Learning hours a week assumed for credentials whose duration the catalogue does not state.")
+    @Option(parsing: .unconditional, help: "Learning hours a week assumed for credentials whose duration the catalogue does not state (more than 0, at most 168; default 10).",
+            transform: FlagRanges.hoursPerWeek.number)
     var hoursPerWeek: Double = 10
 
-    @Option(help: "Solver time limit in seconds.")
-    var timeLimit: Double = 60
+    @OptionGroup var solver: SolverArguments
 
     @Flag(help: "Print JSON.")
     var json = false
 
     @OptionGroup var schemeFile: SchemeFileOption
     @OptionGroup var database: DatabaseOption
-
-    func validate() throws {
-        if let budget, !(budget >= 0 && budget.isFinite) { throw ValidationError("--budget must be zero or more") }
-        if let maxHours, !(maxHours >= 0 && maxHours.isFinite) { throw ValidationError("--max-hours must be zero or more") }
-        if !(timeLimit > 0 && timeLimit.isFinite) { throw ValidationError("--time-limit must be a positive number of seconds") }
-        if !(hoursPerWeek > 0 && hoursPerWeek.isFinite) { throw ValidationError("--hours-per-week must be positive") }
-        _ = try parseDay(asOf, option: "--as-of")
-        _ = try parseDay(cycleEnds, option: "--cycle-ends")
-    }
 
     func run() throws {
         let book = try schemeFile.load()
@@ -245,27 +228,16 @@ struct CPDPlanCommand: ParsableCommand {
             throw Exit.invalidInput
         }
         let checker = CPDChecker(scheme: try schemeFile.scheme(id, book: book, catalogue: catalogue), catalogue: catalogue)
-        var limits = practitioner.constraints
-        if let budget { limits.budget = budget }
-        if let maxHours { limits.maxHours = maxHours }
-        if !mode.isEmpty { limits.modes = mode }
-        if !language.isEmpty { limits.languages = language }
-        if !excludeProvider.isEmpty { limits.excludeProviders = excludeProvider }
-        let remediation = CPDRemediation(checker: checker, solveOptions: SolveOptions(timeLimit: timeLimit), hoursPerWeek: hoursPerWeek)
+        let constraints = limits.applied(to: practitioner.constraints)
+        let remediation = CPDRemediation(checker: checker, solveOptions: solver.options, hoursPerWeek: hoursPerWeek)
         let outcome: RemediationOutcome
         do {
             outcome = try remediation.plan(
-                practitioner, asOf: try parseDay(asOf, option: "--as-of") ?? Day.current,
-                cycleEnds: try parseDay(cycleEnds, option: "--cycle-ends"), objective: objective, constraints: limits)
+                practitioner, asOf: dates.asOf ?? Day.current, cycleEnds: dates.cycleEnds, objective: objective, constraints: constraints)
         } catch let error as CPDRecordError {
+            // The record's fault: named by its file.
             printError("\(record): \(error)")
-            throw Exit.invalidInput
-        } catch let error as RemediationError {
-            printError("error: \(error)")
-            throw Exit.internalError
-        } catch let error as ModelError {
-            printError("error: \(error)")
-            throw Exit.internalError
+            throw Exit.code(for: error.kind)
         }
         let report = RemediationReport(outcome: outcome, baseCurrency: catalogue.baseCurrency)
         if json { printJSON(report.json) } else { print(report.text) }
@@ -285,8 +257,8 @@ struct CPDCoverageCommand: ParsableCommand {
     @Option(help: "The scheme's id.")
     var scheme: String
 
-    @Option(help: "The day approvals must be in force on (YYYY-MM-DD; default: today).")
-    var asOf: String?
+    @Option(help: ArgumentHelp("The day approvals must be in force on; default: today.", valueName: "YYYY-MM-DD"))
+    var asOf: Day?
 
     @Flag(help: "Print JSON.")
     var json = false
@@ -294,18 +266,16 @@ struct CPDCoverageCommand: ParsableCommand {
     @OptionGroup var schemeFile: SchemeFileOption
     @OptionGroup var database: DatabaseOption
 
-    func validate() throws { _ = try parseDay(asOf, option: "--as-of") }
-
     func run() throws {
         let book = try schemeFile.load()
         let catalogue = try reportingErrors { try database.openExisting().catalogue() }
         let checker = CPDChecker(scheme: try schemeFile.scheme(scheme, book: book, catalogue: catalogue), catalogue: catalogue)
         let coverage: CPDCoverage
         do {
-            coverage = try CPDCoverage(checker: checker, asOf: try parseDay(asOf, option: "--as-of") ?? Day.current)
+            coverage = try CPDCoverage(checker: checker, asOf: asOf ?? Day.current)
         } catch let error as CPDRecordError {
             printError("error: \(error.message)")
-            throw Exit.invalidInput
+            throw Exit.code(for: error.kind)
         }
         if json { printJSON(coverage.json) } else { print(coverage.text(baseCurrency: catalogue.baseCurrency)) }
     }
@@ -351,20 +321,21 @@ struct CPDGenerateCommand: ParsableCommand {
     @Option(help: "The scheme's id.")
     var scheme: String
 
-    @Option(help: "How many records.")
+    @Option(parsing: .unconditional, help: "How many records (0 to 100,000,000; default 1,000).", transform: FlagRanges.records.count)
     var count: Int = 1000
 
-    @Option(help: "The last day of every record's cycle (YYYY-MM-DD).")
-    var cycleEnds: String
+    @Option(help: ArgumentHelp("The last day of every record's cycle.", valueName: "YYYY-MM-DD"))
+    var cycleEnds: Day
 
-    @Option(help: "Seed of the pseudo-random generator: the same seed gives the same records.")
+    @Option(parsing: .unconditional, help: "Seed of the pseudo-random generator: the same seed gives the same records (default 1).",
+            transform: SeedFlag.parse)
     var seed: UInt64 = 1
 
-    @Option(help: "Share of records to break on purpose (0–1).")
+    @Option(parsing: .unconditional, help: "Share of records to break on purpose (0 to 1; default 0).", transform: FlagRanges.share.number)
     var malformed: Double = 0
 
     @Option(help: "jsonl or csv.")
-    var format: String = "jsonl"
+    var format: CPDBatch.InputFormat = .jsonl
 
     @Option(help: "Write here instead of standard output.")
     var output: String?
@@ -372,37 +343,29 @@ struct CPDGenerateCommand: ParsableCommand {
     @OptionGroup var schemeFile: SchemeFileOption
     @OptionGroup var database: DatabaseOption
 
-    func validate() throws {
-        if count < 0 { throw ValidationError("--count must be zero or more") }
-        if !(malformed >= 0 && malformed <= 1) { throw ValidationError("--malformed must lie in 0–1") }
-        if CPDBatch.InputFormat(rawValue: format) == nil { throw ValidationError("--format must be jsonl or csv") }
-        _ = try parseDay(cycleEnds, option: "--cycle-ends")
-    }
-
     func run() throws {
         let book = try schemeFile.load()
         let catalogue = try reportingErrors { try database.openExisting().catalogue() }
         let chosen = try schemeFile.scheme(scheme, book: book, catalogue: catalogue)
         var records: SyntheticRecords
         do {
-            records = try SyntheticRecords(scheme: chosen, catalogue: catalogue, cycleEnds: try parseDay(cycleEnds, option: "--cycle-ends")!, seed: seed, malformedShare: malformed)
+            records = try SyntheticRecords(scheme: chosen, catalogue: catalogue, cycleEnds: cycleEnds, seed: seed, malformedShare: malformed)
         } catch let error as CPDRecordError {
             printError("error: \(error.message)")
-            throw Exit.invalidInput
+            throw Exit.code(for: error.kind)
         }
-        let writer: BufferedWriter
-        do { writer = try BufferedWriter(path: output) } catch {
-            printError("error: \(error)")
-            throw Exit.invalidInput
-        }
-        if format == "csv" { writer.write(SyntheticRecords.csvHeader + "\n") }
+        let writer = try OutputFile(path: output)
+        let progress = output == nil ? nil : ProgressReporter.forStandardError(unit: "records", total: count)
+        if format == .csv { try writer.write(SyntheticRecords.csvHeader + "\n") }
         for number in 0..<count {
-            if format == "csv" {
-                for row in records.csvRows(number) { writer.write(row + "\n") }
+            if format == .csv {
+                for row in records.csvRows(number) { try writer.write(row + "\n") }
             } else {
-                writer.write(records.jsonLine(number) + "\n")
+                try writer.write(records.jsonLine(number) + "\n")
             }
+            progress?.advance()
         }
-        writer.flush()
+        progress?.finish()
+        try writer.commit()
     }
 }

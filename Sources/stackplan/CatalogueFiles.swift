@@ -26,19 +26,3 @@ struct CatalogueFiles {
         return sheet.locate(invalid)
     }
 }
-
-/// Writes a command's output to `path`, or to standard output without one.
-func writeOutput(_ data: Data, to path: String?) throws {
-    guard let path else {
-        FileHandle.standardOutput.write(data)
-        return
-    }
-    do {
-        try data.write(to: URL(fileURLWithPath: path), options: .atomic)
-    } catch {
-        printError("error: cannot write \(path): \(error.localizedDescription)")
-        throw Exit.invalidInput
-    }
-}
-
-func writeOutput(_ text: String, to path: String?) throws { try writeOutput(Data(text.utf8), to: path) }

@@ -11,7 +11,7 @@ struct FrontierCommand: ParsableCommand {
 
     @OptionGroup var planning: PlanArguments
 
-    @Option(help: "Most plans to list.")
+    @Option(parsing: .unconditional, help: "Most plans to list (1 to 1,000; default 20).", transform: FlagRanges.plans.count)
     var limit: Int = 20
 
     @Flag(help: "Print the plans as JSON.")

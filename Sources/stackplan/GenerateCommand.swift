@@ -12,13 +12,14 @@ struct GenerateCommand: ParsableCommand {
             the catalogue is realistic in shape, not in content.
             """)
 
-    @Option(help: "Number of credentials.")
+    @Option(parsing: .unconditional, help: "Number of credentials (20 to 2,000,000).", transform: FlagRanges.catalogueSize.count)
     var credentials: Int
 
-    @Option(help: "Number of qualifications: a quarter of them make certificate → diploma → master ladders (3 each), the rest are professional certificates (default: credentials / 250, at least 4).")
+    @Option(parsing: .unconditional, help: "Number of qualifications: a quarter of them make certificate → diploma → master ladders (3 each), the rest are professional certificates (default: credentials / 250, at least 4).",
+            transform: FlagRanges.catalogueSize.count)
     var qualifications: Int?
 
-    @Option(help: "Seed of the pseudo-random generator.")
+    @Option(parsing: .unconditional, help: "Seed of the pseudo-random generator (default 1).", transform: SeedFlag.parse)
     var seed: UInt64 = 1
 
     @Option(help: "Write the catalogue to this file instead of standard output.")
@@ -43,32 +44,22 @@ struct GenerateCommand: ParsableCommand {
         let catalogue = generated.catalogue
         let json = CatalogueDocument.json(catalogue)
         let data = pretty ? json.prettyData() : Data((json.compactText + "\n").utf8)
+        try writeOutput(data, to: output)
         if let output {
-            try write(data, to: output)
             printError("\(output): \(plural(catalogue.providers.count, "provider")), \(plural(catalogue.credentials.count, "credential")), "
                 + "\(plural(catalogue.qualifications.count, "qualification")) (seed \(seed))")
-        } else {
-            FileHandle.standardOutput.write(data)
         }
         if let learners {
             do {
                 try FileManager.default.createDirectory(atPath: learners, withIntermediateDirectories: true)
             } catch {
-                printError("error: cannot create the directory \(learners): \(error.localizedDescription)")
-                throw Exit.invalidInput
+                throw CommandFailure(.invalidInput, "cannot create the folder \(learners): a file of that name is in the way, or it may not be written")
             }
             for learner in generated.learners {
                 let path = (learners as NSString).appendingPathComponent("\(learner.id ?? "learner").json")
-                try write(LearnerDocument.json(learner).prettyData(), to: path)
+                try writeOutput(LearnerDocument.json(learner).prettyData(), to: path)
                 if case .string(let goal)? = learner.extra["goal"] { printError("\(path): aims for \(goal)") }
             }
-        }
-    }
-
-    func write(_ data: Data, to path: String) throws {
-        guard FileManager.default.createFile(atPath: path, contents: data) else {
-            printError("error: cannot write \(path)")
-            throw Exit.invalidInput
         }
     }
 }

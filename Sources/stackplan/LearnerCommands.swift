@@ -36,13 +36,16 @@ struct LearnerImportCommand: ParsableCommand {
         try reportingErrors {
             var credentials: [WalletCredential] = []
             var failures: [InvalidDocument] = []
+            let progress = ProgressReporter.forStandardError(unit: "files", total: files.count)
             for file in files {
                 do {
                     credentials += try WalletReader.read(try readFile(file), file: file)
                 } catch let invalid as InvalidDocument {
                     failures.append(invalid)
                 }
+                progress?.advance()
             }
+            progress?.finish()
             if !failures.isEmpty {
                 failures.forEach { printError($0.description) }
                 printError("nothing written: \(plural(failures.count, "file")) could not be read")

@@ -15,17 +15,14 @@ struct LintCommand: ParsableCommand {
     @Option(help: "Only this provider's credentials.")
     var provider: String?
 
-    @Option(help: "Learning hours per ECTS for credentials that state no hours.")
+    @Option(parsing: .unconditional, help: "Learning hours per ECTS for credentials that state no hours (1 to 100; default 25).",
+            transform: FlagRanges.hoursPerECTS.number)
     var hoursPerEcts: Double = 25
 
     @Flag(help: "Print JSON.")
     var json = false
 
     @OptionGroup var database: DatabaseOption
-
-    func validate() throws {
-        if !(hoursPerEcts > 0 && hoursPerEcts.isFinite) { throw ValidationError("--hours-per-ects must be positive") }
-    }
 
     func run() throws {
         let catalogue = try reportingErrors {

@@ -11,69 +11,26 @@ struct PlanArguments: ParsableArguments {
     /// The one qualification every command but compare plans toward.
     var target: String { targets.last ?? "" }
 
-    @Option(help: "Learner profile (JSON).")
+    @Option(help: "Learner profile (JSON; - or /dev/stdin reads standard input).")
     var learner: String
 
-    @Option(help: "What to minimise, in priority order: cost, workload, ects, count, duration (e.g. duration,cost).")
-    var objective: String = "cost"
+    @Option(help: ArgumentHelp("What to minimise, in priority order: cost, workload, ects, count, duration (e.g. duration,cost).", valueName: "objectives"))
+    var objective: ObjectiveList = .cost
 
-    @Option(help: "Most the plan may cost, in the catalogue's base currency.")
-    var budget: Double?
+    @OptionGroup var limits: LimitArguments
 
-    @Option(help: "Most learning hours the plan may need.")
-    var maxHours: Double?
-
-    @Option(help: "Finish every credential by this day (YYYY-MM-DD); needs hours per week.")
-    var deadline: String?
-
-    @Option(help: "First day of study (YYYY-MM-DD) for a schedule; default: the profile's, else today.")
-    var start: String?
-
-    @Option(help: "Learning hours a week the learner can give; makes the plan a schedule.")
-    var hoursPerWeek: Double?
-
-    @Option(help: "A mode you can attend: online, blended, in-person (repeat for several).")
-    var mode: [DeliveryMode] = []
-
-    @Option(help: "A language you study in, ISO 639-1 (repeat for several).")
-    var language: [String] = []
+    @Option(help: ArgumentHelp("Finish every credential by this day; needs hours per week.", valueName: "YYYY-MM-DD"))
+    var deadline: Day?
 
     @Flag(help: "Plan accredited credentials only.")
     var accreditedOnly = false
 
-    @Option(help: "A provider never to plan (repeat for several).")
-    var excludeProvider: [String] = []
+    @OptionGroup var calendar: CalendarArguments
 
-    @Option(help: "The day prior learning is measured from (YYYY-MM-DD); default: the profile's, else today.")
-    var today: String?
+    @OptionGroup var solver: SolverArguments
 
-    @Option(help: "Learning hours per ECTS for credentials that state no hours.")
-    var hoursPerEcts: Double = 25
-
-    @Option(help: "Solver time limit in seconds; the answer then says how far from optimal it may be.")
-    var timeLimit: Double = 60
-
-    @Option(help: "Accept a plan within this relative gap of optimal (0 = proven optimal).")
-    var gap: Double = 0
-
-    @Flag(help: "Show GLPK's progress (on standard error).")
-    var verbose = false
-
-    func validate() throws {
-        if let budget, !(budget >= 0) { throw ValidationError("--budget must be zero or more") }
-        if let maxHours, !(maxHours >= 0) { throw ValidationError("--max-hours must be zero or more") }
-        for (flag, value) in [("--today", today), ("--deadline", deadline), ("--start", start)] {
-            if let value, Day(value) == nil { throw ValidationError("\(flag) must be a date written YYYY-MM-DD") }
-        }
-        if let hoursPerWeek, !(hoursPerWeek > 0 && hoursPerWeek <= 168) { throw ValidationError("--hours-per-week must lie in (0, 168]") }
-        if !(timeLimit > 0) { throw ValidationError("--time-limit must be a positive number of seconds") }
-        if !(gap >= 0 && gap < 1) { throw ValidationError("--gap must lie in [0, 1)") }
-        if !(hoursPerEcts > 0) { throw ValidationError("--hours-per-ects must be positive") }
-        do { _ = try Objective.list(objective) } catch { throw ValidationError("--objective: \(error)") }
-        for language in language where !language.isLanguageCode {
-            throw ValidationError("--language takes two-letter ISO 639-1 codes such as en, not \(language)")
-        }
-    }
+    /// The solver's time limit, for messages about it.
+    var timeLimit: Double { solver.timeLimit }
 
     /// The request and the stored catalogue it is planned against.
     func load(from database: DatabaseOption) throws -> (request: PlanRequest, catalogue: Catalogue) {
@@ -92,27 +49,35 @@ struct PlanArguments: ParsableArguments {
     }
 
     /// Reads the learner profile and puts the command line's limits in place of the profile's.
-    func request(allowingSeveralTargets: Bool = false) throws -> PlanRequest {
+    /// Without `schedule`, the plan ignores the calendar even when the profile gives weekly hours.
+    func request(schedule: Bool = true, allowingSeveralTargets: Bool = false) throws -> PlanRequest {
         if targets.count > 1 && !allowingSeveralTargets {
             throw PlanningError.invalidRequest("--target: give one qualification (only compare takes several), not \(targets.joined(separator: ", "))")
         }
         let profile = try LearnerDocument.read(try readFile(learner), file: learner)
-        var constraints = profile.constraints
-        if let budget { constraints.budget = budget }
-        if let maxHours { constraints.maxHours = maxHours }
-        if !mode.isEmpty { constraints.modes = mode }
-        if !language.isEmpty { constraints.languages = language }
+        var constraints = limits.applied(to: profile.constraints)
         if accreditedOnly { constraints.accreditedOnly = true }
-        if !excludeProvider.isEmpty { constraints.excludeProviders = excludeProvider }
-        if let deadline { constraints.deadline = Day(deadline) }
-        let objectives = try Objective.list(objective)
+        if let deadline { constraints.deadline = deadline }
+        let objectives = objective.objectives
         var request = PlanRequest(
             target: target, learner: profile, constraints: constraints, objectives: objectives,
-            hoursPerECTS: hoursPerEcts, today: today.flatMap(Day.init),
-            solverOptions: SolveOptions(timeLimit: timeLimit, relativeGap: gap, verbose: verbose))
+            hoursPerECTS: calendar.hoursPerEcts, today: calendar.today, solverOptions: solver.options)
+        guard schedule else {
+            if objectives.contains(.duration) {
+                throw CommandFailure(.invalidInput, "--no-schedule cannot minimise duration: drop duration from --objective")
+            }
+            if calendar.hoursPerWeek != nil || calendar.start != nil || deadline != nil {
+                throw CommandFailure(.invalidInput, "--no-schedule plans without the calendar: drop --hours-per-week, --start and --deadline")
+            }
+            if let ignored = request.constraints.deadline {
+                printError("note: --no-schedule ignores the profile's deadline \(ignored)")
+                request.constraints.deadline = nil
+            }
+            return request
+        }
         request.schedule = try ScheduleSettings.needed(
-            by: profile, objectives: objectives, deadline: constraints.deadline, start: start.flatMap(Day.init),
-            hoursPerWeek: hoursPerWeek, today: request.today)
+            by: profile, objectives: objectives, deadline: constraints.deadline, start: calendar.start,
+            hoursPerWeek: calendar.hoursPerWeek, today: request.today)
         return request
     }
 }

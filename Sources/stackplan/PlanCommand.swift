@@ -13,7 +13,10 @@ struct PlanCommand: ParsableCommand {
     @OptionGroup var planning: PlanArguments
     @OptionGroup var exceptions: ExceptionArguments
 
-    @Option(help: "Write the optimisation model in CPLEX LP format to this file.")
+    @Flag(help: "Plan without the calendar, even when the profile gives hours per week: no schedule, no dates.")
+    var noSchedule = false
+
+    @Option(help: ArgumentHelp("Write the optimisation model in CPLEX LP format to this file.", valueName: "file"))
     var writeModel: String?
 
     @Flag(help: "Print the plan as JSON.")
@@ -26,18 +29,26 @@ struct PlanCommand: ParsableCommand {
     func run() throws {
         let store = try database.openExisting()
         try reportingErrors {
-            var request = measuring.adjusted(try planning.request())
+            var request = measuring.adjusted(try planning.request(schedule: !noSchedule))
             exceptions.add(to: &request)
+            // GLPK's own progress (--verbose) takes standard error instead.
+            let progress = planning.solver.verbose ? nil : ProgressReporter.forStandardError(unit: "")
+            progress?.enter("loading the catalogue")
             let started = Date()
             // An advisor's exceptions may name any credential, so with them the whole catalogue is read.
             let catalogue = request.exceptions.isEmpty ? try measuring.load(store, for: request) : try store.catalogue()
             let loaded = Date()
             let planner = Planner(catalogue: catalogue)
             if let writeModel {
-                try planner.model(for: request).writeLP(to: writeModel)
+                // Opened before the model is built, so that a wrong path is reported before the work.
+                let file = try OutputFile(path: writeModel)
+                let model = try planner.model(for: request)
+                try file.produce { try model.writeLP(to: $0) }
                 printError("model written to \(writeModel)")
             }
+            progress?.enter("planning toward \(request.target)")
             let outcome = try planner.plan(request)
+            progress?.finish()
             try measuring.report(planner: planner, request: request, outcome: outcome, started: started, loaded: loaded, planned: Date())
             switch outcome {
             case .planned(let plan):

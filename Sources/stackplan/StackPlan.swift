@@ -6,28 +6,49 @@ import StackPlanStore
 
 @main
 struct StackPlan: ParsableCommand {
+    /// The program's version, printed by `stackplan --version`.
+    static let version = "0.9.0"
+
     static let configuration = CommandConfiguration(
         commandName: "stackplan",
         abstract: "Plan provably optimal stacks of micro-credentials toward qualifications.",
-        discussion: """
-            Exit codes: 0 success; 1 no plan exists (the target cannot be reached); 2 invalid input \
-            (every problem is listed); 3 the solver's time limit passed before any plan was found; \
-            4 unknown id; 64 wrong command-line usage; 70 internal error.
-            """,
-        subcommands: [
-            Import.self, Validate.self, ListCommand.self, ShowCommand.self, PlanCommand.self, FrontierCommand.self,
-            AlternativesCommand.self, CompareCommand.self, ExplainCommand.self, WhatIfCommand.self, NearestCommand.self,
-            GraphCommand.self, LearnerCommand.self, ExportCommand.self, CPDCommand.self, LintCommand.self, GenerateCommand.self,
+        discussion: Exit.summary,
+        version: version,
+        groupedSubcommands: [
+            CommandGroup(name: "Catalogue", subcommands: [
+                Import.self, Validate.self, ListCommand.self, ShowCommand.self, ExportCommand.self,
+            ]),
+            CommandGroup(name: "Learner", subcommands: [
+                LearnerCommand.self, PlanCommand.self, FrontierCommand.self, NearestCommand.self,
+            ]),
+            CommandGroup(name: "Advisor", subcommands: [
+                AlternativesCommand.self, CompareCommand.self, ExplainCommand.self, WhatIfCommand.self, GraphCommand.self,
+            ]),
+            CommandGroup(name: "Regulator", subcommands: [CPDCommand.self, LintCommand.self]),
+            CommandGroup(name: "Tools", subcommands: [GenerateCommand.self]),
         ])
-}
 
-/// Exit codes, documented in docs/commands.md.
-enum Exit {
-    static let noPlan = ExitCode(1)
-    static let invalidInput = ExitCode(2)
-    static let solverStopped = ExitCode(3)
-    static let notFound = ExitCode(4)
-    static let internalError = ExitCode(70)
+    /// Parses and runs the command with one error mapping for every command (docs/commands.md,
+    /// "Exit codes"): whatever a command throws leaves with the code of its kind.
+    static func main() {
+        FlagRefusal.outOfRange = false
+        var command: ParsableCommand
+        do {
+            command = try parseAsRoot()
+        } catch {
+            // A number outside its flag's range is invalid input, not a misuse of the command line.
+            if FlagRefusal.outOfRange {
+                printError("error: \(message(for: error))")
+                Foundation.exit(Exit.invalidInput.rawValue)
+            }
+            exit(withError: error)
+        }
+        do {
+            try reportingErrors { try command.run() }
+        } catch {
+            exit(withError: error)
+        }
+    }
 }
 
 struct DatabaseOption: ParsableArguments {
@@ -62,44 +83,6 @@ struct DatabaseOption: ParsableArguments {
         }
         return seconds
     }
-}
-
-func printError(_ message: String) {
-    FileHandle.standardError.write(Data((message + "\n").utf8))
-}
-
-/// Runs a command body, turning StackPlan's errors into a message on standard error and an exit code.
-func reportingErrors<T>(_ body: () throws -> T) throws -> T {
-    do {
-        return try body()
-    } catch let invalid as InvalidDocument {
-        printError(invalid.description)
-        throw Exit.invalidInput
-    } catch let error as PlanningError {
-        printError("error: \(error)")
-        switch error {
-        case .unknownTarget: throw Exit.notFound
-        case .invalidRequest, .invalidLearner: throw Exit.invalidInput
-        case .inconsistentPlan: throw Exit.internalError
-        }
-    } catch let error as StoreError {
-        printError("error: \(error)")
-        throw Exit.invalidInput
-    } catch let error as ModelError {
-        printError("error: \(error)")
-        throw Exit.internalError
-    } catch let error as CocoaError where error.code == .fileReadNoSuchFile || error.code == .fileReadNoPermission {
-        printError("error: cannot read \(error.filePath ?? "the file"): \(error.localizedDescription)")
-        throw Exit.invalidInput
-    }
-}
-
-func readFile(_ path: String) throws -> Data {
-    guard let data = FileManager.default.contents(atPath: path) else {
-        printError("error: cannot read \(path): no such file, or not readable")
-        throw Exit.invalidInput
-    }
-    return data
 }
 
 func plural(_ count: Int, _ noun: String) -> String { "\(count) \(noun)\(count == 1 ? "" : "s")" }

@@ -83,7 +83,7 @@ import StackPlanRendering
     @Test func generatedLearnersGetTheSamePlans() throws {
         let whole = try Self.store.catalogue()
         for learner in Self.generated.learners {
-            guard case .string(let goal)? = learner.extra["goal"] else { continue }
+            let goal = try #require(Self.goal(of: learner), "a generated learner names its goal")
             for objectives in [[Objective.cost], [.workload]] {
                 try compare(PlanRequest(target: goal, learner: learner, objectives: objectives), whole: whole)
             }
@@ -94,5 +94,10 @@ import StackPlanRendering
         let sub = try Self.store.candidateCatalogue(target: "no-such-qualification", held: [])
         #expect(sub.qualifications.isEmpty && sub.credentials.isEmpty)
         #expect(throws: PlanningError.self) { try Planner(catalogue: sub).plan(PlanRequest(target: "no-such-qualification", learner: LearnerProfile())) }
+    }
+
+    /// The target a generated learner aims for, or nil when it names none.
+    static func goal(of learner: LearnerProfile) -> String? {
+        if case .string(let goal)? = learner.extra["goal"] { goal } else { nil }
     }
 }

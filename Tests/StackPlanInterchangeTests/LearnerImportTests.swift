@@ -41,19 +41,14 @@ import Testing
         #expect(outcomes["Achievement 1"] == .pending(missing: ["an EQF level", "ECTS or learning hours"]))
         #expect(outcomes["1EdTech University Degree"]
             == .pending(missing: ["an EQF level", "ECTS or learning hours (the credits it states are not ECTS)"]))
-        guard case .external(let external)? = outcomes["Buen Quehacer del Médico (BQM) - Relación médico-paciente"] else {
-            Issue.record("the accreditation is not an external credential")
-            return
-        }
+        let external = try #require(externalCredential(outcomes["Buen Quehacer del Médico (BQM) - Relación médico-paciente"]),
+                                    "the accreditation is not an external credential")
         #expect(external.ects == nil && external.hours == 10 && external.eqf == 8)
 
         let profile = result.profile
         #expect(profile.held.map(\.catalogueID) == ["zed-dmc", "exu-a2", nil])
         #expect(profile.held[0].earned == Day("2022-12-31"))
-        guard case .array(let pending)? = profile.extra["pending"] else {
-            Issue.record("no pending list")
-            return
-        }
+        let pending = try #require(array(profile.extra["pending"]), "no pending list")
         #expect(pending.count == 2)
     }
 
@@ -66,20 +61,14 @@ import Testing
         // Nothing in the bundled catalogue lists these credentials: two externals, three pending.
         #expect(reread.held.count == 2)
         #expect(reread.held.allSatisfy { $0.catalogueID == nil })
-        guard case .external(let elm) = reread.held[0].source else {
-            Issue.record("the Europass credential is not external")
-            return
-        }
+        let elm = try #require(externalCredential(reread.held[0].source), "the Europass credential is not external")
         #expect(elm.title == "Digital micro-credential creation" && elm.ects == 2 && elm.eqf == 6 && elm.hours == 60)
         #expect(reread.held[0].extra["issuer"] == .string("University of Zed"))
         #expect(reread.held[0].extra["learningOutcomes"]
             == .array([.string("Communication, collaboration and creativity"), .string("Developing digital content")]))
-        guard case .array(let pending)? = reread.extra["pending"] else {
-            Issue.record("no pending list")
-            return
-        }
+        let pending = try #require(array(reread.extra["pending"]), "no pending list")
         #expect(pending.count == 3)
-        guard case .object(let degree) = pending[0] else { return }
+        let degree = try #require(object(pending.first), "the first pending entry is not an object")
         #expect(degree["title"] == .string("1EdTech University Degree"))
         #expect(degree["otherCredits"] == .array([
             .object(["value": .number(42), "at": .string("$.credentialSubject.creditsEarned")]),
@@ -93,10 +82,7 @@ import Testing
         var credential = try #require(try Support.readSample("elm3-edc-microcredential-annex1-unsigned.jsonld").first)
         credential.identifiers = []
         let result = LearnerImport(credentials: [credential], catalogue: catalogue)
-        guard case .external(let external) = result.entries[0].outcome else {
-            Issue.record("not external: \(result.entries[0].outcome)")
-            return
-        }
+        let external = try #require(externalCredential(result.entries[0].outcome), "not external: \(result.entries[0].outcome)")
         #expect(external.competencies == ["develop-digital-content"])
         #expect(external.provider == "zed")
         #expect(!result.entries[0].notes.contains(LearnerImport.noCompetency))
@@ -153,4 +139,22 @@ import Testing
         #expect(report.contains("pending[0]  1EdTech University Degree (1EdTech University): missing an EQF level; ECTS or learning hours (the credits it states are not ECTS)"))
         #expect(report.contains("from ob3-validator-complete.json $.credentialSubject.achievement"))
     }
+}
+
+// What a case holds, or nil: for `try #require`, so that a test that finds the wrong case fails
+// instead of ending early.
+private func externalCredential(_ outcome: LearnerImport.Entry.Outcome?) -> ExternalCredential? {
+    if case .external(let credential)? = outcome { credential } else { nil }
+}
+
+private func externalCredential(_ source: HeldCredential.Source) -> ExternalCredential? {
+    if case .external(let credential) = source { credential } else { nil }
+}
+
+private func array(_ json: JSON?) -> [JSON]? {
+    if case .array(let items)? = json { items } else { nil }
+}
+
+private func object(_ json: JSON?) -> [String: JSON]? {
+    if case .object(let fields)? = json { fields } else { nil }
 }

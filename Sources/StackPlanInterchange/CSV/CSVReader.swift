@@ -1,4 +1,5 @@
 import Foundation
+import StackPlanCore
 
 /// A reader for comma-separated values as RFC 4180 defines them: fields optionally in double
 /// quotes, where a quoted field may hold commas, line breaks and doubled quotes (`""`).
@@ -21,7 +22,8 @@ public enum CSVReader {
         public var isBlank: Bool { fields.count == 1 && fields[0].text.isEmpty }
     }
 
-    public struct SyntaxError: Error, Sendable, Equatable, CustomStringConvertible {
+    public struct SyntaxError: Error, Sendable, Equatable, ClassifiedError {
+        public var kind: ErrorKind { .invalidInput }
         public var line: Int
         public var column: Int
         public var message: String
