@@ -129,7 +129,9 @@ public struct CPDRemediation: Sendable {
             }
             let start = max(asOf, period.start)
             let hours = credential.learningHours(hoursPerECTS: scheme.unit.hoursPerECTS)
-            let weeks = credential.weeks ?? max(1, Int((hours / hoursPerWeek).rounded(.up)))
+            // Capped so that no figure can overflow: 100,000 weeks lie far beyond any cycle (at most 10 years).
+            let estimated = (hours / hoursPerWeek).rounded(.up)
+            let weeks = min(credential.weeks ?? (estimated.isNaN ? 1 : Int(min(max(1, estimated), 100_000))), 100_000)
             let finish = start.adding(days: 7 * weeks)
             if finish > period.end {
                 excluded.append((credential.id, .finishesAfterCycle(finish)))
