@@ -333,11 +333,13 @@ struct CSVPractitionerGrouping {
         func day(_ column: String) -> Day? {
             guard let text = value(row, column) else { return nil }
             guard let day = Day(text) else { fail(column, "must be a date written YYYY-MM-DD, found \"\(text)\""); return nil }
+            if let problem = CPDLimits.problem(day) { fail(column, problem); return nil }
             return day
         }
         func number(_ column: String) -> Double? {
             guard let text = value(row, column) else { return nil }
-            guard let number = Double(text), number >= 0, number.isFinite else { fail(column, "must be a number ≥ 0, found \"\(text)\""); return nil }
+            guard let number = Double(text) else { fail(column, "must be a number, found \"\(text)\""); return nil }
+            if let problem = CPDLimits.problem(number, in: CPDLimits.amounts) { fail(column, problem); return nil }
             return number
         }
         group.record.cycleEnds = day("cycle_ends")
@@ -348,12 +350,12 @@ struct CSVPractitionerGrouping {
         if let text = value(row, "declarations") {
             for item in text.split(separator: ";") {
                 let parts = item.split(separator: "=", maxSplits: 1).map { trimmed(String($0)) }
-                if parts.count == 2, !parts[0].isEmpty, let number = Double(parts[1]), number >= 0, number.isFinite {
+                if parts.count == 2, !parts[0].isEmpty, let number = Double(parts[1]), CPDLimits.amounts.contains(number) {
                     group.record.declarations[parts[0]] = number
                 } else if parts.count == 1, !parts[0].isEmpty {
                     group.record.declarations[parts[0]] = 1
                 } else {
-                    fail("declarations", "\"\(item)\" is not name=number")
+                    fail("declarations", "\"\(item)\" is not name=number with a number in \(CPDLimits.text(CPDLimits.amounts))")
                 }
             }
         }

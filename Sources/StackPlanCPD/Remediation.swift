@@ -86,8 +86,11 @@ public enum RemediationOutcome: Sendable {
     case stopped(SolveStatus)
 }
 
-public enum RemediationError: Error, CustomStringConvertible {
+/// A plan that fails the checker's own assessment: a defect of StackPlan, never of the input.
+public enum RemediationError: ClassifiedError {
     case inconsistentPlan([String])
+
+    public var kind: ErrorKind { .internalFault }
 
     public var description: String {
         switch self {

@@ -45,7 +45,13 @@ struct SchemeFileOption: ParsableArguments {
 func parseDay(_ text: String?, option: String) throws -> Day? {
     guard let text else { return nil }
     guard let day = Day(text) else { throw ValidationError("\(option) must be a date written YYYY-MM-DD, not \(text)") }
+    if let problem = CPDLimits.problem(day) { throw ValidationError("\(option) \(problem)") }
     return day
+}
+
+/// Refuses a flag's value outside its documented range (docs/cpd.md), naming the flag.
+func checkRange(_ value: Double?, _ range: ClosedRange<Double>, option: String, positive: Bool = false) throws {
+    if let value, let problem = CPDLimits.problem(value, in: range, positive: positive) { throw ValidationError("\(option) \(problem)") }
 }
 
 struct CPDCheckCommand: ParsableCommand {
@@ -228,10 +234,10 @@ struct CPDPlanCommand: ParsableCommand {
     @OptionGroup var database: DatabaseOption
 
     func validate() throws {
-        if let budget, !(budget >= 0 && budget.isFinite) { throw ValidationError("--budget must be zero or more") }
-        if let maxHours, !(maxHours >= 0 && maxHours.isFinite) { throw ValidationError("--max-hours must be zero or more") }
-        if !(timeLimit > 0 && timeLimit.isFinite) { throw ValidationError("--time-limit must be a positive number of seconds") }
-        if !(hoursPerWeek > 0 && hoursPerWeek.isFinite) { throw ValidationError("--hours-per-week must be positive") }
+        try checkRange(budget, CPDLimits.money, option: "--budget")
+        try checkRange(maxHours, CPDLimits.plannedHours, option: "--max-hours")
+        try checkRange(timeLimit, CPDLimits.timeLimit, option: "--time-limit", positive: true)
+        try checkRange(hoursPerWeek, CPDLimits.hoursPerWeek, option: "--hours-per-week")
         _ = try parseDay(asOf, option: "--as-of")
         _ = try parseDay(cycleEnds, option: "--cycle-ends")
     }
@@ -280,13 +286,17 @@ struct CPDPlanCommand: ParsableCommand {
 struct CPDCoverageCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "coverage",
-        abstract: "Which catalogue offerings count toward each category and rule of a scheme, and whether the catalogue alone meets it.")
+        abstract: "Which catalogue offerings count toward each category and rule of a scheme, and whether the catalogue alone meets it.",
+        discussion: "--scheme all judges every scheme of the scheme file at once: a table of schemes and their categories.")
 
-    @Option(help: "The scheme's id.")
+    @Option(help: "The scheme's id, or all for every scheme of the scheme file.")
     var scheme: String
 
-    @Option(help: "The day approvals must be in force on (YYYY-MM-DD; default: today).")
+    @Option(help: "The day approvals must be in force on (YYYY-MM-DD; default: today, or the last day of a scheme whose rules have ended, or the first of one not yet in force).")
     var asOf: String?
+
+    @Flag(help: "Count only offerings of accredited providers (or credentials marked accredited).")
+    var accreditedOnly = false
 
     @Flag(help: "Print JSON.")
     var json = false
@@ -299,15 +309,26 @@ struct CPDCoverageCommand: ParsableCommand {
     func run() throws {
         let book = try schemeFile.load()
         let catalogue = try reportingErrors { try database.openExisting().catalogue() }
-        let checker = CPDChecker(scheme: try schemeFile.scheme(scheme, book: book, catalogue: catalogue), catalogue: catalogue)
-        let coverage: CPDCoverage
-        do {
-            coverage = try CPDCoverage(checker: checker, asOf: try parseDay(asOf, option: "--as-of") ?? Day.current)
-        } catch let error as CPDRecordError {
-            printError("error: \(error.message)")
-            throw Exit.invalidInput
+        let given = try parseDay(asOf, option: "--as-of")
+        let schemes = try scheme == "all" ? book.schemes : [schemeFile.scheme(scheme, book: book, catalogue: catalogue)]
+        var coverages: [CPDCoverage] = []
+        for chosen in schemes {
+            let checker = CPDChecker(scheme: chosen, catalogue: catalogue)
+            do {
+                coverages.append(try CPDCoverage(checker: checker, asOf: given ?? chosen.coverageDay(near: Day.current), accreditedOnly: accreditedOnly))
+            } catch let error as CPDRecordError {
+                printError("error: \(error.message)")
+                throw Exit.invalidInput
+            }
         }
-        if json { printJSON(coverage.json) } else { print(coverage.text(baseCurrency: catalogue.baseCurrency)) }
+        if scheme == "all" {
+            let matrix = CPDCoverageMatrix(coverages)
+            if json { printJSON(matrix.json) } else { print(matrix.text(baseCurrency: catalogue.baseCurrency)) }
+        } else if json {
+            printJSON(coverages[0].json)
+        } else {
+            print(coverages[0].text(baseCurrency: catalogue.baseCurrency))
+        }
     }
 }
 
@@ -373,7 +394,9 @@ struct CPDGenerateCommand: ParsableCommand {
     @OptionGroup var database: DatabaseOption
 
     func validate() throws {
-        if count < 0 { throw ValidationError("--count must be zero or more") }
+        if !CPDLimits.generatedRecords.contains(count) {
+            throw ValidationError("--count must lie in \(CPDLimits.text(CPDLimits.generatedRecords)), found \(count)")
+        }
         if !(malformed >= 0 && malformed <= 1) { throw ValidationError("--malformed must lie in 0–1") }
         if CPDBatch.InputFormat(rawValue: format) == nil { throw ValidationError("--format must be jsonl or csv") }
         _ = try parseDay(cycleEnds, option: "--cycle-ends")
