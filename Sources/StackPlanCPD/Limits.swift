@@ -42,7 +42,12 @@ public enum CPDLimits {
     public static func problem(_ value: Double, in range: ClosedRange<Double>, positive: Bool = false) -> String? {
         if range.contains(value) && !(positive && value <= range.lowerBound) { return nil }
         let bounds = positive ? "more than \(formatAmount(range.lowerBound)) and at most \(formatAmount(range.upperBound))" : "in \(text(range))"
-        return "must lie \(bounds), found \(formatAmount(value))"
+        return "must lie \(bounds), found \(exact(value))"
+    }
+
+    /// A value as read, never rounded: 1e-300 must not show as 0.
+    static func exact(_ value: Double) -> String {
+        value.rounded() == value && abs(value) < 1e15 ? String(Int(value)) : "\(value)"
     }
 
     /// `nil` for a day in ``days``; else the range it must lie in.

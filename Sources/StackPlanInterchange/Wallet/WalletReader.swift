@@ -47,7 +47,13 @@ final class WalletParser {
 
     func readDocument(_ data: Data) {
         guard let text = String(data: data, encoding: .utf8) else {
-            error("$", "is not UTF-8 text")
+            // The JSON reader finds the first byte that is not UTF-8, with its line and column.
+            do {
+                _ = try JSON.parse(data)
+                error("$", "is not UTF-8 text")
+            } catch {
+                if case .invalidUTF8 = error.problem { self.error("$", "is not valid JSON: \(error)") } else { self.error("$", "is not UTF-8 text") }
+            }
             return
         }
         let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
