@@ -292,7 +292,7 @@ struct CPDCoverageCommand: ParsableCommand {
     @Option(help: "The scheme's id, or all for every scheme of the scheme file.")
     var scheme: String
 
-    @Option(help: "The day approvals must be in force on (YYYY-MM-DD; default: today, or the last day of a scheme whose rules have ended, or the first of one not yet in force).")
+    @Option(help: "The day approvals must be in force on (YYYY-MM-DD; default: today). Without it, or with --scheme all, a scheme not in force on the day is judged on its last day in force (or its first).")
     var asOf: String?
 
     @Flag(help: "Count only offerings of accredited providers (or credentials marked accredited).")
@@ -315,7 +315,9 @@ struct CPDCoverageCommand: ParsableCommand {
         for chosen in schemes {
             let checker = CPDChecker(scheme: chosen, catalogue: catalogue)
             do {
-                coverages.append(try CPDCoverage(checker: checker, asOf: given ?? chosen.coverageDay(near: Day.current), accreditedOnly: accreditedOnly))
+                // Across all schemes, each is judged on the given day or, when it is not in force then, its nearest day in force.
+                let day = scheme == "all" ? chosen.coverageDay(near: given ?? Day.current) : given ?? chosen.coverageDay(near: Day.current)
+                coverages.append(try CPDCoverage(checker: checker, asOf: day, accreditedOnly: accreditedOnly))
             } catch let error as CPDRecordError {
                 printError("error: \(error.message)")
                 throw Exit.invalidInput

@@ -66,6 +66,19 @@ import Testing
         #expect(message == "is not a valid JSON prerequisite expression: found '}' where a value should be (character 12 of the cell)", "\(message)")
     }
 
+    /// Valid JSON 800 levels deep (a requirement tree 400 deep) was once called invalid.
+    @Test func aRequirementTreeFourHundredDeepIsRead() throws {
+        var tree = #"{"credential": "a"}"#
+        for _ in 0..<400 { tree = #"{"allOf": [\#(tree)]}"# }
+        let text = """
+            {"format": "stackplan/1", "providers": [{"id": "p", "name": "P", "country": "IE"}],
+             "credentials": [{"id": "a", "title": "A", "provider": "p", "kind": "module", "ects": 5, "eqf": 7, "mode": "online", "languages": ["en"]}],
+             "qualifications": [{"id": "q", "title": "Q", "provider": "p", "eqf": 7, "ects": 5, "requires": \(tree)}]}
+            """
+        let catalogue = try CatalogueDocument.read(Data(text.utf8), file: "deep.json")
+        #expect(catalogue.qualifications.map(\.id) == ["q"])
+    }
+
     /// A learner record (CLR) of 20,000 achievements: importing it took time growing with the
     /// square of their number (8,000 took 204 s); it is now linear. Only the result is checked here.
     @Test func aLearnerRecordOfTwentyThousandAchievementsIsImportedWhole() throws {
