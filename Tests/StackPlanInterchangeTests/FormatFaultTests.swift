@@ -32,6 +32,16 @@ import Testing
         #expect(read.first?.earned == Day("2023-11-14"))
     }
 
+    @Test func aDateOfAwardInYearZeroIsRefusedWithTheRange() throws {
+        let text = """
+            {"type": ["VerifiableCredential", "OpenBadgeCredential"], "issuer": {"id": "https://x", "name": "X"},
+             "validFrom": "0000-01-01T00:00:00Z", "credentialSubject": {"achievement": {"id": "urn:a", "name": "A"}}}
+            """
+        let issues = try #require(Support.rejection(text))
+        #expect(issues.map(\.path) == ["$.validFrom"])
+        #expect(issues.first?.message == "must lie in 1900-01-01–2199-12-31, found 0000-01-01")
+    }
+
     @Test func malformedJSONSaysLineAndColumnAndNoSwiftInternals() throws {
         let cases: [(Data, String)] = [
             (Data("{\n  \"type\": [\"VerifiableCredential\",]\n}".utf8), "is not valid JSON: line 2, column 35: found ']' where a value should be"),

@@ -135,13 +135,16 @@ final class WalletParser {
         }
     }
 
-    /// The NumericDates read: seconds from 0001-01-01 to 9999-12-31, the dates a profile can hold.
-    static let numericDateRange: ClosedRange<Double> = -62_135_596_800 ... 253_402_300_799
+    /// The dates a wallet document may state, as profiles and CPD records hold them.
+    static let days = Day(year: 1900, month: 1, day: 1)!...Day(year: 2199, month: 12, day: 31)!
+
+    /// The NumericDates read: seconds from the first to the end of the last of ``days``.
+    static let numericDateRange = Double(days.lowerBound.ordinal) * 86_400 ... Double(days.upperBound.ordinal + 1) * 86_400 - 1
 
     /// The day a NumericDate (seconds since 1970-01-01 UTC) falls on; `nil` outside ``numericDateRange``.
     static func day(numericDate seconds: Double) -> Day? {
         guard numericDateRange.contains(seconds) else { return nil }
-        // Within the range the quotient is below 3 million in size: the conversion cannot trap.
+        // Within the range the quotient is below 100,000 in size: the conversion cannot trap.
         return Day(ordinal: Int((seconds / 86_400).rounded(.down)))
     }
 
@@ -150,7 +153,7 @@ final class WalletParser {
         if numericDateRange.contains(seconds / 1000) {
             return "\(shown) is out of range: a NumericDate counts seconds since 1970, and this looks like milliseconds (\(Self.day(numericDate: seconds / 1000)!) if it were); write \(formatted((seconds / 1000).rounded(.down)))"
         }
-        return "\(shown) is out of range: a NumericDate counts seconds since 1970 and must lie within -62135596800 … 253402300799 (years 1–9999)"
+        return "\(shown) is out of range: a NumericDate counts seconds since 1970 and must lie within \(formatted(numericDateRange.lowerBound)) … \(formatted(numericDateRange.upperBound)) (\(days.lowerBound) to \(days.upperBound))"
     }
 
     static func base64URLDecode<S: StringProtocol>(_ text: S) -> Data? {
