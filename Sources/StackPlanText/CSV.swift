@@ -10,6 +10,7 @@ import Foundation
 public enum CSVReader {
     /// One field of a record.
     public struct Field: Sendable, Equatable {
+        /// The value, quotes removed and doubled quotes made single.
         public var text: String
         /// 1-based line of the file where the field starts.
         public var line: Int
@@ -25,6 +26,7 @@ public enum CSVReader {
 
     /// One record (a row), which may span several lines when a quoted field holds line breaks.
     public struct Record: Sendable, Equatable {
+        /// The record's fields in order, at least one.
         public var fields: [Field]
         /// 1-based line the record starts on.
         public var line: Int
@@ -39,6 +41,7 @@ public enum CSVReader {
         public var line: Int
         /// The 1-based position, in its record, of the field at fault.
         public var column: Int
+        /// What is wrong, in words.
         public var message: String
 
         public init(line: Int, column: Int, message: String) {
@@ -85,7 +88,12 @@ public enum CSVReader {
 public enum LineEnding: Sendable, Equatable {
     /// The last line of a file without a line break.
     case none
-    case lf, crlf, cr
+    /// `\n`
+    case lf
+    /// `\r\n`
+    case crlf
+    /// A lone `\r`, as old spreadsheets end lines.
+    case cr
 
     var bytes: [UInt8] {
         switch self {
@@ -115,6 +123,7 @@ public struct CSVRecordStream {
     private var replay: [(text: String, ending: LineEnding, number: Int)] = []
     private var replayIndex = 0
     private var linesRead = 0
+    /// The most lines one record may span; `nil` for no limit.
     public let maximumRecordLines: Int?
 
     /// Records from a file's lines.

@@ -5,9 +5,11 @@ import Foundation
 public enum JSON: Sendable, Equatable {
     case null
     case bool(Bool)
+    /// Every number, as a 64-bit floating-point value (always finite when read).
     case number(Double)
     case string(String)
     case array([JSON])
+    /// Members by name; a name appears once (the reader refuses repeats).
     case object([String: JSON])
 
     /// Reads a JSON document (``JSONReader/parse(_:)-(Data)``); a refusal says what is wrong and

@@ -68,10 +68,14 @@ public struct JSONSyntaxError: Error, Sendable, Equatable, CustomStringConvertib
     }
 
     public var problem: Problem
+    /// 1-based line of the fault.
     public var line: Int
+    /// 1-based column of the fault, in characters.
     public var column: Int
+    /// 0-based byte offset of the fault.
     public var offset: Int
 
+    /// The problem in words, without its place.
     public var message: String {
         switch problem {
         case .empty: "the text is empty: expected a JSON value"

@@ -96,11 +96,13 @@ public final class BufferedWriter {
         pending.reserveCapacity(limit)
     }
 
+    /// Adds `text` to the buffer, writing the buffer out when it fills.
     public func write(_ text: String) {
         pending.append(contentsOf: text.utf8)
         if pending.count >= limit { flush() }
     }
 
+    /// Writes out what the buffer holds; a failure is kept in ``failure``.
     public func flush() {
         if !pending.isEmpty, failure == nil {
             let written = pending.withUnsafeBufferPointer { fwrite($0.baseAddress, 1, $0.count, file) }
