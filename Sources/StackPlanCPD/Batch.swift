@@ -155,9 +155,11 @@ public struct CPDBatch {
         }
         switch format {
         case .jsonl:
-            while let line = lines.next() {
-                if line.allSatisfy(\.isWhitespace) { continue }
-                finish(assess(jsonLine: line, number: lines.lineNumber))
+            // Bytes, not strings: malformed UTF-8 must reach the JSON reader, which reports it, rather than be repaired.
+            while let result = lines.withNextLine({ bytes in
+                bytes.allSatisfy { $0 == 0x20 || $0 == 0x09 || $0 == 0x0D } ? nil : assess(jsonLine: bytes, number: lines.lineNumber)
+            }) {
+                if let result { finish(result) }
             }
         case .csv:
             var reader = CSVRecordStream(lines)
@@ -167,10 +169,10 @@ public struct CPDBatch {
         return summary
     }
 
-    func assess(jsonLine: String, number: Int) -> BatchResult {
+    func assess(jsonLine: UnsafeBufferPointer<UInt8>, number: Int) -> BatchResult {
         let json: JSON
         do {
-            json = try JSONReader.parse(jsonLine)
+            json = try JSONReader.parse(bytes: jsonLine)
         } catch {
             return BatchResult(line: number, practitioner: nil, status: .invalid, errors: ["not valid JSON at column \(error.column): \(error.message)"])
         }

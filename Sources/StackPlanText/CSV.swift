@@ -118,9 +118,9 @@ public struct CSVRecordStream {
     /// streams read from files; ``CSVReader/parse(_:)`` has no such limit.
     public static let defaultMaximumRecordLines = 1_000
 
-    private var source: () -> (text: String, ending: LineEnding)?
+    private var source: () -> (text: String, ending: LineEnding, isUTF8: Bool)?
     /// Lines read ahead for a record that proved malformed, to be read again, with their numbers.
-    private var replay: [(text: String, ending: LineEnding, number: Int)] = []
+    private var replay: [Line] = []
     private var replayIndex = 0
     private var linesRead = 0
     /// The most lines one record may span; `nil` for no limit.
@@ -135,11 +135,13 @@ public struct CSVRecordStream {
     /// Records from text held in memory, with no limit on a record's lines.
     public init(text: String, maximumRecordLines: Int? = nil) {
         var lines = TextLines(text)
-        source = { lines.next() }
+        source = { lines.next().map { ($0.text, $0.ending, true) } }
         self.maximumRecordLines = maximumRecordLines
     }
 
-    private mutating func readLine() -> (text: String, ending: LineEnding, number: Int)? {
+    private typealias Line = (text: String, ending: LineEnding, number: Int, isUTF8: Bool)
+
+    private mutating func readLine() -> Line? {
         if replayIndex < replay.count {
             let line = replay[replayIndex]
             replayIndex += 1
@@ -152,19 +154,19 @@ public struct CSVRecordStream {
         guard var line = source() else { return nil }
         linesRead += 1
         if linesRead == 1, line.text.unicodeScalars.first == "\u{FEFF}" { line.text.unicodeScalars.removeFirst() }
-        return (line.text, line.ending, linesRead)
+        return (line.text, line.ending, linesRead, line.isUTF8)
     }
 
     /// The next record, or the next malformed one as an error; `nil` at the end. Lines with
     /// nothing on them are skipped.
     public mutating func next() -> Result<CSVReader.Record, CSVReader.SyntaxError>? {
-        var line: (text: String, ending: LineEnding, number: Int)
+        var line: Line
         repeat {
             guard let read = readLine() else { return nil }
             line = read
         } while line.text.isEmpty
         let recordLine = line.number
-        var spanned: [(text: String, ending: LineEnding, number: Int)] = []
+        var spanned: [Line] = []
         var fields: [CSVReader.Field] = []
         var field: [UInt8] = []
         var fieldLine = recordLine
@@ -174,6 +176,10 @@ public struct CSVRecordStream {
         var quoteLine = recordLine
         let quote = UInt8(ascii: "\""), comma = UInt8(ascii: ",")
         while true {
+            // Text that is not UTF-8 would be silently changed: the record is refused instead.
+            guard line.isUTF8 else {
+                return .failure(CSVReader.SyntaxError(line: line.number, column: fields.count + 1, message: "the line is not UTF-8 text (save the file as UTF-8)"))
+            }
             var pendingQuote = false
             for byte in line.text.utf8 {
                 if quoted {

@@ -29,7 +29,8 @@ public enum JSONReader {
         return try result.get()
     }
 
-    static func parse(bytes: UnsafeBufferPointer<UInt8>) throws(JSONSyntaxError) -> JSON {
+    /// Reads one JSON value that makes up the whole of `bytes` (UTF-8).
+    public static func parse(bytes: UnsafeBufferPointer<UInt8>) throws(JSONSyntaxError) -> JSON {
         var parser = Parser(bytes: bytes)
         return try parser.document()
     }

@@ -45,10 +45,27 @@ public final class LineReader {
         return text(length)
     }
 
-    /// The next line and how it ended: `\n`, `\r\n`, or nothing for a last line without one.
-    public func nextWithEnding() -> (text: String, ending: LineEnding)? {
-        guard let (count, ending) = readLine() else { return nil }
-        return (text(count), ending)
+    /// Hands the next line's bytes, without its line ending, to `body` without making a string
+    /// of them (so that malformed UTF-8 reaches a reader that reports it, instead of being
+    /// repaired); `nil` at the end of the file. The bytes are valid only during the call.
+    public func withNextLine<Result>(_ body: (UnsafeBufferPointer<UInt8>) throws -> Result) rethrows -> Result? {
+        guard let (count, _) = readLine(), let buffer else { return nil }
+        var length = count
+        while length > 0 && buffer[length - 1] == 0x0D { length -= 1 }
+        return try buffer.withMemoryRebound(to: UInt8.self, capacity: max(length, 1)) {
+            try body(UnsafeBufferPointer(start: $0, count: length))
+        }
+    }
+
+    /// The next line and how it ended: `\n`, `\r\n`, or nothing for a last line without one;
+    /// `isUTF8` is false when the line's bytes are not UTF-8 (its text then holds U+FFFD for them).
+    public func nextWithEnding() -> (text: String, ending: LineEnding, isUTF8: Bool)? {
+        guard let (count, ending) = readLine(), let buffer else { return nil }
+        return buffer.withMemoryRebound(to: UInt8.self, capacity: max(count, 1)) {
+            let bytes = UnsafeBufferPointer(start: $0, count: count)
+            if let text = String(validating: bytes, as: UTF8.self) { return (text, ending, true) }
+            return (String(decoding: bytes, as: UTF8.self), ending, false)
+        }
     }
 
     /// Reads a line; its length without the ending, and the ending.

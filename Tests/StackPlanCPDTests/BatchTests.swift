@@ -156,6 +156,22 @@ import Testing
         }
     }
 
+    /// Lines once became strings first, which silently turned malformed UTF-8 into U+FFFD.
+    @Test func aJSONLineThatIsNotUTF8IsReportedNotRepaired() throws {
+        let path = try F.temporaryFile("latin1.jsonl", "")
+        var bytes = Array(#"{"id": "caf"#.utf8)
+        bytes.append(0xE9)
+        bytes += Array(#"", "cycleEnds": "2025-12-31", "activities": []}"#.utf8) + [0x0A]
+        bytes += Array(#"{"id": "ok", "cycleEnds": "2025-12-31", "activities": []}"#.utf8) + [0x0A]
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+        let batch = CPDBatch(checker: CPDChecker(scheme: BatchTests.scheme, catalogue: F.catalogue([])), asOf: F.day("2026-01-01"))
+        var results: [BatchResult] = []
+        let summary = try batch.run(try LineReader(path: path), format: .jsonl) { results.append($0) }
+        #expect(summary.records == 2)
+        #expect(results[0].errors == ["not valid JSON at column 12: byte 0xE9 is not UTF-8 text (save the file as UTF-8)"])
+        #expect(results[1].practitioner == "ok")
+    }
+
     @Test func linesEndWithOrWithoutCarriageReturnsAndTheWriterBuffers() throws {
         let path = try CPDFixture.temporaryFile("lines.txt", "one\r\ntwo\n\nthree")
         let reader = try LineReader(path: path)

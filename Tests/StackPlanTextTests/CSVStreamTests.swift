@@ -50,6 +50,17 @@ import Testing
         #expect(records.last?.fields.map(\.text) == ["end", "closed"])
     }
 
+    @Test func aLineThatIsNotUTF8IsRefusedNotRepaired() throws {
+        let path = try temporaryFile("")
+        try Data(Array("a,b\nx,caf".utf8) + [0xE9] + Array("\ny,z\n".utf8)).write(to: URL(fileURLWithPath: path))
+        var stream = CSVRecordStream(try LineReader(path: path))
+        var results: [Result<CSVReader.Record, CSVReader.SyntaxError>] = []
+        while let next = stream.next() { results.append(next) }
+        #expect(results.count == 3)
+        #expect(failure(results[1]) == CSVReader.SyntaxError(line: 2, column: 1, message: "the line is not UTF-8 text (save the file as UTF-8)"))
+        #expect(try results[2].get().fields.map(\.text) == ["y", "z"])
+    }
+
     @Test func strayQuotesCostTheirLineOnly() throws {
         let results = try read("a,b\"c\nd,\"e\"f\ng,h\n")
         #expect(results.count == 3)
@@ -74,7 +85,7 @@ import Testing
         #expect(reader.totalBytes == 9)
         #expect(reader.next() == "one")
         #expect(reader.bytesRead == 5)
-        #expect(reader.nextWithEnding()! == ("two", .lf))
+        #expect(reader.nextWithEnding()! == ("two", .lf, true))
         #expect(reader.next() == nil)
     }
 
