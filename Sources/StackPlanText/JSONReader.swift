@@ -4,12 +4,14 @@ import Foundation
 ///
 /// Catalogues of 100,000 credentials and batches of a million records go through it, so it reads
 /// bytes directly instead of going through `Codable`. It keeps its own stack of open arrays and
-/// objects rather than recursing, so nesting as deep as ``maximumDepth`` cannot overflow the
+/// objects rather than recursing, so no nesting can overflow the
 /// thread's stack. Every refusal is a ``JSONSyntaxError`` with the line and column of the fault.
 public enum JSONReader {
     /// The deepest nesting of arrays and objects read. Deeper documents are refused with this
-    /// figure in the message; a requirement tree 2,000 levels deep still fits.
-    public static let maximumDepth = 10_000
+    /// figure in the message. The reader would go deeper (it keeps its own stack), but the
+    /// code that walks what it returns recurses (requirement trees, wallet documents): this
+    /// bound keeps that within a thread's stack, and a requirement tree 999 levels deep fits.
+    public static let maximumDepth = 2_000
 
     /// Reads one JSON value that makes up the whole of `data` (surrounding white space allowed).
     /// A UTF-8 byte-order mark at the start is skipped.

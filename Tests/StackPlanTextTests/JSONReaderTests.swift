@@ -99,7 +99,7 @@ import Testing
         let tooDeep = String(repeating: "[", count: limit + 1) + String(repeating: "]", count: limit + 1)
         let error = try #require(problem(tooDeep))
         #expect(error.problem == .nestedTooDeeply(limit: limit))
-        #expect(error.description.contains("10000 levels"))
+        #expect(error.description.contains("2000 levels"))
     }
 
     @Test func aByteOrderMarkIsSkipped() throws {
