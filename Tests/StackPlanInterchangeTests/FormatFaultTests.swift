@@ -89,6 +89,16 @@ import Testing
         #expect(catalogue.qualifications.map(\.id) == ["q"])
     }
 
+    /// The deepest JSON read is walked without exhausting the stack; one level deeper is refused with the limit.
+    @Test func walletsNestedToTheJSONLimitAreRefusedNotCrashed() throws {
+        let limit = JSONReader.maximumDepth
+        let deepest = String(repeating: "[", count: limit) + String(repeating: "]", count: limit)
+        #expect(throws: InvalidDocument.self) { try WalletReader.read(Data(deepest.utf8), file: "deep.json") }
+        let deeper = "[" + deepest + "]"
+        let error = #expect(throws: InvalidDocument.self) { try WalletReader.read(Data(deeper.utf8), file: "deep.json") }
+        #expect(error?.errors.first?.message.contains("nested more than 2000 levels deep") == true)
+    }
+
     /// A learner record (CLR) of 20,000 achievements: importing it took time growing with the
     /// square of their number (8,000 took 204 s); it is now linear. Only the result is checked here.
     @Test func aLearnerRecordOfTwentyThousandAchievementsIsImportedWhole() throws {
