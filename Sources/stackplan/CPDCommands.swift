@@ -45,13 +45,19 @@ struct SchemeFileOption: ParsableArguments {
 func parseDay(_ text: String?, option: String) throws -> Day? {
     guard let text else { return nil }
     guard let day = Day(text) else { throw ValidationError("\(option) must be a date written YYYY-MM-DD, not \(text)") }
-    if let problem = CPDLimits.problem(day) { throw ValidationError("\(option) \(problem)") }
+    if let problem = CPDLimits.problem(day) { throw outOfRange("\(option) \(problem)") }
     return day
 }
 
 /// Refuses a flag's value outside its documented range (docs/cpd.md), naming the flag.
 func checkRange(_ value: Double?, _ range: ClosedRange<Double>, option: String, positive: Bool = false) throws {
-    if let value, let problem = CPDLimits.problem(value, in: range, positive: positive) { throw ValidationError("\(option) \(problem)") }
+    if let value, let problem = CPDLimits.problem(value, in: range, positive: positive) { throw outOfRange("\(option) \(problem)") }
+}
+
+/// A value out of its range is bad input (exit 2), not wrong usage: the flag was given properly.
+private func outOfRange(_ message: String) -> Error {
+    printError("error: \(message)")
+    return Exit.invalidInput
 }
 
 struct CPDCheckCommand: ParsableCommand {
@@ -397,7 +403,7 @@ struct CPDGenerateCommand: ParsableCommand {
 
     func validate() throws {
         if !CPDLimits.generatedRecords.contains(count) {
-            throw ValidationError("--count must lie in \(CPDLimits.text(CPDLimits.generatedRecords)), found \(count)")
+            throw outOfRange("--count must lie in \(CPDLimits.text(CPDLimits.generatedRecords)), found \(count)")
         }
         if !(malformed >= 0 && malformed <= 1) { throw ValidationError("--malformed must lie in 0–1") }
         if CPDBatch.InputFormat(rawValue: format) == nil { throw ValidationError("--format must be jsonl or csv") }
