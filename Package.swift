@@ -21,7 +21,9 @@ let package = Package(
         // GLPK ships no pkg-config file on Debian; the module map links libglpk directly.
         .systemLibrary(name: "CGLPK", path: "Sources/CGLPK"),
         .target(name: "MILP", dependencies: ["CGLPK"]),
-        .target(name: "StackPlanCore", dependencies: ["MILP"]),
+        // JSON and CSV text, read and written in one place for the core, interchange and CPD.
+        .target(name: "StackPlanText"),
+        .target(name: "StackPlanCore", dependencies: ["MILP", "StackPlanText"]),
         .target(name: "StackPlanGenerator", dependencies: ["StackPlanCore"]),
         .target(name: "StackPlanStore", dependencies: [
             "StackPlanCore",
@@ -46,6 +48,7 @@ let package = Package(
         .testTarget(
             name: "StackPlanInterchangeTests", dependencies: ["StackPlanInterchange", "StackPlanRendering", "StackPlanStore", "StackPlanCore"],
             exclude: ["Samples"]),
+        .testTarget(name: "StackPlanTextTests", dependencies: ["StackPlanText"]),
         .testTarget(name: "StackPlanCPDTests", dependencies: ["StackPlanCPD", "StackPlanCore", "MILP"]),
         .testTarget(name: "ScaleTests", dependencies: ["StackPlanGenerator", "StackPlanStore", "StackPlanCore", "StackPlanRendering", "MILP"]),
     ]

@@ -20,9 +20,9 @@ public struct BatchResult: Sendable {
         let unmet = assessment?.unmetRules.map { "\($0.rule.id):\(formatAmount($0.shortfall))" }.joined(separator: ";") ?? ""
         let rejected = assessment?.activities.compactMap { activity in activity.rejection.map { "\(activity.index):\($0.code)" } }.joined(separator: ";") ?? ""
         return [
-            String(line), csvField(practitioner ?? ""), status.rawValue, assessment?.period.start.description ?? "",
+            String(line), CSVReader.field(practitioner ?? ""), status.rawValue, assessment?.period.start.description ?? "",
             assessment?.period.end.description ?? "", assessment.map { formatAmount(rounded($0.totalCounted)) } ?? "",
-            unmet, rejected, csvField(errors.joined(separator: "; ")),
+            unmet, rejected, CSVReader.field(errors.joined(separator: "; ")),
         ].joined(separator: ",")
     }
 
@@ -118,6 +118,9 @@ public struct CPDBatch {
     /// practitioners); without it memory stays flat however long the file.
     public var checksRepeatedIDs: Bool
 
+    /// Records between two progress reports: often enough for a display, rare enough to cost nothing.
+    public static let progressInterval = 1_000
+
     public init(checker: CPDChecker, asOf: Day, cycleEnds: Day? = nil, checksRepeatedIDs: Bool = true) {
         self.checker = checker
         self.asOf = asOf
@@ -126,9 +129,18 @@ public struct CPDBatch {
     }
 
     /// Reads every record of the input, hands each result to `emit` in input order, and returns the totals.
-    /// Only an unreadable file or a CSV header that names no practitioner column throws; a bad record becomes an invalid result.
-    public func run(_ lines: LineReader, format: InputFormat, emit: (BatchResult) -> Void) throws -> BatchSummary {
+    /// Only a CSV header that cannot be used throws (``BatchInputError``); a bad record becomes an
+    /// invalid result, counted in the summary. `progress`, when given, hears about the work every
+    /// ``progressInterval`` records and once at the end.
+    public func run(
+        _ lines: LineReader, format: InputFormat, progress: ((BatchProgress) -> Void)? = nil, emit: (BatchResult) -> Void
+    ) throws(BatchInputError) -> BatchSummary {
         var summary = BatchSummary()
+        let started = ContinuousClock.now
+        func report() {
+            progress?(BatchProgress(records: summary.records, bytesRead: lines.bytesRead, totalBytes: lines.totalBytes, elapsed: started.duration(to: .now)))
+        }
+        defer { report() }
         var seen = RepeatedIDs()
         func finish(_ result: BatchResult) {
             var result = result
@@ -139,27 +151,30 @@ public struct CPDBatch {
             }
             summary.add(result)
             emit(result)
+            if progress != nil, summary.records % Self.progressInterval == 0 { report() }
         }
         switch format {
         case .jsonl:
-            while let line = lines.next() {
-                if line.allSatisfy(\.isWhitespace) { continue }
-                finish(assess(jsonLine: line, number: lines.lineNumber))
+            // Bytes, not strings: malformed UTF-8 must reach the JSON reader, which reports it, rather than be repaired.
+            while let result = lines.withNextLine({ bytes in
+                bytes.allSatisfy { $0 == 0x20 || $0 == 0x09 || $0 == 0x0D } ? nil : assess(jsonLine: bytes, number: lines.lineNumber)
+            }) {
+                if let result { finish(result) }
             }
         case .csv:
-            var reader = CSVRecordReader(lines)
+            var reader = CSVRecordStream(lines)
             var grouping = try CSVPractitionerGrouping(&reader)
             while let group = grouping.next(&reader) { finish(assess(group)) }
         }
         return summary
     }
 
-    func assess(jsonLine: String, number: Int) -> BatchResult {
+    func assess(jsonLine: UnsafeBufferPointer<UInt8>, number: Int) -> BatchResult {
         let json: JSON
         do {
-            json = try JSONLineParser.parse(jsonLine)
+            json = try JSONReader.parse(bytes: jsonLine)
         } catch {
-            return BatchResult(line: number, practitioner: nil, status: .invalid, errors: ["not valid JSON (\(error))"])
+            return BatchResult(line: number, practitioner: nil, status: .invalid, errors: ["not valid JSON at column \(error.column): \(error.message)"])
         }
         var practitioner: String?
         if case .object(let fields) = json, case .string(let id)? = fields["id"] { practitioner = id }
@@ -222,7 +237,7 @@ struct CSVPractitionerGrouping {
         var record: PractitionerRecord
         var errors: [String]
         /// The first row, which later rows' record columns must agree with.
-        var firstRowFields: [String]?
+        var firstRowFields: [CSVReader.Field]?
     }
 
     let columns: [String: Int]
@@ -230,20 +245,21 @@ struct CSVPractitionerGrouping {
     let activityIndexes: [(name: String, index: Int)]
     let width: Int
     /// A row read ahead that starts the next practitioner.
-    var pending: CSVRecordReader.Row?
-    var pendingError: CSVRecordReader.Malformed?
+    var pending: CSVReader.Record?
+    /// A row that could not be used, to be reported after the group read before it: its line and the message.
+    var pendingError: (line: Int, message: String)?
 
-    init(_ reader: inout CSVRecordReader) throws {
+    init(_ reader: inout CSVRecordStream) throws(BatchInputError) {
         guard let first = reader.next() else { throw BatchInputError(line: 1, message: "the CSV file is empty: it needs a header row") }
-        let header: CSVRecordReader.Row
+        let header: CSVReader.Record
         switch first {
         case .success(let row): header = row
         case .failure(let malformed): throw BatchInputError(line: malformed.line, message: "header: \(malformed.message)")
         }
         var columns: [String: Int] = [:]
         let known = Set(Self.recordColumns + Self.activityColumns)
-        for (index, name) in header.fields.enumerated() {
-            let name = name.trimmingCharacters(in: .whitespaces)
+        for (index, field) in header.fields.enumerated() {
+            let name = field.text.trimmingCharacters(in: .whitespaces)
             guard known.contains(name) else {
                 throw BatchInputError(line: header.line, message: "unknown column \"\(name)\" (use \((Self.recordColumns + Self.activityColumns).joined(separator: ", ")))")
             }
@@ -256,9 +272,9 @@ struct CSVPractitionerGrouping {
         width = header.fields.count
     }
 
-    mutating func next(_ reader: inout CSVRecordReader) -> Group? {
+    mutating func next(_ reader: inout CSVRecordStream) -> Group? {
         var group: Group?
-        func take(_ row: CSVRecordReader.Row) -> Bool {
+        func take(_ row: CSVReader.Record) -> Bool {
             let id = value(row, "practitioner") ?? ""
             if group == nil {
                 group = Group(line: row.line, record: PractitionerRecord(id: id.isEmpty ? nil : id), errors: [])
@@ -274,7 +290,7 @@ struct CSVPractitionerGrouping {
         }
         if let malformed = pendingError {
             pendingError = nil
-            return Group(line: malformed.line, record: PractitionerRecord(), errors: [malformed.description])
+            return Group(line: malformed.line, record: PractitionerRecord(), errors: [malformed.message])
         }
         if let row = pending {
             pending = nil
@@ -284,14 +300,15 @@ struct CSVPractitionerGrouping {
             switch next {
             case .failure(let malformed):
                 // A row that cannot be split into fields belongs to no one we can name: it becomes its own invalid result.
-                if group == nil { return Group(line: malformed.line, record: PractitionerRecord(), errors: [malformed.description]) }
-                pendingError = malformed
+                let message = "line \(malformed.line), field \(malformed.column): \(malformed.message)"
+                if group == nil { return Group(line: malformed.line, record: PractitionerRecord(), errors: [message]) }
+                pendingError = (malformed.line, message)
                 return group
             case .success(let row):
                 if row.fields.count != width {
-                    let malformed = CSVRecordReader.Malformed(line: row.line, message: "has \(row.fields.count) fields, the header \(width)")
-                    if group == nil { return Group(line: row.line, record: PractitionerRecord(), errors: [malformed.description]) }
-                    pendingError = malformed
+                    let message = "line \(row.line): has \(row.fields.count) fields, the header \(width)"
+                    if group == nil { return Group(line: row.line, record: PractitionerRecord(), errors: [message]) }
+                    pendingError = (row.line, message)
                     return group
                 }
                 if !take(row) {
@@ -303,26 +320,28 @@ struct CSVPractitionerGrouping {
         return group
     }
 
-    func value(_ row: CSVRecordReader.Row, _ column: String) -> String? {
+    func value(_ row: CSVReader.Record, _ column: String) -> String? {
         columns[column].flatMap { value(row, at: $0) }
     }
 
-    func value(_ row: CSVRecordReader.Row, at index: Int) -> String? {
+    func value(_ row: CSVReader.Record, at index: Int) -> String? {
         guard index < row.fields.count else { return nil }
-        let text = trimmed(row.fields[index])
+        let text = trimmed(row.fields[index].text)
         return text.isEmpty ? nil : text
     }
 
-    func readRecordFields(_ row: CSVRecordReader.Row, into group: inout Group) {
+    func readRecordFields(_ row: CSVReader.Record, into group: inout Group) {
         func fail(_ column: String, _ message: String) { group.errors.append("line \(row.line), column \(column): \(message)") }
         func day(_ column: String) -> Day? {
             guard let text = value(row, column) else { return nil }
             guard let day = Day(text) else { fail(column, "must be a date written YYYY-MM-DD, found \"\(text)\""); return nil }
+            if let problem = CPDLimits.problem(day) { fail(column, problem); return nil }
             return day
         }
         func number(_ column: String) -> Double? {
             guard let text = value(row, column) else { return nil }
-            guard let number = Double(text), number >= 0, number.isFinite else { fail(column, "must be a number ≥ 0, found \"\(text)\""); return nil }
+            guard let number = Double(text) else { fail(column, "must be a number, found \"\(text)\""); return nil }
+            if let problem = CPDLimits.problem(number, in: CPDLimits.amounts) { fail(column, problem); return nil }
             return number
         }
         group.record.cycleEnds = day("cycle_ends")
@@ -333,28 +352,28 @@ struct CSVPractitionerGrouping {
         if let text = value(row, "declarations") {
             for item in text.split(separator: ";") {
                 let parts = item.split(separator: "=", maxSplits: 1).map { trimmed(String($0)) }
-                if parts.count == 2, !parts[0].isEmpty, let number = Double(parts[1]), number >= 0, number.isFinite {
+                if parts.count == 2, !parts[0].isEmpty, let number = Double(parts[1]), CPDLimits.amounts.contains(number) {
                     group.record.declarations[parts[0]] = number
                 } else if parts.count == 1, !parts[0].isEmpty {
                     group.record.declarations[parts[0]] = 1
                 } else {
-                    fail("declarations", "\"\(item)\" is not name=number")
+                    fail("declarations", "\"\(item)\" is not name=number with a number in \(CPDLimits.text(CPDLimits.amounts))")
                 }
             }
         }
     }
 
     /// A practitioner's own fields belong on their first row; later rows may repeat them but not differ.
-    func checkRepeatedRecordFields(_ row: CSVRecordReader.Row, in group: inout Group) {
+    func checkRepeatedRecordFields(_ row: CSVReader.Record, in group: inout Group) {
         guard let firstRow = group.firstRowFields else { return }
         for column in Self.recordColumns.dropFirst() {
-            if let text = value(row, column), let index = columns[column], text != trimmed(firstRow[index]) {
+            if let text = value(row, column), let index = columns[column], text != trimmed(firstRow[index].text) {
                 group.errors.append("line \(row.line), column \(column): \"\(text)\" differs from the practitioner's first row (line \(group.line))")
             }
         }
     }
 
-    func addActivity(_ row: CSVRecordReader.Row, to group: inout Group) {
+    func addActivity(_ row: CSVReader.Record, to group: inout Group) {
         if group.firstRowFields == nil { group.firstRowFields = row.fields }
         guard activityIndexes.contains(where: { value(row, at: $0.index) != nil }) else { return }
         var fields: [String: JSON] = [:]
@@ -392,9 +411,26 @@ func trimmed(_ text: String) -> String {
     return String(text.drop(while: blank).reversed().drop(while: blank).reversed())
 }
 
-public struct BatchInputError: Error, ClassifiedError {
-    public var kind: ErrorKind { .invalidInput }
+/// A batch that cannot be read at all: its CSV header is missing or unusable.
+public struct BatchInputError: ClassifiedError, Sendable {
     public var line: Int
     public var message: String
+    public var kind: ErrorKind { .invalidInput }
     public var description: String { "line \(line): \(message)" }
+}
+
+/// How far a batch has come, for a front end to show: records checked, bytes read of how many
+/// (when the input is a file of known size), and the time taken.
+public struct BatchProgress: Sendable, Equatable {
+    public var records: Int
+    public var bytesRead: Int
+    /// `nil` for standard input and pipes, whose length is unknown.
+    public var totalBytes: Int?
+    public var elapsed: Duration
+
+    /// The share of the input read, 0–1, when its size is known.
+    public var fractionRead: Double? {
+        guard let totalBytes, totalBytes > 0 else { return nil }
+        return min(1, Double(bytesRead) / Double(totalBytes))
+    }
 }

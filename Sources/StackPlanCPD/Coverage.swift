@@ -34,6 +34,8 @@ public struct CPDCoverage: Sendable {
 
     public var scheme: CPDScheme
     public var asOf: Day
+    /// Only offerings of accredited providers (or credentials marked accredited) were counted.
+    public var accreditedOnly: Bool
     public var period: CPDPeriod
     public var categories: [CategoryLine]
     public var rules: [RuleLine]
@@ -52,10 +54,14 @@ public struct CPDCoverage: Sendable {
     public var canBeMetFromCatalogue: Bool { cheapestPlan != nil }
 
     /// The coverage on `asOf`: approvals in force then, and the whole cycle around that day to take offerings in.
-    public init(checker: CPDChecker, asOf: Day, solveOptions: SolveOptions = SolveOptions(timeLimit: 60)) throws {
+    /// With `accreditedOnly`, offerings that are not accredited are left out (and listed among the excluded).
+    public init(checker: CPDChecker, asOf: Day, accreditedOnly: Bool = false, solveOptions: SolveOptions = SolveOptions(timeLimit: 60)) throws {
         let scheme = checker.scheme
         self.scheme = scheme
         self.asOf = asOf
+        self.accreditedOnly = accreditedOnly
+        var limits = LearnerConstraints()
+        limits.accreditedOnly = accreditedOnly
         let cycleEnds: Day? = if case .renewal = scheme.cycle.anchor { asOf.adding(months: scheme.cycle.months).adding(days: -1) } else { nil }
         // The market is judged as if a whole cycle lay ahead: coverage is about what is offered, not about one practitioner's time left.
         let period = try scheme.period(cycleEnds: cycleEnds, asOf: asOf)
@@ -63,7 +69,7 @@ public struct CPDCoverage: Sendable {
         let empty = PractitionerRecord(id: "catalogue", cycleEnds: period.end, asOf: period.start)
         let remediation = CPDRemediation(checker: checker, solveOptions: solveOptions)
         // Approval is judged on the coverage date: the offering must be approved now to be on the market now.
-        let (allOptions, excluded) = remediation.options(for: empty, period: period, asOf: period.start, constraints: LearnerConstraints())
+        let (allOptions, excluded) = remediation.options(for: empty, period: period, asOf: period.start, constraints: limits)
         let catalogue = checker.catalogue
         let options = allOptions.filter { option in
             let entry = catalogue.credential(option.credential)?.cpd.first { $0.scheme == scheme.id && $0.category == option.category }
@@ -113,7 +119,7 @@ public struct CPDCoverage: Sendable {
                 providers: Array(Set(matching.map(\.provider))).sorted(), cheapest: matching.map(\.cost).min())
         }
 
-        switch try remediation.plan(empty, asOf: period.start, cycleEnds: period.end) {
+        switch try remediation.plan(empty, asOf: period.start, cycleEnds: period.end, constraints: limits) {
         case .planned(let plan):
             cheapestPlan = plan
             gaps = []
@@ -133,7 +139,8 @@ public struct CPDCoverage: Sendable {
 
 extension CPDCoverage {
     public func text(baseCurrency: String) -> String {
-        var lines = ["\(scheme.id) (\(scheme.regulator)): catalogue coverage on \(asOf), for a cycle \(period)", ""]
+        var lines = ["\(scheme.id) (\(scheme.regulator)): catalogue coverage on \(asOf), for a cycle \(period)"
+            + (accreditedOnly ? ", accredited offerings only" : ""), ""]
         var rows = [["category", "offerings", "providers", "cheapest", "points on offer", "languages", "modes"]]
         for line in categories {
             rows.append([
@@ -172,7 +179,9 @@ extension CPDCoverage {
         if !single.isEmpty {
             lines.append("served by a single provider: " + single.map { "\($0.category.id) (\($0.providers[0]))" }.joined(separator: "; "))
         }
-        if let plan = cheapestPlan {
+        if let plan = cheapestPlan, plan.taken.isEmpty {
+            lines.append("the scheme's point and count requirements ask for nothing: an empty record already meets them")
+        } else if let plan = cheapestPlan {
             lines.append("the scheme's point and count requirements can be met from the catalogue alone: cheapest \(formatAmount(rounded(plan.cost))) \(baseCurrency), \(hoursText(plan.hours)), \(plan.taken.count) offering\(plan.taken.count == 1 ? "" : "s") (\(plan.taken.map(\.credential).joined(separator: ", ")))")
         } else {
             lines.append("the scheme cannot be met from the catalogue alone:")
@@ -192,6 +201,7 @@ extension CPDCoverage {
         .object([
             "scheme": .string(scheme.id),
             "asOf": .string(asOf.description),
+            "accreditedOnly": .bool(accreditedOnly),
             "cycle": .object(["start": .string(period.start.description), "end": .string(period.end.description)]),
             "categories": .array(categories.map { line in
                 var fields: [String: JSON] = [
@@ -220,5 +230,60 @@ extension CPDCoverage {
             "declared": .array(declared.map { .string($0.id) }),
             "excluded": .array(excluded.map { .object(["credential": .string($0.credential), "reason": .string($0.reason)]) }),
         ])
+    }
+}
+
+extension CPDScheme {
+    /// The day coverage is judged on when none is given: `today` while the scheme is in force,
+    /// else its last day (a scheme whose rules ended) or its first (one not yet in force), so that
+    /// every scheme of a scheme file can be judged without a date.
+    public func coverageDay(near today: Day) -> Day {
+        if let until, today > until { return until }
+        if let effective, today < effective { return effective }
+        return today
+    }
+}
+
+/// Coverage of several schemes side by side: for each scheme and each of its categories, what
+/// the catalogue offers; and for each scheme whether the catalogue alone meets it.
+public struct CPDCoverageMatrix: Sendable {
+    public var coverages: [CPDCoverage]
+
+    public init(_ coverages: [CPDCoverage]) { self.coverages = coverages }
+
+    public func text(baseCurrency: String) -> String {
+        let accredited = coverages.first?.accreditedOnly == true ? ", accredited offerings only" : ""
+        var lines = ["catalogue coverage of \(coverages.count) scheme\(coverages.count == 1 ? "" : "s")\(accredited)", ""]
+        var rows = [["scheme", "category", "offerings", "providers", "cheapest", "points on offer"]]
+        for coverage in coverages {
+            for line in coverage.categories {
+                rows.append([
+                    coverage.scheme.id, line.category.id, String(line.offerings.count), String(line.providers.count),
+                    line.cheapest.map { "\(formatAmount(rounded($0.cost))) \(baseCurrency) (\($0.credential))" } ?? "-",
+                    formatAmount(rounded(line.points)),
+                ])
+            }
+        }
+        lines += table(rows, rightAligned: [2, 3, 5])
+        lines.append("")
+        var verdicts = [["scheme", "on", "cycle", "met from the catalogue alone"]]
+        for coverage in coverages {
+            let verdict: String
+            if let plan = coverage.cheapestPlan {
+                verdict = plan.taken.isEmpty
+                    ? "yes, nothing asked"
+                    : "yes, from \(formatAmount(rounded(plan.cost))) \(baseCurrency) (\(plan.taken.count) offering\(plan.taken.count == 1 ? "" : "s"))"
+            } else {
+                let short = coverage.rules.filter { $0.verdict == .short }.map(\.rule.id)
+                verdict = "no" + (short.isEmpty ? "" : " (short: \(short.joined(separator: ", ")))")
+            }
+            verdicts.append([coverage.scheme.id, coverage.asOf.description, coverage.period.description, verdict])
+        }
+        lines += table(verdicts, rightAligned: [])
+        return lines.joined(separator: "\n")
+    }
+
+    public var json: JSON {
+        .object(["schemes": .array(coverages.map(\.json))])
     }
 }

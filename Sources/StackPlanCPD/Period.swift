@@ -1,10 +1,11 @@
 import StackPlanCore
 
 /// A record that cannot be assessed under a scheme as it stands, with the field at fault.
-public struct CPDRecordError: Error, Sendable, Equatable, ClassifiedError {
-    public var kind: ErrorKind { .invalidInput }
+public struct CPDRecordError: ClassifiedError, Sendable, Equatable {
     public var path: String
     public var message: String
+    /// Always bad input: the record (or a flag standing in for one of its fields) is at fault.
+    public var kind: ErrorKind { .invalidInput }
 
     public init(path: String, message: String) {
         self.path = path

@@ -26,20 +26,21 @@ public enum PractitionerRecordDocument {
             log.error(root.at(key), "is not a field of a practitioner record (use \(recordFields.sorted().joined(separator: ", ")))")
         }
         var record = PractitionerRecord(
-            id: root.string("id"), name: root.string("name"), scheme: root.string("scheme"), cycleEnds: root.day("cycleEnds"),
-            asOf: root.day("asOf"), registeredOn: root.day("registeredOn"))
+            id: root.string("id"), name: root.string("name"), scheme: root.string("scheme"), cycleEnds: day(root, "cycleEnds"),
+            asOf: day(root, "asOf"), registeredOn: day(root, "registeredOn"))
         if let value = root.fields["previousCycle"], value != .null,
            let previous = ObjectReader(value, path: root.at("previousCycle"), log: log) {
-            record.previousPoints = nonNegative(previous, "points", required: true)
-            record.previousRequired = nonNegative(previous, "required")
+            record.previousPoints = number(previous, "points", in: CPDLimits.amounts, required: true)
+            record.previousRequired = number(previous, "required", in: CPDLimits.amounts)
         }
         if let value = root.fields["declarations"], value != .null {
             if case .object(let entries) = value {
                 for (name, entry) in entries {
                     switch entry {
-                    case .number(let number) where number >= 0 && number.isFinite: record.declarations[name] = number
+                    case .number(let number) where CPDLimits.amounts.contains(number): record.declarations[name] = number
+                    case .number(let number): log.error("$.declarations.\(name)", CPDLimits.problem(number, in: CPDLimits.amounts)!)
                     case .bool(let flag): record.declarations[name] = flag ? 1 : 0
-                    default: log.error("$.declarations.\(name)", "must be a number ≥ 0 or true/false, found \(entry.typeName == "a number" ? "\(entry)" : entry.typeName)")
+                    default: log.error("$.declarations.\(name)", "must be a number or true/false, found \(entry.typeName)")
                     }
                 }
             } else {
@@ -50,7 +51,7 @@ public enum PractitionerRecordDocument {
             if let activity = readActivity(value, path: "$.activities[\(index)]", log: log) { record.activities.append(activity) }
         }
         var constraints = LearnerConstraints(
-            budget: nonNegative(root, "budget"), maxHours: nonNegative(root, "maxHours"),
+            budget: number(root, "budget", in: CPDLimits.money), maxHours: number(root, "maxHours", in: CPDLimits.plannedHours),
             accreditedOnly: root.bool("accreditedOnly") ?? false, excludeProviders: root.strings("excludeProviders") ?? [])
         if let names = root.strings("modes") {
             constraints.modes = names.enumerated().compactMap { index, name in
@@ -71,11 +72,11 @@ public enum PractitionerRecordDocument {
         for key in reader.fields.keys.filter({ !activityFields.contains($0) }).sorted() {
             log.error(reader.at(key), "is not a field of an activity (use \(activityFields.sorted().joined(separator: ", ")))")
         }
-        let date = reader.day("date")
+        let date = day(reader, "date")
         if !reader.has("date") { reader.missing("date") }
-        let hours = positive(reader, "hours")
-        let ects = positive(reader, "ects")
-        let points = nonNegative(reader, "points")
+        let hours = number(reader, "hours", in: CPDLimits.activityHours, positive: true)
+        let ects = number(reader, "ects", in: CPDLimits.activityECTS, positive: true)
+        let points = number(reader, "points", in: CPDLimits.activityPoints)
         let category = reader.string("category")
         let type = reader.string("type")
         let source: CPDActivity.Source?
@@ -94,22 +95,24 @@ public enum PractitionerRecordDocument {
         return CPDActivity(source, date: date, hours: hours, ects: ects, points: points, category: category, type: type)
     }
 
-    static func nonNegative(_ reader: ObjectReader, _ key: String, required: Bool = false) -> Double? {
+    /// A number within `range` (above its lower bound when `positive`), else an error naming the range.
+    static func number(_ reader: ObjectReader, _ key: String, in range: ClosedRange<Double>, positive: Bool = false, required: Bool = false) -> Double? {
         guard let value = reader.number(key, required: required) else { return nil }
-        guard value >= 0 && value.isFinite else {
-            reader.log.error(reader.at(key), "must be zero or more, found \(value)", record: reader.record)
+        if let problem = CPDLimits.problem(value, in: range, positive: positive) {
+            reader.log.error(reader.at(key), problem, record: reader.record)
             return nil
         }
         return value
     }
 
-    static func positive(_ reader: ObjectReader, _ key: String) -> Double? {
-        guard let value = reader.number(key) else { return nil }
-        guard value > 0 && value.isFinite else {
-            reader.log.error(reader.at(key), "must be a positive number, found \(value)", record: reader.record)
+    /// A date within ``CPDLimits/days``: year 0 or 9999 would make cycles no calendar holds.
+    static func day(_ reader: ObjectReader, _ key: String) -> Day? {
+        guard let day = reader.day(key) else { return nil }
+        if let problem = CPDLimits.problem(day) {
+            reader.log.error(reader.at(key), problem, record: reader.record)
             return nil
         }
-        return value
+        return day
     }
 
     /// The record as a document; reading it back gives an equal record.

@@ -86,7 +86,8 @@ public enum RemediationOutcome: Sendable {
     case stopped(SolveStatus)
 }
 
-public enum RemediationError: Error, ClassifiedError {
+/// A plan that fails the checker's own assessment: a defect of StackPlan, never of the input.
+public enum RemediationError: ClassifiedError {
     case inconsistentPlan([String])
 
     public var kind: ErrorKind { .internalFault }
@@ -131,7 +132,9 @@ public struct CPDRemediation: Sendable {
             }
             let start = max(asOf, period.start)
             let hours = credential.learningHours(hoursPerECTS: scheme.unit.hoursPerECTS)
-            let weeks = credential.weeks ?? max(1, Int((hours / hoursPerWeek).rounded(.up)))
+            // Capped so that no figure can overflow: 100,000 weeks lie far beyond any cycle (at most 10 years).
+            let estimated = (hours / hoursPerWeek).rounded(.up)
+            let weeks = min(credential.weeks ?? (estimated.isNaN ? 1 : Int(min(max(1, estimated), 100_000))), 100_000)
             let finish = start.adding(days: 7 * weeks)
             if finish > period.end {
                 excluded.append((credential.id, .finishesAfterCycle(finish)))

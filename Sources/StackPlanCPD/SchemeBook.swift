@@ -296,13 +296,19 @@ struct SchemeChecker {
         if scheme.id.isEmpty || scheme.id.contains(where: \.isWhitespace) { error("id", "must be a non-empty identifier without white space") }
         if let until = scheme.until, let effective = scheme.effective, until < effective { error("until", "\(until) is before the effective date \(effective)") }
         for (index, source) in scheme.sources.enumerated() where !isURL(source) { error("sources[\(index)]", "must be a public http(s) address, found \"\(source)\"") }
-        if scheme.cycle.months < 1 { error("cycle.months", "must be at least 1, found \(scheme.cycle.months)") }
+        if !CPDLimits.cycleMonths.contains(scheme.cycle.months) {
+            error("cycle.months", "must lie in \(CPDLimits.text(CPDLimits.cycleMonths)), found \(scheme.cycle.months)")
+        }
+        for (field, day) in [("effective", scheme.effective), ("until", scheme.until)] {
+            if let day, let problem = CPDLimits.problem(day) { error(field, problem) }
+        }
+        if case .fixed(let firstStart) = scheme.cycle.anchor, let problem = CPDLimits.problem(firstStart) { error("cycle.firstStart", problem) }
         checkUnit()
         checkCategories()
         checkRules()
         checkAdjustments()
         if let carry = scheme.carryOver {
-            if !(carry.max >= 0 && carry.max.isFinite) { error("carryOver.max", "must be zero or more, found \(carry.max)") }
+            if let problem = CPDLimits.problem(carry.max, in: CPDLimits.amounts) { error("carryOver.max", problem) }
             if let category = carry.category, scheme.category(category) == nil { error("carryOver.category", "names category \"\(category)\", which the scheme does not have") }
             if !isURL(carry.source) { error("carryOver.source", "must be a public http(s) address") }
         }
@@ -313,13 +319,13 @@ struct SchemeChecker {
 
     func isURL(_ text: String) -> Bool { text.hasPrefix("https://") || text.hasPrefix("http://") }
 
-    func positive(_ value: Double?, _ field: String) {
-        if let value, !(value > 0 && value.isFinite) { error(field, "must be a positive number, found \(value)") }
+    func positive(_ value: Double?, _ field: String, in range: ClosedRange<Double> = CPDLimits.amounts) {
+        if let value, let problem = CPDLimits.problem(value, in: range, positive: true) { error(field, problem) }
     }
 
     func checkUnit() {
-        positive(scheme.unit.perHour, "unit.perHour")
-        positive(scheme.unit.hoursPerECTS, "unit.hoursPerEcts")
+        positive(scheme.unit.perHour, "unit.perHour", in: CPDLimits.perHour)
+        positive(scheme.unit.hoursPerECTS, "unit.hoursPerEcts", in: CPDLimits.hoursPerECTS)
         positive(scheme.unit.perActivity, "unit.perActivity")
         positive(scheme.unit.increment, "unit.increment")
     }
@@ -344,7 +350,7 @@ struct SchemeChecker {
             }
             if rule.categories?.isEmpty == true { error("\(at).categories", "must name at least one category") }
             func amount(_ value: Double, _ field: String) {
-                if !(value >= 0 && value.isFinite) { error("\(at).\(field)", "must be zero or more, found \(value)") }
+                if let problem = CPDLimits.problem(value, in: CPDLimits.amounts) { error("\(at).\(field)", problem) }
             }
             switch rule.kind {
             case .total(let minimum):
@@ -357,7 +363,7 @@ struct SchemeChecker {
                 if let maximum { amount(maximum, "max") }
                 if let minimum, let maximum, minimum > maximum { error(at, "min \(minimum) is above max \(maximum)") }
             case .count(_, _, let minimum), .distinctTypes(_, let minimum):
-                if minimum < 0 { error("\(at).min", "must be zero or more, found \(minimum)") }
+                amount(Double(minimum), "min")
             }
         }
         if totals > 1 { error("rules", "has \(totals) total rules; a scheme has at most one") }
@@ -402,16 +408,21 @@ struct SchemeChecker {
             }
             switch adjustment.effect {
             case .reduce(let amount, let fraction):
-                if let amount, !(amount >= 0 && amount.isFinite) { error("\(at).amount", "must be zero or more, found \(amount)") }
+                if let amount, let problem = CPDLimits.problem(amount, in: CPDLimits.amounts) { error("\(at).amount", problem) }
                 if let fraction, !(fraction >= 0 && fraction <= 1) { error("\(at).fraction", "must lie in 0–1, found \(fraction)") }
             case .raise(let amount):
-                if !(amount >= 0 && amount.isFinite) { error("\(at).amount", "must be zero or more, found \(amount)") }
+                if let problem = CPDLimits.problem(amount, in: CPDLimits.amounts) { error("\(at).amount", problem) }
             case .waive, .proRata: break
             }
             if adjustment.perDeclaredUnit, case .declared = adjustment.condition {} else if adjustment.perDeclaredUnit {
                 error("\(at).perDeclaredUnit", "needs a \"declared\" condition to count units of")
             }
-            if let units = adjustment.maxUnits, !(units > 0 && units.isFinite) { error("\(at).maxUnits", "must be a positive number, found \(units)") }
+            if let units = adjustment.maxUnits { positive(units, "\(at).maxUnits") }
+            if case .previousCycle(let low, let high) = adjustment.condition {
+                for (field, bound) in [("min", low), ("max", high)] {
+                    if let bound, let problem = CPDLimits.problem(bound, in: CPDLimits.amounts) { error("\(at).when.previousCycle.\(field)", problem) }
+                }
+            }
             if case .previousCycle(let low, let high) = adjustment.condition, let low, let high, low > high {
                 error("\(at).when.previousCycle", "min \(low) is above max \(high)")
             }

@@ -71,7 +71,7 @@ public struct SyntheticRecords {
             fields.append(activity.credentialID ?? "")
             if case .free(let title) = activity.source { fields.append(title) } else { fields.append("") }
             fields += [activity.date.description, activity.hours.map(formatAmount) ?? "", activity.points.map(formatAmount) ?? "", activity.category ?? "", activity.type ?? ""]
-            return fields.map(csvField).joined(separator: ",")
+            return CSVReader.line(fields)
         }
         if malformedShare > 0 && Double.random(in: 0..<1, using: &generator) < malformedShare, let last = record.activities.last {
             let (year, _, _) = last.date.components

@@ -49,7 +49,14 @@ struct CPDDateArguments: ParsableArguments {
 
     @Option(help: ArgumentHelp("Last day of the cycle for records that give none (the renewal date for rolling cycles).", valueName: "YYYY-MM-DD"))
     var cycleEnds: Day?
+
+    func validate() throws {
+        for (flag, day) in [("--as-of", asOf), ("--cycle-ends", cycleEnds)] {
+            if let day, let problem = CPDLimits.problem(day) { throw FlagRefusal.record("\(flag) \(problem)", outOfRange: true) }
+        }
+    }
 }
+
 
 struct CPDCheckCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -252,13 +259,17 @@ struct CPDPlanCommand: ParsableCommand {
 struct CPDCoverageCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "coverage",
-        abstract: "Which catalogue offerings count toward each category and rule of a scheme, and whether the catalogue alone meets it.")
+        abstract: "Which catalogue offerings count toward each category and rule of a scheme, and whether the catalogue alone meets it.",
+        discussion: "--scheme all judges every scheme of the scheme file at once: a table of schemes and their categories.")
 
-    @Option(help: "The scheme's id.")
+    @Option(help: "The scheme's id, or all for every scheme of the scheme file.")
     var scheme: String
 
     @Option(help: ArgumentHelp("The day approvals must be in force on; default: today.", valueName: "YYYY-MM-DD"))
     var asOf: Day?
+
+    @Flag(help: "Count only offerings of accredited providers (or credentials marked accredited).")
+    var accreditedOnly = false
 
     @Flag(help: "Print JSON.")
     var json = false
@@ -269,15 +280,28 @@ struct CPDCoverageCommand: ParsableCommand {
     func run() throws {
         let book = try schemeFile.load()
         let catalogue = try reportingErrors { try database.openExisting().catalogue() }
-        let checker = CPDChecker(scheme: try schemeFile.scheme(scheme, book: book, catalogue: catalogue), catalogue: catalogue)
-        let coverage: CPDCoverage
-        do {
-            coverage = try CPDCoverage(checker: checker, asOf: asOf ?? Day.current)
-        } catch let error as CPDRecordError {
-            printError("error: \(error.message)")
-            throw Exit.code(for: error.kind)
+        let given = asOf
+        let schemes = try scheme == "all" ? book.schemes : [schemeFile.scheme(scheme, book: book, catalogue: catalogue)]
+        var coverages: [CPDCoverage] = []
+        for chosen in schemes {
+            let checker = CPDChecker(scheme: chosen, catalogue: catalogue)
+            do {
+                // Across all schemes, each is judged on the given day or, when it is not in force then, its nearest day in force.
+                let day = scheme == "all" ? chosen.coverageDay(near: given ?? Day.current) : given ?? chosen.coverageDay(near: Day.current)
+                coverages.append(try CPDCoverage(checker: checker, asOf: day, accreditedOnly: accreditedOnly))
+            } catch let error as CPDRecordError {
+                printError("error: \(error.message)")
+                throw Exit.code(for: error.kind)
+            }
         }
-        if json { printJSON(coverage.json) } else { print(coverage.text(baseCurrency: catalogue.baseCurrency)) }
+        if scheme == "all" {
+            let matrix = CPDCoverageMatrix(coverages)
+            if json { printJSON(matrix.json) } else { print(matrix.text(baseCurrency: catalogue.baseCurrency)) }
+        } else if json {
+            printJSON(coverages[0].json)
+        } else {
+            print(coverages[0].text(baseCurrency: catalogue.baseCurrency))
+        }
     }
 }
 
@@ -342,6 +366,10 @@ struct CPDGenerateCommand: ParsableCommand {
 
     @OptionGroup var schemeFile: SchemeFileOption
     @OptionGroup var database: DatabaseOption
+
+    func validate() throws {
+        if let problem = CPDLimits.problem(cycleEnds) { throw FlagRefusal.record("--cycle-ends \(problem)", outOfRange: true) }
+    }
 
     func run() throws {
         let book = try schemeFile.load()

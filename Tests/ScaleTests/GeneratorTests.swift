@@ -72,38 +72,3 @@ import Testing
         #expect(CatalogueGenerator.Sizes(credentials: 1000, qualifications: 20).problem == nil)
     }
 }
-
-@Suite struct JSONTextTests {
-    let samples = [
-        #"{"a": 1, "b": [true, false, null], "c": {"d": "e"}}"#, #"[]"#, #"{}"#, #"0"#, #"-0"#, #"1.5e3"#, #"-12.25"#,
-        #"123456789012345678901234567890"#, #""tab\tquote\"slash\/\\ \u00e9\ud83d\ude00""#, #"  [1 , 2 ]  "#,
-        #"{"title": "Pós-Graduação em Prevenção", "x": 7.5}"#, #"[0.1, 1e-7, 1E+2]"#,
-    ]
-    let invalid = [#"{"a": 1,}"#, #"[01]"#, #"[1.]"#, #"{"a" 1}"#, "[\"a\u{1}\"]", #"[1] x"#, #"nul"#, #""\ud800""#, #"[1e999]"#]
-
-    @Test func readsWhatJSONDecoderReads() throws {
-        for sample in samples {
-            let data = Data(sample.utf8)
-            #expect(JSONText.parse(data) == (try JSONDecoder().decode(JSON.self, from: data)), "\(sample)")
-        }
-        let bundled = try Data(contentsOf: URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().appendingPathComponent("data/catalogue.json"))
-        #expect(JSONText.parse(bundled) == (try JSONDecoder().decode(JSON.self, from: bundled)))
-    }
-
-    @Test func leavesWhatItDoesNotAcceptToJSONDecoder() {
-        for sample in invalid { #expect(JSONText.parse(Data(sample.utf8)) == nil, "\(sample)") }
-        // Malformed UTF-8 is not silently repaired.
-        #expect(JSONText.parse(Data([0x22, 0xC3, 0x28, 0x22])) == nil)
-        #expect(throws: (any Error).self) { try JSON.parse(Data(#"{"a" 1}"#.utf8)) }
-    }
-
-    @Test func writesWhatItReadsBack() throws {
-        for sample in samples {
-            let value = try JSON.parse(Data(sample.utf8))
-            #expect(try JSON.parse(Data(value.compactText.utf8)) == value)
-            #expect(try JSON.parse(value.prettyData()) == value)
-        }
-        #expect(JSON.object(["b": .number(2), "a": .array([.string("x\n")])]).compactText == #"{"a":["x\n"],"b":2}"#)
-    }
-}

@@ -86,6 +86,38 @@ import Testing
         #expect(summary.compliant == 1)
     }
 
+    /// An unclosed quote once swallowed the rest of the file: later records were neither checked nor counted.
+    @Test func anUnclosedQuoteInACSVBatchCostsOneRecordAndEveryRecordIsCounted() throws {
+        let text = """
+            practitioner,cycle_ends,title,date,hours,category
+            alice,2025-12-31,x,2025-02-01,10,a
+            bob,2025-12-31,"never closed,2025-02-01,10,a
+            carol,2025-12-31,x,2025-02-01,10,a
+            dave,2025-12-31,x,2025-02-01,10,a
+
+            """
+        let (summary, results) = try run("unclosed.csv", text, format: .csv)
+        #expect(results.map(\.line) == [2, 3, 4, 5])
+        #expect(results.map(\.status) == [.compliant, .invalid, .compliant, .compliant])
+        #expect(results[1].errors == ["line 3, field 3: a quoted field is never closed (its closing quote is missing)"])
+        #expect(summary.records == 4)
+        #expect(summary.invalid == 1)
+    }
+
+    @Test func progressIsReportedEveryThousandRecordsAndAtTheEnd() throws {
+        let line = #"{"id": "p", "cycleEnds": "2025-12-31", "activities": []}"#
+        let text = (0..<2_500).map { line.replacingOccurrences(of: "\"p\"", with: "\"p\($0)\"") }.joined(separator: "\n") + "\n"
+        let path = try F.temporaryFile("progress.jsonl", text)
+        let batch = CPDBatch(checker: CPDChecker(scheme: Self.scheme, catalogue: F.catalogue([])), asOf: F.day("2026-01-01"))
+        var reports: [BatchProgress] = []
+        let summary = try batch.run(try LineReader(path: path), format: .jsonl, progress: { reports.append($0) }) { _ in }
+        #expect(summary.records == 2_500)
+        #expect(reports.map(\.records) == [1_000, 2_000, 2_500])
+        #expect(reports.last?.totalBytes == text.utf8.count)
+        #expect(reports.last?.fractionRead == 1)
+        #expect(reports[0].fractionRead.map { $0 > 0.3 && $0 < 0.5 } == true)
+    }
+
     @Test func aCSVHeaderWithAnUnknownColumnStopsTheBatchBeforeAnyRecord() throws {
         #expect(throws: BatchInputError.self) { try run("bad.csv", "practitioner,date,minutes\nalice,2025-01-01,30\n", format: .csv) }
         #expect(throws: BatchInputError.self) { try run("bad.csv", "title,date\nx,2025-01-01\n", format: .csv) }
@@ -110,19 +142,34 @@ import Testing
 }
 
 @Suite struct StreamTests {
-    @Test func theLineParserAgreesWithTheDocumentParser() throws {
-        let samples = [
-            #"{"a": [1, -2.5, 3e2, 0.125, true, false, null], "b": {"c": "d\"e\\f\/g\n\t\u00e9\ud83d\ude00"}, "": []}"#,
-            #"  [ ]  "#, #""plain""#, #"-0"#, #"{"k":{}}"#,
-        ]
-        for sample in samples {
-            #expect(try JSONLineParser.parse(sample) == JSON.parse(Data(sample.utf8)), "\(sample)")
+    typealias F = CPDFixture
+
+    @Test func aBadJSONLineSaysWhereAndWhat() throws {
+        for (bad, column) in [(#"{"a": 1,}"#, 9), (#"[01]"#, 2), (#"{"a" 1}"#, 6), (#"{"a": "\ud800"}"#, 8), (#"{"hours": 1e999}"#, 11)] {
+            let path = try F.temporaryFile("bad.jsonl", bad + "\n")
+            let batch = CPDBatch(checker: CPDChecker(scheme: BatchTests.scheme, catalogue: F.catalogue([])), asOf: F.day("2026-01-01"))
+            var results: [BatchResult] = []
+            _ = try batch.run(try LineReader(path: path), format: .jsonl) { results.append($0) }
+            let errors = try #require(results.first?.errors)
+            #expect(errors.first?.hasPrefix("not valid JSON at column \(column): ") == true, "\(bad): \(errors)")
+            #expect(!errors.joined().contains("DecodingError"))
         }
-        for bad in [#"{"a": 1,}"#, #"[01]"#, #"{"a" 1}"#, #""open"#, #"tru"#, #"[1] x"#, #"{"a": "\ud800"}"#, "[\"tab\there\"]", #"1e999"#, ""] {
-            #expect(throws: JSONLineParser.Failure.self, "\(bad)") { try JSONLineParser.parse(bad) }
-        }
-        let deep = String(repeating: "[", count: 1000) + String(repeating: "]", count: 1000)
-        #expect(throws: JSONLineParser.Failure.self) { try JSONLineParser.parse(deep) }
+    }
+
+    /// Lines once became strings first, which silently turned malformed UTF-8 into U+FFFD.
+    @Test func aJSONLineThatIsNotUTF8IsReportedNotRepaired() throws {
+        let path = try F.temporaryFile("latin1.jsonl", "")
+        var bytes = Array(#"{"id": "caf"#.utf8)
+        bytes.append(0xE9)
+        bytes += Array(#"", "cycleEnds": "2025-12-31", "activities": []}"#.utf8) + [0x0A]
+        bytes += Array(#"{"id": "ok", "cycleEnds": "2025-12-31", "activities": []}"#.utf8) + [0x0A]
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+        let batch = CPDBatch(checker: CPDChecker(scheme: BatchTests.scheme, catalogue: F.catalogue([])), asOf: F.day("2026-01-01"))
+        var results: [BatchResult] = []
+        let summary = try batch.run(try LineReader(path: path), format: .jsonl) { results.append($0) }
+        #expect(summary.records == 2)
+        #expect(results[0].errors == ["not valid JSON at column 12: byte 0xE9 is not UTF-8 text (save the file as UTF-8)"])
+        #expect(results[1].practitioner == "ok")
     }
 
     @Test func linesEndWithOrWithoutCarriageReturnsAndTheWriterBuffers() throws {

@@ -39,16 +39,8 @@ public enum CatalogueDocument {
         do {
             return try JSON.parse(data)
         } catch {
-            throw InvalidDocument(file: file, issues: [ValidationIssue(path: "$", message: "is not valid JSON (\(describe(error)))")])
+            throw InvalidDocument(file: file, issues: [ValidationIssue(path: "$", message: "is not valid JSON: \(error)")])
         }
-    }
-
-    static func describe(_ error: Error) -> String {
-        if case DecodingError.dataCorrupted(let context) = error {
-            let underlying = (context.underlyingError as NSError?)?.userInfo[NSDebugDescriptionErrorKey] as? String
-            return underlying ?? context.debugDescription
-        }
-        return String(describing: error)
     }
 
     static func parse(_ json: JSON, log: IssueLog) -> Catalogue? {

@@ -53,7 +53,7 @@ public struct CatalogueCSV: Sendable {
         let records: [CSVReader.Record]
         do {
             records = try CSVReader.parse(text).filter { !$0.isBlank }
-        } catch let error as CSVReader.SyntaxError {
+        } catch {
             throw InvalidDocument(file: file, issues: [ValidationIssue(path: "line \(error.line), column \(error.column)", message: error.message)])
         }
         guard let header = records.first else {
@@ -256,6 +256,13 @@ public struct CatalogueCSV: Sendable {
 
     // MARK: Cells
 
+    /// A cell's JSON fault, placed within the cell (the file's line and column are in the path).
+    static func cellJSONError(_ error: JSONSyntaxError) -> String {
+        error.line == 1
+            ? "\(error.message) (character \(error.column) of the cell)"
+            : "\(error.message) (line \(error.line), character \(error.column) of the cell)"
+    }
+
     static func simplified(_ name: String) -> String { name.lowercased().filter { $0.isLetter || $0.isNumber } }
 
     static func list(_ text: String) -> [String] {
@@ -287,7 +294,7 @@ public struct CatalogueCSV: Sendable {
                 do {
                     return try JSON.parse(Data(text.utf8))
                 } catch {
-                    issues.append(ValidationIssue(path: place, message: "is not a valid JSON prerequisite expression (\(describeJSONError(error)))"))
+                    issues.append(ValidationIssue(path: place, message: "is not a valid JSON prerequisite expression: \(Self.cellJSONError(error))"))
                     return nil
                 }
             }
@@ -298,7 +305,7 @@ public struct CatalogueCSV: Sendable {
             do {
                 return try JSON.parse(Data(text.utf8))
             } catch {
-                issues.append(ValidationIssue(path: place, message: "is not valid JSON (\(describeJSONError(error)))"))
+                issues.append(ValidationIssue(path: place, message: "is not valid JSON: \(Self.cellJSONError(error))"))
                 return nil
             }
         case .offerings:

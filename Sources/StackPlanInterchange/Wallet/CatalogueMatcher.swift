@@ -33,6 +33,8 @@ public struct CatalogueMatcher: Sendable {
     public let catalogue: Catalogue
     private let byIdentifier: [String: [String]]
     private let byTitle: [String: [String]]
+    /// Providers by their normalised name and id, computed once rather than for every credential read.
+    private let providersByKey: [String: [Provider]]
 
     public init(catalogue: Catalogue) {
         self.catalogue = catalogue
@@ -46,6 +48,12 @@ public struct CatalogueMatcher: Sendable {
         }
         self.byIdentifier = byIdentifier
         self.byTitle = byTitle
+        var providersByKey: [String: [Provider]] = [:]
+        for provider in catalogue.providers {
+            let keys = Set([normalised(provider.name), normalised(provider.id)])
+            for key in keys { providersByKey[key, default: []].append(provider) }
+        }
+        self.providersByKey = providersByKey
     }
 
     /// The `identifiers` a catalogue credential lists (a string or an array of strings).
@@ -84,8 +92,7 @@ public struct CatalogueMatcher: Sendable {
     /// The catalogue provider that is the issuer, by name or id.
     public func provider(named issuer: String?) -> Provider? {
         guard let issuer else { return nil }
-        let key = normalised(issuer)
-        let found = catalogue.providers.filter { normalised($0.name) == key || normalised($0.id) == key }
+        let found = providersByKey[normalised(issuer)] ?? []
         return found.count == 1 ? found[0] : nil
     }
 }

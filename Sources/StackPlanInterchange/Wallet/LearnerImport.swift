@@ -36,12 +36,26 @@ public struct LearnerImport: Sendable {
         var profile = existing ?? LearnerProfile()
         var pending: [JSON] = []
         if case .array(let earlier)? = profile.extra["pending"] { pending = earlier }
+        // Indexes of what the profile holds, kept up to date, so that each credential is placed
+        // in constant time: with searches through the profile, importing a record of n
+        // achievements took time growing with n².
+        var heldByCatalogueID: [String: Int] = [:]
+        var heldByExternalTitle: [String: [Int]] = [:]
+        func indexHeld(_ index: Int) {
+            switch profile.held[index].source {
+            case .catalogue(let id): if heldByCatalogueID[id] == nil { heldByCatalogueID[id] = index }
+            case .external(let external): heldByExternalTitle[normalised(external.title), default: []].append(index)
+            }
+        }
+        profile.held.indices.forEach(indexHeld)
+        var pendingByText: [String: Int] = [:]
+        for (index, entry) in pending.enumerated() where pendingByText[entry.compactText] == nil { pendingByText[entry.compactText] = index }
 
         for wallet in credentials {
             var notes = wallet.notes
             let match = matcher.match(wallet)
             if let id = match.credentialID {
-                if let index = profile.held.firstIndex(where: { $0.catalogueID == id }) {
+                if let index = heldByCatalogueID[id] {
                     if profile.held[index].earned == nil, let earned = wallet.earned {
                         profile.held[index].earned = earned
                         notes.append("its date of award, \(earned), was added to held[\(index)]")
@@ -61,6 +75,7 @@ public struct LearnerImport: Sendable {
                 var held = HeldCredential.catalogue(id, earned: wallet.earned)
                 held.extra["evidence"] = Self.evidence(wallet)
                 profile.held.append(held)
+                indexHeld(profile.held.count - 1)
                 entries.append(Entry(credential: wallet, outcome: .matched(credential: id, how: match.explanation),
                                      position: profile.held.count - 1, notes: notes))
                 continue
@@ -76,7 +91,8 @@ public struct LearnerImport: Sendable {
                 let external = ExternalCredential(
                     title: title, ects: wallet.ects, hours: wallet.hours, eqf: eqf, competencies: tags,
                     provider: matcher.provider(named: wallet.issuer)?.id)
-                if let index = profile.held.firstIndex(where: { Self.sameExternal($0, external, earned: wallet.earned) }) {
+                let sameTitle = heldByExternalTitle[normalised(external.title)] ?? []
+                if let index = sameTitle.first(where: { profile.held[$0].earned == wallet.earned }) {
                     entries.append(Entry(credential: wallet, outcome: .duplicate(of: "held[\(index)] (\(title))"), position: index, notes: notes))
                     continue
                 }
@@ -86,6 +102,7 @@ public struct LearnerImport: Sendable {
                 var held = HeldCredential(.external(external), earned: wallet.earned)
                 held.extra = Self.described(wallet)
                 profile.held.append(held)
+                indexHeld(profile.held.count - 1)
                 entries.append(Entry(credential: wallet, outcome: .external(external), position: profile.held.count - 1, notes: notes))
             } else {
                 var fields = Self.described(wallet)
@@ -97,10 +114,12 @@ public struct LearnerImport: Sendable {
                 fields["earned"] = wallet.earned.map { .string($0.description) }
                 fields["missing"] = .array(missing.map(JSON.string))
                 let entry = JSON.object(fields)
-                if let index = pending.firstIndex(of: entry) {
+                let text = entry.compactText
+                if let index = pendingByText[text] {
                     entries.append(Entry(credential: wallet, outcome: .duplicate(of: "pending[\(index)]"), position: index, notes: notes))
                     continue
                 }
+                pendingByText[text] = pending.count
                 pending.append(entry)
                 entries.append(Entry(credential: wallet, outcome: .pending(missing: missing), position: pending.count - 1, notes: notes))
             }
@@ -130,11 +149,6 @@ public struct LearnerImport: Sendable {
             if known.contains(tag) { tags.appendOnce(tag) }
         }
         return tags
-    }
-
-    static func sameExternal(_ held: HeldCredential, _ external: ExternalCredential, earned: Day?) -> Bool {
-        guard case .external(let other) = held.source else { return false }
-        return normalised(other.title) == normalised(external.title) && held.earned == earned
     }
 
     static func evidence(_ wallet: WalletCredential) -> JSON {

@@ -106,11 +106,3 @@ func identifierKey(_ identifier: String) -> String {
 func formatted(_ value: Double) -> String {
     value.rounded() == value && abs(value) < 1e15 ? String(Int(value)) : String(value)
 }
-
-func describeJSONError(_ error: Error) -> String {
-    if case DecodingError.dataCorrupted(let context) = error {
-        let underlying = (context.underlyingError as NSError?)?.userInfo[NSDebugDescriptionErrorKey] as? String
-        return underlying ?? context.debugDescription
-    }
-    return String(describing: error)
-}

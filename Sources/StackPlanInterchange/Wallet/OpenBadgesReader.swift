@@ -110,10 +110,18 @@ extension WalletParser {
         }
         let start = found.count
         if let bundled = subject["verifiableCredential"] { readValue(bundled, format: .clr) }
-        let awarded = Set(found[start...].compactMap(\.achievementID))
+        // Achievements found by id through dictionaries, not searches: a record of n achievements reads in time linear in n.
+        func indexesByAchievement() -> [String: [Int]] {
+            var indexes: [String: [Int]] = [:]
+            for index in found.indices.dropFirst(start) {
+                if let id = found[index].achievementID { indexes[id, default: []].append(index) }
+            }
+            return indexes
+        }
+        let awarded = indexesByAchievement()
         for achievement in subject["achievement"]?.items ?? [] {
-            if let id = achievement["id"]?.string, awarded.contains(id) {
-                for index in found.indices.dropFirst(start) where found[index].achievementID == id {
+            if let id = achievement["id"]?.string, let indexes = awarded[id] {
+                for index in indexes {
                     found[index].notes.appendOnce("also listed among the record's achievements at \(achievement.path)")
                 }
                 continue
@@ -125,16 +133,18 @@ extension WalletParser {
             }
         }
         let titles = Dictionary(found[start...].compactMap { item in item.achievementID.map { ($0, item.title ?? $0) } }, uniquingKeysWith: { first, _ in first })
+        let byAchievement = indexesByAchievement()
         for association in subject["association"]?.items ?? [] {
             guard let source = association["sourceId"]?.string, let target = association["targetId"]?.string else {
                 error(association.path, "an association needs \"sourceId\" and \"targetId\"")
                 continue
             }
             let kind = association["associationType"]?.text ?? "associated with"
-            for index in found.indices.dropFirst(start) {
-                if found[index].achievementID == source {
-                    found[index].notes.append("\(kind) \(titles[target] ?? target) (\(association.path))")
-                } else if found[index].achievementID == target {
+            for index in byAchievement[source] ?? [] {
+                found[index].notes.append("\(kind) \(titles[target] ?? target) (\(association.path))")
+            }
+            if target != source {
+                for index in byAchievement[target] ?? [] {
                     found[index].notes.append("\(titles[source] ?? source) \(kind) this achievement (\(association.path))")
                 }
             }

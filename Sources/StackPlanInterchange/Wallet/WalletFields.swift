@@ -123,7 +123,13 @@ extension WalletParser {
         }
         let datePart = String(text.prefix(10))
         let rest = text.dropFirst(10)
-        if let day = Day(datePart), rest.isEmpty || rest.first == "T" || rest.first == "t" || rest.first == " " { return day }
+        if let day = Day(datePart), rest.isEmpty || rest.first == "T" || rest.first == "t" || rest.first == " " {
+            guard WalletParser.days.contains(day) else {
+                error(node.path, "must lie in \(WalletParser.days.lowerBound)–\(WalletParser.days.upperBound), found \(day)")
+                return nil
+            }
+            return day
+        }
         error(node.path, "must be a date such as \"2024-05-01\" or \"2024-05-01T00:00:00Z\", found \"\(text)\"")
         return nil
     }

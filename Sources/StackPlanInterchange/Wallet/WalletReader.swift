@@ -47,7 +47,13 @@ final class WalletParser {
 
     func readDocument(_ data: Data) {
         guard let text = String(data: data, encoding: .utf8) else {
-            error("$", "is not UTF-8 text")
+            // The JSON reader finds the first byte that is not UTF-8, with its line and column.
+            do {
+                _ = try JSON.parse(data)
+                error("$", "is not UTF-8 text")
+            } catch {
+                if case .invalidUTF8 = error.problem { self.error("$", "is not valid JSON: \(error)") } else { self.error("$", "is not UTF-8 text") }
+            }
             return
         }
         let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
@@ -62,7 +68,7 @@ final class WalletParser {
         do {
             readValue(Located(try JSON.parse(data), path: "$"), format: nil)
         } catch {
-            self.error("$", "is not valid JSON (\(describeJSONError(error)))")
+            self.error("$", "is not valid JSON: \(error)")
         }
     }
 
@@ -96,7 +102,7 @@ final class WalletParser {
         do {
             payload = try JSON.parse(payloadData)
         } catch {
-            self.error(payloadPath, "the JWT payload is not valid JSON (\(describeJSONError(error)))")
+            self.error(payloadPath, "the JWT payload is not valid JSON: \(error)")
             return
         }
         let root = Located(payload, path: payloadPath)
@@ -105,13 +111,17 @@ final class WalletParser {
             return
         }
         var claims = JWTClaims(id: root["jti"]?.string)
-        for key in ["nbf", "iat"] {
+        for key in ["nbf", "iat", "exp"] {
             guard let node = root[key] else { continue }
-            guard case .number(let seconds) = node.value, seconds.isFinite else {
+            guard case .number(let seconds) = node.value else {
                 error(node.path, "must be a NumericDate (seconds since 1970), found \(node.value.typeName)")
                 continue
             }
-            if claims.issued == nil { claims.issued = Day(ordinal: Int((seconds / 86_400).rounded(.down))) }
+            guard let day = Self.day(numericDate: seconds) else {
+                error(node.path, Self.numericDateRangeMessage(seconds))
+                continue
+            }
+            if key != "exp", claims.issued == nil { claims.issued = day }
         }
         // VC-JWT (VCDM 1.1) carries the credential in `vc`; VC-JOSE (VCDM 2.0) makes the payload the credential.
         if let credential = root["vc"] {
@@ -123,6 +133,27 @@ final class WalletParser {
         } else {
             readCredential(root, jwt: claims, format: format)
         }
+    }
+
+    /// The dates a wallet document may state, as profiles and CPD records hold them.
+    static let days = Day(year: 1900, month: 1, day: 1)!...Day(year: 2199, month: 12, day: 31)!
+
+    /// The NumericDates read: seconds from the first to the end of the last of ``days``.
+    static let numericDateRange = Double(days.lowerBound.ordinal) * 86_400 ... Double(days.upperBound.ordinal + 1) * 86_400 - 1
+
+    /// The day a NumericDate (seconds since 1970-01-01 UTC) falls on; `nil` outside ``numericDateRange``.
+    static func day(numericDate seconds: Double) -> Day? {
+        guard numericDateRange.contains(seconds) else { return nil }
+        // Within the range the quotient is below 100,000 in size: the conversion cannot trap.
+        return Day(ordinal: Int((seconds / 86_400).rounded(.down)))
+    }
+
+    static func numericDateRangeMessage(_ seconds: Double) -> String {
+        let shown = formatted(seconds)
+        if numericDateRange.contains(seconds / 1000) {
+            return "\(shown) is out of range: a NumericDate counts seconds since 1970, and this looks like milliseconds (\(Self.day(numericDate: seconds / 1000)!) if it were); write \(formatted((seconds / 1000).rounded(.down)))"
+        }
+        return "\(shown) is out of range: a NumericDate counts seconds since 1970 and must lie within \(formatted(numericDateRange.lowerBound)) … \(formatted(numericDateRange.upperBound)) (\(days.lowerBound) to \(days.upperBound))"
     }
 
     static func base64URLDecode<S: StringProtocol>(_ text: S) -> Data? {

@@ -5,16 +5,21 @@ import Foundation
 public enum JSON: Sendable, Equatable {
     case null
     case bool(Bool)
+    /// Every number, as a 64-bit floating-point value (always finite when read).
     case number(Double)
     case string(String)
     case array([JSON])
+    /// Members by name; a name appears once (the reader refuses repeats).
     case object([String: JSON])
 
-    public static func parse(_ data: Data) throws -> JSON {
-        if let value = JSONText.parse(data) { return value }
-        return try JSONDecoder().decode(JSON.self, from: data)
+    /// Reads a JSON document (``JSONReader/parse(_:)-(Data)``); a refusal says what is wrong and
+    /// at which line and column.
+    public static func parse(_ data: Data) throws(JSONSyntaxError) -> JSON {
+        try JSONReader.parse(data)
     }
 
+    /// Serialises with sorted keys through `JSONEncoder`; ``compactText`` and ``prettyData()``
+    /// give the same layout faster.
     public func serialized(pretty: Bool = true) -> Data {
         let encoder = JSONEncoder()
         encoder.outputFormatting = pretty ? [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes] : [.sortedKeys, .withoutEscapingSlashes]
@@ -27,6 +32,7 @@ public enum JSON: Sendable, Equatable {
         return [:]
     }
 
+    /// What kind of value this is, for messages: "a number", "an object".
     public var typeName: String {
         switch self {
         case .null: "null"
@@ -39,6 +45,7 @@ public enum JSON: Sendable, Equatable {
     }
 }
 
+/// So that documents can carry free-form JSON inside `Codable` types.
 extension JSON: Codable {
     public init(from decoder: Decoder) throws {
         let container = try decoder.singleValueContainer()
