@@ -428,6 +428,7 @@ struct NearestCommand: ParsableCommand {
         for (flag, value) in [("--min-eqf", minEqf), ("--max-eqf", maxEqf)] {
             if let value, !(1...8).contains(value) { throw ValidationError("\(flag) must be an EQF level from 1 to 8, not \(value)") }
         }
+        try checkDays([("--deadline", deadline)])
         if let minEqf, let maxEqf, minEqf > maxEqf { throw ValidationError("--min-eqf \(minEqf) is above --max-eqf \(maxEqf)") }
         for language in language where !language.isLanguageCode {
             throw ValidationError("--language takes two-letter ISO 639-1 codes such as en, not \(language)")

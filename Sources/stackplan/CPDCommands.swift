@@ -51,9 +51,7 @@ struct CPDDateArguments: ParsableArguments {
     var cycleEnds: Day?
 
     func validate() throws {
-        for (flag, day) in [("--as-of", asOf), ("--cycle-ends", cycleEnds)] {
-            if let day, let problem = CPDLimits.problem(day) { throw FlagRefusal.record("\(flag) \(problem)", outOfRange: true) }
-        }
+        try checkDays([("--as-of", asOf), ("--cycle-ends", cycleEnds)])
     }
 }
 
@@ -218,6 +216,13 @@ struct CPDPlanCommand: ParsableCommand {
             transform: FlagRanges.hoursPerWeek.number)
     var hoursPerWeek: Double = 10
 
+    func validate() throws {
+        // Remediation turns hours into weeks at this rate: a rate near zero would mean endless weeks.
+        if let problem = CPDLimits.problem(hoursPerWeek, in: CPDLimits.hoursPerWeek) {
+            throw FlagRefusal.record("--hours-per-week \(problem)", outOfRange: true)
+        }
+    }
+
     @OptionGroup var solver: SolverArguments
 
     @Flag(help: "Print JSON.")
@@ -270,6 +275,8 @@ struct CPDCoverageCommand: ParsableCommand {
 
     @Flag(help: "Count only offerings of accredited providers (or credentials marked accredited).")
     var accreditedOnly = false
+
+    func validate() throws { try checkDays([("--as-of", asOf)]) }
 
     @Flag(help: "Print JSON.")
     var json = false
@@ -368,7 +375,7 @@ struct CPDGenerateCommand: ParsableCommand {
     @OptionGroup var database: DatabaseOption
 
     func validate() throws {
-        if let problem = CPDLimits.problem(cycleEnds) { throw FlagRefusal.record("--cycle-ends \(problem)", outOfRange: true) }
+        try checkDays([("--cycle-ends", cycleEnds)])
     }
 
     func run() throws {

@@ -22,6 +22,8 @@ struct PlanArguments: ParsableArguments {
     @Option(help: ArgumentHelp("Finish every credential by this day; needs hours per week.", valueName: "YYYY-MM-DD"))
     var deadline: Day?
 
+    func validate() throws { try checkDays([("--deadline", deadline)]) }
+
     @Flag(help: "Plan accredited credentials only.")
     var accreditedOnly = false
 

@@ -4,13 +4,26 @@ import MILP
 import StackPlanCore
 
 extension Day: ExpressibleByArgument {
-    /// A date written YYYY-MM-DD, from year 1; anything else is refused where it is parsed.
+    /// A date written YYYY-MM-DD; anything else is a usage error. Whether the date lies in the
+    /// range StackPlan plans in is checked by `checkDays`, so that the message names the range.
     public init?(argument: String) {
-        guard let day = Day(argument), day.components.year >= 1 else { return nil }
+        guard let day = Day(argument) else { return nil }
         self = day
     }
 
     public var defaultValueDescription: String { description }
+}
+
+/// The days a date flag may name: the calendar StackPlan plans and checks records in.
+let flagDays = Day(year: 1900, month: 1, day: 1)!...Day(year: 2199, month: 12, day: 31)!
+
+/// Refuses a date flag outside `flagDays` as invalid input (exit 2), naming the flag.
+func checkDays(_ flags: [(String, Day?)]) throws {
+    for (flag, day) in flags {
+        if let day, !flagDays.contains(day) {
+            throw FlagRefusal.record("\(flag) must lie in \(flagDays.lowerBound)–\(flagDays.upperBound), found \(day)", outOfRange: true)
+        }
+    }
 }
 
 /// Objectives in priority order, written as a comma-separated list such as `duration,cost`.
@@ -80,6 +93,8 @@ struct CalendarArguments: ParsableArguments {
     @Option(parsing: .unconditional, help: "Learning hours per ECTS for credentials that state no hours (1 to 100; default 25).",
             transform: FlagRanges.hoursPerECTS.number)
     var hoursPerEcts: Double = 25
+
+    func validate() throws { try checkDays([("--today", today), ("--start", start)]) }
 }
 
 /// The solver's limits.

@@ -84,7 +84,9 @@ import Testing
         let plan = ["plan", "--target", "ucp-pgdip-ipc", "--learner", "data/learners/sofia.json"]
         let badDate = try cli.run(plan + ["--deadline", "2027-02-30"])
         #expect(badDate.status == 64 && badDate.error.contains("--deadline"))
-        #expect(try cli.run(plan + ["--start", "0000-01-01"]).status == 64)
+        // A real date outside the calendar StackPlan plans in is bad input, named with its range.
+        let yearZero = try cli.run(plan + ["--start", "0000-01-01"])
+        #expect(yearZero.status == 2 && yearZero.error.contains("--start must lie in 1900-01-01–2199-12-31"), "\(yearZero.error)")
         let badObjective = try cli.run(plan + ["--objective", "cost,speed"])
         #expect(badObjective.status == 64 && badObjective.error.contains("--objective"))
         #expect(try cli.run(plan + ["--objective", "workload,cost", "--start", "2026-01-05"]).status == 0)
