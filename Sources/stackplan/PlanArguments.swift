@@ -38,6 +38,9 @@ struct PlanArguments: ParsableArguments {
     @Flag(help: "Plan accredited credentials only.")
     var accreditedOnly = false
 
+    @Flag(help: "Count only held credentials that learner import verified.")
+    var verifiedOnly = false
+
     @Option(help: "A provider never to plan (repeat for several).")
     var excludeProvider: [String] = []
 
@@ -87,6 +90,7 @@ struct PlanArguments: ParsableArguments {
         if !mode.isEmpty { constraints.modes = mode }
         if !language.isEmpty { constraints.languages = language }
         if accreditedOnly { constraints.accreditedOnly = true }
+        if verifiedOnly { constraints.verifiedOnly = true }
         if !excludeProvider.isEmpty { constraints.excludeProviders = excludeProvider }
         if let deadline { constraints.deadline = Day(deadline) }
         let objectives = try Objective.list(objective)

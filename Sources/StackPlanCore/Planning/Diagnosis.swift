@@ -51,7 +51,7 @@ extension Planner {
         unlimited.withdrawn = request.withdrawn
 
         let heldItems: [CountableItem] = request.learner.held.enumerated().compactMap { position, held in
-            guard limits.reasonHeldDoesNotCount(earned: held.earned) == nil
+            guard limits.reasonHeldDoesNotCount(held) == nil
                 || tree.appliedByHand[held.catalogueID ?? "held[\(position)]"] != nil else { return nil }
             return held.item(position: position, in: catalogue, hoursPerECTS: request.hoursPerECTS)
         }
@@ -151,7 +151,7 @@ extension Planner {
 
     func whyNot(_ id: String, request: PlanRequest, takeable: Set<String>, eligibility: Eligibility) -> String {
         if let held = request.learner.held.first(where: { $0.catalogueID == id }) {
-            return "held, but it cannot count: " + (eligibility.reasonHeldDoesNotCount(earned: held.earned) ?? "it is not eligible")
+            return "held, but it cannot count: " + (eligibility.reasonHeldDoesNotCount(held) ?? "it is not eligible")
         }
         guard let credential = catalogue.credential(id) else { return "the catalogue has no credential \(id)" }
         if let reason = eligibility.reasonNotOffered(credential) { return "\(id) is \(reason)" }

@@ -42,6 +42,11 @@ struct Eligibility {
     }
 
     /// Why a held credential cannot count toward the qualification, or `nil` when it can.
+    func reasonHeldDoesNotCount(_ held: HeldCredential) -> String? {
+        if constraints.verifiedOnly && !held.isVerified { return "not verified, and you count verified credentials only" }
+        return reasonHeldDoesNotCount(earned: held.earned)
+    }
+
     func reasonHeldDoesNotCount(earned: Day?) -> String? {
         guard let oldest = oldestCountable, let years = qualification.rules.priorWithinYears else { return nil }
         guard let earned else { return "no date earned, and \(qualification.id) counts prior learning of the last \(format(years)) years only" }

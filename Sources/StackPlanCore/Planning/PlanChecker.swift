@@ -72,6 +72,9 @@ public struct PlanChecker {
                         problems.append("held \(id) counts but was not earned within \(years) years of \(request.today)")
                     }
                 }
+                if request.constraints.verifiedOnly && !held.isVerified && byHand[id] == nil {
+                    problems.append("held \(id) counts but is not verified, and only verified credentials may count")
+                }
                 items[id] = held.item(position: position, in: catalogue, hoursPerECTS: request.hoursPerECTS)
             } else {
                 problems.append("\(id) counts but is neither taken nor held")
