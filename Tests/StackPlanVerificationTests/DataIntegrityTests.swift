@@ -99,3 +99,112 @@ import Testing
         #expect(CredentialVerifier(today: Day("2025-06-01")!).verify(document: .object(unbundled)).summary.contains("is not bundled"))
     }
 }
+
+@Suite struct OpenBadgeDataIntegrityTests {
+    static let verifier = CredentialVerifier(today: Day("2025-06-01")!)
+
+    static func badge(issuer: String, achievement: String) -> [String: JSON] {
+        [
+            "@context": .array([.string("https://www.w3.org/ns/credentials/v2"), .string("https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json")]),
+            "id": .string("urn:uuid:1b7e6c1e-0000-4000-8000-000000000001"),
+            "type": .array([.string("VerifiableCredential"), .string("OpenBadgeCredential")]),
+            "issuer": .object(["id": .string(issuer), "type": .array([.string("Profile")]), "name": .string("Example University")]),
+            "validFrom": .string("2025-03-01T00:00:00Z"),
+            "name": .string(achievement),
+            "credentialSubject": .object([
+                "type": .array([.string("AchievementSubject")]),
+                "achievement": .object([
+                    "id": .string("https://example.edu/achievements/wound-care"),
+                    "type": .array([.string("Achievement")]),
+                    "name": .string(achievement),
+                    "criteria": .object(["narrative": .string("Pass the assessment")]),
+                    "creditsAvailable": .number(5),
+                    "alignment": .array([.object(["type": .array([.string("Alignment")]), "targetName": .string("ECTS"),
+                                                  "targetUrl": .string("http://data.europa.eu/snb/education-credit/6fcec5c5af")])]),
+                ]),
+            ]),
+        ]
+    }
+
+    @Test func anOpenBadgeSignedWithDidKeyVerifies() throws {
+        let key = Curve25519.Signing.PrivateKey()
+        let did = TestKeys.didKey(key.publicKey)
+        let document = try DataIntegrityTests.signed(Self.badge(issuer: did, achievement: "Wound care"), key: key, did: did)
+        let result = Self.verifier.verify(document: document)
+        #expect(result.outcome == .verified, "\(result.summary)")
+
+        var tampered = document.objectFields
+        tampered["name"] = .string("Wound care (advanced)")
+        #expect(Self.verifier.verify(document: .object(tampered)).outcome == .failed)
+    }
+
+    @Test func ed25519Signature2018DetachedJWSOverVC11() throws {
+        let key = Curve25519.Signing.PrivateKey()
+        let did = TestKeys.didKey(key.publicKey)
+        let credential: [String: JSON] = [
+            "@context": .array([.string("https://www.w3.org/2018/credentials/v1"), .string("https://www.w3.org/ns/credentials/examples/v2")]),
+            "type": .array([.string("VerifiableCredential")]),
+            "issuer": .string(did), "issuanceDate": .string("2024-01-01T00:00:00Z"),
+            "credentialSubject": .object(["id": .string("did:example:learner"), "course": .string("Infection prevention")]),
+        ]
+        let proof: [String: JSON] = [
+            "type": .string("Ed25519Signature2018"), "created": .string("2024-01-01T00:00:00Z"),
+            "proofPurpose": .string("assertionMethod"), "verificationMethod": .string("\(did)#\(did.dropFirst(8))"),
+        ]
+        let hashes = try CredentialVerifier.signedHashes(document: .object(credential), proof: proof, removing: "jws")
+        let header = TestKeys.b64(Array(#"{"alg":"EdDSA","b64":false,"crit":["b64"]}"#.utf8))
+        let signature = try key.signature(for: Array((header + ".").utf8) + hashes)
+        var signedProof = proof
+        signedProof["jws"] = .string(header + ".." + TestKeys.b64(signature))
+        var document = credential
+        document["proof"] = .object(signedProof)
+        let result = Self.verifier.verify(document: .object(document))
+        #expect(result.outcome == .verified, "\(result.summary)")
+        #expect(result.method == "Ed25519Signature2018")
+
+        document["issuanceDate"] = .string("2024-01-02T00:00:00Z")
+        #expect(Self.verifier.verify(document: .object(document)).outcome == .failed)
+    }
+
+    @Test func theValidatorsDidKeySampleNeedsAContextThatIsNotBundled() throws {
+        // 1EdTech's signed did:key sample uses the OB 3.0 extensions context, which is not bundled:
+        // the proof is reported as unchecked, never as failed or accepted.
+        let document = try JSON.parse(try StatusAndTrustListTests.vector("samples/ob30-simple-did-key-method.json"))
+        let result = Self.verifier.verify(document: document)
+        #expect(result.outcome == .unverifiable)
+        #expect(result.summary.contains("https://purl.imsglobal.org/spec/ob/v3p0/extensions.json is not bundled"))
+    }
+}
+
+@Suite struct Ed25519Signature2020Tests {
+    @Test func aVC11CredentialWithAnEd25519Signature2020Proof() throws {
+        let key = Curve25519.Signing.PrivateKey()
+        let did = TestKeys.didKey(key.publicKey)
+        let credential: [String: JSON] = [
+            "@context": .array([.string("https://www.w3.org/2018/credentials/v1"), .string("https://w3id.org/security/suites/ed25519-2020/v1"),
+                                .string("https://www.w3.org/ns/credentials/examples/v2")]),
+            "type": .array([.string("VerifiableCredential")]),
+            "issuer": .string(did), "issuanceDate": .string("2024-01-01T00:00:00Z"),
+            "credentialSubject": .object(["id": .string("did:example:learner"), "hours": .number(10.5)]),
+        ]
+        let proof: [String: JSON] = [
+            "type": .string("Ed25519Signature2020"), "created": .string("2024-01-01T00:00:00Z"),
+            "proofPurpose": .string("assertionMethod"), "verificationMethod": .string("\(did)#\(did.dropFirst(8))"),
+        ]
+        let hashes = try CredentialVerifier.signedHashes(document: .object(credential), proof: proof, removing: "proofValue")
+        var signedProof = proof
+        signedProof["proofValue"] = .string("z" + Encodings.base58Encode(Array(try key.signature(for: hashes))))
+        var document = credential
+        document["proof"] = .object(signedProof)
+        let verifier = CredentialVerifier(today: Day("2025-06-01")!)
+        #expect(verifier.verify(document: .object(document)).outcome == .verified)
+        document["credentialSubject"] = .object(["id": .string("did:example:learner"), "hours": .number(105)])
+        #expect(verifier.verify(document: .object(document)).outcome == .failed)
+    }
+
+    @Test func doublesAreWrittenInCanonicalForm() {
+        #expect(RDFWriter.canonicalDouble(10.5) == "1.05E1")
+        #expect(RDFWriter.canonicalDouble(0.001) == "1.0E-3")
+        #expect(RDFWriter.canonicalDouble(-2.5e30) == "-2.5E30")
+    }
+}

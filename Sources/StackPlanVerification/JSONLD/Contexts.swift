@@ -9,6 +9,8 @@ enum BundledContexts {
         "https://www.w3.org/ns/credentials/v2": "credentials-v2",
         "https://www.w3.org/ns/credentials/examples/v2": "credentials-examples-v2",
         "https://www.w3.org/2018/credentials/v1": "credentials-v1",
+        "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json": "ob-v3p0-context-3.0.3",
+        "https://w3id.org/security/suites/ed25519-2020/v1": "ed25519-2020-v1",
     ]
 
     private static let cache: [String: JSON] = {
