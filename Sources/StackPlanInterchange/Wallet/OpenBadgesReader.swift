@@ -112,7 +112,7 @@ extension WalletParser {
         if let bundled = subject["verifiableCredential"] { readValue(bundled, format: .clr) }
         let awarded = Set(found[start...].compactMap(\.achievementID))
         for achievement in subject["achievement"]?.items ?? [] {
-            if let id = achievement["id"]?.string, awarded.contains(id) {
+            if let id = achievement["id"]?.string, awarded.contains(id), awards(id, titled: achievement["name"]?.text, from: start) {
                 for index in found.indices.dropFirst(start) where found[index].achievementID == id {
                     found[index].notes.appendOnce("also listed among the record's achievements at \(achievement.path)")
                 }
@@ -124,6 +124,7 @@ extension WalletParser {
                 found[before].notes.append("listed in the record without a credential of its own: only the record's issuer vouches for it")
             }
         }
+        separateSharedIDs(from: start)
         let titles = Dictionary(found[start...].compactMap { item in item.achievementID.map { ($0, item.title ?? $0) } }, uniquingKeysWith: { first, _ in first })
         for association in subject["association"]?.items ?? [] {
             guard let source = association["sourceId"]?.string, let target = association["targetId"]?.string else {
