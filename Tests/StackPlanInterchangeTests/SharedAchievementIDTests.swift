@@ -42,3 +42,22 @@ import Testing
         ])
     }
 }
+
+@Suite struct EdubadgesExtensionTests {
+    @Test func ectsStudyLoadAndEQFAreRead() throws {
+        let credentials = try Support.readSample("edubadges-ob3-microcredential.json")
+        let badge = try #require(credentials.first)
+        #expect(badge.title == "Microcredential Complexe Wondzorg")
+        #expect(badge.ects == 3 && badge.hours == 84 && badge.eqf == 6)
+        #expect(badge.otherCredits.isEmpty)
+        #expect(badge.notes.contains("ECTS read from the Edubadges extension at $.credentialSubject.achievement.ECTS"))
+    }
+
+    @Test func aNonNumericECTSIsAnErrorAtItsPath() throws {
+        let issues = try #require(Support.rejection("""
+            {"type": ["VerifiableCredential", "OpenBadgeCredential"], "issuer": {"name": "X"},
+             "credentialSubject": {"achievement": {"name": "A", "ECTS": "three"}}}
+            """))
+        #expect(issues.map(\.path) == ["$.credentialSubject.achievement.ECTS"])
+    }
+}

@@ -66,6 +66,7 @@ extension WalletParser {
                 credential.otherCredits.append(.init(value: value, unit: nil, path: node.path))
             }
         }
+        readEdubadgesExtension(achievement, into: &credential)
         for tag in achievement["tag"]?.items ?? [] {
             if let text = tag.text { credential.skills.appendOnce(text) }
         }
@@ -90,6 +91,8 @@ extension WalletParser {
                 return node
             }
         }
+        // Edubadges marks an EQF alignment by its type (`ext:EQF`), with the level as its code.
+        if normalised(alignment["targetType"]?.text ?? "").hasSuffix("eqf") { return alignment["targetCode"] ?? alignment["targetName"] }
         let framework = normalised(alignment["targetFramework"]?.text ?? "")
         if framework == "eqf" || framework.contains("european qualifications framework") {
             return alignment["targetCode"] ?? alignment["targetName"]
