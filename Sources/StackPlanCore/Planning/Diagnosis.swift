@@ -42,7 +42,7 @@ extension Planner {
     /// learner's limits (an optimistic test, so whatever fails here fails for every plan).
     func reachabilityDiagnosis(_ request: PlanRequest, qualification: Qualification) -> Diagnosis? {
         let tree = RequirementTree(qualification, in: catalogue, exceptions: request.exceptions)
-        let heldIDs = Set(request.learner.held.compactMap(\.catalogueID))
+        let heldIDs = request.heldCatalogueIDs
         var limits = Eligibility(
             catalogue: catalogue, constraints: request.constraints, qualification: qualification, today: request.today,
             schedule: request.schedule, hoursPerECTS: request.hoursPerECTS)
@@ -156,7 +156,7 @@ extension Planner {
         guard let credential = catalogue.credential(id) else { return "the catalogue has no credential \(id)" }
         if let reason = eligibility.reasonNotOffered(credential) { return "\(id) is \(reason)" }
         if !takeable.contains(id) {
-            let held = Set(request.learner.held.compactMap(\.catalogueID))
+            let held = request.heldCatalogueIDs
             let missing = credential.prerequisites?.credentialIDs.filter { !takeable.contains($0) && !held.contains($0) } ?? []
             return "its prerequisites cannot be met" + (missing.isEmpty ? "" : " (\(missing.joined(separator: ", ")) out of reach)")
         }

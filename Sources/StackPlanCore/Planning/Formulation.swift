@@ -58,7 +58,7 @@ struct Formulation {
         eligibility.withdrawn = request.withdrawn
         self.eligibility = eligibility
         self.model = Model(name: "plan_\(qualification.id)")
-        self.heldIDs = Set(request.learner.held.compactMap(\.catalogueID))
+        self.heldIDs = request.heldCatalogueIDs
         collectItems()
         if let settings = request.schedule { addSchedule(settings) }
         addAssignments()

@@ -17,7 +17,7 @@ public struct PlanChecker {
         let heldByID: [String: (position: Int, held: HeldCredential)] = Dictionary(
             request.learner.held.enumerated().map { (($1.catalogueID ?? "held[\($0)]"), ($0, $1)) },
             uniquingKeysWith: { first, _ in first })
-        let heldCatalogueIDs = Set(request.learner.held.compactMap(\.catalogueID))
+        let heldCatalogueIDs = request.heldCatalogueIDs
         let taken = Set(plan.taken)
         if taken.count != plan.taken.count { problems.append("a credential is taken twice") }
         // What advisors' exceptions allow, and nothing more.
