@@ -208,3 +208,17 @@ import Testing
         #expect(RDFWriter.canonicalDouble(-2.5e30) == "-2.5E30")
     }
 }
+
+@Suite struct HostileJSONLDTests {
+    @Test func deepDocumentsAndLongPrefixChainsAreRefusedNotCrashed() throws {
+        var nested = JSON.string("x")
+        for _ in 0..<200 { nested = .object(["https://example.org/p": nested]) }
+        #expect(throws: JSONLDProcessor.Unsupported.self) { try CredentialVerifier.canonicalNQuads(nested) }
+
+        var terms: [String: JSON] = [:]
+        for index in 0..<5000 { terms["t\(index)"] = .string("t\(index + 1):x") }
+        terms["t5000"] = .string("https://example.org/")
+        let document = JSON.object(["@context": .object(terms), "t0": .string("v")])
+        #expect(throws: JSONLDProcessor.Unsupported.self) { try CredentialVerifier.canonicalNQuads(document) }
+    }
+}

@@ -92,6 +92,8 @@ struct JSONLDProcessor {
     private mutating func define(_ term: String, local: [String: JSON], in context: ActiveContext, defining: inout Set<String>) throws {
         if defining.contains(term) { return }
         if context.terms[term] != nil, local[term] == nil { return }
+        // Prefix chains recurse once per link; a hostile context must not exhaust the stack.
+        guard defining.count < 512 else { throw Unsupported(description: "the context's term definitions depend on each other too deeply") }
         defining.insert(term)
         var definition = TermDefinition()
         let value = local[term] ?? .null
