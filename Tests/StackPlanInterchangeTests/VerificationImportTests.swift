@@ -86,3 +86,21 @@ import Testing
         #expect(credentials[1].verification?.problems == [.noProof])
     }
 }
+
+extension VerificationImportTests {
+    @Test func aSignedCopyUpgradesAnUnverifiedHeldCredential() throws {
+        let catalogue = try catalogue()
+        let unsigned = try Support.read("""
+            {"type": ["VerifiableCredential", "OpenBadgeCredential"], "issuer": {"name": "Example University"}, "validFrom": "2025-03-01",
+             "credentialSubject": {"achievement": {"id": "urn:test:Wound care", "name": "Wound care"}}}
+            """)
+        let first = LearnerImport(credentials: unsigned, catalogue: catalogue)
+        #expect(first.profile.held.count == 1 && !first.profile.held[0].isVerified)
+
+        let signed = try WalletReader.read(Data(try Self.signedBadge(title: "Wound care").utf8), file: "signed.jwt", verifier: verifier)
+        let second = LearnerImport(credentials: signed, catalogue: catalogue, merging: first.profile)
+        #expect(second.profile.held.count == 1)
+        #expect(second.profile.held[0].isVerified)
+        #expect(second.entries[0].notes.contains { $0.hasPrefix("its verified proof now stands for held[0]") })
+    }
+}

@@ -53,3 +53,14 @@ extension LearnerImport {
         return .object(["items": .array(items), "verification": .object(summary)])
     }
 }
+
+extension LearnerImport {
+    /// A held credential imported again with a verified proof takes that verification, so that a
+    /// signed copy of something first imported unsigned counts under `verifiedOnly`.
+    static func upgradeVerification(of held: inout HeldCredential, with wallet: WalletCredential, index: Int) -> String? {
+        guard let verification = wallet.verification, verification.isVerified, !held.isVerified else { return nil }
+        held.extra["verification"] = verification.json
+        held.extra["evidence"] = evidence(wallet)
+        return "its verified proof now stands for held[\(index)], whose earlier evidence was not verified"
+    }
+}

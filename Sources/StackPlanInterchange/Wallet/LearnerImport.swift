@@ -46,6 +46,7 @@ public struct LearnerImport: Sendable {
                         profile.held[index].earned = earned
                         notes.append("its date of award, \(earned), was added to held[\(index)]")
                     }
+                    if let note = Self.upgradeVerification(of: &profile.held[index], with: wallet, index: index) { notes.append(note) }
                     entries.append(Entry(credential: wallet, outcome: .duplicate(of: "held[\(index)] (\(id))"), position: index, notes: notes))
                     continue
                 }
