@@ -62,8 +62,10 @@ public struct CredentialVerification: Sendable, Equatable {
                 "key \(key) cannot be used: \(reason)"
             case .malformedProof(let path, let reason):
                 "malformed proof at \(path): \(reason)"
-            case .signatureMismatch(let method, let key):
+            case .signatureMismatch(let method, let key) where method.hasPrefix("JWT"):
                 "the \(method) signature does not match the content for key \(key): the credential was altered or signed with another key"
+            case .signatureMismatch(let method, let key):
+                "the \(method) signature does not match the content for key \(key): the credential was altered, signed with another key, or signed against other versions of its JSON-LD contexts"
             case .notYetValid(let field, let from):
                 "not valid until \(from) (\(field))"
             case .expired(let field, let day):

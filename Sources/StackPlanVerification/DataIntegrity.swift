@@ -18,24 +18,25 @@ extension CredentialVerifier {
 
     /// SHA-256 of the canonical proof configuration, then of the canonical document: the bytes
     /// Data Integrity suites over RDFC-1.0 sign (eddsa-rdfc-2022, Ed25519Signature2020 and 2018).
-    static func signedHashes(document: JSON, proof: [String: JSON], removing field: String) throws -> [UInt8] {
+    static func signedHashes(document: JSON, proof: [String: JSON], removing field: String, sha384: Bool = false) throws -> [UInt8] {
         var fields = document.objectFields
         fields["proof"] = nil
         var configuration = proof
         configuration[field] = nil
         if configuration["@context"] == nil { configuration["@context"] = fields["@context"] }
-        let proofHash = SHA256.hash(data: Array(try canonicalNQuads(.object(configuration)).utf8))
-        let documentHash = SHA256.hash(data: Array(try canonicalNQuads(.object(fields)).utf8))
-        return Array(proofHash) + Array(documentHash)
+        let canonicalProof = Array(try canonicalNQuads(.object(configuration)).utf8)
+        let canonicalDocument = Array(try canonicalNQuads(.object(fields)).utf8)
+        if sha384 { return Array(SHA384.hash(data: canonicalProof)) + Array(SHA384.hash(data: canonicalDocument)) }
+        return Array(SHA256.hash(data: canonicalProof)) + Array(SHA256.hash(data: canonicalDocument))
     }
 
-    /// Data Integrity proofs (Ed25519Signature2020, eddsa-rdfc-2022, Ed25519Signature2018).
+    /// Data Integrity proofs (Ed25519Signature2020, eddsa-rdfc-2022, ecdsa-rdfc-2019 with P-256 or P-384, Ed25519Signature2018).
     func checkDataIntegrity(document: JSON, proof: [String: JSON], into result: inout CredentialVerification) {
         let type = Self.text(proof["type"]) ?? ""
         let suite = Self.text(proof["cryptosuite"])
         let detachedJWS: Bool
         switch (type, suite) {
-        case ("DataIntegrityProof", "eddsa-rdfc-2022"?), ("Ed25519Signature2020", _): detachedJWS = false
+        case ("DataIntegrityProof", "eddsa-rdfc-2022"?), ("DataIntegrityProof", "ecdsa-rdfc-2019"?), ("Ed25519Signature2020", _): detachedJWS = false
         case ("Ed25519Signature2018", _): detachedJWS = true
         default:
             result.problems.append(.unsupportedProof(result.method ?? type))
@@ -76,9 +77,13 @@ extension CredentialVerifier {
             result.problems.append(problem)
             return
         }
+        // ecdsa-rdfc-2019 hashes with the curve's own hash: SHA-384 for P-384 keys.
+        let ecdsa = suite == "ecdsa-rdfc-2019"
+        let p384 = keys.contains { if case .p384 = $0.material { true } else { false } }
+        let algorithm = !ecdsa ? "Ed25519" : p384 ? "ES384" : "ES256"
         let hashes: [UInt8]
         do {
-            hashes = try Self.signedHashes(document: document, proof: proof, removing: field)
+            hashes = try Self.signedHashes(document: document, proof: proof, removing: field, sha384: ecdsa && p384)
         } catch let unsupported as JSONLDProcessor.Unsupported {
             result.problems.append(.unsupportedProof("\(result.method ?? type): \(unsupported.description)"))
             return
@@ -87,7 +92,7 @@ extension CredentialVerifier {
             return
         }
         let message = detachedJWS ? Array((header + ".").utf8) + hashes : hashes
-        guard let key = keys.first(where: { $0.verifies(signature: signature, message: message, algorithm: "Ed25519") }) else {
+        guard let key = keys.first(where: { $0.verifies(signature: signature, message: message, algorithm: algorithm) }) else {
             result.problems.append(.signatureMismatch(method: result.method ?? type, key: method))
             return
         }

@@ -222,3 +222,35 @@ import Testing
         #expect(throws: JSONLDProcessor.Unsupported.self) { try CredentialVerifier.canonicalNQuads(document) }
     }
 }
+
+@Suite struct ECDSADataIntegrityTests {
+    @Test(arguments: [false, true])
+    func ecdsaRdfc2019WithP256AndP384(p384: Bool) throws {
+        let did: String
+        let sign: ([UInt8]) throws -> [UInt8]
+        if p384 {
+            let key = P384.Signing.PrivateKey()
+            did = TestKeys.didKey(codec: [0x81, 0x24], key: Array(key.publicKey.compressedRepresentation))
+            sign = { Array(try key.signature(for: SHA384.hash(data: $0)).rawRepresentation) }
+        } else {
+            let key = P256.Signing.PrivateKey()
+            did = TestKeys.didKey(key.publicKey)
+            sign = { Array(try key.signature(for: SHA256.hash(data: $0)).rawRepresentation) }
+        }
+        let credential = OpenBadgeDataIntegrityTests.badge(issuer: did, achievement: "Wound care")
+        let proof: [String: JSON] = [
+            "type": .string("DataIntegrityProof"), "cryptosuite": .string("ecdsa-rdfc-2019"), "created": .string("2025-03-01T00:00:00Z"),
+            "proofPurpose": .string("assertionMethod"), "verificationMethod": .string("\(did)#\(did.dropFirst(8))"),
+        ]
+        let hashes = try CredentialVerifier.signedHashes(document: .object(credential), proof: proof, removing: "proofValue", sha384: p384)
+        var signedProof = proof
+        signedProof["proofValue"] = .string("z" + Encodings.base58Encode(try sign(hashes)))
+        var document = credential
+        document["proof"] = .object(signedProof)
+        let verifier = CredentialVerifier(today: Day("2025-06-01")!)
+        let result = verifier.verify(document: .object(document))
+        #expect(result.outcome == .verified, "\(result.summary)")
+        document["validFrom"] = .string("2025-03-02T00:00:00Z")
+        #expect(verifier.verify(document: .object(document)).outcome == .failed)
+    }
+}
