@@ -16,6 +16,11 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
+        .package(url: "https://github.com/vapor/jwt-kit", from: "5.0.0"),
+        // jwt-kit 5.7 and later need swift-crypto 4; the range also admits 3 for older jwt-kit.
+        .package(url: "https://github.com/apple/swift-crypto", "3.0.0"..<"5.0.0"),
+        // secp256k1 (ES256K, did:key zQ3s…) is not in swift-crypto; its arithmetic uses BigInt.
+        .package(url: "https://github.com/attaswift/BigInt", "5.3.0"..<"7.0.0"),
     ],
     targets: [
         // GLPK ships no pkg-config file on Debian; the module map links libglpk directly.
@@ -31,10 +36,17 @@ let package = Package(
         ]),
         // English text (and --json) renderings of the core's typed results, for every front end.
         .target(name: "StackPlanRendering", dependencies: ["StackPlanCore"]),
-        .target(name: "StackPlanInterchange", dependencies: ["StackPlanCore", "StackPlanRendering"]),
+        // Offline verification of credential proofs (JOSE and Data Integrity), with bundled JSON-LD contexts.
+        .target(name: "StackPlanVerification", dependencies: [
+            "StackPlanCore",
+            .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "_CryptoExtras", package: "swift-crypto"),
+            .product(name: "BigInt", package: "BigInt"),
+        ], resources: [.copy("Resources")]),
+        .target(name: "StackPlanInterchange", dependencies: ["StackPlanCore", "StackPlanRendering", "StackPlanVerification"]),
         .target(name: "StackPlanCPD", dependencies: ["StackPlanCore", "MILP"]),
         .executableTarget(name: "stackplan", dependencies: [
-            "StackPlanCore", "StackPlanStore", "StackPlanInterchange", "StackPlanCPD", "StackPlanGenerator", "StackPlanRendering",
+            "StackPlanCore", "StackPlanStore", "StackPlanInterchange", "StackPlanCPD", "StackPlanGenerator", "StackPlanRendering", "StackPlanVerification",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "MILPTests", dependencies: ["MILP"]),
@@ -46,8 +58,19 @@ let package = Package(
         .testTarget(name: "StackPlanCLITests", dependencies: ["stackplan"]),
         // The wallet samples are read from the source tree by path, not bundled as resources.
         .testTarget(
-            name: "StackPlanInterchangeTests", dependencies: ["StackPlanInterchange", "StackPlanRendering", "StackPlanStore", "StackPlanCore"],
+            name: "StackPlanInterchangeTests",
+            dependencies: ["StackPlanInterchange", "StackPlanRendering", "StackPlanStore", "StackPlanCore", "StackPlanVerification",
+                           .product(name: "Crypto", package: "swift-crypto")],
             exclude: ["Samples"]),
+        .testTarget(
+            name: "StackPlanVerificationTests",
+            dependencies: ["StackPlanVerification", "StackPlanCore",
+                           // An independent JOSE implementation signs test tokens.
+                           .product(name: "JWTKit", package: "jwt-kit"),
+                           .product(name: "Crypto", package: "swift-crypto"),
+                           .product(name: "_CryptoExtras", package: "swift-crypto"),
+                           .product(name: "BigInt", package: "BigInt")],
+            resources: [.copy("Vectors")]),
         .testTarget(name: "StackPlanTextTests", dependencies: ["StackPlanText"]),
         .testTarget(name: "StackPlanCPDTests", dependencies: ["StackPlanCPD", "StackPlanCore", "MILP"]),
         .testTarget(name: "ScaleTests", dependencies: ["StackPlanGenerator", "StackPlanStore", "StackPlanCore", "StackPlanRendering", "MILP"]),

@@ -47,7 +47,7 @@ extension HeldUnusedReason {
         case .earnedAfterToday(let earned, let today):
             fields["earned"] = .string(earned.description)
             fields["today"] = .string(today.description)
-        case .carriesNoECTS, .notNeeded: break
+        case .carriesNoECTS, .notNeeded, .notVerified: break
         case .priorCapReached(let cap, let counted):
             fields["cap"] = number(cap)
             fields["counted"] = number(counted)

@@ -35,6 +35,7 @@ extension HeldUnusedReason {
         case .overlaps(let other): "overlaps \(other), which counts instead"
         case .notNeeded: "not needed: the requirements it fits are met without it"
         case .matchesNoRequirement(let qualification): "matches no requirement of \(qualification)"
+        case .notVerified: "not verified, and you count verified credentials only"
         case .recorded(let text): text
         }
     }

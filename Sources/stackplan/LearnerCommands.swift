@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import StackPlanCore
 import StackPlanInterchange
+import StackPlanVerification
 
 struct LearnerCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -29,17 +30,35 @@ struct LearnerImportCommand: ParsableCommand {
     @Option(help: "Start from this learner profile, keeping its held credentials, limits and pending entries.")
     var merge: String?
 
+    @Option(help: "Trust list of issuers and their keys (JSON), for DIDs and URLs that cannot be resolved offline.")
+    var trustList: String?
+
+    @Option(help: "A status list credential file to check credentialStatus against (repeat for several).")
+    var statusList: [String] = []
+
+    @Option(help: "The day validity dates are judged on (YYYY-MM-DD); default: today.")
+    var today: Day?
+
+    @Flag(help: "Print the report as JSON, each item with its verification.")
+    var json = false
+
     @OptionGroup var database: DatabaseOption
+
+    func validate() throws { try checkDays([("--today", today)]) }
 
     func run() throws {
         let catalogue = try reportingErrors { try database.openExisting().catalogue() }
         try reportingErrors {
+            let verifier = CredentialVerifier(
+                today: today ?? CredentialVerifier.currentDay,
+                trustList: try trustList.map { try TrustList.read(try readFile($0), file: $0) } ?? TrustList(),
+                statusLists: try statusList.map { try StatusList.read(try readFile($0), file: $0) })
             var credentials: [WalletCredential] = []
             var failures: [InvalidDocument] = []
             let progress = ProgressReporter.forStandardError(unit: "files", total: files.count)
             for file in files {
                 do {
-                    credentials += try WalletReader.read(try readFile(file), file: file)
+                    credentials += try WalletReader.read(try readFile(file), file: file, verifier: verifier)
                 } catch let invalid as InvalidDocument {
                     failures.append(invalid)
                 }
@@ -62,12 +81,15 @@ struct LearnerImportCommand: ParsableCommand {
                 throw Exit.internalError
             }
             let pending = if case .array(let entries)? = result.profile.extra["pending"] { entries.count } else { 0 }
+            let counts = result.verificationCounts
             let summary = "Profile: \(plural(result.profile.held.count, "held credential")), \(pending) pending"
                 + (output.map { "; written to \($0)" } ?? "")
+                + "\nVerification: " + CredentialVerification.Outcome.allCases.map { "\(counts[$0] ?? 0) \($0.rawValue)" }.joined(separator: ", ")
+            let report = json ? String(decoding: result.reportJSON.serialized(pretty: true), as: UTF8.self) : result.report + "\n\n" + summary
             if output == nil {
-                printError(result.report + "\n\n" + summary)
+                printError(report)
             } else {
-                print(result.report + "\n\n" + summary)
+                print(report)
             }
             try writeOutput(data, to: output)
         }

@@ -29,6 +29,9 @@ struct PlanArguments: ParsableArguments {
 
     @OptionGroup var calendar: CalendarArguments
 
+    @Flag(help: "Count only held credentials that learner import verified.")
+    var verifiedOnly = false
+
     @OptionGroup var solver: SolverArguments
 
     /// The solver's time limit, for messages about it.
@@ -59,6 +62,7 @@ struct PlanArguments: ParsableArguments {
         let profile = try LearnerDocument.read(try readFile(learner), file: learner)
         var constraints = limits.applied(to: profile.constraints)
         if accreditedOnly { constraints.accreditedOnly = true }
+        if verifiedOnly { constraints.verifiedOnly = true }
         if let deadline { constraints.deadline = deadline }
         let objectives = objective.objectives
         var request = PlanRequest(

@@ -58,6 +58,8 @@ public enum HeldUnusedReason: Sendable, Equatable, Hashable, Codable {
     case notNeeded
     /// Matches no requirement of the qualification.
     case matchesNoRequirement(qualification: String)
+    /// Not verified, and the learner counts verified credentials only (`verifiedOnly`).
+    case notVerified
     /// The reason as a saved plan wrote it, read back without its figures.
     case recorded(String)
 
@@ -71,6 +73,7 @@ public enum HeldUnusedReason: Sendable, Equatable, Hashable, Codable {
         case .overlaps: "overlaps"
         case .notNeeded: "notNeeded"
         case .matchesNoRequirement: "matchesNoRequirement"
+        case .notVerified: "notVerified"
         case .recorded: "recorded"
         }
     }

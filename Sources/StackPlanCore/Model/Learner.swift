@@ -48,6 +48,13 @@ public struct HeldCredential: Sendable, Equatable {
         return nil
     }
 
+    /// Whether the wallet import verified the credential's proof and issuer (its `verification`
+    /// field says `"result": "verified"`). Items written by hand carry no verification.
+    public var isVerified: Bool {
+        if case .object(let verification)? = extra["verification"], verification["result"] == .string("verified") { return true }
+        return false
+    }
+
     /// The held credential as something that can count; `nil` when the catalogue lacks its id.
     /// `position` is its place in the profile, which names external items (`held[N]`).
     public func item(position: Int, in catalogue: Catalogue, hoursPerECTS: Double) -> CountableItem? {
@@ -70,6 +77,8 @@ public struct LearnerConstraints: Sendable, Equatable {
     public var excludeProviders: [String]
     /// Every credential must be finished by this day.
     public var deadline: Day?
+    /// Only held credentials whose import verified them count.
+    public var verifiedOnly = false
 
     public init(
         budget: Double? = nil, maxHours: Double? = nil, modes: [DeliveryMode]? = nil, languages: [String]? = nil,

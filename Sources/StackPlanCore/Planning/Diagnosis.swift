@@ -66,7 +66,7 @@ extension Planner {
     /// learner's limits (an optimistic test, so whatever fails here fails for every plan).
     func reachabilityDiagnosis(_ request: PlanRequest, qualification: Qualification) -> Diagnosis? {
         let tree = RequirementTree(qualification, in: catalogue, exceptions: request.exceptions)
-        let heldIDs = Set(request.learner.held.compactMap(\.catalogueID))
+        let heldIDs = request.heldCatalogueIDs
         var limits = Eligibility(
             catalogue: catalogue, constraints: request.constraints, qualification: qualification, today: request.today,
             schedule: request.schedule, hoursPerECTS: request.hoursPerECTS)
@@ -75,7 +75,7 @@ extension Planner {
         unlimited.withdrawn = request.withdrawn
 
         let heldItems: [CountableItem] = request.learner.held.enumerated().compactMap { position, held in
-            guard limits.reasonHeldDoesNotCount(earned: held.earned) == nil
+            guard limits.reasonHeldDoesNotCount(held) == nil
                 || tree.appliedByHand[held.catalogueID ?? "held[\(position)]"] != nil else { return nil }
             return held.item(position: position, in: catalogue, hoursPerECTS: request.hoursPerECTS)
         }
@@ -176,12 +176,12 @@ extension Planner {
 
     func whyNot(_ id: String, request: PlanRequest, takeable: Set<String>, eligibility: Eligibility) -> UnmetReason {
         if let held = request.learner.held.first(where: { $0.catalogueID == id }) {
-            return .heldCannotCount(eligibility.reasonHeldDoesNotCount(earned: held.earned))
+            return .heldCannotCount(eligibility.reasonHeldDoesNotCount(held))
         }
         guard let credential = catalogue.credential(id) else { return .unknownCredential(id) }
         if let reason = eligibility.reasonNotOffered(credential) { return .notOffered(credential: id, reason) }
         if !takeable.contains(id) {
-            let held = Set(request.learner.held.compactMap(\.catalogueID))
+            let held = request.heldCatalogueIDs
             let missing = credential.prerequisites?.credentialIDs.filter { !takeable.contains($0) && !held.contains($0) } ?? []
             return .prerequisitesOutOfReach(missing: missing)
         }

@@ -38,6 +38,12 @@ struct Eligibility {
     }
 
     /// Why a held credential cannot count toward the qualification, or `nil` when it can.
+    /// Why a held credential cannot count toward this qualification, if it cannot.
+    func reasonHeldDoesNotCount(_ held: HeldCredential) -> HeldUnusedReason? {
+        if constraints.verifiedOnly && !held.isVerified { return .notVerified }
+        return reasonHeldDoesNotCount(earned: held.earned)
+    }
+
     func reasonHeldDoesNotCount(earned: Day?) -> HeldUnusedReason? {
         guard let oldest = oldestCountable, let years = qualification.rules.priorWithinYears else { return nil }
         guard let earned else { return .undated(qualification: qualification.id, withinYears: years) }

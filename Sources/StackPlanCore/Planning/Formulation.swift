@@ -58,7 +58,7 @@ struct Formulation {
         eligibility.withdrawn = request.withdrawn
         self.eligibility = eligibility
         self.model = Model(name: "plan_\(qualification.id)")
-        self.heldIDs = Set(request.learner.held.compactMap(\.catalogueID))
+        self.heldIDs = request.heldCatalogueIDs
         collectItems()
         if let settings = request.schedule { addSchedule(settings) }
         addAssignments()
@@ -78,7 +78,7 @@ struct Formulation {
         let hoursPerECTS = request.hoursPerECTS
         // An advisor's hand application makes a held item count however old it is.
         for (position, held) in request.learner.held.enumerated()
-        where eligibility.reasonHeldDoesNotCount(earned: held.earned) == nil || tree.appliedByHand[held.catalogueID ?? "held[\(position)]"] != nil {
+        where eligibility.reasonHeldDoesNotCount(held) == nil || tree.appliedByHand[held.catalogueID ?? "held[\(position)]"] != nil {
             if let item = held.item(position: position, in: catalogue, hoursPerECTS: hoursPerECTS) { items.append(item) }
         }
 

@@ -17,7 +17,7 @@ public struct PlanChecker {
         let heldByID: [String: (position: Int, held: HeldCredential)] = Dictionary(
             request.learner.held.enumerated().map { (($1.catalogueID ?? "held[\($0)]"), ($0, $1)) },
             uniquingKeysWith: { first, _ in first })
-        let heldCatalogueIDs = Set(request.learner.held.compactMap(\.catalogueID))
+        let heldCatalogueIDs = request.heldCatalogueIDs
         let taken = Set(plan.taken)
         if taken.count != plan.taken.count { problems.append("a credential is taken twice") }
         // What advisors' exceptions allow, and nothing more.
@@ -71,6 +71,9 @@ public struct PlanChecker {
                     if held.earned.map({ $0 < oldest || $0 > request.today }) ?? true {
                         problems.append("held \(id) counts but was not earned within \(years) years of \(request.today)")
                     }
+                }
+                if request.constraints.verifiedOnly && !held.isVerified && byHand[id] == nil {
+                    problems.append("held \(id) counts but is not verified, and only verified credentials may count")
                 }
                 items[id] = held.item(position: position, in: catalogue, hoursPerECTS: request.hoursPerECTS)
             } else {

@@ -242,7 +242,7 @@ public struct Planner: Sendable {
             case .external(let external): title = external.title
             }
             let reason: HeldUnusedReason
-            if let tooOld = formulation.eligibility.reasonHeldDoesNotCount(earned: held.earned) {
+            if let tooOld = formulation.eligibility.reasonHeldDoesNotCount(held) {
                 reason = tooOld
             } else if let item = formulation.items.first(where: { $0.id == id && $0.isHeld }), item.ects == 0,
                       formulation.tree.leafIndices.contains(where: { index in

@@ -4,7 +4,7 @@ import Foundation
 public enum LearnerDocument {
     static let profileFields: Set<String> = [
         "id", "name", "held", "budget", "maxHours", "modes", "languages", "accreditedOnly", "excludeProviders", "today",
-        "start", "hoursPerWeek", "deadline", "exceptions",
+        "start", "hoursPerWeek", "deadline", "exceptions", "verifiedOnly",
     ]
     static let heldFields: Set<String> = [
         "credential", "title", "ects", "hours", "eqf", "competencies", "provider", "kind", "accredited", "earned",
@@ -40,8 +40,10 @@ public enum LearnerDocument {
             budget: nonNegative(root, "budget", log: log), maxHours: nonNegative(root, "maxHours", log: log),
             modes: modes, languages: languages, accreditedOnly: root.bool("accreditedOnly") ?? false,
             excludeProviders: root.strings("excludeProviders") ?? [], deadline: root.day("deadline"))
+        var constraintsWithVerification = constraints
+        constraintsWithVerification.verifiedOnly = root.bool("verifiedOnly") ?? false
         var profile = LearnerProfile(
-            id: root.string("id"), name: root.string("name"), held: held, constraints: constraints, today: root.day("today"))
+            id: root.string("id"), name: root.string("name"), held: held, constraints: constraintsWithVerification, today: root.day("today"))
         profile.start = root.day("start")
         profile.hoursPerWeek = root.number("hoursPerWeek")
         if let hours = profile.hoursPerWeek, !(hours > 0 && hours <= 168) {
@@ -103,6 +105,7 @@ public enum LearnerDocument {
         fields["modes"] = constraints.modes.map { .array($0.map { .string($0.rawValue) }) }
         fields["languages"] = constraints.languages.map { .array($0.map(JSON.string)) }
         if constraints.accreditedOnly { fields["accreditedOnly"] = .bool(true) }
+        if constraints.verifiedOnly { fields["verifiedOnly"] = .bool(true) }
         if !constraints.excludeProviders.isEmpty { fields["excludeProviders"] = .array(constraints.excludeProviders.map(JSON.string)) }
         fields["today"] = profile.today.map { .string($0.description) }
         fields["start"] = profile.start.map { .string($0.description) }

@@ -60,6 +60,7 @@ public struct LearnerImport: Sendable {
                         profile.held[index].earned = earned
                         notes.append("its date of award, \(earned), was added to held[\(index)]")
                     }
+                    if let note = Self.upgradeVerification(of: &profile.held[index], with: wallet, index: index) { notes.append(note) }
                     entries.append(Entry(credential: wallet, outcome: .duplicate(of: "held[\(index)] (\(id))"), position: index, notes: notes))
                     continue
                 }
@@ -74,6 +75,7 @@ public struct LearnerImport: Sendable {
                 if wallet.earned == nil { notes.append(Self.noDate) }
                 var held = HeldCredential.catalogue(id, earned: wallet.earned)
                 held.extra["evidence"] = Self.evidence(wallet)
+                held.extra["verification"] = wallet.verification?.json
                 profile.held.append(held)
                 indexHeld(profile.held.count - 1)
                 entries.append(Entry(credential: wallet, outcome: .matched(credential: id, how: match.explanation),
@@ -161,6 +163,7 @@ public struct LearnerImport: Sendable {
     /// The facts the profile format has no field for, kept beside the item for the advisor.
     static func described(_ wallet: WalletCredential) -> [String: JSON] {
         var fields: [String: JSON] = ["evidence": evidence(wallet)]
+        fields["verification"] = wallet.verification?.json
         fields["issuer"] = wallet.issuer.map(JSON.string)
         if !wallet.learningOutcomes.isEmpty { fields["learningOutcomes"] = .array(wallet.learningOutcomes.map(JSON.string)) }
         if !wallet.skills.isEmpty { fields["skills"] = .array(wallet.skills.map(JSON.string)) }
@@ -187,6 +190,7 @@ public struct LearnerImport: Sendable {
             for entry in selected {
                 lines.append("  " + describe(entry))
                 lines.append("      from \(entry.credential.location)")
+                lines.append("      " + Self.verificationLine(entry.credential))
                 for note in entry.notes { lines.append("      note: \(note)") }
             }
         }

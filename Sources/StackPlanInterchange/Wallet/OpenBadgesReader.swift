@@ -66,6 +66,7 @@ extension WalletParser {
                 credential.otherCredits.append(.init(value: value, unit: nil, path: node.path))
             }
         }
+        readEdubadgesExtension(achievement, into: &credential)
         for tag in achievement["tag"]?.items ?? [] {
             if let text = tag.text { credential.skills.appendOnce(text) }
         }
@@ -90,6 +91,8 @@ extension WalletParser {
                 return node
             }
         }
+        // Edubadges marks an EQF alignment by its type (`ext:EQF`), with the level as its code.
+        if normalised(alignment["targetType"]?.text ?? "").hasSuffix("eqf") { return alignment["targetCode"] ?? alignment["targetName"] }
         let framework = normalised(alignment["targetFramework"]?.text ?? "")
         if framework == "eqf" || framework.contains("european qualifications framework") {
             return alignment["targetCode"] ?? alignment["targetName"]
@@ -120,7 +123,7 @@ extension WalletParser {
         }
         let awarded = indexesByAchievement()
         for achievement in subject["achievement"]?.items ?? [] {
-            if let id = achievement["id"]?.string, let indexes = awarded[id] {
+            if let id = achievement["id"]?.string, let indexes = awarded[id], awards(titled: achievement["name"]?.text, among: indexes) {
                 for index in indexes {
                     found[index].notes.appendOnce("also listed among the record's achievements at \(achievement.path)")
                 }
@@ -132,6 +135,7 @@ extension WalletParser {
                 found[before].notes.append("listed in the record without a credential of its own: only the record's issuer vouches for it")
             }
         }
+        separateSharedIDs(from: start)
         let titles = Dictionary(found[start...].compactMap { item in item.achievementID.map { ($0, item.title ?? $0) } }, uniquingKeysWith: { first, _ in first })
         let byAchievement = indexesByAchievement()
         for association in subject["association"]?.items ?? [] {

@@ -1,4 +1,5 @@
 import StackPlanCore
+import StackPlanVerification
 
 /// What one achievement in a learner's wallet document states, as read, before it is matched
 /// to the catalogue. Absent facts stay `nil`: the importer reports them rather than guess.
@@ -59,6 +60,8 @@ public struct WalletCredential: Sendable, Equatable {
     public var earned: Day?
     /// What the reader noticed on the way: variants it accepted, facts it could not use.
     public var notes: [String] = []
+    /// What checking the enclosing credential's proof, issuer, dates and status found.
+    public var verification: CredentialVerification?
 
     public init(file: String?, format: Format, path: String) {
         self.file = file

@@ -1,5 +1,6 @@
 import Foundation
 import StackPlanCore
+import StackPlanVerification
 
 /// Reads the credentials learners keep in digital wallets: European Digital Credentials (ELM 3
 /// JSON-LD), Open Badges 3.0 and CLR 2.0 credentials, each as JSON or as a compact JWS/JWT, and
@@ -7,8 +8,10 @@ import StackPlanCore
 public enum WalletReader {
     /// Every achievement the document states. Throws ``InvalidDocument`` listing every malformed
     /// value with its JSON path; a document that is read holds at least one achievement.
-    public static func read(_ data: Data, file: String? = nil) throws -> [WalletCredential] {
-        let parser = WalletParser(file: file)
+    /// Each credential's proof, issuer key, dates and status are checked by `verifier`.
+    public static func read(_ data: Data, file: String? = nil,
+                            verifier: CredentialVerifier = CredentialVerifier(today: CredentialVerifier.currentDay)) throws -> [WalletCredential] {
+        let parser = WalletParser(file: file, verifier: verifier)
         parser.readDocument(data)
         if parser.errors.isEmpty && parser.found.isEmpty {
             parser.error("$", "holds no achievement to import")
@@ -22,6 +25,8 @@ public enum WalletReader {
 struct JWTClaims {
     var id: String?
     var issued: Day?
+    /// The compact JWS itself, whose signature covers the credential.
+    var token: String?
 }
 
 /// Facts of a verifiable credential that its achievements inherit.
@@ -30,15 +35,18 @@ struct Envelope {
     var name: String?
     var issuer: String?
     var issued: Day?
+    var verification: CredentialVerification?
 }
 
 final class WalletParser {
     let file: String?
+    let verifier: CredentialVerifier
     private(set) var errors: [ValidationIssue] = []
     var found: [WalletCredential] = []
 
-    init(file: String?) {
+    init(file: String?, verifier: CredentialVerifier) {
         self.file = file
+        self.verifier = verifier
     }
 
     func error(_ path: String, _ message: String) {
@@ -111,6 +119,7 @@ final class WalletParser {
             return
         }
         var claims = JWTClaims(id: root["jti"]?.string)
+        claims.token = token
         for key in ["nbf", "iat", "exp"] {
             guard let node = root[key] else { continue }
             guard case .number(let seconds) = node.value else {
@@ -210,6 +219,7 @@ final class WalletParser {
             if envelope.issued == nil { envelope.issued = day }
         }
         if envelope.issued == nil { envelope.issued = jwt?.issued }
+        envelope.verification = jwt?.token.map(verifier.verify(jws:)) ?? verifier.verify(document: node.value)
         return envelope
     }
 
@@ -218,6 +228,7 @@ final class WalletParser {
         credential.credentialID = envelope.id
         credential.issuer = envelope.issuer
         credential.earned = envelope.issued
+        credential.verification = envelope.verification
         return credential
     }
 }
