@@ -70,12 +70,16 @@ public struct LearnerConstraints: Sendable, Equatable {
     public var excludeProviders: [String]
     /// Every credential must be finished by this day.
     public var deadline: Day?
+    /// Where the learner can attend in-person and blended study: countries, or cities in them.
+    /// Online study is never limited by it; `nil` means anywhere.
+    public var places: [Locality]?
 
     public init(
         budget: Double? = nil, maxHours: Double? = nil, modes: [DeliveryMode]? = nil, languages: [String]? = nil,
-        accreditedOnly: Bool = false, excludeProviders: [String] = [], deadline: Day? = nil
+        accreditedOnly: Bool = false, excludeProviders: [String] = [], deadline: Day? = nil, places: [Locality]? = nil
     ) {
         self.deadline = deadline
+        self.places = places
         self.budget = budget
         self.maxHours = maxHours
         self.modes = modes

@@ -3,7 +3,7 @@ extension CatalogueDocument {
     /// (the store keeps one per credential in a column); `nil` if it is not one.
     public static func prerequisite(_ json: JSON) -> Prerequisite? {
         let log = IssueLog()
-        let value = readPrerequisite(json, path: "$", record: nil, log: log)
+        let value = readPrerequisite(json, path: "$", record: nil, log: log, depth: 1)
         return log.issues.isEmpty ? value : nil
     }
 }
