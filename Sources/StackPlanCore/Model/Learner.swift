@@ -89,6 +89,21 @@ public struct LearnerConstraints: Sendable, Equatable {
     }
 }
 
+extension LearnerConstraints {
+    /// Whether the learner's places allow this run of the credential: its offering at `index`,
+    /// or the credential itself when `nil` (self-paced).
+    public func allowsAttending(_ credential: Credential, offering index: Int?, in catalogue: Catalogue) -> Bool {
+        guard let places else { return true }
+        let offering = index.flatMap { credential.offerings.indices.contains($0) ? credential.offerings[$0] : nil }
+        return catalogue.canAttend(credential, offering: offering, within: places)
+    }
+}
+
+extension Locality: CustomStringConvertible {
+    /// `Cork, IE`, or `IE` for a whole country.
+    public var description: String { city.map { "\($0), \(country)" } ?? country }
+}
+
 public struct LearnerProfile: Sendable, Equatable {
     public var id: String?
     public var name: String?

@@ -21,6 +21,9 @@ struct Eligibility {
         }
         if constraints.accreditedOnly && !catalogue.isAccredited(credential) { return "not accredited, and you plan accredited credentials only" }
         if constraints.excludeProviders.contains(credential.provider) { return "from provider \(credential.provider), which you excluded" }
+        if let places = constraints.places, !catalogue.canAttendSomeRun(of: credential, within: places) {
+            return "held in person only outside your places (\(places.map(\.description).joined(separator: "; ")))"
+        }
         if catalogue.costInBaseCurrency(credential) == nil {
             return "priced in \(credential.currency ?? "?"), which has no exchange rate to \(catalogue.baseCurrency)"
         }

@@ -22,6 +22,11 @@ public enum CatalogueDocument {
     public static func problems(in data: Data, resolvingAgainst existing: Catalogue? = nil) -> [ValidationIssue] {
         let json: JSON
         do { json = try parseJSON(data, file: nil) } catch let invalid as InvalidDocument { return invalid.issues } catch { return [] }
+        return problems(in: json, resolvingAgainst: existing)
+    }
+
+    /// Every problem in an already parsed catalogue document, as ``problems(in:resolvingAgainst:)-(Data,_)`` lists them.
+    public static func problems(in json: JSON, resolvingAgainst existing: Catalogue? = nil) -> [ValidationIssue] {
         let log = IssueLog()
         guard let catalogue = parse(json, log: log) else { return log.issues }
         let structural = log.issues.filter { $0.severity == .error }.map(\.path)

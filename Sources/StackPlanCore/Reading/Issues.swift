@@ -44,6 +44,15 @@ public struct InvalidDocument: Error, CustomStringConvertible, Sendable {
     }
 }
 
+/// A document with errors is the user's input to correct.
+extension InvalidDocument: ClassifiedError {
+    public var kind: ErrorKind { .invalidInput }
+}
+
+extension ValidationIssue: ClassifiedError {
+    public var kind: ErrorKind { .invalidInput }
+}
+
 /// Collects issues while a reader walks a document, so that one pass reports them all.
 package final class IssueLog {
     package private(set) var issues: [ValidationIssue] = []

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Reading and writing places: `"online"`, or `{"country": "IE", "city": "Cork"}` (the city
 /// optional), on credentials and offerings; learner profiles list localities (no `"online"`).
 extension CatalogueDocument {
@@ -52,5 +54,27 @@ extension CatalogueDocument {
         var fields: [String: JSON] = ["country": .string(locality.country)]
         fields["city"] = locality.city.map(JSON.string)
         return .object(fields)
+    }
+}
+
+extension CatalogueDocument {
+    /// A place in the short text form spreadsheets use: `online`, `IE` or `IE/Cork`.
+    public static func text(_ place: Place) -> String {
+        switch place {
+        case .online: "online"
+        case .at(let locality): locality.city.map { "\(locality.country)/\($0)" } ?? locality.country
+        }
+    }
+
+    /// The JSON value of a place written in the short text form, for the reader to check as it
+    /// checks any place (an unknown country code is reported there, with the cell's position).
+    public static func placeJSON(text: String) -> JSON {
+        let text = text.trimmingCharacters(in: .whitespaces)
+        if text == "online" { return .string("online") }
+        guard let slash = text.firstIndex(of: "/") else { return .object(["country": .string(text)]) }
+        return .object([
+            "country": .string(text[..<slash].trimmingCharacters(in: .whitespaces)),
+            "city": .string(text[text.index(after: slash)...].trimmingCharacters(in: .whitespaces)),
+        ])
     }
 }

@@ -190,7 +190,7 @@ public struct CatalogueValidator {
         for cycle in graph.cycles() {
             guard let index = catalogue.credentials.firstIndex(where: { $0.id == cycle[0] }) else { continue }
             log.error("$.credentials[\(index)].prerequisites",
-                      "prerequisite cycle: \((cycle + [cycle[0]]).joined(separator: " → "))",
+                      "prerequisite cycle\(cycle.count > Self.cycleNamesShown ? " of \(cycle.count) credentials" : ""): \(Self.describe(cycle: cycle))",
                       record: "credential \"\(cycle[0])\"")
         }
     }
@@ -216,7 +216,7 @@ public struct CatalogueValidator {
             }
             checkRequirement(qualification.requires, path: "\(path).requires", record: record)
             if let cycle = ladders[qualification.id] {
-                error("requires", "qualifications require each other in a cycle: \(cycle.joined(separator: " → "))")
+                error("requires", "qualifications require each other in a cycle\(cycle.count > Self.cycleNamesShown ? " of \(cycle.count)" : ""): \(Self.describe(cycle: cycle))")
             }
         }
     }
@@ -288,8 +288,7 @@ public struct CatalogueValidator {
         }
     }
 
-    /// For each qualification in a cycle of `{"qualification": …}` references, the cycle from it
-    /// back to itself. One depth-first search over the whole ladder graph with an explicit
+    /// Each cycle of `{"qualification": …}` references, keyed by its smallest id, where it starts. One depth-first search over the whole ladder graph with an explicit
     /// stack: a ladder of ten thousand qualifications is checked in linear time, without recursion.
     func qualificationCycles() -> [String: [String]] {
         var references: [String: [String]] = [:]
@@ -305,14 +304,19 @@ public struct CatalogueValidator {
             return found
         }
         let graph = DirectedGraph(nodes: catalogue.qualifications.map(\.id)) { ladderReferences($0).filter { self.qualification($0) != nil } }
-        var cycles: [String: [String]] = [:]
-        for cycle in graph.cycles() {
-            // Each qualification of the cycle reports it, starting from itself.
-            for (offset, id) in cycle.enumerated() where cycles[id] == nil {
-                cycles[id] = Array(cycle[offset...] + cycle[..<offset]) + [id]
-            }
-        }
-        return cycles
+        // Reported once, at the cycle's smallest id: naming a long ring at each of its members would be quadratic.
+        return Dictionary(graph.cycles().map { ($0[0], $0) }, uniquingKeysWith: { first, _ in first })
+    }
+
+    /// Names shown of a cycle; longer ones show their first and last names around an ellipsis.
+    static let cycleNamesShown = 12
+
+    /// `a → b → a`, or for a long cycle `a → b → … → y → z → a`.
+    static func describe(cycle: [String]) -> String {
+        let names = cycle.count > cycleNamesShown
+            ? cycle.prefix(cycleNamesShown / 2) + ["…"] + cycle.suffix(cycleNamesShown / 2)
+            : cycle[...]
+        return (names + [cycle[0]]).joined(separator: " → ")
     }
 }
 

@@ -53,10 +53,11 @@ public enum InputLimits {
     public static let hours = AllowedRange(0, 20_000, excludingLowest: true)
     /// A learner's most learning hours for a whole plan.
     public static let maxHours = AllowedRange(0, 1_000_000)
-    /// Learning hours a week: more than none, at most the hours a week has.
-    public static let hoursPerWeek = AllowedRange(0, 168, excludingLowest: true)
+    /// Learning hours a week: at least half an hour (weeks are learning hours divided by it,
+    /// and must stay whole numbers a calendar can hold), at most the hours a week has.
+    public static let hoursPerWeek = AllowedRange(0.5, 168)
     /// Learning hours per ECTS credit (the ECTS guide says 25–30).
-    public static let hoursPerECTS = AllowedRange(0, 100, excludingLowest: true)
+    public static let hoursPerECTS = AllowedRange(1, 100)
     /// CPD points a credential earns under one scheme and category.
     public static let cpdPoints = AllowedRange(0, 20_000)
     /// Years within which prior learning counts.
@@ -75,8 +76,10 @@ public enum InputLimits {
     /// keeps day counts and month arithmetic far from overflow.
     public static let years: ClosedRange<Int> = 1900...2200
     /// How deep requirement nodes and prerequisite expressions may nest. Real trees are a few
-    /// levels deep; the bound keeps every recursive walk of a tree well inside a thread's stack.
-    public static let nestingDepth = 1_000
+    /// levels deep; the bound keeps every recursive walk of a tree (the planner encodes trees
+    /// recursively) well inside the 512 KiB stack of a worker thread, where about 350 levels of
+    /// a debug build's encoder already overflow.
+    public static let nestingDepth = 100
     /// Characters in an identifier.
     public static let identifierLength: ClosedRange<Int> = 1...200
     /// Characters in a city's name.
