@@ -178,6 +178,21 @@ import Testing
         #expect(has(found, "$.qualifications[0].requires.allOf[2].atLeast", "must be a whole number"))
     }
 
+    /// A number out of range stops reading, but the refusal still lists every other problem,
+    /// judged against the records the document may refer to.
+    @Test func aRefusedDocumentListsEveryProblem() throws {
+        let json = document(credentials: [
+            credential("a", ["eqf": .number(9), "prerequisites": .object(["credential": .string("b")])]),
+            credential("b", ["prerequisites": .object(["credential": .string("a")])]),
+            credential("c", ["excludes": .array([.string("stored")])]),
+        ])
+        let alone = try #require(throws: InvalidDocument.self) { try CatalogueDocument.read(json) }
+        #expect(Set(alone.errors.map(\.path)) == ["$.credentials[0].eqf", "$.credentials[0].prerequisites", "$.credentials[2].excludes[0]"])
+        let stored = F.catalogue([F.credential("stored")], [])
+        let resolved = try #require(throws: InvalidDocument.self) { try CatalogueDocument.read(json, resolvingAgainst: stored) }
+        #expect(Set(resolved.errors.map(\.path)) == ["$.credentials[0].eqf", "$.credentials[0].prerequisites"])
+    }
+
     @Test func cpdPointsHaveARange() {
         let entry = JSON.object(["scheme": .string("NMC"), "category": .string("participatory"), "points": .number(1e308)])
         let found = errors(document(credentials: [credential("a", ["cpd": .array([entry])])]))

@@ -2,18 +2,22 @@ import Foundation
 
 /// Reads and writes catalogue documents (`"format": "stackplan/1"`), described in docs/data-format.md.
 public enum CatalogueDocument {
-    /// Parses a catalogue, reporting every structural problem with its JSON path.
-    /// Semantic checks (ranges, references, cycles) belong to ``CatalogueValidator``.
-    public static func read(_ data: Data, file: String? = nil) throws -> Catalogue {
-        try read(try parseJSON(data, file: file), file: file)
+    /// Parses a catalogue, reporting every structural problem with its JSON path: shapes, types,
+    /// numbers outside their ranges and malformed ids. A document with such a problem is refused
+    /// with every problem it has, the semantic ones of ``CatalogueValidator`` included (judged
+    /// against `existing`, the records its references may point to), so that one round of
+    /// corrections suffices. A document without one is returned unvalidated: the validator's
+    /// checks are for the caller (the store runs them on import).
+    public static func read(_ data: Data, file: String? = nil, resolvingAgainst existing: @autoclosure () throws -> Catalogue? = nil) throws -> Catalogue {
+        try read(try parseJSON(data, file: file), file: file, resolvingAgainst: try existing())
     }
 
-    /// Reads an already parsed document.
-    public static func read(_ json: JSON, file: String? = nil) throws -> Catalogue {
+    /// Reads an already parsed document, as ``read(_:file:resolvingAgainst:)-(Data,_,_)`` does.
+    public static func read(_ json: JSON, file: String? = nil, resolvingAgainst existing: @autoclosure () throws -> Catalogue? = nil) throws -> Catalogue {
         let log = IssueLog()
         let catalogue = parse(json, log: log)
         if let catalogue, !log.issues.contains(where: { $0.severity == .error }) { return catalogue }
-        throw InvalidDocument(file: file, issues: log.issues)
+        throw InvalidDocument(file: file, issues: problems(parsed: catalogue, log: log, resolvingAgainst: try existing()))
     }
 
     /// Every problem in a catalogue document, structural and semantic, with JSON paths:
@@ -28,7 +32,12 @@ public enum CatalogueDocument {
     /// Every problem in an already parsed catalogue document, as ``problems(in:resolvingAgainst:)-(Data,_)`` lists them.
     public static func problems(in json: JSON, resolvingAgainst existing: Catalogue? = nil) -> [ValidationIssue] {
         let log = IssueLog()
-        guard let catalogue = parse(json, log: log) else { return log.issues }
+        return problems(parsed: parse(json, log: log), log: log, resolvingAgainst: existing)
+    }
+
+    /// The reader's issues and the validator's, less those the reader's already explain.
+    static func problems(parsed catalogue: Catalogue?, log: IssueLog, resolvingAgainst existing: Catalogue?) -> [ValidationIssue] {
+        guard let catalogue else { return log.issues }
         let structural = log.issues.filter { $0.severity == .error }.map(\.path)
         func overlaps(_ a: String, _ b: String) -> Bool {
             a == b || a.hasPrefix(b + ".") || a.hasPrefix(b + "[") || b.hasPrefix(a + ".") || b.hasPrefix(a + "[")
