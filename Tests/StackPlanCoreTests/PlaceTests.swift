@@ -132,5 +132,14 @@ import Testing
         }
         #expect(try firstRun(nil) == 0)
         #expect(try firstRun([Locality(country: "IE")]) == 1)
+
+        // The checker, which judges plans without the model, refuses the Bristol run for a learner limited to Ireland.
+        var anywhere = F.request(objectives: [.duration])
+        anywhere.schedule = ScheduleSettings(start: Day("2027-01-04")!, hoursPerWeek: 40)
+        let bristolPlan = try #require(try Planner(catalogue: catalogue).plan(anywhere).plan)
+        var limited = anywhere
+        limited.constraints.places = [Locality(country: "IE")]
+        #expect(PlanChecker(catalogue: catalogue, request: anywhere).violations(of: bristolPlan).isEmpty)
+        #expect(PlanChecker(catalogue: catalogue, request: limited).violations(of: bristolPlan) == ["ipc runs outside the learner's places"])
     }
 }
