@@ -278,6 +278,22 @@ import Testing
         #expect(paths == ["$.id", "$.held[0].credential", "$.excludeProviders[0]", "$.exceptions[1].apply"], "\(paths)")
     }
 
+    /// Bad strings are quoted with their control characters escaped: no message is cut short by a NUL or broken by a line break.
+    @Test func messagesNeverCarryControlCharacters() {
+        let json = document(credentials: [
+            credential("a\u{0}", ["mode": .string("by\npost"), "kind": .string("mod\u{0}ule"), "languages": .array([.string("e\u{1}")]),
+                                  "place": .object(["country": .string("I\nE")])]),
+        ], rates: ["G\u{0}P": .number(1), "X\nY": .number(0)])
+        #expect(errors(json).contains { $0.path == #"$.exchangeRates["X\u000AY"]"# })
+        let profile = #"{"modes": ["tele\u0000port"], "languages": ["e\u0001"], "today": "20\u000026-01-01"}"#
+        var issues = errors(json)
+        issues += (#expect(throws: InvalidDocument.self) { try LearnerDocument.read(Data(profile.utf8)) })?.issues ?? []
+        #expect(issues.count >= 8, "\(issues)")
+        for issue in issues {
+            #expect(!issue.description.unicodeScalars.contains { $0.value < 0x20 }, "\(issue.description.debugDescription)")
+        }
+    }
+
     @Test func codeBuiltCataloguesAreHeldToTheSameRules() {
         var bad = F.credential("a\u{0}", cost: 1e308)
         bad.offerings = [Offering(start: Day(year: 2500, month: 1, day: 1)!, seats: -3)]

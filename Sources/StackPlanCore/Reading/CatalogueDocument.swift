@@ -77,10 +77,10 @@ public enum CatalogueDocument {
                 for (code, value) in entries {
                     if case .number(let rate) = value {
                         if InputLimits.exchangeRate.contains(rate) { catalogue.exchangeRates[code] = rate } else {
-                            log.error("$.exchangeRates.\(code)", "\(InputLimits.exchangeRate.requirement), found \(format(rate))")
+                            log.error(memberPath("$.exchangeRates", code), "\(InputLimits.exchangeRate.requirement), found \(format(rate))")
                         }
                     } else {
-                        log.error("$.exchangeRates.\(code)", "must be a number, found \(value.typeName)")
+                        log.error(memberPath("$.exchangeRates", code), "must be a number, found \(value.typeName)")
                     }
                 }
             } else if rates != .null {
@@ -310,7 +310,7 @@ public enum CatalogueDocument {
             kinds = []
             for name in names {
                 if let kind = CredentialKind(rawValue: name) { kinds!.append(kind) } else {
-                    log.error(reader.at("kind"), "\"\(name)\" is not a kind (skill, module, programme, qualification)", record: record)
+                    log.error(reader.at("kind"), "\(name.quotedForMessage) is not a kind (skill, module, programme, qualification)", record: record)
                 }
             }
         }

@@ -238,7 +238,7 @@ package struct ObjectReader {
     where E.RawValue == String {
         guard let raw = string(key, required: required) else { return nil }
         guard let value = E(rawValue: raw) else {
-            log.error(at(key), "must be one of \(E.allCases.map { "\"\($0.rawValue)\"" }.joined(separator: ", ")), found \"\(raw)\"", record: record)
+            log.error(at(key), "must be one of \(E.allCases.map { "\"\($0.rawValue)\"" }.joined(separator: ", ")), found \(raw.quotedForMessage)", record: record)
             return nil
         }
         return value

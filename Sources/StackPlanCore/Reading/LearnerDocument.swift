@@ -28,13 +28,13 @@ public enum LearnerDocument {
         if let names = root.strings("modes") {
             modes = names.compactMap { name in
                 let mode = DeliveryMode(rawValue: name)
-                if mode == nil { log.error("$.modes", "\"\(name)\" is not a mode (online, blended, in-person)") }
+                if mode == nil { log.error("$.modes", "\(name.quotedForMessage) is not a mode (online, blended, in-person)") }
                 return mode
             }
         }
         let languages = root.strings("languages")
         for (index, language) in (languages ?? []).enumerated() where !language.isLanguageCode {
-            log.error("$.languages[\(index)]", "must be a two-letter ISO 639-1 code such as \"en\", found \"\(language)\"")
+            log.error("$.languages[\(index)]", "must be a two-letter ISO 639-1 code such as \"en\", found \(language.quotedForMessage)")
         }
         let constraints = LearnerConstraints(
             budget: root.number("budget", within: InputLimits.budget), maxHours: root.number("maxHours", within: InputLimits.maxHours),
@@ -142,11 +142,11 @@ extension LearnerDocument {
         for (index, held) in profile.held.enumerated() {
             guard let id = held.catalogueID, catalogue.credential(id) == nil else { continue }
             issues.append(ValidationIssue(path: "$.held[\(index)].credential", message: catalogue.qualification(id) != nil
-                ? "\"\(id)\" is a qualification: list the credentials it was awarded for, or describe it as an external credential"
-                : "refers to credential \"\(id)\", which the catalogue does not have"))
+                ? "\(id.quotedForMessage) is a qualification: list the credentials it was awarded for, or describe it as an external credential"
+                : "refers to credential \(id.quotedForMessage), which the catalogue does not have"))
         }
         for (index, provider) in profile.constraints.excludeProviders.enumerated() where catalogue.provider(provider) == nil {
-            issues.append(ValidationIssue(path: "$.excludeProviders[\(index)]", message: "the catalogue has no provider \"\(provider)\"", severity: .warning))
+            issues.append(ValidationIssue(path: "$.excludeProviders[\(index)]", message: "the catalogue has no provider \(provider.quotedForMessage)", severity: .warning))
         }
         return issues
     }

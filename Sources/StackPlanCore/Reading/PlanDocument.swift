@@ -21,13 +21,13 @@ public enum PlanDocument {
         }
         guard let target = root.string("target", required: true) else { return nil }
         guard let qualification = catalogue.qualification(target) else {
-            log.error("$.target", "the catalogue has no qualification \"\(target)\"")
+            log.error("$.target", "the catalogue has no qualification \(target.quotedForMessage)")
             return nil
         }
         if target != request.target { log.error("$.target", "the plan is for \(target), not for \(request.target)") }
         let taken = root.strings("credentials") ?? { root.missing("credentials"); return [] }()
         for (index, id) in taken.enumerated() where catalogue.credential(id) == nil {
-            log.error("$.credentials[\(index)]", "the catalogue has no credential \"\(id)\"")
+            log.error("$.credentials[\(index)]", "the catalogue has no credential \(id.quotedForMessage)")
         }
         var applications: [String: [String]] = [:]
         let appliedKey = root.has("appliedAll") ? "appliedAll" : "applied"
@@ -59,7 +59,7 @@ public enum PlanDocument {
         let order: [String] = root.strings("objectiveOrder") ?? Objective.allCases.map(\.rawValue).filter { written[$0] != nil }
         for name in order {
             guard let objective = Objective(rawValue: name) else {
-                log.error("$.objectiveOrder", "\"\(name)\" is not an objective")
+                log.error("$.objectiveOrder", "\(name.quotedForMessage) is not an objective")
                 continue
             }
             objectives.append(objective)
@@ -86,7 +86,7 @@ public enum PlanDocument {
         }
         let statusName = root.string("status") ?? "optimal"
         let status = SolveStatus(rawValue: statusName) ?? .feasible
-        if !status.hasSolution { log.error("$.status", "\"\(statusName)\" is not the status of a plan") }
+        if !status.hasSolution { log.error("$.status", "\(statusName.quotedForMessage) is not the status of a plan") }
         return Plan(
             qualification: qualification, status: status, objectives: objectives, objectiveValues: values,
             gap: root.number("gap", within: InputLimits.planFigure), taken: taken.sorted(),
@@ -102,14 +102,14 @@ public enum PlanDocument {
               let id = reader.string("credential", required: true), let start = reader.day("start"), let last = reader.day("end"),
               let weeks = reader.integer("weeks", within: InputLimits.weeks, required: true) else { return nil }
         guard let credential = catalogue.credential(id) else {
-            log.error(reader.at("credential"), "the catalogue has no credential \"\(id)\"")
+            log.error(reader.at("credential"), "the catalogue has no credential \(id.quotedForMessage)")
             return nil
         }
         var offering: Int?
         if let name = reader.string("offering"), name != "self-paced" {
             offering = credential.offerings.firstIndex { $0.id == name }
                 ?? (name.hasPrefix("offerings[") ? Int(name.dropFirst(10).dropLast()) : nil)
-            if offering == nil { log.error(reader.at("offering"), "\(id) has no offering \"\(name)\"") }
+            if offering == nil { log.error(reader.at("offering"), "\(id) has no offering \(name.quotedForMessage)") }
         }
         return ScheduleOption(
             credential: id, offering: offering, start: start, end: last.adding(days: 1), weeks: weeks,

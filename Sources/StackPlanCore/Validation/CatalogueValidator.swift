@@ -72,11 +72,11 @@ public struct CatalogueValidator {
 
     func checkCurrencies() {
         if !isCurrencyCode(catalogue.baseCurrency) {
-            log.error("$.baseCurrency", "must be a three-letter ISO 4217 code, found \"\(catalogue.baseCurrency)\"")
+            log.error("$.baseCurrency", "must be a three-letter ISO 4217 code, found \(catalogue.baseCurrency.quotedForMessage)")
         }
         for (code, rate) in catalogue.exchangeRates.sorted(by: { $0.key < $1.key }) {
-            if !isCurrencyCode(code) { log.error("$.exchangeRates", "\"\(code)\" is not a three-letter ISO 4217 code") }
-            checkRange(rate, InputLimits.exchangeRate, path: "$.exchangeRates.\(code)", record: nil)
+            if !isCurrencyCode(code) { log.error("$.exchangeRates", "\(code.quotedForMessage) is not a three-letter ISO 4217 code") }
+            checkRange(rate, InputLimits.exchangeRate, path: memberPath("$.exchangeRates", code), record: nil)
         }
     }
 
@@ -125,7 +125,7 @@ public struct CatalogueValidator {
             if credential.languages.isEmpty { error("languages", "must name at least one language") }
             for (position, language) in credential.languages.enumerated()
             where !language.isLanguageCode {
-                error("languages[\(position)]", "must be a two-letter ISO 639-1 code such as \"en\", found \"\(language)\"")
+                error("languages[\(position)]", "must be a two-letter ISO 639-1 code such as \"en\", found \(language.quotedForMessage)")
             }
             checkFeeInBaseCurrency(credential.cost, rate: rate, path: "\(path).cost", record: record)
             for (position, offering) in credential.offerings.enumerated() {

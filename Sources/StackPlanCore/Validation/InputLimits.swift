@@ -112,6 +112,13 @@ public enum InputLimits {
     public static let days: ClosedRange<Day> = Day(year: years.lowerBound, month: 1, day: 1)!...Day(year: years.upperBound, month: 12, day: 31)!
 }
 
+/// The JSON path of an object's member: `$.exchangeRates.GBP`, or in brackets with the key
+/// quoted (`$.exchangeRates["G\u0000P"]`) when the key is not a plain name.
+func memberPath(_ base: String, _ key: String) -> String {
+    let plain = !key.isEmpty && key.unicodeScalars.allSatisfy { ("a"..."z").contains($0) || ("A"..."Z").contains($0) || ("0"..."9").contains($0) || $0 == "_" }
+    return plain ? "\(base).\(key)" : "\(base)[\(key.quotedForMessage)]"
+}
+
 extension String {
     /// The string as a message quotes it: control characters escaped, so that a NUL or a line
     /// break in bad input shows instead of cutting or breaking the message, and cut after 80
