@@ -144,10 +144,19 @@ import Testing
         #expect(ErrorKind.of(error) == .invalidInput)
     }
 
-    @Test func aFeeConvertedToTheBaseCurrencyMustStayInRange() {
+    @Test func aFeeConvertedToTheBaseCurrencyMustStayInRange() throws {
         // Each figure is in range; their product is not.
-        let found = errors(document(credentials: [credential("a", ["cost": .number(1e9), "currency": .string("GBP")])], rates: ["GBP": .number(1e6)]))
-        #expect(has(found, "$.credentials[0].cost", "at the exchange rate, above the 1000000000 a fee may be"), "\(found)")
+        let json = document(credentials: [credential("a", ["cost": .number(1e9), "currency": .string("GBP")])], rates: ["GBP": .number(1e6)])
+        let found = errors(json)
+        #expect(found.count == 1)
+        #expect(has(found, "$.credentials[0].cost", "is 1000000000000000 EUR at the exchange rate, above the 1000000000 a fee may be"), "\(found)")
+        // Refused as it is read, not only by validation.
+        #expect(throws: InvalidDocument.self) { try CatalogueDocument.read(json) }
+        // A rate that only the stored catalogue gives is judged where the two meet.
+        let stored = Catalogue(exchangeRates: ["GBP": 1e6])
+        let alone = document(credentials: [credential("a", ["cost": .number(1e9), "currency": .string("GBP")])])
+        #expect(CatalogueValidator.issues(in: try #require(try? CatalogueDocument.read(alone)), resolvingAgainst: stored)
+            .contains { $0.path == "$.credentials[0].cost" })
     }
 
     @Test func workloadsCountsAndLevelsHaveRanges() {

@@ -97,12 +97,31 @@ public enum CatalogueDocument {
             catalogue.append(readCredential(value, path: path, log: log)
                 ?? Credential(id: "", title: "", provider: "", kind: .module, ects: nil, eqf: 0))
         }
+        checkFeesInBaseCurrency(catalogue, log: log)
         for (index, value) in (root.array("qualifications") ?? []).enumerated() {
             let path = "$.qualifications[\(index)]"
             catalogue.append(readQualification(value, path: path, log: log)
                 ?? Qualification(id: "", title: "", provider: "", eqf: 0, ects: 0, requires: RequirementNode(.allOf([]))))
         }
         return catalogue
+    }
+
+    /// Fees whose conversion the document itself gives (a rate of its own, or none needed) are
+    /// held to ``InputLimits/feeInBaseCurrency`` here already, so that no reader of the document
+    /// ever sums fees that could overflow; fees in currencies rated only by the stored catalogue
+    /// are left to ``CatalogueValidator``.
+    static func checkFeesInBaseCurrency(_ catalogue: Catalogue, log: IssueLog) {
+        for (index, credential) in catalogue.credentials.enumerated() {
+            guard let rate = catalogue.rateToBase(credential.currency), InputLimits.exchangeRate.contains(rate) || rate == 1 else { continue }
+            let fees = [("cost", credential.cost)] + credential.offerings.enumerated().compactMap { position, offering in
+                offering.cost.map { ("offerings[\(position)].cost", $0) }
+            }
+            for (field, fee) in fees where InputLimits.fee.contains(fee) && !InputLimits.feeInBaseCurrency.contains(fee * rate) {
+                log.error("$.credentials[\(index)].\(field)",
+                          "is \(format(fee * rate)) \(catalogue.baseCurrency) at the exchange rate, above the \(format(InputLimits.feeInBaseCurrency.highest)) a fee may be",
+                          record: "credential \(credential.id.quotedForMessage)")
+            }
+        }
     }
 
     static func recordName(_ kind: String, _ value: JSON) -> String? {

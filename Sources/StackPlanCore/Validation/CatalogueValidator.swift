@@ -320,8 +320,9 @@ public struct CatalogueValidator {
     }
 }
 
+/// Whole numbers without a fraction (below 10^18, safely inside `Int`), others as Swift writes them.
 func format(_ value: Double) -> String {
-    value.rounded() == value && abs(value) < 1e15 ? String(Int(value)) : String(value)
+    value.rounded() == value && abs(value) < 1e18 ? String(Int(value)) : String(value)
 }
 
 extension String {
