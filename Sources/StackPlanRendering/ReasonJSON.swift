@@ -18,6 +18,7 @@ extension NotOfferedReason {
             fields["languages"] = strings(taught)
             fields["allowed"] = strings(allowed)
         case .excludedProvider(let provider): fields["provider"] = .string(provider)
+        case .outsidePlaces(let places): fields["places"] = strings(places.map(\.description))
         case .noExchangeRate(let currency, let base):
             fields["currency"] = currency.map(JSON.string) ?? .null
             fields["baseCurrency"] = .string(base)

@@ -12,6 +12,8 @@ extension NotOfferedReason {
         case .language(let taught, let allowed): "taught in \(taught.joined(separator: "/")), not in your languages (\(allowed.joined(separator: ", ")))"
         case .notAccredited: "not accredited, and you plan accredited credentials only"
         case .excludedProvider(let provider): "from provider \(provider), which you excluded"
+        case .outsidePlaces(let places):
+            "held in person only outside your places (\(places.map(\.description).joined(separator: "; ")))"
         case .noExchangeRate(let currency, let base): "priced in \(currency ?? "?"), which has no exchange rate to \(base)"
         case .noOpenOffering(let start): "offered only before \(start) or without seats"
         case .tooIntense(let needed, let available):

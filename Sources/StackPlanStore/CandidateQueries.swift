@@ -83,7 +83,7 @@ extension CatalogueStore {
 
     static func marks(_ count: Int) -> String { Array(repeating: "?", count: count).joined(separator: ",") }
 
-    static let credentialColumns = "c.id, c.providerId, c.title, c.kind, c.ects, c.hours, c.eqf, c.cost, c.currency, c.mode, c.accredited, c.weeks, c.prerequisites, c.excludes, c.offerings"
+    static let credentialColumns = "c.id, c.providerId, c.title, c.kind, c.ects, c.hours, c.eqf, c.cost, c.currency, c.mode, c.accredited, c.weeks, c.prerequisites, c.excludes, c.offerings, json_extract(c.document, '$.place')"
 
     /// Credentials built from their columns, without competencies and languages (``attachSideTables(to:_:)`` adds those).
     static func credentialRows(where condition: String, _ arguments: StatementArguments, _ db: Database) throws -> [Credential] {
@@ -139,6 +139,13 @@ extension CatalogueStore {
                 }
                 return offering
             }
+        }
+        // Where it is held decides whether a learner limited to some places can take it.
+        if let text: String = try row.decode(atIndex: 15) {
+            guard let place = CatalogueDocument.place(stored: text) else {
+                throw DamagedRecord(record: record, reason: "its place \(text) cannot be read")
+            }
+            credential.place = place
         }
         return credential
     }

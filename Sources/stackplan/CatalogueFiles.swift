@@ -14,7 +14,7 @@ struct CatalogueFiles {
     /// `before` is what the file may refer to: the stored catalogue with the documents read before it.
     mutating func read(_ file: String, before: @autoclosure () throws -> Catalogue) throws -> (catalogue: Catalogue, file: String?) {
         let data = try readFile(file)
-        guard Self.isCSV(file) else { return (try CatalogueDocument.read(data, file: file), file) }
+        guard Self.isCSV(file) else { return (try CatalogueDocument.read(data, file: file, resolvingAgainst: try before()), file) }
         let context = try before()
         let sheet = try CatalogueCSV(data, file: file, baseCurrency: context.baseCurrency, resolvingAgainst: context)
         sheets[file] = sheet

@@ -56,7 +56,7 @@ import Testing
         #expect(has("$.credentials[4].currency", "no rate"))
         #expect(has("$.credentials[0].prerequisites", "prerequisite cycle: a → b → a"))
         #expect(has("$.qualifications[0].requires.allOf[0].atLeast", "asks for 3 of 2"))
-        #expect(has("$.qualifications[0].requires.allOf[1].credits", "positive"))
+        #expect(has("$.qualifications[0].requires.allOf[1].credits", "must be more than 0 and at most 360, found 0"))
         #expect(has("$.qualifications[0].requires.allOf[1].where", "minEqf 8 is above maxEqf 6"))
         #expect(has("$.qualifications[0].requires.allOf[2].credential", "\"missing\""))
         #expect(has("$.qualifications[0].requires.allOf[3].colour", "not a field"))

@@ -16,6 +16,8 @@ public enum NotOfferedReason: Sendable, Equatable, Hashable, Codable {
     case notAccredited
     /// From a provider the learner excluded.
     case excludedProvider(String)
+    /// Held in person or blended only outside the places the learner can attend.
+    case outsidePlaces(allowed: [Locality])
     /// Priced in a currency without an exchange rate to the base currency.
     case noExchangeRate(currency: String?, base: String)
     /// Every offering starts before the schedule's start or has no seats.
@@ -32,6 +34,7 @@ public enum NotOfferedReason: Sendable, Equatable, Hashable, Codable {
         case .language: "languageNotAllowed"
         case .notAccredited: "notAccredited"
         case .excludedProvider: "providerExcluded"
+        case .outsidePlaces: "outsidePlaces"
         case .noExchangeRate: "noExchangeRate"
         case .noOpenOffering: "noOpenOffering"
         case .tooIntense: "tooIntense"

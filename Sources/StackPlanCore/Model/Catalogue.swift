@@ -7,6 +7,39 @@ public enum DeliveryMode: String, Sendable, CaseIterable, Codable {
     case online, blended, inPerson = "in-person"
 }
 
+/// A country, or a city in it, where study is attended in person.
+public struct Locality: Sendable, Hashable, Codable {
+    /// ISO 3166-1 alpha-2, as providers write it (`UK` and `GB` are the same country).
+    public var country: String
+    /// `nil` means anywhere in the country.
+    public var city: String?
+
+    public init(country: String, city: String? = nil) {
+        self.country = country
+        self.city = city
+    }
+
+    /// Whether a course held at `place` lies inside this locality: the same country, and the
+    /// same city when this locality names one (letter case aside).
+    public func contains(_ place: Locality) -> Bool {
+        guard Self.sameCountry(country, place.country) else { return false }
+        guard let city else { return true }
+        return place.city.map { $0.lowercased() == city.lowercased() } ?? false
+    }
+
+    static func sameCountry(_ a: String, _ b: String) -> Bool {
+        func canonical(_ code: String) -> String { code == "UK" ? "GB" : code }
+        return canonical(a) == canonical(b)
+    }
+}
+
+/// Where a credential, or one run of it, is held.
+public enum Place: Sendable, Hashable {
+    /// Nothing to attend in person: any learner can take it.
+    case online
+    case at(Locality)
+}
+
 public struct Provider: Sendable, Equatable {
     public var id: String
     public var name: String
@@ -40,6 +73,9 @@ public struct Credential: Sendable, Equatable {
     public var currency: String?
     public var weeks: Int?
     public var mode: DeliveryMode
+    /// Where its in-person or blended parts are held; `nil` means the provider's country.
+    /// An offering's own place replaces it for that run.
+    public var place: Place?
     public var languages: [String]
     /// As stated; `nil` inherits the provider's accreditation.
     public var accredited: Bool?
@@ -94,13 +130,16 @@ public struct Offering: Sendable, Equatable {
     public var cost: Double?
     /// Places left; an offering with none cannot be planned.
     public var seats: Int?
+    /// Where this run is held, when it differs from the credential's place.
+    public var place: Place?
 
-    public init(id: String? = nil, start: Day, weeks: Int? = nil, cost: Double? = nil, seats: Int? = nil) {
+    public init(id: String? = nil, start: Day, weeks: Int? = nil, cost: Double? = nil, seats: Int? = nil, place: Place? = nil) {
         self.id = id
         self.start = start
         self.weeks = weeks
         self.cost = cost
         self.seats = seats
+        self.place = place
     }
 }
 
@@ -141,12 +180,18 @@ public indirect enum Prerequisite: Sendable, Equatable {
     case anyOf([Prerequisite])
     case atLeast(Int, [Prerequisite])
 
-    /// Every credential id the expression mentions.
+    /// Every credential id the expression mentions, in the order written.
     public var credentialIDs: [String] {
-        switch self {
-        case .credential(let id): [id]
-        case .allOf(let children), .anyOf(let children), .atLeast(_, let children): children.flatMap(\.credentialIDs)
+        // With an explicit stack: however deep an expression nests, the walk needs no more call stack.
+        var ids: [String] = []
+        var pending: [Prerequisite] = [self]
+        while let expression = pending.popLast() {
+            switch expression {
+            case .credential(let id): ids.append(id)
+            case .allOf(let children), .anyOf(let children), .atLeast(_, let children): pending.append(contentsOf: children.reversed())
+            }
         }
+        return ids
     }
 
     /// Whether the expression holds when exactly the credentials in `available` are held or planned.
@@ -348,6 +393,32 @@ public struct Catalogue: Sendable, Equatable {
     /// The credential's fee in the base currency, or `nil` when its currency has no rate.
     public func costInBaseCurrency(_ credential: Credential) -> Double? {
         rateToBase(credential.currency).map { credential.cost * $0 }
+    }
+
+    /// Where a run of the credential is held: the offering's place, else the credential's,
+    /// else its provider's country; `online` for online credentials, wherever they are run from.
+    public func place(of credential: Credential, offering: Offering? = nil) -> Place? {
+        if credential.mode == .online { return .online }
+        if let place = offering?.place ?? credential.place { return place }
+        return provider(credential.provider).map { .at(Locality(country: $0.country)) }
+    }
+
+    /// Whether a learner who attends in person only within `localities` can take this run
+    /// (an offering, or the credential itself when self-paced). Online runs always can; a run
+    /// whose place is unknown cannot.
+    public func canAttend(_ credential: Credential, offering: Offering? = nil, within localities: [Locality]) -> Bool {
+        switch place(of: credential, offering: offering) {
+        case .online?: true
+        case .at(let locality)?: localities.contains { $0.contains(locality) }
+        case nil: false
+        }
+    }
+
+    /// Whether some run of the credential (any offering, or the credential itself when it has
+    /// none) can be attended within `localities`.
+    public func canAttendSomeRun(of credential: Credential, within localities: [Locality]) -> Bool {
+        if credential.offerings.isEmpty { return canAttend(credential, within: localities) }
+        return credential.offerings.contains { canAttend(credential, offering: $0, within: localities) }
     }
 
     /// What one unit of the currency (the base currency when `nil`) is worth in the base currency.

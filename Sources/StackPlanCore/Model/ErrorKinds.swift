@@ -12,14 +12,6 @@ extension PlanningError: ClassifiedError {
     }
 }
 
-extension InvalidDocument: ClassifiedError {
-    public var kind: ErrorKind { .invalidInput }
-}
-
-extension ValidationIssue: ClassifiedError {
-    public var kind: ErrorKind { .invalidInput }
-}
-
 extension ModelError: ClassifiedError {
     /// A model the core built wrongly is a fault of StackPlan; only a bad option (from a flag)
     /// is the user's, and a file GLPK cannot write is the system's.

@@ -79,12 +79,16 @@ public struct LearnerConstraints: Sendable, Equatable {
     public var deadline: Day?
     /// Only held credentials whose import verified them count.
     public var verifiedOnly = false
+    /// Where the learner can attend in-person and blended study: countries, or cities in them.
+    /// Online study is never limited by it; `nil` means anywhere.
+    public var places: [Locality]?
 
     public init(
         budget: Double? = nil, maxHours: Double? = nil, modes: [DeliveryMode]? = nil, languages: [String]? = nil,
-        accreditedOnly: Bool = false, excludeProviders: [String] = [], deadline: Day? = nil
+        accreditedOnly: Bool = false, excludeProviders: [String] = [], deadline: Day? = nil, places: [Locality]? = nil
     ) {
         self.deadline = deadline
+        self.places = places
         self.budget = budget
         self.maxHours = maxHours
         self.modes = modes
@@ -92,6 +96,21 @@ public struct LearnerConstraints: Sendable, Equatable {
         self.accreditedOnly = accreditedOnly
         self.excludeProviders = excludeProviders
     }
+}
+
+extension LearnerConstraints {
+    /// Whether the learner's places allow this run of the credential: its offering at `index`,
+    /// or the credential itself when `nil` (self-paced).
+    public func allowsAttending(_ credential: Credential, offering index: Int?, in catalogue: Catalogue) -> Bool {
+        guard let places else { return true }
+        let offering = index.flatMap { credential.offerings.indices.contains($0) ? credential.offerings[$0] : nil }
+        return catalogue.canAttend(credential, offering: offering, within: places)
+    }
+}
+
+extension Locality: CustomStringConvertible {
+    /// `Cork, IE`, or `IE` for a whole country.
+    public var description: String { city.map { "\($0), \(country)" } ?? country }
 }
 
 public struct LearnerProfile: Sendable, Equatable {

@@ -99,6 +99,8 @@ struct Dominance {
             let matchedCaps = caps.indices.filter { caps[$0].matches(candidate.item) }
             var runs: Runs?
             if let settings = request.schedule {
+                // Runs held in places of their own may be open to a learner limited to some places or not: never interchangeable.
+                if request.constraints.places != nil && candidate.credential.offerings.contains(where: { $0.place != nil }) { continue }
                 guard let calendar = Runs(candidate.credential, hours: candidate.item.hours, settings: settings) else { continue }
                 runs = calendar
             }

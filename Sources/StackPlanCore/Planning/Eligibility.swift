@@ -19,6 +19,9 @@ struct Eligibility {
         }
         if constraints.accreditedOnly && !catalogue.isAccredited(credential) { return .notAccredited }
         if constraints.excludeProviders.contains(credential.provider) { return .excludedProvider(credential.provider) }
+        if let places = constraints.places, !catalogue.canAttendSomeRun(of: credential, within: places) {
+            return .outsidePlaces(allowed: places)
+        }
         if catalogue.costInBaseCurrency(credential) == nil { return .noExchangeRate(currency: credential.currency, base: catalogue.baseCurrency) }
         if let schedule, !credential.offerings.isEmpty {
             let hours = credential.learningHours(hoursPerECTS: hoursPerECTS)
@@ -37,13 +40,13 @@ struct Eligibility {
         qualification.rules.priorWithinYears.map { today.adding(months: -Int(($0 * 12).rounded())) }
     }
 
-    /// Why a held credential cannot count toward the qualification, or `nil` when it can.
-    /// Why a held credential cannot count toward this qualification, if it cannot.
+    /// Why a held credential cannot count toward this qualification, or `nil` when it can.
     func reasonHeldDoesNotCount(_ held: HeldCredential) -> HeldUnusedReason? {
         if constraints.verifiedOnly && !held.isVerified { return .notVerified }
         return reasonHeldDoesNotCount(earned: held.earned)
     }
 
+    /// Why a credential earned on this day cannot count as prior learning, or `nil` when it can.
     func reasonHeldDoesNotCount(earned: Day?) -> HeldUnusedReason? {
         guard let oldest = oldestCountable, let years = qualification.rules.priorWithinYears else { return nil }
         guard let earned else { return .undated(qualification: qualification.id, withinYears: years) }

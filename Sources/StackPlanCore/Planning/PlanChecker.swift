@@ -43,6 +43,7 @@ public struct PlanChecker {
             let accredited = credential.accredited ?? catalogue.provider(credential.provider)?.accredited ?? false
             if limits.accreditedOnly && !accredited { problems.append("\(id) is not accredited") }
             if limits.excludeProviders.contains(credential.provider) { problems.append("\(id) is from an excluded provider") }
+            if let places = limits.places, !catalogue.canAttendSomeRun(of: credential, within: places) { problems.append("\(id) is held in person outside the learner's places") }
             if request.schedule == nil, let prerequisites = credential.prerequisites,
                !prerequisites.isMet(by: { taken.contains($0) || heldCatalogueIDs.contains($0) }) {
                 problems.append("\(id) is taken without its prerequisites")
@@ -189,6 +190,7 @@ public struct PlanChecker {
                 if Double(run.weeks) * settings.hoursPerWeek < hours - 1e-6 { problems.append("\(run.credential) is squeezed into \(run.weeks) weeks") }
             }
             if run.start < settings.start { problems.append("\(run.credential) starts before the learner does") }
+            if !request.constraints.allowsAttending(credential, offering: run.offering, in: catalogue) { problems.append("\(run.credential) runs outside the learner's places") }
             if run.end != run.start.adding(days: 7 * run.weeks) { problems.append("\(run.credential)'s end does not match its weeks") }
             if abs(run.hours - hours) > 1e-6 { problems.append("\(run.credential) is scheduled with \(run.hours) hours, not \(hours)") }
             if abs(run.cost - expectedCost) > 1e-6 { problems.append("\(run.credential) costs \(run.cost) in the schedule, not \(expectedCost)") }

@@ -136,7 +136,8 @@ extension Formulation {
         for credential in candidates {
             runs[credential.id] = Self.scheduleOptions(
                 for: credential, catalogue: catalogue, settings: settings, hoursPerECTS: request.hoursPerECTS,
-                horizonEnd: end, startGridWeeks: startGridWeeks)
+                horizonEnd: end, startGridWeeks: startGridWeeks
+            ).filter { request.constraints.allowsAttending(credential, offering: $0.offering, in: catalogue) }
         }
         var placement: ScheduleHeuristic.Placement?
         if let hint = scheduleHint {

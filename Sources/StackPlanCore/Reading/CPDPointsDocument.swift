@@ -8,10 +8,10 @@ extension CatalogueDocument {
         var entries: [CPDPoints] = []
         for (index, item) in items.enumerated() {
             guard let reader = ObjectReader(item, path: "\(credential.at("cpd"))[\(index)]", record: credential.record, log: credential.log) else { continue }
-            let scheme = reader.string("scheme", required: true)
-            let category = reader.string("category", required: true)
+            let scheme = reader.identifier("scheme", required: true)
+            let category = reader.identifier("category", required: true)
             var entry = CPDPoints(
-                scheme: scheme ?? "", category: category ?? "", points: reader.number("points"),
+                scheme: scheme ?? "", category: category ?? "", points: reader.number("points", within: InputLimits.cpdPoints),
                 approvedFrom: reader.day("approvedFrom"), approvedUntil: reader.day("approvedUntil"),
                 assumed: reader.bool("assumed") ?? false, source: reader.string("source"))
             entry.extra = reader.extra(known: cpdPointsFields)
@@ -40,9 +40,9 @@ extension CatalogueValidator {
         var seen: [String: Int] = [:]
         for (index, entry) in credential.cpd.enumerated() {
             let entryPath = "\(path).cpd[\(index)]"
-            if let points = entry.points, !(points >= 0 && points.isFinite) {
-                log.error("\(entryPath).points", "must be zero or more, found \(points)", record: record)
-            }
+            checkReference(entry.scheme, path: "\(entryPath).scheme", record: record)
+            checkReference(entry.category, path: "\(entryPath).category", record: record)
+            if let points = entry.points { checkRange(points, InputLimits.cpdPoints, path: "\(entryPath).points", record: record) }
             if let from = entry.approvedFrom, let until = entry.approvedUntil, from > until {
                 log.error(entryPath, "approvedFrom \(from) is after approvedUntil \(until)", record: record)
             }

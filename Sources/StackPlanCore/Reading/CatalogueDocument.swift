@@ -2,18 +2,22 @@ import Foundation
 
 /// Reads and writes catalogue documents (`"format": "stackplan/1"`), described in docs/data-format.md.
 public enum CatalogueDocument {
-    /// Parses a catalogue, reporting every structural problem with its JSON path.
-    /// Semantic checks (ranges, references, cycles) belong to ``CatalogueValidator``.
-    public static func read(_ data: Data, file: String? = nil) throws -> Catalogue {
-        try read(try parseJSON(data, file: file), file: file)
+    /// Parses a catalogue, reporting every structural problem with its JSON path: shapes, types,
+    /// numbers outside their ranges and malformed ids. A document with such a problem is refused
+    /// with every problem it has, the semantic ones of ``CatalogueValidator`` included (judged
+    /// against `existing`, the records its references may point to), so that one round of
+    /// corrections suffices. A document without one is returned unvalidated: the validator's
+    /// checks are for the caller (the store runs them on import).
+    public static func read(_ data: Data, file: String? = nil, resolvingAgainst existing: @autoclosure () throws -> Catalogue? = nil) throws -> Catalogue {
+        try read(try parseJSON(data, file: file), file: file, resolvingAgainst: try existing())
     }
 
-    /// Reads an already parsed document.
-    public static func read(_ json: JSON, file: String? = nil) throws -> Catalogue {
+    /// Reads an already parsed document, as ``read(_:file:resolvingAgainst:)-(Data,_,_)`` does.
+    public static func read(_ json: JSON, file: String? = nil, resolvingAgainst existing: @autoclosure () throws -> Catalogue? = nil) throws -> Catalogue {
         let log = IssueLog()
         let catalogue = parse(json, log: log)
         if let catalogue, !log.issues.contains(where: { $0.severity == .error }) { return catalogue }
-        throw InvalidDocument(file: file, issues: log.issues)
+        throw InvalidDocument(file: file, issues: problems(parsed: catalogue, log: log, resolvingAgainst: try existing()))
     }
 
     /// Every problem in a catalogue document, structural and semantic, with JSON paths:
@@ -22,8 +26,18 @@ public enum CatalogueDocument {
     public static func problems(in data: Data, resolvingAgainst existing: Catalogue? = nil) -> [ValidationIssue] {
         let json: JSON
         do { json = try parseJSON(data, file: nil) } catch let invalid as InvalidDocument { return invalid.issues } catch { return [] }
+        return problems(in: json, resolvingAgainst: existing)
+    }
+
+    /// Every problem in an already parsed catalogue document, as ``problems(in:resolvingAgainst:)-(Data,_)`` lists them.
+    public static func problems(in json: JSON, resolvingAgainst existing: Catalogue? = nil) -> [ValidationIssue] {
         let log = IssueLog()
-        guard let catalogue = parse(json, log: log) else { return log.issues }
+        return problems(parsed: parse(json, log: log), log: log, resolvingAgainst: existing)
+    }
+
+    /// The reader's issues and the validator's, less those the reader's already explain.
+    static func problems(parsed catalogue: Catalogue?, log: IssueLog, resolvingAgainst existing: Catalogue?) -> [ValidationIssue] {
+        guard let catalogue else { return log.issues }
         let structural = log.issues.filter { $0.severity == .error }.map(\.path)
         func overlaps(_ a: String, _ b: String) -> Bool {
             a == b || a.hasPrefix(b + ".") || a.hasPrefix(b + "[") || b.hasPrefix(a + ".") || b.hasPrefix(a + "[")
@@ -45,16 +59,20 @@ public enum CatalogueDocument {
 
     static func parse(_ json: JSON, log: IssueLog) -> Catalogue? {
         guard let root = ObjectReader(json, path: "$", log: log) else { return nil }
-        let format = root.string("format", required: true)
-        if let format, format != Catalogue.formatName {
-            log.error("$.format", "must be \"\(Catalogue.formatName)\", found \"\(format)\"")
+        let formatName = root.string("format", required: true)
+        if let formatName, formatName != Catalogue.formatName {
+            log.error("$.format", "must be \"\(Catalogue.formatName)\", found \(formatName.quotedForMessage)")
         }
         var catalogue = Catalogue(baseCurrency: root.string("baseCurrency") ?? "EUR")
         if let rates = root.fields["exchangeRates"] {
             if case .object(let entries) = rates {
                 for (code, value) in entries {
-                    if case .number(let rate) = value { catalogue.exchangeRates[code] = rate } else {
-                        log.error("$.exchangeRates.\(code)", "must be a number, found \(value.typeName)")
+                    if case .number(let rate) = value {
+                        if InputLimits.exchangeRate.contains(rate) { catalogue.exchangeRates[code] = rate } else {
+                            log.error(memberPath("$.exchangeRates", code), "\(InputLimits.exchangeRate.requirement), found \(format(rate))")
+                        }
+                    } else {
+                        log.error(memberPath("$.exchangeRates", code), "must be a number, found \(value.typeName)")
                     }
                 }
             } else if rates != .null {
@@ -71,6 +89,7 @@ public enum CatalogueDocument {
             catalogue.append(readCredential(value, path: path, log: log)
                 ?? Credential(id: "", title: "", provider: "", kind: .module, ects: nil, eqf: 0))
         }
+        checkFeesInBaseCurrency(catalogue, log: log)
         for (index, value) in (root.array("qualifications") ?? []).enumerated() {
             let path = "$.qualifications[\(index)]"
             catalogue.append(readQualification(value, path: path, log: log)
@@ -79,8 +98,26 @@ public enum CatalogueDocument {
         return catalogue
     }
 
+    /// Fees whose conversion the document itself gives (a rate of its own, or none needed) are
+    /// held to ``InputLimits/feeInBaseCurrency`` here already, so that no reader of the document
+    /// ever sums fees that could overflow; fees in currencies rated only by the stored catalogue
+    /// are left to ``CatalogueValidator``.
+    static func checkFeesInBaseCurrency(_ catalogue: Catalogue, log: IssueLog) {
+        for (index, credential) in catalogue.credentials.enumerated() {
+            guard let rate = catalogue.rateToBase(credential.currency), InputLimits.exchangeRate.contains(rate) || rate == 1 else { continue }
+            let fees = [("cost", credential.cost)] + credential.offerings.enumerated().compactMap { position, offering in
+                offering.cost.map { ("offerings[\(position)].cost", $0) }
+            }
+            for (field, fee) in fees where InputLimits.fee.contains(fee) && !InputLimits.feeInBaseCurrency.contains(fee * rate) {
+                log.error("$.credentials[\(index)].\(field)",
+                          "is \(format(fee * rate)) \(catalogue.baseCurrency) at the exchange rate, above the \(format(InputLimits.feeInBaseCurrency.highest)) a fee may be",
+                          record: "credential \(credential.id.quotedForMessage)")
+            }
+        }
+    }
+
     static func recordName(_ kind: String, _ value: JSON) -> String? {
-        if case .object(let fields) = value, case .string(let id)? = fields["id"] { return "\(kind) \"\(id)\"" }
+        if case .object(let fields) = value, case .string(let id)? = fields["id"] { return "\(kind) \(id.quotedForMessage)" }
         return nil
     }
 
@@ -88,7 +125,7 @@ public enum CatalogueDocument {
 
     static func readProvider(_ value: JSON, path: String, log: IssueLog) -> Provider? {
         guard let reader = ObjectReader(value, path: path, record: recordName("provider", value), log: log) else { return nil }
-        let id = reader.string("id", required: true)
+        let id = reader.identifier("id", required: true)
         let name = reader.string("name", required: true)
         let country = reader.string("country", required: true)
         var provider = Provider(
@@ -101,29 +138,31 @@ public enum CatalogueDocument {
     static let credentialFields: Set<String> = [
         "id", "title", "provider", "kind", "ects", "hours", "eqf", "cost", "currency", "weeks", "mode", "languages",
         "accredited", "competencies", "prerequisites", "excludes", "learningOutcomes", "assessment",
-        "qualityAssurance", "source", "invented", "offerings", "cpd",
+        "qualityAssurance", "source", "invented", "offerings", "cpd", "place",
     ]
 
     static func readCredential(_ value: JSON, path: String, log: IssueLog) -> Credential? {
         guard let reader = ObjectReader(value, path: path, record: recordName("credential", value), log: log) else { return nil }
-        let id = reader.string("id", required: true)
+        let id = reader.identifier("id", required: true)
         let title = reader.string("title", required: true)
-        let provider = reader.string("provider", required: true)
+        let provider = reader.identifier("provider", required: true)
         let kind = reader.enumeration("kind", CredentialKind.self, required: true)
-        let eqf = reader.integer("eqf", required: true)
+        let eqf = reader.integer("eqf", within: InputLimits.eqfLevels, meaning: "an EQF level", required: true)
         let mode = reader.enumeration("mode", DeliveryMode.self, required: true)
         let languages = reader.strings("languages")
         if languages == nil && !reader.has("languages") { reader.missing("languages") }
         let prerequisites = reader.fields["prerequisites"].flatMap { value -> Prerequisite? in
-            value == .null ? nil : readPrerequisite(value, path: reader.at("prerequisites"), record: reader.record, log: log)
+            value == .null ? nil : readPrerequisite(value, path: reader.at("prerequisites"), record: reader.record, log: log, depth: 1)
         }
         var credential = Credential(
             id: id ?? "", title: title ?? "", provider: provider ?? "", kind: kind ?? .module,
-            ects: reader.number("ects"), hours: reader.number("hours"), eqf: eqf ?? 0,
-            cost: reader.number("cost") ?? 0, currency: reader.string("currency"), weeks: reader.integer("weeks"),
+            ects: reader.number("ects", within: InputLimits.ects), hours: reader.number("hours", within: InputLimits.hours), eqf: eqf ?? 0,
+            cost: reader.number("cost", within: InputLimits.fee) ?? 0, currency: reader.string("currency"),
+            weeks: reader.integer("weeks", within: InputLimits.weeks),
             mode: mode ?? .online, languages: languages ?? [], accredited: reader.bool("accredited"),
-            competencies: reader.strings("competencies") ?? [], prerequisites: prerequisites,
-            excludes: reader.strings("excludes") ?? [])
+            competencies: reader.identifiers("competencies") ?? [], prerequisites: prerequisites,
+            excludes: reader.identifiers("excludes") ?? [])
+        credential.place = readPlace(reader, "place")
         credential.learningOutcomes = reader.strings("learningOutcomes") ?? []
         credential.assessment = reader.string("assessment")
         credential.qualityAssurance = reader.string("qualityAssurance")
@@ -139,17 +178,28 @@ public enum CatalogueDocument {
 
     static func readOffering(_ value: JSON, path: String, record: String?, log: IssueLog) -> Offering? {
         guard let reader = ObjectReader(value, path: path, record: record, log: log) else { return nil }
-        for key in reader.fields.keys.sorted() where !["id", "start", "weeks", "cost", "seats"].contains(key) {
+        for key in reader.fields.keys.sorted() where !["id", "start", "weeks", "cost", "seats", "place"].contains(key) {
             log.warning(reader.at(key), "is not a field of an offering; it is ignored", record: record)
         }
+        let id = reader.identifier("id")
+        let weeks = reader.integer("weeks", within: InputLimits.weeks)
+        let cost = reader.number("cost", within: InputLimits.fee)
+        let seats = reader.integer("seats", within: InputLimits.seats)
+        let place = readPlace(reader, "place")
         guard let start = reader.day("start") else {
             if !reader.has("start") { reader.missing("start") }
             return nil
         }
-        return Offering(id: reader.string("id"), start: start, weeks: reader.integer("weeks"), cost: reader.number("cost"), seats: reader.integer("seats"))
+        return Offering(id: id, start: start, weeks: weeks, cost: cost, seats: seats, place: place)
     }
 
-    static func readPrerequisite(_ value: JSON, path: String, record: String?, log: IssueLog) -> Prerequisite? {
+    /// `depth` counts the levels above and including this one; deeper than
+    /// ``InputLimits/nestingDepth`` the expression is refused, so reading it never runs out of stack.
+    static func readPrerequisite(_ value: JSON, path: String, record: String?, log: IssueLog, depth: Int) -> Prerequisite? {
+        guard depth <= InputLimits.nestingDepth else {
+            log.error(path, "nests prerequisite expressions more than \(InputLimits.nestingDepth) levels deep, the most a catalogue may", record: record)
+            return nil
+        }
         guard let reader = ObjectReader(value, path: path, record: record, log: log) else { return nil }
         let shapes = ["credential", "allOf", "anyOf", "atLeast"].filter { reader.fields[$0] != nil }
         guard shapes.count == 1 else {
@@ -160,15 +210,16 @@ public enum CatalogueDocument {
         }
         func children(_ key: String) -> [Prerequisite]? {
             guard let items = reader.array(key, required: true) else { return nil }
-            let parsed = items.enumerated().map { readPrerequisite($1, path: "\(path).\(key)[\($0)]", record: record, log: log) }
+            let parsed = items.enumerated().map { readPrerequisite($1, path: "\(path).\(key)[\($0)]", record: record, log: log, depth: depth + 1) }
             return parsed.contains { $0 == nil } ? nil : parsed.compactMap { $0 }
         }
         switch shapes[0] {
-        case "credential": return reader.string("credential", required: true).map(Prerequisite.credential)
+        case "credential": return reader.identifier("credential", required: true).map(Prerequisite.credential)
         case "allOf": return children("allOf").map(Prerequisite.allOf)
         case "anyOf": return children("anyOf").map(Prerequisite.anyOf)
         default:
-            guard let count = reader.integer("atLeast", required: true), let of = children("of") else { return nil }
+            let count = reader.integer("atLeast", within: InputLimits.atLeastCount, required: true)
+            guard let of = children("of"), let count else { return nil }
             return .atLeast(count, of)
         }
     }
@@ -177,16 +228,16 @@ public enum CatalogueDocument {
 
     static func readQualification(_ value: JSON, path: String, log: IssueLog) -> Qualification? {
         guard let reader = ObjectReader(value, path: path, record: recordName("qualification", value), log: log) else { return nil }
-        let id = reader.string("id", required: true)
+        let id = reader.identifier("id", required: true)
         let title = reader.string("title", required: true)
-        let provider = reader.string("provider", required: true)
-        let eqf = reader.integer("eqf", required: true)
-        let ects = reader.number("ects", required: true)
+        let provider = reader.identifier("provider", required: true)
+        let eqf = reader.integer("eqf", within: InputLimits.eqfLevels, meaning: "an EQF level", required: true)
+        let ects = reader.number("ects", within: InputLimits.ects, required: true)
         var rules = QualificationRules()
         if let rulesValue = reader.fields["rules"], rulesValue != .null,
            let rulesReader = ObjectReader(rulesValue, path: reader.at("rules"), record: reader.record, log: log) {
-            rules.maxPriorECTS = rulesReader.number("maxPriorEcts")
-            rules.priorWithinYears = rulesReader.number("priorWithinYears")
+            rules.maxPriorECTS = rulesReader.number("maxPriorEcts", within: InputLimits.ects)
+            rules.priorWithinYears = rulesReader.number("priorWithinYears", within: InputLimits.priorWithinYears)
             rules.sharedCounting = rulesReader.bool("sharedCounting") ?? false
             for key in rulesReader.fields.keys where !["maxPriorEcts", "priorWithinYears", "sharedCounting"].contains(key) {
                 log.warning(rulesReader.at(key), "is not a rule this version knows; it is ignored", record: reader.record)
@@ -194,7 +245,7 @@ public enum CatalogueDocument {
         }
         var requires: RequirementNode?
         if let node = reader.fields["requires"], node != .null {
-            requires = readRequirement(node, path: reader.at("requires"), record: reader.record, log: log)
+            requires = readRequirement(node, path: reader.at("requires"), record: reader.record, log: log, depth: 1)
         } else {
             reader.missing("requires")
         }
@@ -210,7 +261,13 @@ public enum CatalogueDocument {
     static let requirementShapes = ["credential", "allOf", "anyOf", "atLeast", "credits", "maxCredits", "qualification"]
     static let requirementKeys: Set<String> = Set(requirementShapes + ["of", "where", "label"])
 
-    static func readRequirement(_ value: JSON, path: String, record: String?, log: IssueLog) -> RequirementNode? {
+    /// `depth` counts the levels above and including this one; deeper than
+    /// ``InputLimits/nestingDepth`` the tree is refused, so reading it never runs out of stack.
+    static func readRequirement(_ value: JSON, path: String, record: String?, log: IssueLog, depth: Int) -> RequirementNode? {
+        guard depth <= InputLimits.nestingDepth else {
+            log.error(path, "nests requirement nodes more than \(InputLimits.nestingDepth) levels deep, the most a catalogue may", record: record)
+            return nil
+        }
         guard let reader = ObjectReader(value, path: path, record: record, log: log) else { return nil }
         let shapes = requirementShapes.filter { reader.fields[$0] != nil }
         guard shapes.count == 1 else {
@@ -225,7 +282,7 @@ public enum CatalogueDocument {
         let label = reader.string("label")
         func children(_ key: String) -> [RequirementNode]? {
             guard let items = reader.array(key, required: true) else { return nil }
-            let parsed = items.enumerated().map { readRequirement($1, path: "\(path).\(key)[\($0)]", record: record, log: log) }
+            let parsed = items.enumerated().map { readRequirement($1, path: "\(path).\(key)[\($0)]", record: record, log: log, depth: depth + 1) }
             return parsed.contains { $0 == nil } ? nil : parsed.compactMap { $0 }
         }
         func filter() -> CredentialFilter? {
@@ -234,19 +291,19 @@ public enum CatalogueDocument {
         }
         let rule: RequirementNode.Rule?
         switch shapes[0] {
-        case "credential": rule = reader.string("credential", required: true).map { .credential($0) }
-        case "qualification": rule = reader.string("qualification", required: true).map { .qualification($0) }
+        case "credential": rule = reader.identifier("credential", required: true).map { .credential($0) }
+        case "qualification": rule = reader.identifier("qualification", required: true).map { .qualification($0) }
         case "allOf": rule = children("allOf").map { .allOf($0) }
         case "anyOf": rule = children("anyOf").map { .anyOf($0) }
         case "atLeast":
-            let count = reader.integer("atLeast", required: true)
+            let count = reader.integer("atLeast", within: InputLimits.atLeastCount, required: true)
             let of = children("of")
             rule = count.flatMap { count in of.map { .atLeast(count, $0) } }
         case "credits":
-            let minimum = reader.number("credits", required: true)
+            let minimum = reader.number("credits", within: InputLimits.creditsPool, required: true)
             rule = minimum.flatMap { minimum in filter().map { .credits(minimum, $0) } }
         default:
-            let maximum = reader.number("maxCredits", required: true)
+            let maximum = reader.number("maxCredits", within: InputLimits.ects, required: true)
             rule = maximum.flatMap { maximum in filter().map { .maxCredits(maximum, $0) } }
         }
         return rule.map { RequirementNode($0, label: label) }
@@ -264,13 +321,13 @@ public enum CatalogueDocument {
             kinds = []
             for name in names {
                 if let kind = CredentialKind(rawValue: name) { kinds!.append(kind) } else {
-                    log.error(reader.at("kind"), "\"\(name)\" is not a kind (skill, module, programme, qualification)", record: record)
+                    log.error(reader.at("kind"), "\(name.quotedForMessage) is not a kind (skill, module, programme, qualification)", record: record)
                 }
             }
         }
         return CredentialFilter(
-            ids: reader.strings("ids", acceptSingle: true), competencies: reader.strings("competency", acceptSingle: true),
-            minEQF: reader.integer("minEqf"), maxEQF: reader.integer("maxEqf"), kinds: kinds,
-            providers: reader.strings("provider", acceptSingle: true), accredited: reader.bool("accredited"))
+            ids: reader.identifiers("ids", acceptSingle: true), competencies: reader.identifiers("competency", acceptSingle: true),
+            minEQF: reader.integer("minEqf", within: InputLimits.eqfLevels, meaning: "an EQF level"), maxEQF: reader.integer("maxEqf", within: InputLimits.eqfLevels, meaning: "an EQF level"),
+            kinds: kinds, providers: reader.identifiers("provider", acceptSingle: true), accredited: reader.bool("accredited"))
     }
 }

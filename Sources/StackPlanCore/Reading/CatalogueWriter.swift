@@ -40,6 +40,7 @@ extension CatalogueDocument {
         fields["currency"] = credential.currency.map(JSON.string)
         fields["weeks"] = credential.weeks.map { .number(Double($0)) }
         fields["mode"] = .string(credential.mode.rawValue)
+        fields["place"] = credential.place.map(json)
         fields["languages"] = .array(credential.languages.map(JSON.string))
         fields["accredited"] = credential.accredited.map(JSON.bool)
         if !credential.competencies.isEmpty { fields["competencies"] = .array(credential.competencies.map(JSON.string)) }
@@ -61,6 +62,7 @@ extension CatalogueDocument {
         fields["weeks"] = offering.weeks.map { .number(Double($0)) }
         fields["cost"] = offering.cost.map(JSON.number)
         fields["seats"] = offering.seats.map { .number(Double($0)) }
+        fields["place"] = offering.place.map(json)
         return .object(fields)
     }
 

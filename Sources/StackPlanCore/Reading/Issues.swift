@@ -44,6 +44,15 @@ public struct InvalidDocument: Error, CustomStringConvertible, Sendable {
     }
 }
 
+/// A document with errors is the user's input to correct.
+extension InvalidDocument: ClassifiedError {
+    public var kind: ErrorKind { .invalidInput }
+}
+
+extension ValidationIssue: ClassifiedError {
+    public var kind: ErrorKind { .invalidInput }
+}
+
 /// Collects issues while a reader walks a document, so that one pass reports them all.
 package final class IssueLog {
     package private(set) var issues: [ValidationIssue] = []
@@ -119,13 +128,56 @@ package struct ObjectReader {
         }
     }
 
+    /// A number that must lie in `range` (docs/data-format.md, "Ranges"). One outside is
+    /// reported at its path but still returned, so that the record keeps its shape and the
+    /// rest of it can be checked; a document with an error is never used, so nothing computes with it.
+    package func number(_ key: String, within range: AllowedRange, required: Bool = false) -> Double? {
+        guard let value = number(key, required: required) else { return nil }
+        if !range.contains(value) { log.error(at(key), "\(range.requirement), found \(format(value))", record: record) }
+        return value
+    }
+
     package func integer(_ key: String, required: Bool = false) -> Int? {
         guard let value = number(key, required: required) else { return nil }
-        guard value.rounded() == value, abs(value) < 1e9 else {
-            log.error(at(key), "must be a whole number, found \(value)", record: record)
+        // Checked before converting: Int(_:) traps on anything a Double holds beyond Int's range.
+        guard value.rounded() == value, abs(value) < 1e15 else {
+            log.error(at(key), "must be a whole number, found \(format(value))", record: record)
             return nil
         }
         return Int(value)
+    }
+
+    /// A whole number that must lie in `range`, reported (and returned) as ``number(_:within:required:)``
+    /// does; `meaning` names what the range is (`an EQF level`).
+    package func integer(_ key: String, within range: ClosedRange<Int>, meaning: String? = nil, required: Bool = false) -> Int? {
+        guard let value = integer(key, required: required) else { return nil }
+        if !range.contains(value) {
+            let bounds = "\(range.lowerBound)–\(range.upperBound)"
+            log.error(at(key), "\(meaning.map { "must be \($0) \(bounds)" } ?? "must lie in \(bounds)"), found \(value)", record: record)
+        }
+        return value
+    }
+
+    /// An identifier or a reference to one: a string of ``InputLimits/isIdentifier(_:)``.
+    /// One that breaks the rule is reported and returned, as ``number(_:within:required:)`` does.
+    package func identifier(_ key: String, required: Bool = false) -> String? {
+        guard let text = string(key, required: required) else { return nil }
+        if !InputLimits.isIdentifier(text) {
+            log.error(at(key), "must be an identifier (\(InputLimits.identifierRule)), found \(text.quotedForMessage)", record: record)
+        }
+        return text
+    }
+
+    /// A list of identifiers; with `acceptSingle`, a lone string stands for a list of one.
+    /// Items that are not identifiers are reported by position.
+    package func identifiers(_ key: String, acceptSingle: Bool = false) -> [String]? {
+        guard let texts = strings(key, acceptSingle: acceptSingle) else { return nil }
+        let single: Bool = if case .string? = fields[key] { true } else { false }
+        for (index, text) in texts.enumerated() where !InputLimits.isIdentifier(text) {
+            log.error(single ? at(key) : "\(at(key))[\(index)]",
+                      "must be an identifier (\(InputLimits.identifierRule)), found \(text.quotedForMessage)", record: record)
+        }
+        return texts
     }
 
     package func bool(_ key: String) -> Bool? {
@@ -141,7 +193,11 @@ package struct ObjectReader {
     package func day(_ key: String) -> Day? {
         guard let text = string(key) else { return nil }
         guard let day = Day(text) else {
-            log.error(at(key), "must be a date written YYYY-MM-DD, found \"\(text)\"", record: record)
+            log.error(at(key), "must be a date written YYYY-MM-DD, found \(text.quotedForMessage)", record: record)
+            return nil
+        }
+        guard InputLimits.days.contains(day) else {
+            log.error(at(key), "must be a date from \(InputLimits.days.lowerBound) to \(InputLimits.days.upperBound), found \(day)", record: record)
             return nil
         }
         return day
@@ -182,7 +238,7 @@ package struct ObjectReader {
     where E.RawValue == String {
         guard let raw = string(key, required: required) else { return nil }
         guard let value = E(rawValue: raw) else {
-            log.error(at(key), "must be one of \(E.allCases.map { "\"\($0.rawValue)\"" }.joined(separator: ", ")), found \"\(raw)\"", record: record)
+            log.error(at(key), "must be one of \(E.allCases.map { "\"\($0.rawValue)\"" }.joined(separator: ", ")), found \(raw.quotedForMessage)", record: record)
             return nil
         }
         return value

@@ -4,7 +4,7 @@ import Foundation
 public enum LearnerDocument {
     static let profileFields: Set<String> = [
         "id", "name", "held", "budget", "maxHours", "modes", "languages", "accreditedOnly", "excludeProviders", "today",
-        "start", "hoursPerWeek", "deadline", "exceptions", "verifiedOnly",
+        "start", "hoursPerWeek", "deadline", "exceptions", "verifiedOnly", "places",
     ]
     static let heldFields: Set<String> = [
         "credential", "title", "ects", "hours", "eqf", "competencies", "provider", "kind", "accredited", "earned",
@@ -28,27 +28,25 @@ public enum LearnerDocument {
         if let names = root.strings("modes") {
             modes = names.compactMap { name in
                 let mode = DeliveryMode(rawValue: name)
-                if mode == nil { log.error("$.modes", "\"\(name)\" is not a mode (online, blended, in-person)") }
+                if mode == nil { log.error("$.modes", "\(name.quotedForMessage) is not a mode (online, blended, in-person)") }
                 return mode
             }
         }
         let languages = root.strings("languages")
         for (index, language) in (languages ?? []).enumerated() where !language.isLanguageCode {
-            log.error("$.languages[\(index)]", "must be a two-letter ISO 639-1 code such as \"en\", found \"\(language)\"")
+            log.error("$.languages[\(index)]", "must be a two-letter ISO 639-1 code such as \"en\", found \(language.quotedForMessage)")
         }
         let constraints = LearnerConstraints(
-            budget: nonNegative(root, "budget", log: log), maxHours: nonNegative(root, "maxHours", log: log),
+            budget: root.number("budget", within: InputLimits.budget), maxHours: root.number("maxHours", within: InputLimits.maxHours),
             modes: modes, languages: languages, accreditedOnly: root.bool("accreditedOnly") ?? false,
-            excludeProviders: root.strings("excludeProviders") ?? [], deadline: root.day("deadline"))
+            excludeProviders: root.identifiers("excludeProviders") ?? [], deadline: root.day("deadline"),
+            places: readPlaces(root, log: log))
         var constraintsWithVerification = constraints
         constraintsWithVerification.verifiedOnly = root.bool("verifiedOnly") ?? false
         var profile = LearnerProfile(
-            id: root.string("id"), name: root.string("name"), held: held, constraints: constraintsWithVerification, today: root.day("today"))
+            id: root.identifier("id"), name: root.string("name"), held: held, constraints: constraintsWithVerification, today: root.day("today"))
         profile.start = root.day("start")
-        profile.hoursPerWeek = root.number("hoursPerWeek")
-        if let hours = profile.hoursPerWeek, !(hours > 0 && hours <= 168) {
-            log.error("$.hoursPerWeek", "must be more than 0 and at most 168 (the hours in a week), found \(hours)")
-        }
+        profile.hoursPerWeek = root.number("hoursPerWeek", within: InputLimits.hoursPerWeek)
         if let start = profile.start, let deadline = constraints.deadline, deadline < start {
             log.error("$.deadline", "is \(deadline), before the start \(start)")
         }
@@ -59,10 +57,17 @@ public enum LearnerDocument {
         return profile
     }
 
-    static func nonNegative(_ reader: ObjectReader, _ key: String, log: IssueLog) -> Double? {
-        guard let value = reader.number(key) else { return nil }
-        if value < 0 { log.error(reader.at(key), "must not be negative, found \(value)") }
-        return value
+    /// `places`: the localities where the learner can attend in person, at least one.
+    static func readPlaces(_ root: ObjectReader, log: IssueLog) -> [Locality]? {
+        guard let items = root.array("places") else { return nil }
+        if items.isEmpty {
+            log.error(root.at("places"), "must list at least one country or city; leave it out to study anywhere")
+            return nil
+        }
+        let localities = items.enumerated().map { index, value in
+            CatalogueDocument.readLocality(value, path: "\(root.at("places"))[\(index)]", record: nil, log: log)
+        }
+        return localities.contains { $0 == nil } ? nil : localities.compactMap { $0 }
     }
 
     static func readHeld(_ value: JSON, path: String, log: IssueLog) -> HeldCredential? {
@@ -70,20 +75,18 @@ public enum LearnerDocument {
         let earned = reader.day("earned")
         var item: HeldCredential?
         if reader.has("credential") {
-            if let id = reader.string("credential", required: true) { item = .catalogue(id, earned: earned) }
+            if let id = reader.identifier("credential", required: true) { item = .catalogue(id, earned: earned) }
         } else if reader.has("title") {
             let title = reader.string("title", required: true)
-            let ects = reader.number("ects")
-            let hours = reader.number("hours")
-            let eqf = reader.integer("eqf", required: true)
-            if ects == nil && hours == nil { log.error(path, "an external held credential needs \"ects\" or \"hours\"") }
-            if let ects, !(ects >= 0 && ects <= 180) { log.error(reader.at("ects"), "must lie in 0–180, found \(ects)") }
-            if let hours, !(hours > 0) { log.error(reader.at("hours"), "must be positive, found \(hours)") }
-            if let eqf, !(1...8).contains(eqf) { log.error(reader.at("eqf"), "must be an EQF level 1–8, found \(eqf)") }
+            // Whole prior awards count here (a 240-ECTS degree); the qualification's caps decide how much of it counts.
+            let ects = reader.number("ects", within: InputLimits.ects)
+            let hours = reader.number("hours", within: InputLimits.hours)
+            let eqf = reader.integer("eqf", within: InputLimits.eqfLevels, meaning: "an EQF level", required: true)
+            if !reader.has("ects") && !reader.has("hours") { log.error(path, "an external held credential needs \"ects\" or \"hours\"") }
             if let title, let eqf, ects != nil || hours != nil {
                 let external = ExternalCredential(
-                    title: title, ects: ects, hours: hours, eqf: eqf, competencies: reader.strings("competencies") ?? [],
-                    provider: reader.string("provider"), kind: reader.enumeration("kind", CredentialKind.self),
+                    title: title, ects: ects, hours: hours, eqf: eqf, competencies: reader.identifiers("competencies") ?? [],
+                    provider: reader.identifier("provider"), kind: reader.enumeration("kind", CredentialKind.self),
                     accredited: reader.bool("accredited") ?? false)
                 item = HeldCredential(.external(external), earned: earned)
             }
@@ -111,6 +114,7 @@ public enum LearnerDocument {
         fields["start"] = profile.start.map { .string($0.description) }
         fields["hoursPerWeek"] = profile.hoursPerWeek.map(JSON.number)
         fields["deadline"] = constraints.deadline.map { .string($0.description) }
+        fields["places"] = constraints.places.map { .array($0.map(CatalogueDocument.json)) }
         if !profile.exceptions.isEmpty { fields["exceptions"] = .array(profile.exceptions.map(json)) }
         return .object(fields)
     }
@@ -141,11 +145,11 @@ extension LearnerDocument {
         for (index, held) in profile.held.enumerated() {
             guard let id = held.catalogueID, catalogue.credential(id) == nil else { continue }
             issues.append(ValidationIssue(path: "$.held[\(index)].credential", message: catalogue.qualification(id) != nil
-                ? "\"\(id)\" is a qualification: list the credentials it was awarded for, or describe it as an external credential"
-                : "refers to credential \"\(id)\", which the catalogue does not have"))
+                ? "\(id.quotedForMessage) is a qualification: list the credentials it was awarded for, or describe it as an external credential"
+                : "refers to credential \(id.quotedForMessage), which the catalogue does not have"))
         }
         for (index, provider) in profile.constraints.excludeProviders.enumerated() where catalogue.provider(provider) == nil {
-            issues.append(ValidationIssue(path: "$.excludeProviders[\(index)]", message: "the catalogue has no provider \"\(provider)\"", severity: .warning))
+            issues.append(ValidationIssue(path: "$.excludeProviders[\(index)]", message: "the catalogue has no provider \(provider.quotedForMessage)", severity: .warning))
         }
         return issues
     }
@@ -158,7 +162,7 @@ extension LearnerDocument {
     /// each with the `qualification` it belongs to and an optional `note`.
     static func readException(_ value: JSON, path: String, log: IssueLog) -> AdvisorException? {
         guard let reader = ObjectReader(value, path: path, log: log) else { return nil }
-        let qualification = reader.string("qualification", required: true)
+        let qualification = reader.identifier("qualification", required: true)
         let shapes = ["waive", "substitute", "apply"].filter(reader.has)
         guard shapes.count == 1 else {
             log.error(path, shapes.isEmpty
@@ -171,16 +175,30 @@ extension LearnerDocument {
         case "waive":
             rule = reader.string("waive", required: true).map { .waive(path: $0) }
         case "substitute":
-            let old = reader.string("substitute", required: true), new = reader.string("with", required: true)
+            let old = reader.identifier("substitute", required: true), new = heldReference(reader, "with")
             rule = old.flatMap { old in new.map { .substitute(old: old, new: $0) } }
         default:
-            let item = reader.string("apply", required: true), target = reader.string("to", required: true)
+            let item = heldReference(reader, "apply"), target = reader.string("to", required: true)
             rule = item.flatMap { item in target.map { .apply(item: item, path: $0) } }
         }
         guard let rule, let qualification else { return nil }
         var exception = AdvisorException(rule, qualification: qualification, note: reader.string("note"), origin: path)
         exception.extra = reader.extra(known: exceptionFields)
         return exception
+    }
+
+    /// A catalogue id, or `held[N]` naming an external held item by its position.
+    static func heldReference(_ reader: ObjectReader, _ key: String) -> String? {
+        guard let text = reader.string(key, required: true) else { return nil }
+        if InputLimits.isIdentifier(text) || isHeldPosition(text) { return text }
+        reader.log.error(reader.at(key), "must be a credential id (\(InputLimits.identifierRule)) or held[N], found \(text.quotedForMessage)", record: reader.record)
+        return nil
+    }
+
+    static func isHeldPosition(_ text: String) -> Bool {
+        guard text.hasPrefix("held["), text.hasSuffix("]") else { return false }
+        let digits = text.dropFirst(5).dropLast()
+        return (1...9).contains(digits.count) && digits.allSatisfy { $0.isASCII && $0.isNumber }
     }
 
     public static func json(_ exception: AdvisorException) -> JSON {

@@ -21,13 +21,13 @@ public enum PlanDocument {
         }
         guard let target = root.string("target", required: true) else { return nil }
         guard let qualification = catalogue.qualification(target) else {
-            log.error("$.target", "the catalogue has no qualification \"\(target)\"")
+            log.error("$.target", "the catalogue has no qualification \(target.quotedForMessage)")
             return nil
         }
         if target != request.target { log.error("$.target", "the plan is for \(target), not for \(request.target)") }
         let taken = root.strings("credentials") ?? { root.missing("credentials"); return [] }()
         for (index, id) in taken.enumerated() where catalogue.credential(id) == nil {
-            log.error("$.credentials[\(index)]", "the catalogue has no credential \"\(id)\"")
+            log.error("$.credentials[\(index)]", "the catalogue has no credential \(id.quotedForMessage)")
         }
         var applications: [String: [String]] = [:]
         let appliedKey = root.has("appliedAll") ? "appliedAll" : "applied"
@@ -59,20 +59,26 @@ public enum PlanDocument {
         let order: [String] = root.strings("objectiveOrder") ?? Objective.allCases.map(\.rawValue).filter { written[$0] != nil }
         for name in order {
             guard let objective = Objective(rawValue: name) else {
-                log.error("$.objectiveOrder", "\"\(name)\" is not an objective")
+                log.error("$.objectiveOrder", "\(name.quotedForMessage) is not an objective")
                 continue
             }
             objectives.append(objective)
-            if case .number(let value)? = written[name] { values.append(value) } else { values.append(.nan) }
+            if case .number(let value)? = written[name], InputLimits.planFigure.contains(abs(value)) { values.append(value) } else { values.append(.nan) }
         }
 
         let totalsReader = json.objectFields["totals"].flatMap { ObjectReader($0, path: "$.totals", log: log) }
         if totalsReader == nil { root.missing("totals") }
         let totals = Plan.Totals(
-            cost: totalsReader?.number("cost", required: true) ?? 0, hours: totalsReader?.number("hours", required: true) ?? 0,
-            ects: totalsReader?.number("ects", required: true) ?? 0, countedECTS: totalsReader?.number("countedEcts", required: true) ?? 0)
+            cost: totalsReader?.number("cost", within: InputLimits.planFigure, required: true) ?? 0,
+            hours: totalsReader?.number("hours", within: InputLimits.planFigure, required: true) ?? 0,
+            ects: totalsReader?.number("ects", within: InputLimits.planFigure, required: true) ?? 0,
+            countedECTS: totalsReader?.number("countedEcts", within: InputLimits.planFigure, required: true) ?? 0)
         let size = json.objectFields["model"]?.objectFields ?? [:]
-        func count(_ key: String) -> Int { if case .number(let value)? = size[key] { return Int(value) }; return 0 }
+        // Informational only: a figure that is not a plausible count reads as 0 instead of trapping in Int(_:).
+        func count(_ key: String) -> Int {
+            if case .number(let value)? = size[key], value >= 0, value < 1e15, value.rounded() == value { return Int(value) }
+            return 0
+        }
 
         var schedule: [ScheduleOption]?
         if let runs = root.array("schedule") {
@@ -80,34 +86,34 @@ public enum PlanDocument {
         }
         let statusName = root.string("status") ?? "optimal"
         let status = SolveStatus(rawValue: statusName) ?? .feasible
-        if !status.hasSolution { log.error("$.status", "\"\(statusName)\" is not the status of a plan") }
+        if !status.hasSolution { log.error("$.status", "\(statusName.quotedForMessage) is not the status of a plan") }
         return Plan(
             qualification: qualification, status: status, objectives: objectives, objectiveValues: values,
-            gap: root.number("gap"), taken: taken.sorted(),
+            gap: root.number("gap", within: InputLimits.planFigure), taken: taken.sorted(),
             heldApplied: root.strings("heldApplied") ?? [], applications: applications, prerequisiteOf: prerequisiteOf,
             unusedHeld: unusedHeld, totals: totals,
             modelSize: Plan.ModelSize(rows: count("rows"), columns: count("columns"), integerColumns: count("integerColumns"), nonZeros: count("nonZeros")),
             today: root.day("today") ?? request.today, schedule: schedule, completes: root.day("completes"),
-            startGridWeeks: root.integer("startGridWeeks") ?? (schedule == nil ? nil : 1))
+            startGridWeeks: root.integer("startGridWeeks", within: InputLimits.weeks) ?? (schedule == nil ? nil : 1))
     }
 
     static func readRun(_ value: JSON, path: String, catalogue: Catalogue, request: PlanRequest, log: IssueLog) -> ScheduleOption? {
         guard let reader = ObjectReader(value, path: path, log: log),
               let id = reader.string("credential", required: true), let start = reader.day("start"), let last = reader.day("end"),
-              let weeks = reader.integer("weeks", required: true) else { return nil }
+              let weeks = reader.integer("weeks", within: InputLimits.weeks, required: true) else { return nil }
         guard let credential = catalogue.credential(id) else {
-            log.error(reader.at("credential"), "the catalogue has no credential \"\(id)\"")
+            log.error(reader.at("credential"), "the catalogue has no credential \(id.quotedForMessage)")
             return nil
         }
         var offering: Int?
         if let name = reader.string("offering"), name != "self-paced" {
             offering = credential.offerings.firstIndex { $0.id == name }
                 ?? (name.hasPrefix("offerings[") ? Int(name.dropFirst(10).dropLast()) : nil)
-            if offering == nil { log.error(reader.at("offering"), "\(id) has no offering \"\(name)\"") }
+            if offering == nil { log.error(reader.at("offering"), "\(id) has no offering \(name.quotedForMessage)") }
         }
         return ScheduleOption(
             credential: id, offering: offering, start: start, end: last.adding(days: 1), weeks: weeks,
-            cost: reader.number("cost") ?? (catalogue.costInBaseCurrency(credential) ?? 0),
+            cost: reader.number("cost", within: InputLimits.planFigure) ?? (catalogue.costInBaseCurrency(credential) ?? 0),
             hours: credential.learningHours(hoursPerECTS: request.hoursPerECTS))
     }
 }

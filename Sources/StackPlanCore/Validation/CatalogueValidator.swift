@@ -6,7 +6,7 @@ public struct CatalogueValidator {
     /// Micro-credentials (skill, module, programme) carry 1–59 ECTS: 60 would be a full year.
     public static let microCredentialECTS: ClosedRange<Double> = 1...59
     public static let qualificationECTS: ClosedRange<Double> = 1...360
-    public static let eqfLevels: ClosedRange<Int> = 1...8
+    public static let eqfLevels: ClosedRange<Int> = InputLimits.eqfLevels
 
     let catalogue: Catalogue
     /// Records already stored, which references in the document may point to.
@@ -38,16 +38,32 @@ public struct CatalogueValidator {
     func credentialExists(_ id: String) -> Bool { credential(id) != nil }
 
     func checkIdentifier(_ id: String, path: String, record: String) {
-        if id.isEmpty || id.contains(where: \.isWhitespace) {
-            log.error("\(path).id", "must be a non-empty identifier without white space, found \"\(id)\"", record: record)
-        }
+        checkReference(id, path: "\(path).id", record: record)
+    }
+
+    /// Every id and reference follows one rule, so that none can hide a NUL or a line break
+    /// that storage would cut off or a message would garble.
+    @discardableResult
+    func checkReference(_ id: String, path: String, record: String) -> Bool {
+        if InputLimits.isIdentifier(id) { return true }
+        log.error(path, "must be an identifier (\(InputLimits.identifierRule)), found \(id.quotedForMessage)", record: record)
+        return false
+    }
+
+    /// A number of the document against its range in ``InputLimits``.
+    func checkRange(_ value: Double, _ range: AllowedRange, path: String, record: String?) {
+        if !range.contains(value) { log.error(path, "\(range.requirement), found \(format(value))", record: record) }
+    }
+
+    func checkRange(_ value: Int, _ range: ClosedRange<Int>, path: String, record: String?) {
+        if !range.contains(value) { log.error(path, "must lie in \(range.lowerBound)–\(range.upperBound), found \(value)", record: record) }
     }
 
     func checkDuplicates(_ ids: [String], list: String, kind: String) {
         var first: [String: Int] = [:]
         for (index, id) in ids.enumerated() where !id.isEmpty {
             if let earlier = first[id] {
-                log.error("$.\(list)[\(index)].id", "duplicates the id of $.\(list)[\(earlier)]", record: "\(kind) \"\(id)\"")
+                log.error("$.\(list)[\(index)].id", "duplicates the id of $.\(list)[\(earlier)]", record: "\(kind) \(id.quotedForMessage)")
             } else {
                 first[id] = index
             }
@@ -56,11 +72,11 @@ public struct CatalogueValidator {
 
     func checkCurrencies() {
         if !isCurrencyCode(catalogue.baseCurrency) {
-            log.error("$.baseCurrency", "must be a three-letter ISO 4217 code, found \"\(catalogue.baseCurrency)\"")
+            log.error("$.baseCurrency", "must be a three-letter ISO 4217 code, found \(catalogue.baseCurrency.quotedForMessage)")
         }
         for (code, rate) in catalogue.exchangeRates.sorted(by: { $0.key < $1.key }) {
-            if !isCurrencyCode(code) { log.error("$.exchangeRates", "\"\(code)\" is not a three-letter ISO 4217 code") }
-            if !(rate > 0 && rate.isFinite) { log.error("$.exchangeRates.\(code)", "must be a positive number, found \(rate)") }
+            if !isCurrencyCode(code) { log.error("$.exchangeRates", "\(code.quotedForMessage) is not a three-letter ISO 4217 code") }
+            checkRange(rate, InputLimits.exchangeRate, path: memberPath("$.exchangeRates", code), record: nil)
         }
     }
 
@@ -70,10 +86,10 @@ public struct CatalogueValidator {
         checkDuplicates(catalogue.providers.map(\.id), list: "providers", kind: "provider")
         for (index, provider) in catalogue.providers.enumerated() {
             let path = "$.providers[\(index)]"
-            let record = "provider \"\(provider.id)\""
+            let record = "provider \(provider.id.quotedForMessage)"
             checkIdentifier(provider.id, path: path, record: record)
             if !provider.country.isCountryCode {
-                log.error("\(path).country", "must be a two-letter country code such as IE, found \"\(provider.country)\"", record: record)
+                log.error("\(path).country", "must be a two-letter country code such as IE, found \(provider.country.quotedForMessage)", record: record)
             }
         }
     }
@@ -82,11 +98,12 @@ public struct CatalogueValidator {
         checkDuplicates(catalogue.credentials.map(\.id), list: "credentials", kind: "credential")
         for (index, credential) in catalogue.credentials.enumerated() {
             let path = "$.credentials[\(index)]"
-            let record = "credential \"\(credential.id)\""
+            let record = "credential \(credential.id.quotedForMessage)"
             func error(_ field: String, _ message: String) { log.error("\(path).\(field)", message, record: record) }
             checkIdentifier(credential.id, path: path, record: record)
             if qualification(credential.id) != nil { error("id", "is also the id of a qualification") }
-            if !providerExists(credential.provider) { error("provider", "refers to provider \"\(credential.provider)\", which the catalogue does not have") }
+            if !checkReference(credential.provider, path: "\(path).provider", record: record) {
+            } else if !providerExists(credential.provider) { error("provider", "refers to provider \"\(credential.provider)\", which the catalogue does not have") }
             if credential.ects == nil && credential.hours == nil {
                 log.error(path, "needs \"ects\" or \"hours\": a credential without either has no workload", record: record)
             }
@@ -96,29 +113,42 @@ public struct CatalogueValidator {
                     error("ects", "\(format(ects)) is outside \(format(range.lowerBound))–\(format(range.upperBound)) for a \(credential.kind.rawValue)")
                 }
             }
-            if let hours = credential.hours, !(hours > 0 && hours.isFinite) { error("hours", "must be a positive number, found \(hours)") }
+            if let hours = credential.hours { checkRange(hours, InputLimits.hours, path: "\(path).hours", record: record) }
             if !Self.eqfLevels.contains(credential.eqf) { error("eqf", "must be an EQF level 1–8, found \(credential.eqf)") }
-            if !(credential.cost >= 0 && credential.cost.isFinite) { error("cost", "must be zero or more, found \(credential.cost)") }
+            checkRange(credential.cost, InputLimits.fee, path: "\(path).cost", record: record)
             let currency = credential.currency ?? catalogue.baseCurrency
-            if currency != catalogue.baseCurrency && catalogue.exchangeRates[currency] == nil && existing?.exchangeRates[currency] == nil {
-                error("currency", "\"\(currency)\" has no rate in $.exchangeRates to convert it to \(catalogue.baseCurrency)")
+            let rate = currency == catalogue.baseCurrency ? 1 : catalogue.exchangeRates[currency] ?? existing?.exchangeRates[currency]
+            if rate == nil {
+                error("currency", "\(currency.quotedForMessage) has no rate in $.exchangeRates to convert it to \(catalogue.baseCurrency)")
             }
-            if let weeks = credential.weeks, weeks < 1 { error("weeks", "must be at least 1, found \(weeks)") }
+            if let weeks = credential.weeks { checkRange(weeks, InputLimits.weeks, path: "\(path).weeks", record: record) }
             if credential.languages.isEmpty { error("languages", "must name at least one language") }
             for (position, language) in credential.languages.enumerated()
             where !language.isLanguageCode {
-                error("languages[\(position)]", "must be a two-letter ISO 639-1 code such as \"en\", found \"\(language)\"")
+                error("languages[\(position)]", "must be a two-letter ISO 639-1 code such as \"en\", found \(language.quotedForMessage)")
             }
+            checkFeeInBaseCurrency(credential.cost, rate: rate, path: "\(path).cost", record: record)
             for (position, offering) in credential.offerings.enumerated() {
-                let field = "offerings[\(position)]"
-                if let weeks = offering.weeks, weeks < 1 { error("\(field).weeks", "must be at least 1, found \(weeks)") }
-                if let cost = offering.cost, !(cost >= 0 && cost.isFinite) { error("\(field).cost", "must be zero or more, found \(cost)") }
-                if let seats = offering.seats, seats < 0 { error("\(field).seats", "must be zero or more, found \(seats)") }
+                let field = "\(path).offerings[\(position)]"
+                if let id = offering.id { checkReference(id, path: "\(field).id", record: record) }
+                if !InputLimits.days.contains(offering.start) {
+                    log.error("\(field).start", "must be a date from \(InputLimits.days.lowerBound) to \(InputLimits.days.upperBound), found \(offering.start)", record: record)
+                }
+                if let weeks = offering.weeks { checkRange(weeks, InputLimits.weeks, path: "\(field).weeks", record: record) }
+                if let cost = offering.cost {
+                    checkRange(cost, InputLimits.fee, path: "\(field).cost", record: record)
+                    checkFeeInBaseCurrency(cost, rate: rate, path: "\(field).cost", record: record)
+                }
+                if let seats = offering.seats { checkRange(seats, InputLimits.seats, path: "\(field).seats", record: record) }
+            }
+            for (position, competency) in credential.competencies.enumerated() {
+                checkReference(competency, path: "\(path).competencies[\(position)]", record: record)
             }
             if let prerequisites = credential.prerequisites {
                 checkPrerequisite(prerequisites, owner: credential.id, path: "\(path).prerequisites", record: record)
             }
             for (position, other) in credential.excludes.enumerated() {
+                if !checkReference(other, path: "\(path).excludes[\(position)]", record: record) { continue }
                 if other == credential.id { error("excludes[\(position)]", "a credential cannot exclude itself") }
                 else if !credentialExists(other) { error("excludes[\(position)]", "refers to credential \"\(other)\", which the catalogue does not have") }
             }
@@ -126,25 +156,34 @@ public struct CatalogueValidator {
         }
     }
 
+    /// Checks a prerequisite expression node by node with an explicit stack: a chain nested
+    /// thousands deep (possible in a catalogue built in code) is checked without recursion.
     func checkPrerequisite(_ expression: Prerequisite, owner: String, path: String, record: String) {
-        switch expression {
-        case .credential(let id):
-            if id == owner { log.error("\(path).credential", "a credential cannot require itself", record: record) }
-            else if !credentialExists(id) {
-                log.error("\(path).credential", "refers to credential \"\(id)\", which the catalogue does not have", record: record)
+        var pending: [(expression: Prerequisite, path: String, depth: Int)] = [(expression, path, 1)]
+        while let (expression, path, depth) = pending.popLast() {
+            if depth > InputLimits.nestingDepth {
+                log.error(path, "nests prerequisite expressions more than \(InputLimits.nestingDepth) levels deep, the most a catalogue may", record: record)
+                continue
             }
-        case .allOf(let children), .anyOf(let children):
-            let key = if case .allOf = expression { "allOf" } else { "anyOf" }
-            if children.isEmpty { log.error("\(path).\(key)", "must list at least one prerequisite", record: record) }
-            for (index, child) in children.enumerated() { checkPrerequisite(child, owner: owner, path: "\(path).\(key)[\(index)]", record: record) }
-        case .atLeast(let count, let children):
-            if !(1...max(1, children.count)).contains(count) || children.isEmpty {
-                log.error("\(path).atLeast", "asks for \(count) of \(children.count) prerequisites, which can never be met", record: record)
+            switch expression {
+            case .credential(let id):
+                if !checkReference(id, path: "\(path).credential", record: record) { continue }
+                if id == owner { log.error("\(path).credential", "a credential cannot require itself", record: record) }
+                else if !credentialExists(id) {
+                    log.error("\(path).credential", "refers to credential \"\(id)\", which the catalogue does not have", record: record)
+                }
+            case .allOf(let children), .anyOf(let children):
+                let key = if case .allOf = expression { "allOf" } else { "anyOf" }
+                if children.isEmpty { log.error("\(path).\(key)", "must list at least one prerequisite", record: record) }
+                for (index, child) in children.enumerated().reversed() { pending.append((child, "\(path).\(key)[\(index)]", depth + 1)) }
+            case .atLeast(let count, let children):
+                if !(1...max(1, children.count)).contains(count) || children.isEmpty {
+                    log.error("\(path).atLeast", "asks for \(count) of \(children.count) prerequisites, which can never be met", record: record)
+                }
+                for (index, child) in children.enumerated().reversed() { pending.append((child, "\(path).of[\(index)]", depth + 1)) }
             }
-            for (index, child) in children.enumerated() { checkPrerequisite(child, owner: owner, path: "\(path).of[\(index)]", record: record) }
         }
     }
-
     /// Finds each prerequisite cycle once and names it, `a → b → a`.
     func checkPrerequisiteCycles() {
         let graph = PrerequisiteGraph(catalogue: catalogue, fallback: existing)
@@ -155,60 +194,73 @@ public struct CatalogueValidator {
                   let index = catalogue.credentials.firstIndex(where: { $0.id == found[start] }) else { continue }
             let cycle = Array(found[start...] + found[..<start])
             log.error("$.credentials[\(index)].prerequisites",
-                      "prerequisite cycle: \((cycle + [cycle[0]]).joined(separator: " → "))",
+                      "prerequisite cycle\(cycle.count > Self.cycleNamesShown ? " of \(cycle.count) credentials" : ""): \(Self.describe(cycle: cycle))",
                       record: "credential \"\(cycle[0])\"")
         }
     }
 
+
     func checkQualifications() {
         checkDuplicates(catalogue.qualifications.map(\.id), list: "qualifications", kind: "qualification")
+        let ladders = qualificationCycles()
         for (index, qualification) in catalogue.qualifications.enumerated() {
             let path = "$.qualifications[\(index)]"
-            let record = "qualification \"\(qualification.id)\""
+            let record = "qualification \(qualification.id.quotedForMessage)"
             func error(_ field: String, _ message: String) { log.error("\(path).\(field)", message, record: record) }
             checkIdentifier(qualification.id, path: path, record: record)
-            if !providerExists(qualification.provider) { error("provider", "refers to provider \"\(qualification.provider)\", which the catalogue does not have") }
-            if !Self.eqfLevels.contains(qualification.eqf) { error("eqf", "must be an EQF level 1–8, found \(qualification.eqf)") }
-            if !(qualification.ects >= 0 && qualification.ects <= Self.qualificationECTS.upperBound) {
-                error("ects", "must lie in 0–\(format(Self.qualificationECTS.upperBound)), found \(format(qualification.ects))")
+            if !checkReference(qualification.provider, path: "\(path).provider", record: record) {
+            } else if !providerExists(qualification.provider) {
+                error("provider", "refers to provider \"\(qualification.provider)\", which the catalogue does not have")
             }
-            if let cap = qualification.rules.maxPriorECTS, !(cap >= 0 && cap.isFinite) { error("rules.maxPriorEcts", "must be zero or more, found \(cap)") }
-            if let years = qualification.rules.priorWithinYears, !(years > 0 && years.isFinite) {
-                error("rules.priorWithinYears", "must be a positive number of years, found \(years)")
+            if !Self.eqfLevels.contains(qualification.eqf) { error("eqf", "must be an EQF level 1–8, found \(qualification.eqf)") }
+            checkRange(qualification.ects, InputLimits.ects, path: "\(path).ects", record: record)
+            if let cap = qualification.rules.maxPriorECTS { checkRange(cap, InputLimits.ects, path: "\(path).rules.maxPriorEcts", record: record) }
+            if let years = qualification.rules.priorWithinYears {
+                checkRange(years, InputLimits.priorWithinYears, path: "\(path).rules.priorWithinYears", record: record)
             }
             checkRequirement(qualification.requires, path: "\(path).requires", record: record)
-            if let cycle = qualificationCycle(from: qualification.id) {
-                error("requires", "qualifications require each other in a cycle: \(cycle.joined(separator: " → "))")
+            if let cycle = ladders[qualification.id] {
+                error("requires", "qualifications require each other in a cycle\(cycle.count > Self.cycleNamesShown ? " of \(cycle.count)" : ""): \(Self.describe(cycle: cycle))")
             }
         }
     }
 
-    func checkRequirement(_ node: RequirementNode, path: String, record: String) {
-        func error(_ field: String, _ message: String) { log.error(field.isEmpty ? path : "\(path).\(field)", message, record: record) }
-        switch node.rule {
-        case .credential(let id):
-            if !credentialExists(id) {
-                error("credential", qualification(id) != nil
-                      ? "\"\(id)\" is a qualification: use {\"qualification\": \"\(id)\"}"
-                      : "refers to credential \"\(id)\", which the catalogue does not have")
+    /// Checks a requirement tree node by node with an explicit stack (see ``checkPrerequisite``).
+    func checkRequirement(_ root: RequirementNode, path: String, record: String) {
+        var pending: [(node: RequirementNode, path: String, depth: Int)] = [(root, path, 1)]
+        while let (node, path, depth) = pending.popLast() {
+            func error(_ field: String, _ message: String) { log.error(field.isEmpty ? path : "\(path).\(field)", message, record: record) }
+            if depth > InputLimits.nestingDepth {
+                error("", "nests requirement nodes more than \(InputLimits.nestingDepth) levels deep, the most a catalogue may")
+                continue
             }
-        case .qualification(let id):
-            if qualification(id) == nil { error("qualification", "refers to qualification \"\(id)\", which the catalogue does not have") }
-        case .allOf(let children), .anyOf(let children):
-            let key = if case .allOf = node.rule { "allOf" } else { "anyOf" }
-            if children.isEmpty { error(key, "must list at least one requirement") }
-            for (index, child) in children.enumerated() { checkRequirement(child, path: "\(path).\(key)[\(index)]", record: record) }
-        case .atLeast(let count, let children):
-            if children.isEmpty || !(1...children.count).contains(count) {
-                error("atLeast", "asks for \(count) of \(children.count) requirements, which can never be met")
+            switch node.rule {
+            case .credential(let id):
+                if !checkReference(id, path: "\(path).credential", record: record) { continue }
+                if !credentialExists(id) {
+                    error("credential", qualification(id) != nil
+                          ? "\"\(id)\" is a qualification: use {\"qualification\": \"\(id)\"}"
+                          : "refers to credential \"\(id)\", which the catalogue does not have")
+                }
+            case .qualification(let id):
+                if !checkReference(id, path: "\(path).qualification", record: record) { continue }
+                if qualification(id) == nil { error("qualification", "refers to qualification \"\(id)\", which the catalogue does not have") }
+            case .allOf(let children), .anyOf(let children):
+                let key = if case .allOf = node.rule { "allOf" } else { "anyOf" }
+                if children.isEmpty { error(key, "must list at least one requirement") }
+                for (index, child) in children.enumerated().reversed() { pending.append((child, "\(path).\(key)[\(index)]", depth + 1)) }
+            case .atLeast(let count, let children):
+                if children.isEmpty || !(1...children.count).contains(count) {
+                    error("atLeast", "asks for \(count) of \(children.count) requirements, which can never be met")
+                }
+                for (index, child) in children.enumerated().reversed() { pending.append((child, "\(path).of[\(index)]", depth + 1)) }
+            case .credits(let minimum, let filter):
+                checkRange(minimum, InputLimits.creditsPool, path: "\(path).credits", record: record)
+                checkFilter(filter, path: "\(path).where", record: record)
+            case .maxCredits(let maximum, let filter):
+                checkRange(maximum, InputLimits.ects, path: "\(path).maxCredits", record: record)
+                checkFilter(filter, path: "\(path).where", record: record)
             }
-            for (index, child) in children.enumerated() { checkRequirement(child, path: "\(path).of[\(index)]", record: record) }
-        case .credits(let minimum, let filter):
-            if !(minimum > 0 && minimum.isFinite) { error("credits", "must be a positive number of ECTS, found \(minimum)") }
-            checkFilter(filter, path: "\(path).where", record: record)
-        case .maxCredits(let maximum, let filter):
-            if !(maximum >= 0 && maximum.isFinite) { error("maxCredits", "must be zero or more ECTS, found \(maximum)") }
-            checkFilter(filter, path: "\(path).where", record: record)
         }
     }
 
@@ -219,35 +271,62 @@ public struct CatalogueValidator {
         if let low = filter.minEQF, let high = filter.maxEQF, low > high {
             log.error(path, "minEqf \(low) is above maxEqf \(high): nothing can match", record: record)
         }
-        for (index, id) in (filter.ids ?? []).enumerated() where !credentialExists(id) {
+        for (index, id) in (filter.ids ?? []).enumerated() where checkReference(id, path: "\(path).ids[\(index)]", record: record) && !credentialExists(id) {
             log.error("\(path).ids[\(index)]", "refers to credential \"\(id)\", which the catalogue does not have", record: record)
         }
-        for (index, id) in (filter.providers ?? []).enumerated() where !providerExists(id) {
+        for (index, id) in (filter.providers ?? []).enumerated() where checkReference(id, path: "\(path).provider[\(index)]", record: record) && !providerExists(id) {
             log.error("\(path).provider[\(index)]", "refers to provider \"\(id)\", which the catalogue does not have", record: record)
+        }
+        for (index, tag) in (filter.competencies ?? []).enumerated() {
+            checkReference(tag, path: "\(path).competency[\(index)]", record: record)
         }
     }
 
-    /// A chain of `{"qualification": …}` references that returns to `start`, if there is one.
-    func qualificationCycle(from start: String) -> [String]? {
-        func references(_ node: RequirementNode) -> [String] {
-            if case .qualification(let id) = node.rule { return [id] }
-            return node.children.flatMap(references)
+    /// A fee converted to the base currency must stay inside ``InputLimits/feeInBaseCurrency``,
+    /// so that no total of fees can overflow.
+    func checkFeeInBaseCurrency(_ fee: Double, rate: Double?, path: String, record: String) {
+        guard let rate, InputLimits.fee.contains(fee), InputLimits.exchangeRate.contains(rate) || rate == 1 else { return }
+        let converted = fee * rate
+        if !InputLimits.feeInBaseCurrency.contains(converted) {
+            log.error(path, "is \(format(converted)) \(catalogue.baseCurrency) at the exchange rate, above the \(format(InputLimits.feeInBaseCurrency.highest)) a fee may be", record: record)
         }
-        var visited: Set<String> = []
-        func search(_ id: String, _ trail: [String]) -> [String]? {
-            guard let qualification = qualification(id) else { return nil }
-            for next in references(qualification.requires) {
-                if next == start { return trail + [next] }
-                if visited.insert(next).inserted, let found = search(next, trail + [next]) { return found }
+    }
+
+    /// Each cycle of `{"qualification": …}` references, keyed by its smallest id, where it starts. One depth-first search over the whole ladder graph with an explicit
+    /// stack: a ladder of ten thousand qualifications is checked in linear time, without recursion.
+    func qualificationCycles() -> [String: [String]] {
+        var references: [String: [String]] = [:]
+        func ladderReferences(_ id: String) -> [String] {
+            if let known = references[id] { return known }
+            var found: [String] = []
+            var pending = qualification(id).map { [$0.requires] } ?? []
+            while let node = pending.popLast() {
+                if case .qualification(let next) = node.rule { found.append(next) }
+                pending.append(contentsOf: node.children.reversed())
             }
-            return nil
+            references[id] = found
+            return found
         }
-        return search(start, [start])
+        let graph = DirectedGraph(nodes: catalogue.qualifications.map(\.id)) { ladderReferences($0).filter { self.qualification($0) != nil } }
+        // Reported once, at the cycle's smallest id: naming a long ring at each of its members would be quadratic.
+        return Dictionary(graph.cycles().map { ($0[0], $0) }, uniquingKeysWith: { first, _ in first })
+    }
+
+    /// Names shown of a cycle; longer ones show their first and last names around an ellipsis.
+    static let cycleNamesShown = 12
+
+    /// `a → b → a`, or for a long cycle `a → b → … → y → z → a`.
+    static func describe(cycle: [String]) -> String {
+        let names = cycle.count > cycleNamesShown
+            ? cycle.prefix(cycleNamesShown / 2) + ["…"] + cycle.suffix(cycleNamesShown / 2)
+            : cycle[...]
+        return (names + [cycle[0]]).joined(separator: " → ")
     }
 }
 
+/// Whole numbers without a fraction (below 10^18, safely inside `Int`), others as Swift writes them.
 func format(_ value: Double) -> String {
-    value.rounded() == value && abs(value) < 1e15 ? String(Int(value)) : String(value)
+    value.rounded() == value && abs(value) < 1e18 ? String(Int(value)) : String(value)
 }
 
 extension String {

@@ -10,7 +10,7 @@ import StackPlanCore
 /// by ``locate(_:)``.
 public struct CatalogueCSV: Sendable {
     enum Cell: Sendable {
-        case text, number, boolean, list, prerequisites, offerings
+        case text, number, boolean, list, prerequisites, offerings, place
         /// A JSON value written as it is, for structured fields without a shorter spreadsheet form.
         case json
     }
@@ -21,7 +21,7 @@ public struct CatalogueCSV: Sendable {
         ("eqf", .number), ("cost", .number), ("currency", .text), ("weeks", .number), ("mode", .text), ("languages", .list),
         ("accredited", .boolean), ("competencies", .list), ("prerequisites", .prerequisites), ("excludes", .list),
         ("learningOutcomes", .list), ("assessment", .text), ("qualityAssurance", .text), ("source", .text),
-        ("invented", .boolean), ("identifiers", .list), ("offerings", .offerings), ("cpd", .json),
+        ("invented", .boolean), ("identifiers", .list), ("offerings", .offerings), ("cpd", .json), ("place", .place),
     ]
     /// Provider columns and the provider field each fills.
     static let providerColumns: [(name: String, field: String, cell: Cell)] = [
@@ -308,13 +308,15 @@ public struct CatalogueCSV: Sendable {
                 issues.append(ValidationIssue(path: place, message: "is not valid JSON: \(Self.cellJSONError(error))"))
                 return nil
             }
+        case .place:
+            return CatalogueDocument.placeJSON(text: text)
         case .offerings:
-            // `start|weeks|cost|seats|id` per offering, `;` between offerings; empty parts are unset.
+            // `start|weeks|cost|seats|id|place` per offering, `;` between offerings; empty parts are unset.
             var offerings: [JSON] = []
             for entry in list(text) {
                 let parts = entry.split(separator: "|", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
-                guard parts.count <= 5, let start = parts.first, !start.isEmpty else {
-                    issues.append(ValidationIssue(path: place, message: "\"\(entry)\" is not an offering (write start|weeks|cost|seats|id, as in 2027-01-11|12|1185|20|2027-spring)"))
+                guard parts.count <= 6, let start = parts.first, !start.isEmpty else {
+                    issues.append(ValidationIssue(path: place, message: "\"\(entry)\" is not an offering (write start|weeks|cost|seats|id|place, as in 2027-01-11|12|1185|20|2027-spring|IE/Cork)"))
                     continue
                 }
                 var fields: [String: JSON] = ["start": .string(start)]
@@ -325,7 +327,8 @@ public struct CatalogueCSV: Sendable {
                     }
                     fields[key] = .number(value)
                 }
-                if parts.count == 5 && !parts[4].isEmpty { fields["id"] = .string(parts[4]) }
+                if parts.count >= 5 && !parts[4].isEmpty { fields["id"] = .string(parts[4]) }
+                if parts.count == 6 && !parts[5].isEmpty { fields["place"] = CatalogueDocument.placeJSON(text: parts[5]) }
                 offerings.append(.object(fields))
             }
             return .array(offerings)
@@ -334,8 +337,9 @@ public struct CatalogueCSV: Sendable {
 
     static func cell(_ offerings: [Offering]) -> String {
         offerings.map { offering in
-            [offering.start.description, offering.weeks.map(String.init) ?? "", offering.cost.map(formatted) ?? "",
-             offering.seats.map(String.init) ?? "", offering.id ?? ""].joined(separator: "|")
+            ([offering.start.description, offering.weeks.map(String.init) ?? "", offering.cost.map(formatted) ?? "",
+              offering.seats.map(String.init) ?? "", offering.id ?? ""] + (offering.place.map { [CatalogueDocument.text($0)] } ?? []))
+                .joined(separator: "|")
         }.joined(separator: ";")
     }
 
@@ -372,6 +376,10 @@ public struct CatalogueCSV: Sendable {
                 }
                 if column.cell == .offerings {
                     row.append(cell(credential.offerings))
+                    continue
+                }
+                if column.cell == .place {
+                    row.append(credential.place.map(CatalogueDocument.text) ?? "")
                     continue
                 }
                 if column.cell == .json {

@@ -138,7 +138,8 @@ public struct LearnerImport: Sendable {
         if wallet.ects == nil && wallet.hours == nil {
             missing.append(wallet.otherCredits.isEmpty ? "ECTS or learning hours" : "ECTS or learning hours (the credits it states are not ECTS)")
         }
-        if let ects = wallet.ects, ects > 180 { missing.append("ECTS within 0–180 (it states \(formatted(ects)))") }
+        if let ects = wallet.ects, !InputLimits.ects.contains(ects) { missing.append("ECTS within \(InputLimits.ects) (it states \(formatted(ects)))") }
+        if let hours = wallet.hours, !InputLimits.hours.contains(hours) { missing.append("learning hours \(InputLimits.hours) (it states \(formatted(hours)))") }
         return missing
     }
 
