@@ -12,7 +12,7 @@ extension Diagnosis {
             lines.append("")
             lines.append(shortfallIsSmallest
                 ? "Smallest shortfall within your limits"
-                : "Shortfall within your limits (the smallest found in \(format(Planner.shortfallTimeLimit)) s; a smaller one may exist)")
+                : "Shortfall within your limits (the smallest found before \(shortfallLimitReached ? "the work limit was reached" : "the time limit passed"); a smaller one may exist)")
             for shortfall in shortfalls { lines.append("  ✗ \(shortfall.path)  \(shortfall.text)") }
         }
         if !relaxations.isEmpty {
@@ -37,6 +37,7 @@ extension Diagnosis {
         fields["leastHours"] = leastHours.map { .number(rounded($0)) }
         fields["earliestCompletion"] = earliestCompletion.map { .string($0.description) }
         fields["shortfallIsSmallest"] = .bool(shortfallIsSmallest)
+        fields["shortfallLimitReached"] = .bool(shortfallLimitReached)
         fields["shortfalls"] = .array(shortfalls.map { shortfall in
             var entry: [String: JSON] = [
                 "kind": .string(shortfall.kind.rawValue), "path": .string(shortfall.path), "requirement": .string(shortfall.requirement),

@@ -38,7 +38,9 @@ struct Eligibility {
 
     /// The earliest day a held credential may have been earned and still count.
     var oldestCountable: Day? {
-        qualification.rules.priorWithinYears.map { today.adding(months: -Int(($0 * 12).rounded())) }
+        // A window longer than a millennium admits every real award; capping it keeps the
+        // month count (and the date) in range for any number the catalogue gives.
+        qualification.rules.priorWithinYears.map { today.adding(months: -Int((min(max($0, 0), 1000) * 12).rounded())) }
     }
 
     /// Why a held credential cannot count toward the qualification, or `nil` when it can.

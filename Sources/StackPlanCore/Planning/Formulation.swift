@@ -42,6 +42,10 @@ struct Formulation {
     /// The heuristic's schedule as values of take and run columns, when it found one.
     var startingPoint: [Variable: Double]?
 
+    /// Set when the request's deadline passed while the model was being built: the model is
+    /// incomplete, and the answer is the solver-stopped one.
+    private(set) var stopped = false
+
     /// With `elastic`, requirements may fall short at a price (ElasticDiagnosis.swift): the terms that measure it.
     let elastic: Bool
     var shortfalls: [ElasticTerm] = []
@@ -59,15 +63,26 @@ struct Formulation {
         self.eligibility = eligibility
         self.model = Model(name: "plan_\(qualification.id)")
         self.heldIDs = Set(request.learner.held.compactMap(\.catalogueID))
+        // Building a large calendar takes long: the deadline is looked at between the phases,
+        // and inside the long ones.
         collectItems()
+        if timeIsUp() { return }
         if let settings = request.schedule { addSchedule(settings) }
+        if timeIsUp() { return }
         addAssignments()
         encodeTree()
         addTotals()
         addExclusions()
+        if timeIsUp() { return }
         addPrerequisites()
         addPrecedences()
         addLearnerLimits()
+    }
+
+    /// Whether the request's deadline has passed; once it has, the model stays ``stopped``.
+    mutating func timeIsUp() -> Bool {
+        if !stopped, request.solverOptions.deadline?.hasPassed == true { stopped = true }
+        return stopped
     }
 
     // MARK: Items
@@ -87,14 +102,13 @@ struct Formulation {
         let all = catalogue.credentials
         let takeable = Self.takeable(all.indices.filter { !heldIDs.contains(all[$0].id) && eligibility.reasonNotOffered(all[$0]) == nil },
                                      of: all, held: heldIDs)
-        let leaves = tree.leafIndices.map { tree.nodes[$0] }
         var takeableByID: [String: (position: Int, item: CountableItem)] = [:]
         takeableByID.reserveCapacity(takeable.count)
         var useful: [String] = []
         for position in takeable {
             let item = CountableItem(credential: all[position], in: catalogue, hoursPerECTS: hoursPerECTS)
             takeableByID[all[position].id] = (position, item)
-            if leaves.contains(where: { tree.accepts($0, item) }) { useful.append(all[position].id) }
+            if !tree.leaves(accepting: item).isEmpty { useful.append(all[position].id) }
         }
         /// The takeable credentials `start` needs, directly or through prerequisites, `start` included, in id order.
         func closure(_ start: [String]) -> [Credential] {
@@ -202,7 +216,7 @@ struct Formulation {
     private mutating func addAssignments() {
         let shared = tree.qualification.rules.sharedCounting
         for (index, item) in items.enumerated() {
-            let leaves = tree.leafIndices.filter { tree.accepts(tree.nodes[$0], item) }
+            let leaves = tree.leaves(accepting: item)
             guard !leaves.isEmpty else { continue }
             let variables = leaves.map { leaf -> Variable in
                 let variable = model.addBinary("apply[\(item.id)@\(tree.nodes[leaf].path)]")

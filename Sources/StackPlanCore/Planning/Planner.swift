@@ -2,8 +2,12 @@ import MILP
 
 /// Finds provably optimal stacks of credentials toward a qualification.
 public struct Planner: Sendable {
+    /// The catalogue plans are made from.
     public let catalogue: Catalogue
+    /// The work the elastic diagnosis may do (ElasticDiagnosis.swift).
+    public var shortfallLimits = ShortfallWorkLimits()
 
+    /// A planner over `catalogue`.
     public init(catalogue: Catalogue) {
         self.catalogue = catalogue
     }
@@ -12,6 +16,8 @@ public struct Planner: Sendable {
     ///
     /// Every plan returned has passed ``PlanChecker``, which re-checks each rule without the model.
     public func plan(_ request: PlanRequest) throws -> PlanOutcome {
+        // The time limit holds for all of it: every model built and solved from here on.
+        let request = request.startingClock()
         // A budget or hours limit that is not an objective makes pruning compare that measure
         // too, and keeps many more candidates. Most limits do not bind: the optimum without
         // them, if it keeps within them, is the optimum with them (it is optimal on a larger
@@ -28,7 +34,10 @@ public struct Planner: Sendable {
         let qualification = try validate(request)
         let outcome = try attempt(request, qualification: qualification)
         if case .infeasible = outcome {
-            return .infeasible(try findShortfalls(request, qualification: qualification, diagnosis: diagnose(request, qualification: qualification)))
+            let diagnosis = try findShortfalls(request, qualification: qualification, diagnosis: diagnose(request, qualification: qualification))
+            // A diagnosis whose solves ran out of time may be wrong: the answer is then that the solver stopped.
+            if request.solverOptions.deadline?.hasPassed == true { return .stopped(.timeLimit) }
+            return .infeasible(diagnosis)
         }
         return outcome
     }
@@ -40,7 +49,7 @@ public struct Planner: Sendable {
             throw PlanningError.invalidRequest("the frontier needs a schedule: give the learner's hours per week (\"hoursPerWeek\" or --hours-per-week)")
         }
         let qualification = try validate(request)
-        var staged = request
+        var staged = request.startingClock()
         staged.objectives = [.duration, .cost]
         var plans: [Plan] = []
         while plans.count < limit {
@@ -59,6 +68,7 @@ public struct Planner: Sendable {
         var formulation = try formulation(request, qualification: qualification)
         refine?(&formulation)
         let nothing = Diagnosis(cause: .conflict, summary: "", unmet: [])
+        if formulation.stopped { return .stopped(.timeLimit) }
         if formulation.structurallyInfeasible { return .infeasible(nothing) }
         // The heuristic fixed what to take and when; the best rest of a plan around that is the start.
         var start: [Double]?
@@ -76,6 +86,7 @@ public struct Planner: Sendable {
                 // an alternative's cut): its completion date must not shorten the calendar either.
                 formulation = Formulation(catalogue: catalogue, request: request, qualification: qualification)
                 refine?(&formulation)
+                if formulation.stopped { return .stopped(.timeLimit) }
             }
         }
         let stages = Self.stages(of: formulation, request: request)
@@ -155,6 +166,7 @@ public struct Planner: Sendable {
         guard request.hoursPerECTS > 0 && request.hoursPerECTS.isFinite else {
             throw PlanningError.invalidRequest("hours per ECTS must be a positive number, not \(request.hoursPerECTS)")
         }
+        try checkDerivedFigures(request)
         var issues: [ValidationIssue] = []
         for (index, held) in request.learner.held.enumerated() {
             guard let id = held.catalogueID, catalogue.credential(id) == nil else { continue }
@@ -172,6 +184,32 @@ public struct Planner: Sendable {
         guard issues.isEmpty else { throw PlanningError.invalidLearner(InvalidDocument(issues: issues)) }
         try checkExceptions(request, qualification: qualification)
         return qualification
+    }
+
+    /// The largest learning hours or fee (in the base currency) one credential may come to:
+    /// a million such credentials still total a finite number, and GLPK sees no wild coefficient.
+    public static let largestFigure = 1e12
+
+    /// Every credential's learning hours (its ECTS times the hours per ECTS, unless stated) and
+    /// fee in the base currency (times its exchange rate), as the model uses them, must be finite
+    /// and at most ``largestFigure``: a request that makes one larger names the figure and its cause.
+    func checkDerivedFigures(_ request: PlanRequest) throws {
+        for credential in catalogue.credentials {
+            let hours = credential.learningHours(hoursPerECTS: request.hoursPerECTS)
+            if !(hours.isFinite && hours <= Self.largestFigure) {
+                let cause = credential.hours == nil
+                    ? "\(format(credential.credits)) ECTS at \(request.hoursPerECTS) hours per ECTS"
+                    : "its stated hours"
+                throw PlanningError.invalidRequest(
+                    "credential \"\(credential.id)\" comes to \(hours) learning hours (\(cause)), more than the \(Self.largestFigure) planning accepts")
+            }
+            let rate = catalogue.rateToBase(credential.currency) ?? 1
+            let fees = [credential.cost] + credential.offerings.compactMap(\.cost)
+            if let fee = fees.first(where: { !($0 * rate).isFinite || abs($0 * rate) > Self.largestFigure }) {
+                throw PlanningError.invalidRequest(
+                    "credential \"\(credential.id)\" costs \(fee * rate) \(catalogue.baseCurrency) (\(fee) \(credential.currency ?? catalogue.baseCurrency) at a rate of \(rate)), more than the \(Self.largestFigure) planning accepts")
+            }
+        }
     }
 
     private func extract(_ solution: Solution, formulation: Formulation, request: PlanRequest, result: LexicographicSolution) -> Plan {

@@ -72,9 +72,17 @@ extension ScheduleSettings {
 
     /// Weeks a credential takes when self-paced: its stated weeks, stretched so that its hours
     /// fit the learner's week.
+    ///
+    /// Saturates at ``longestRunWeeks``: a run that long never fits any horizon (at most
+    /// ``maxHorizonWeeks``), and the cap keeps huge hours or tiny weekly hours from overflowing.
     func selfPacedWeeks(hours: Double, stated: Int?) -> Int {
-        max(stated ?? 1, Int((hours / hoursPerWeek - 1e-9).rounded(.up)), 1)
+        let needed = (hours / hoursPerWeek - 1e-9).rounded(.up)
+        let weeks = needed.isNaN ? Double(Self.longestRunWeeks) : min(needed, Double(Self.longestRunWeeks))
+        return min(max(stated ?? 1, Int(weeks), 1), Self.longestRunWeeks)
     }
+
+    /// More weeks than any horizon holds (about 19,000 years): where run lengths saturate.
+    static let longestRunWeeks = 1_000_000
 }
 
 extension Formulation {
@@ -101,7 +109,7 @@ extension Formulation {
             return result
         }
         for (index, offering) in credential.offerings.enumerated() {
-            let weeks = offering.weeks ?? credential.weeks ?? settings.selfPacedWeeks(hours: hours, stated: nil)
+            let weeks = min(offering.weeks ?? credential.weeks ?? settings.selfPacedWeeks(hours: hours, stated: nil), ScheduleSettings.longestRunWeeks)
             let option = ScheduleOption(
                 credential: credential.id, offering: index, start: offering.start, end: offering.start.adding(days: 7 * weeks),
                 weeks: weeks, cost: (offering.cost ?? credential.cost) * rate, hours: hours)
@@ -121,9 +129,12 @@ extension Formulation {
         if let deadline = request.constraints.deadline {
             end = deadline.adding(days: 1)
         } else {
-            let selfPaced = unprunedCandidateList.reduce(0) { $0 + settings.selfPacedWeeks(hours: $1.learningHours(hoursPerECTS: request.hoursPerECTS), stated: $1.weeks) }
+            // Weeks saturate (selfPacedWeeks), and so does their sum: beyond the cap it changes nothing.
+            let selfPaced = unprunedCandidateList.reduce(0) {
+                min($0 + settings.selfPacedWeeks(hours: $1.learningHours(hoursPerECTS: request.hoursPerECTS), stated: $1.weeks), settings.maxHorizonWeeks + 1)
+            }
             let latestOffering = unprunedCandidateList.flatMap { credential in
-                credential.offerings.map { $0.start.adding(days: 7 * ($0.weeks ?? credential.weeks ?? 1)) }
+                credential.offerings.map { $0.start.adding(days: 7 * min($0.weeks ?? credential.weeks ?? 1, ScheduleSettings.longestRunWeeks)) }
             }.max() ?? settings.start
             end = max(latestOffering, settings.start).adding(days: 7 * max(selfPaced, 1))
         }
@@ -134,6 +145,7 @@ extension Formulation {
 
         var runs: [String: [ScheduleOption]] = [:]
         for credential in candidates {
+            if timeIsUp() { return }
             runs[credential.id] = Self.scheduleOptions(
                 for: credential, catalogue: catalogue, settings: settings, hoursPerECTS: request.hoursPerECTS,
                 horizonEnd: end, startGridWeeks: startGridWeeks)
@@ -163,6 +175,7 @@ extension Formulation {
             completion: model.addVariable("completion_days", .integer, lowerBound: 0, upperBound: nil))
         var start: [Variable: Double] = [:]
         for credential in candidates {
+            if timeIsUp() { return }
             let taken = take[credential.id]!
             let options = runs[credential.id]!
             let variables = options.map { option in
@@ -186,7 +199,8 @@ extension Formulation {
         // run ends on a week boundary, as self-paced runs do). Implied by the rows below for whole
         // plans, but it gives the LP relaxation a real completion bound; and when the plan
         // without a calendar proved the fewest hours W*, no plan runs in fewer than ⌈W*/H⌉ weeks.
-        let leastWeeks = scheduleHint?.leastWorkload.map { (($0 / settings.hoursPerWeek) - 1e-9).rounded(.up) } ?? 0
+        // Capped past the longest horizon (a weaker bound, still true): tiny weekly hours cannot blow it up.
+        let leastWeeks = scheduleHint?.leastWorkload.map { min((($0 / settings.hoursPerWeek) - 1e-9).rounded(.up), Double(settings.maxHorizonWeeks + 1)) } ?? 0
         let weeksStudied = model.addVariable("weeks_studied", .integer, lowerBound: max(0, leastWeeks), upperBound: nil)
         let workload = LinearExpression(terms: candidates.map { ($0.learningHours(hoursPerECTS: request.hoursPerECTS), take[$0.id]!) })
         model.add(workload - settings.hoursPerWeek * weeksStudied <= 0, name: "energy")
@@ -196,6 +210,7 @@ extension Formulation {
         if leastWeeks > 0 { calendar.leastCompletion = max(0, 7 * leastWeeks - slack) }
         // Weekly load: hours spread evenly over each run's days, summed per week.
         for week in settings.weeks(until: end) {
+            if timeIsUp() { return }
             var load = LinearExpression()
             var worst = 0.0
             for credential in candidates {

@@ -120,6 +120,8 @@ public struct WhatIfResult: Sendable {
 
 extension Planner {
     public func whatIf(_ baseline: PlanRequest, _ scenario: WhatIfScenario) throws -> WhatIfResult {
+        // One time limit for both plans: the scenario's request inherits the baseline's deadline.
+        let baseline = baseline.startingClock()
         let (changed, request) = try scenario.apply(to: baseline, catalogue: catalogue)
         return WhatIfResult(
             baseline: try plan(baseline), scenario: try Planner(catalogue: changed).plan(request),
