@@ -14,6 +14,9 @@ extension Diagnosis {
                 ? "Smallest shortfall within your limits"
                 : "Shortfall within your limits (the smallest found before \(shortfallLimitReached ? "the work limit was reached" : "the time limit passed"); a smaller one may exist)")
             for shortfall in shortfalls { lines.append("  ✗ \(shortfall.path)  \(shortfall.text)") }
+        } else if shortfallLimitReached {
+            lines.append("")
+            lines.append("No shortfall within your limits was found before the work limit was reached")
         }
         if !relaxations.isEmpty {
             lines.append("")
