@@ -15,11 +15,15 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
+        .package(url: "https://github.com/apple/swift-collections", from: "1.1.0"),
     ],
     targets: [
         // GLPK ships no pkg-config file on Debian; the module map links libglpk directly.
         .systemLibrary(name: "CGLPK", path: "Sources/CGLPK"),
-        .target(name: "MILP", dependencies: ["CGLPK"]),
+        .target(name: "MILP", dependencies: [
+            "CGLPK",
+            .product(name: "OrderedCollections", package: "swift-collections"),
+        ]),
         .target(name: "StackPlanCore", dependencies: ["MILP"]),
         .target(name: "StackPlanGenerator", dependencies: ["StackPlanCore"]),
         .target(name: "StackPlanStore", dependencies: [

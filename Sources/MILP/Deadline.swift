@@ -55,16 +55,3 @@ public struct Deadline: Sendable {
         return min(limit ?? left, left)
     }
 }
-
-/// Thrown where work that is not a solve (building a large model) finds the deadline passed.
-public struct DeadlinePassed: Error, Equatable, CustomStringConvertible {
-    /// What was being done when the time ran out.
-    public var during: String
-
-    /// Creates the error for the work named by `during`.
-    public init(during: String) {
-        self.during = during
-    }
-
-    public var description: String { "the time limit passed while \(during)" }
-}

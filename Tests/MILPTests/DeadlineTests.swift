@@ -152,3 +152,40 @@ final class RecordingSolver: Solver, @unchecked Sendable {
         #expect(solution.integerValue(Variable(index: 3)) == 4)
     }
 }
+
+@Suite struct ExpressionTests {
+    @Test func termsStayInVariableOrderHoweverTheyAreAdded() {
+        var model = Model()
+        let x = (0..<5).map { model.addVariable("x\($0)") }
+        var expression = LinearExpression()
+        for index in [3, 0, 4, 1, 3, 2] { expression.add(Double(index + 1), x[index]) }
+        #expect(expression.sortedTerms.map(\.variable) == [x[0], x[1], x[2], x[3], x[4]])
+        #expect(expression.sortedTerms.map(\.coefficient) == [1, 2, 3, 8, 5])
+        expression.add(-8, x[3])
+        #expect(expression.sortedTerms.map(\.variable) == [x[0], x[1], x[2], x[4]])
+        #expect(expression.numberOfTerms == 4)
+    }
+
+    @Test func everyMixOfOperandsBuildsTheSameRows() {
+        var model = Model()
+        let x = model.addVariable("x"), y = model.addVariable("y")
+        let values = [2.0, 3.0]
+        let e = LinearExpression(y)
+        // Each pair is one row written two ways; both must hold or fail alike at (2, 3).
+        let pairs: [(Constraint, Constraint)] = [
+            (x >= e, e <= x), (x == e, e == x), (x * 2 <= 4, 4 >= 2 * x), (5 == x + y, x + y == 5),
+            (1 + x <= y, x - y <= -1), (x - 1 >= 1, 1 <= x - 1.0), (e / 3 <= 1, 1 >= e * (1.0 / 3)),
+            (-x + y >= 1, 1 <= y - x), (x >= y, y <= x), (2 - x == 0, 0 == 2 - x), (3 - y <= 0, x + 1 <= y),
+        ]
+        for (first, second) in pairs {
+            #expect(first.isSatisfied(by: values) == second.isSatisfied(by: values))
+        }
+        var sum = LinearExpression(x)
+        sum += y
+        sum += 2
+        sum -= x
+        sum -= 1
+        #expect(sum.value(at: values) == 4)
+        #expect((-x).value(at: values) == -2)
+    }
+}

@@ -193,7 +193,3 @@ extension ModelError: ClassifiedError {
         }
     }
 }
-
-extension DeadlinePassed: ClassifiedError {
-    public var kind: ErrorKind { .solverStopped }
-}
