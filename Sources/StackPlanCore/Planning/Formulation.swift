@@ -15,8 +15,18 @@ struct Formulation {
     var model: Model
     /// Eligible held items first (profile order), then candidate credentials (id order).
     var items: [CountableItem] = []
+    /// A candidate credential beside its take column and its tie-break rank.
+    struct TakeColumn {
+        let credential: Credential
+        let take: Variable
+        let rank: Int
+    }
+    /// The candidates' columns, in id order.
+    private(set) var columns: [TakeColumn] = []
+    /// x[c] by credential id, for rows that name a credential.
     var take: [String: Variable] = [:]
-    var candidates: [Credential] = []
+    /// The candidates, in id order (the credentials of ``columns``).
+    private(set) var candidates: [Credential] = []
     var assignments: [(item: Int, node: Int, variable: Variable)] = []
     var counted: [Int: LinearExpression] = [:]
     private var assignmentsByNode: [Int: [(item: Int, variable: Variable)]] = [:]
@@ -65,7 +75,8 @@ struct Formulation {
         self.heldIDs = Set(request.learner.held.compactMap(\.catalogueID))
         // Building a large calendar takes long: the deadline is looked at between the phases,
         // and inside the long ones.
-        collectItems()
+        collectHeldItems()
+        addTakeColumns(CandidateSelection(catalogue: catalogue, request: request, tree: tree, eligibility: eligibility, heldIDs: heldIDs))
         if timeIsUp() { return }
         if let settings = request.schedule { addSchedule(settings) }
         if timeIsUp() { return }
@@ -87,99 +98,29 @@ struct Formulation {
 
     // MARK: Items
 
-    /// Candidates are credentials the learner may take, whose prerequisites can be met, and that
-    /// either fit a leaf or are needed before one that does: nothing else can change the optimum.
-    private mutating func collectItems() {
-        let hoursPerECTS = request.hoursPerECTS
-        // An advisor's hand application makes a held item count however old it is.
+    /// Held items that count toward the qualification (recent enough, or applied by an
+    /// advisor's hand however old), in profile order.
+    private mutating func collectHeldItems() {
         for (position, held) in request.learner.held.enumerated()
         where eligibility.reasonHeldDoesNotCount(earned: held.earned) == nil || tree.appliedByHand[held.catalogueID ?? "held[\(position)]"] != nil {
-            if let item = held.item(position: position, in: catalogue, hoursPerECTS: hoursPerECTS) { items.append(item) }
-        }
-
-        // Positions in `catalogue.credentials` rather than copies: a national catalogue's
-        // sub-catalogue can hold tens of thousands of credentials, and a copy costs a dozen retains.
-        let all = catalogue.credentials
-        let takeable = Self.takeable(all.indices.filter { !heldIDs.contains(all[$0].id) && eligibility.reasonNotOffered(all[$0]) == nil },
-                                     of: all, held: heldIDs)
-        var takeableByID: [String: (position: Int, item: CountableItem)] = [:]
-        takeableByID.reserveCapacity(takeable.count)
-        var useful: [String] = []
-        for position in takeable {
-            let item = CountableItem(credential: all[position], in: catalogue, hoursPerECTS: hoursPerECTS)
-            takeableByID[all[position].id] = (position, item)
-            if !tree.leaves(accepting: item).isEmpty { useful.append(all[position].id) }
-        }
-        /// The takeable credentials `start` needs, directly or through prerequisites, `start` included, in id order.
-        func closure(_ start: [String]) -> [Credential] {
-            var seen = Set(start)
-            var pending = start
-            while let id = pending.popLast() {
-                guard let position = takeableByID[id]?.position else { continue }
-                for next in all[position].prerequisites?.credentialIDs ?? [] where seen.insert(next).inserted {
-                    pending.append(next)
-                }
-            }
-            return seen.sorted().compactMap { takeableByID[$0].map { all[$0.position] } }
-        }
-        candidates = closure(useful)
-        for (rank, credential) in candidates.enumerated() { tieBreakRank[credential.id] = rank }
-        tieBreakCount = candidates.count
-        if request.schedule != nil { unprunedCandidateList = candidates }
-        // The dominance argument does not cover an advisor's exceptions: with them, every candidate stays.
-        if request.pruneDominated && request.exceptions.isEmpty {
-            unprunedCandidates = candidates.count
-            let dominance = Dominance(
-                tree: tree, request: request, heldIDs: heldIDs, forcedECTS: forcedECTS(),
-                candidates: candidates.map { credential in
-                    Dominance.Candidate(
-                        credential: credential, item: takeableByID[credential.id]!.item, rank: tieBreakRank[credential.id]!,
-                        cost: catalogue.costInBaseCurrency(credential) ?? 0)
-                },
-                overlapping: overlappingIDs())
-            // Each round argues on the model the previous one left, whose optimal plans are the
-            // same: a credential named only by pruned candidates' prerequisites is free there.
-            var pruned: Set<String> = []
-            while true {
-                let required = Set(candidates.flatMap { $0.prerequisites?.credentialIDs ?? [] })
-                let more = dominance.dominated(required: required, among: Set(candidates.map(\.id))).subtracting(pruned)
-                if more.isEmpty { break }
-                pruned.formUnion(more)
-                candidates = closure(useful.filter { !pruned.contains($0) })
-            }
-        }
-        for credential in candidates {
-            take[credential.id] = model.addBinary("take[\(credential.id)]")
-            items.append(takeableByID[credential.id]!.item)
+            if let item = held.item(position: position, in: catalogue, hoursPerECTS: request.hoursPerECTS) { items.append(item) }
         }
     }
 
-    /// Ids in an overlap that can have a row: both sides candidates or held. (Only these
-    /// matter, and they are the same in the whole catalogue and in a sub-catalogue.)
-    private func overlappingIDs() -> Set<String> {
-        let present = heldIDs.union(candidates.map(\.id))
-        var overlapping: Set<String> = []
-        for id in present {
-            for other in catalogue.credential(id)?.excludes ?? [] where present.contains(other) {
-                overlapping.insert(id)
-                overlapping.insert(other)
-            }
+    /// A take column for each selected candidate (CandidateSelection.swift), and its item.
+    private mutating func addTakeColumns(_ selection: CandidateSelection) {
+        tieBreakRank = selection.tieBreakRank
+        tieBreakCount = selection.tieBreakCount
+        unprunedCandidates = selection.unprunedCount
+        unprunedCandidateList = selection.unpruned
+        for candidate in selection.candidates {
+            let id = candidate.credential.id
+            let variable = model.addBinary("take[\(id)]")
+            columns.append(TakeColumn(credential: candidate.credential, take: variable, rank: selection.tieBreakRank[id] ?? 0))
+            take[id] = variable
+            items.append(candidate.item)
         }
-        return overlapping
-    }
-
-    /// ECTS of the credentials named by required `credential` leaves, which count in every plan.
-    private func forcedECTS() -> Double {
-        var forced: Set<String> = []
-        func collect(_ index: Int) {
-            switch tree.nodes[index].kind {
-            case .credential(let id): forced.insert(id)
-            case .allOf, .qualification: tree.nodes[index].children.forEach(collect)
-            default: break
-            }
-        }
-        collect(RequirementTree.rootIndex)
-        return forced.reduce(0) { $0 + (catalogue.credential($1)?.credits ?? 0) }
+        candidates = columns.map(\.credential)
     }
 
     /// The credentials a learner can reach by taking them one after another from what they hold:
@@ -199,7 +140,7 @@ struct Formulation {
         while changed {
             changed = false
             pending.removeAll { position in
-                guard credentials[position].prerequisites!.isMet(by: available.contains) else { return false }
+                guard credentials[position].prerequisites?.isMet(by: available.contains) ?? true else { return false }
                 available.insert(credentials[position].id)
                 result.append(position)
                 changed = true
@@ -297,10 +238,10 @@ struct Formulation {
             model.add(supply - minimum * met >= 0, name: "credits[\(name)]")
             return LinearExpression(met)
         case .maxCredits(let maximum, let filter):
-            let matching = counted.keys.sorted().filter { items[$0].ects > 0 && filter.matches(items[$0]) }
+            let matching = counted.sorted { $0.key < $1.key }.filter { items[$0.key].ects > 0 && filter.matches(items[$0.key]) }
             var load = LinearExpression()
-            for item in matching { load.add(counted[item]!, times: items[item].ects) }
-            let most = matching.reduce(0) { $0 + items[$1].ects }
+            for (item, expression) in matching { load.add(expression, times: items[item].ects) }
+            let most = matching.reduce(0) { $0 + items[$1.key].ects }
             if most <= maximum { return LinearExpression(constant: 1) }
             if required {
                 if elastic {
@@ -385,7 +326,8 @@ struct Formulation {
             }
         }
         for pair in pairs.sorted(by: { $0.lexicographicallyPrecedes($1) }) {
-            let first = counted[byCatalogueID[pair[0]]!]!, second = counted[byCatalogueID[pair[1]]!]!
+            guard let first = byCatalogueID[pair[0]].flatMap({ counted[$0] }),
+                  let second = byCatalogueID[pair[1]].flatMap({ counted[$0] }) else { continue }
             model.add(first + second <= 1, name: "overlap[\(pair[0])|\(pair[1])]")
         }
     }
@@ -393,9 +335,9 @@ struct Formulation {
     // MARK: Prerequisites
 
     private mutating func addPrerequisites() {
-        for credential in candidates {
-            guard let prerequisite = credential.prerequisites, let variable = take[credential.id] else { continue }
-            require(prerequisite, whenever: LinearExpression(variable), owner: credential.id, path: "pre")
+        for column in columns {
+            guard let prerequisite = column.credential.prerequisites else { continue }
+            require(prerequisite, whenever: LinearExpression(column.take), owner: column.credential.id, path: "pre")
         }
     }
 
@@ -453,7 +395,8 @@ struct Formulation {
             default: break
             }
         }
-        return LinearExpression(terms: candidates.map { credential in
+        return LinearExpression(terms: columns.map { column in
+            let credential = column.credential
             let coefficient: Double = switch objective {
             case .duration: 0
             case .cost: catalogue.costInBaseCurrency(credential) ?? 0
@@ -461,7 +404,7 @@ struct Formulation {
             case .ects: credential.credits
             case .count: 1
             }
-            return (coefficient, take[credential.id]!)
+            return (coefficient, column.take)
         })
     }
 
@@ -469,8 +412,6 @@ struct Formulation {
     /// so they only ever decide between plans with the same number of credentials.
     var tieBreak: LinearExpression {
         let scale = Double(tieBreakCount + 1) * Double(tieBreakCount + 1)
-        return LinearExpression(terms: candidates.map { credential in
-            (1 + Double(tieBreakRank[credential.id]! + 1) / scale, take[credential.id]!)
-        })
+        return LinearExpression(terms: columns.map { column in (1 + Double(column.rank + 1) / scale, column.take) })
     }
 }

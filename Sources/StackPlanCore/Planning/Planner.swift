@@ -199,21 +199,21 @@ public struct Planner: Sendable {
             if !(hours.isFinite && hours <= Self.largestFigure) {
                 let cause = credential.hours == nil
                     ? "\(format(credential.credits)) ECTS at \(request.hoursPerECTS) hours per ECTS"
-                    : "its stated hours"
+                    : "it states \(hours) hours"
                 throw PlanningError.invalidRequest(
-                    "credential \"\(credential.id)\" comes to \(hours) learning hours (\(cause)), more than the \(Self.largestFigure) planning accepts")
+                    "credential \"\(credential.id)\" needs more learning hours than planning accepts (\(cause); at most \(format(Self.largestFigure)))")
             }
             let rate = catalogue.rateToBase(credential.currency) ?? 1
             let fees = [credential.cost] + credential.offerings.compactMap(\.cost)
             if let fee = fees.first(where: { !($0 * rate).isFinite || abs($0 * rate) > Self.largestFigure }) {
                 throw PlanningError.invalidRequest(
-                    "credential \"\(credential.id)\" costs \(fee * rate) \(catalogue.baseCurrency) (\(fee) \(credential.currency ?? catalogue.baseCurrency) at a rate of \(rate)), more than the \(Self.largestFigure) planning accepts")
+                    "credential \"\(credential.id)\" costs more than planning accepts (\(fee) \(credential.currency ?? catalogue.baseCurrency) at a rate of \(rate) to \(catalogue.baseCurrency); at most \(format(Self.largestFigure)))")
             }
         }
     }
 
     private func extract(_ solution: Solution, formulation: Formulation, request: PlanRequest, result: LexicographicSolution) -> Plan {
-        let taken = formulation.candidates.filter { solution.isSet(formulation.take[$0.id]!) }.map(\.id)
+        let taken = formulation.columns.filter { solution.isSet($0.take) }.map(\.credential.id)
         var applications: [String: [String]] = [:]
         for assignment in formulation.assignments where solution.isSet(assignment.variable) {
             applications[formulation.items[assignment.item].id, default: []].append(formulation.tree.nodes[assignment.node].path)
