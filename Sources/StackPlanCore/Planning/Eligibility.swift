@@ -28,8 +28,7 @@ struct Eligibility {
             let hours = credential.learningHours(hoursPerECTS: hoursPerECTS)
             let open = credential.offerings.filter { $0.seats != 0 && $0.start >= schedule.start }
             if open.isEmpty { return "offered only before \(schedule.start) or without seats" }
-            let lightest = open.map { hours / Double($0.weeks ?? credential.weeks ?? 1) }.min()!
-            if lightest > schedule.hoursPerWeek + 1e-9 {
+            if let lightest = open.map({ hours / Double($0.weeks ?? credential.weeks ?? 1) }).min(), lightest > schedule.hoursPerWeek + 1e-9 {
                 return "too intense: every offering needs at least \(format(lightest.rounded(.up))) hours a week, over your \(format(schedule.hoursPerWeek))"
             }
         }

@@ -56,8 +56,9 @@ public struct Planner: Sendable {
             guard case .planned(let plan) = try attempt(staged, qualification: qualification) else { break }
             plans.append(plan)
             // The next point must save at least a cent.
-            staged.constraints.budget = min(staged.constraints.budget ?? .infinity, plan.totals.cost - 0.01)
-            if staged.constraints.budget! < 0 { break }
+            let budget = min(staged.constraints.budget ?? .infinity, plan.totals.cost - 0.01)
+            if budget < 0 { break }
+            staged.constraints.budget = budget
         }
         return plans
     }
@@ -218,7 +219,7 @@ public struct Planner: Sendable {
         for assignment in formulation.assignments where solution.isSet(assignment.variable) {
             applications[formulation.items[assignment.item].id, default: []].append(formulation.tree.nodes[assignment.node].path)
         }
-        for key in applications.keys { applications[key]!.sort() }
+        applications = applications.mapValues { $0.sorted() }
         let heldApplied = formulation.items.filter { $0.isHeld && applications[$0.id] != nil }.map(\.id)
 
         var prerequisiteOf: [String: [String]] = [:]
@@ -236,6 +237,8 @@ public struct Planner: Sendable {
             hours: takenCredentials.reduce(0) { $0 + $1.learningHours(hoursPerECTS: request.hoursPerECTS) },
             ects: takenCredentials.reduce(0) { $0 + $1.credits },
             countedECTS: countedECTS)
+        var durationDays = 0.0
+        if let end = schedule?.map(\.end.ordinal).max(), let start = request.schedule?.start.ordinal { durationDays = Double(end - start) }
         let model = formulation.model
         // The tie-break stage is ours, not the user's: its own gap does not make a plan less optimal.
         let userStages = request.objectives.count
@@ -251,7 +254,7 @@ public struct Planner: Sendable {
                 case .workload: totals.hours
                 case .ects: totals.ects
                 case .count: Double(taken.count)
-                case .duration: Double(schedule.flatMap { runs in runs.map { $0.end.ordinal }.max() }.map { $0 - request.schedule!.start.ordinal } ?? 0)
+                case .duration: durationDays
                 }
             },
             gap: gap,
@@ -263,7 +266,7 @@ public struct Planner: Sendable {
                 integerColumns: model.numberOfIntegerVariables, nonZeros: model.numberOfNonZeros),
             today: request.today,
             schedule: schedule,
-            completes: schedule.map { runs in runs.map { $0.end.adding(days: -1) }.max() ?? request.schedule!.start },
+            completes: schedule.flatMap { runs in runs.map { $0.end.adding(days: -1) }.max() ?? request.schedule?.start },
             startGridWeeks: formulation.calendar?.startGridWeeks)
     }
 
