@@ -80,6 +80,12 @@ public struct Model: Sendable {
         sense = .maximize
     }
 
+    /// Adds `coefficient × variable` to the expression of row `index`: the slack of a
+    /// relaxation (as JuMP's `relax_with_penalty!` adds), or a variable put in another's place.
+    public mutating func addTerm(_ coefficient: Double, _ variable: Variable, toRow index: Int) {
+        rows[index].constraint.expression.add(coefficient, variable)
+    }
+
     /// Sets both bounds of `variable` to `value`.
     public mutating func fixVariable(_ variable: Variable, to value: Double) {
         variables[variable.index].lowerBound = value

@@ -84,8 +84,9 @@ extension Planner {
     /// ``shortfallLimits``: counts of work, never seconds, so that the same input always gives
     /// the same diagnosis. `limitReached` says when the limit, not a proof, ended the search.
     func elasticShortfalls(_ request: PlanRequest, qualification: Qualification) throws -> (shortfalls: [Shortfall], proven: Bool, limitReached: Bool) {
-        let formulation = Formulation(catalogue: catalogue, request: request, qualification: qualification, elastic: true)
-        let shortfall = LinearExpression(terms: formulation.shortfalls.map { ($0.weight, $0.variable) })
+        var formulation = Formulation(catalogue: catalogue, request: request, qualification: qualification)
+        let shortfalls = formulation.relaxRequirements()
+        let shortfall = LinearExpression(terms: shortfalls.map { ($0.weight, $0.variable) })
         // Only the shortfall matters here: a tie-break stage would spend the work limit proving
         // which of many equally short schedules is first, for figures that do not change.
         var options = request.solverOptions
@@ -109,7 +110,7 @@ extension Planner {
         let limitWords = describeLimits(request)
 
         var found: [Shortfall] = []
-        for term in formulation.shortfalls {
+        for term in shortfalls {
             // The tie-break stage may use the first stage's slack: round it away.
             let amount = (solution[term.variable] * 1e4).rounded() / 1e4
             guard amount > 0 else { continue }

@@ -56,14 +56,16 @@ struct Formulation {
     /// incomplete, and the answer is the solver-stopped one.
     private(set) var stopped = false
 
-    /// With `elastic`, requirements may fall short at a price (ElasticDiagnosis.swift): the terms that measure it.
-    let elastic: Bool
-    var shortfalls: [ElasticTerm] = []
+    /// Every requirement the elastic pass may relax, with the row that states it, in the order
+    /// the tree is encoded (ElasticRelaxation.swift).
+    private(set) var relaxable: [RelaxableRequirement] = []
+    /// Optional credential leaves whose items' sum went straight into their parents' rows,
+    /// by node: their place in ``relaxable``.
+    private var bareLeaves: [Int: Int] = [:]
 
-    init(catalogue: Catalogue, request: PlanRequest, qualification: Qualification, elastic: Bool = false, scheduleHint: ScheduleHint? = nil) {
+    init(catalogue: Catalogue, request: PlanRequest, qualification: Qualification, scheduleHint: ScheduleHint? = nil) {
         self.catalogue = catalogue
         self.request = request
-        self.elastic = elastic
         self.scheduleHint = scheduleHint
         self.tree = RequirementTree(qualification, in: catalogue, exceptions: request.exceptions)
         var eligibility = Eligibility(
@@ -203,39 +205,36 @@ struct Formulation {
         switch node.kind {
         case .credential(let id):
             let applied = applied(to: index)
-            var sum = LinearExpression.sum(applied.map(\.variable))
+            let sum = LinearExpression.sum(applied.map(\.variable))
+            let weight = max(catalogue.credential(id)?.credits ?? 0, 1)
             // A leaf that asks for one credential takes one item, even when an exception admits several.
             if applied.count > 1 { model.add(sum <= 1, name: "one_item[\(name)]") }
-            if elastic {
-                let waiver = model.addBinary("waive[\(name)]")
-                shortfalls.append(ElasticTerm(kind: .credential, node: index, variable: waiver, weight: max(catalogue.credential(id)?.credits ?? 0, 1)))
-                sum.add(1, waiver)
-            }
             if required {
                 if sum.isConstant { structurallyInfeasible = true }
                 model.add(sum >= 1, name: "met[\(name)]")
+                relaxable.append(.credentialLeaf(node: index, row: lastRow, weight: weight))
                 return LinearExpression(constant: 1)
             }
-            // A substitute or a waiver can make the sum reach 2; an at-least count must see at most 1.
-            if applied.count + (elastic ? 1 : 0) > 1 {
+            // A substitute can make the sum reach 2; an at-least count must see at most 1.
+            if applied.count > 1 {
                 let met = model.addVariable("met[\(name)]", .continuous, lowerBound: 0, upperBound: 1)
                 model.add(met <= sum, name: "leaf[\(name)]")
+                relaxable.append(.credentialLeaf(node: index, row: lastRow, weight: weight))
                 return LinearExpression(met)
             }
+            bareLeaves[index] = relaxable.count
+            relaxable.append(.bareCredentialLeaf(node: index, sum: sum, uses: [], weight: weight))
             return sum
         case .credits(let minimum, _):
-            var supply = LinearExpression(terms: applied(to: index).map { (items[$0.item].ects, $0.variable) })
-            if elastic {
-                let missing = model.addVariable("missing[\(name)]", .continuous, lowerBound: 0, upperBound: minimum)
-                shortfalls.append(ElasticTerm(kind: .credits, node: index, variable: missing, weight: 1))
-                supply.add(1, missing)
-            }
+            let supply = LinearExpression(terms: applied(to: index).map { (items[$0.item].ects, $0.variable) })
             if required {
                 model.add(supply >= minimum, name: "credits[\(name)]")
+                relaxable.append(.credits(node: index, row: lastRow, minimum: minimum))
                 return LinearExpression(constant: 1)
             }
             let met = model.addBinary("met[\(name)]")
             model.add(supply - minimum * met >= 0, name: "credits[\(name)]")
+            relaxable.append(.credits(node: index, row: lastRow, minimum: minimum))
             return LinearExpression(met)
         case .maxCredits(let maximum, let filter):
             let matching = counted.sorted { $0.key < $1.key }.filter { items[$0.key].ects > 0 && filter.matches(items[$0.key]) }
@@ -244,12 +243,8 @@ struct Formulation {
             let most = matching.reduce(0) { $0 + items[$1.key].ects }
             if most <= maximum { return LinearExpression(constant: 1) }
             if required {
-                if elastic {
-                    let excess = model.addVariable("excess[\(name)]", .continuous, lowerBound: 0, upperBound: most - maximum)
-                    shortfalls.append(ElasticTerm(kind: .cap, node: index, variable: excess, weight: 1))
-                    load.add(-1, excess)
-                }
                 model.add(load <= maximum, name: "cap[\(name)]")
+                relaxable.append(.cap(node: index, row: lastRow, excess: most - maximum))
                 return LinearExpression(constant: 1)
             }
             // Big-M with the tightest M: the most the matching items could ever carry.
@@ -262,27 +257,45 @@ struct Formulation {
                 return LinearExpression(constant: 1)
             }
             let met = model.addVariable("met[\(name)]", .continuous, lowerBound: 0, upperBound: 1)
-            for child in node.children { model.add(met <= encode(child, required: false), name: "all[\(name)]") }
+            for child in node.children {
+                model.add(met <= encode(child, required: false), name: "all[\(name)]")
+                noteUse(of: child, sign: -1)
+            }
             return LinearExpression(met)
         case .anyOf:
             let children = node.children.map { encode($0, required: false) }
             if required {
                 model.add(sum(children) >= 1, name: "any[\(name)]")
+                node.children.forEach { noteUse(of: $0, sign: 1) }
                 return LinearExpression(constant: 1)
             }
             let met = model.addVariable("met[\(name)]", .continuous, lowerBound: 0, upperBound: 1)
             model.add(met <= sum(children), name: "any[\(name)]")
+            node.children.forEach { noteUse(of: $0, sign: -1) }
             return LinearExpression(met)
         case .atLeast(let count):
             let children = node.children.map { encode($0, required: false) }
             if required {
                 model.add(sum(children) >= Double(count), name: "atleast[\(name)]")
+                node.children.forEach { noteUse(of: $0, sign: 1) }
                 return LinearExpression(constant: 1)
             }
             let met = model.addBinary("met[\(name)]")
             model.add(sum(children) - Double(count) * met >= 0, name: "atleast[\(name)]")
+            node.children.forEach { noteUse(of: $0, sign: 1) }
             return LinearExpression(met)
         }
+    }
+
+    /// The index of the row added last.
+    private var lastRow: Int { model.rows.count - 1 }
+
+    /// Records that the row added last holds `child`'s expression with coefficient `sign`,
+    /// when `child` is an optional credential leaf without a row of its own: the elastic pass
+    /// puts its capped indicator there in place of the items' sum.
+    private mutating func noteUse(of child: Int, sign: Double) {
+        guard let position = bareLeaves[child], case .bareCredentialLeaf(let node, let sum, let uses, let weight) = relaxable[position] else { return }
+        relaxable[position] = .bareCredentialLeaf(node: node, sum: sum, uses: uses + [(row: lastRow, sign: sign)], weight: weight)
     }
 
     private func sum(_ expressions: [LinearExpression]) -> LinearExpression {
@@ -296,23 +309,16 @@ struct Formulation {
         if qualification.ects > 0 {
             var total = LinearExpression()
             for (item, expression) in counted { total.add(expression, times: items[item].ects) }
-            if elastic {
-                let missing = model.addVariable("missing[ects]", .continuous, lowerBound: 0, upperBound: qualification.ects)
-                shortfalls.append(ElasticTerm(kind: .total, node: nil, variable: missing, weight: 1))
-                total.add(1, missing)
-            }
             model.add(total >= qualification.ects, name: "total_ects")
+            relaxable.append(.total(row: lastRow, ects: qualification.ects))
         }
         if let cap = qualification.rules.maxPriorECTS {
             var prior = LinearExpression()
             for (item, expression) in counted where items[item].isHeld { prior.add(expression, times: items[item].ects) }
-            if elastic && !prior.isConstant {
-                // Only hand applications can force prior learning over the cap; the excess measures it.
-                let excess = model.addVariable("excess[prior]", .continuous, lowerBound: 0, upperBound: nil)
-                shortfalls.append(ElasticTerm(kind: .priorCap, node: nil, variable: excess, weight: 1))
-                prior.add(-1, excess)
+            if !prior.isConstant {
+                model.add(prior <= cap, name: "prior_cap")
+                relaxable.append(.priorCap(row: lastRow))
             }
-            if !prior.isConstant { model.add(prior <= cap, name: "prior_cap") }
         }
     }
 
