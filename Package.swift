@@ -16,6 +16,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
+        .package(url: "https://github.com/apple/swift-collections", from: "1.1.0"),
         .package(url: "https://github.com/vapor/jwt-kit", from: "5.0.0"),
         // jwt-kit 5.7 and later need swift-crypto 4; the range also admits 3 for older jwt-kit.
         .package(url: "https://github.com/apple/swift-crypto", "3.0.0"..<"5.0.0"),
@@ -25,7 +26,10 @@ let package = Package(
     targets: [
         // GLPK ships no pkg-config file on Debian; the module map links libglpk directly.
         .systemLibrary(name: "CGLPK", path: "Sources/CGLPK"),
-        .target(name: "MILP", dependencies: ["CGLPK"]),
+        .target(name: "MILP", dependencies: [
+            "CGLPK",
+            .product(name: "OrderedCollections", package: "swift-collections"),
+        ]),
         // JSON and CSV text, read and written in one place for the core, interchange and CPD.
         .target(name: "StackPlanText"),
         .target(name: "StackPlanCore", dependencies: ["MILP", "StackPlanText"]),

@@ -1,11 +1,33 @@
 import CGLPK
 import Foundation
 
-/// GLPK keeps its working environment per thread and aborts the process on misuse,
-/// so every call into it goes through this lock, after ``Model/problems()`` found nothing wrong.
+/// Solves a ``Model``: the seam between the models this package builds and the program that
+/// solves them. ``GLPKSolver`` is the one in use; a service that solves on several threads,
+/// or another solver, goes behind the same protocol.
+///
+/// ``Model/solve(_:)`` checks the model and the options, and applies the deadline, before it
+/// hands a model to ``SolveOptions/solver``: an implementation receives only valid models and a
+/// time limit already cut to what the deadline leaves.
+public protocol Solver: Sendable {
+    /// Solves `model` within `options`' limits.
+    func solve(_ model: Model, options: SolveOptions) throws -> Solution
+}
+
+/// GLPK's branch and cut. GLPK keeps its working environment per thread and aborts the
+/// process on misuse, so every call into it goes through one process-wide lock.
+public struct GLPKSolver: Solver {
+    /// The GLPK solver.
+    public init() {}
+
+    /// Solves `model` with GLPK's branch and cut (see ``Model/solve(_:)``).
+    public func solve(_ model: Model, options: SolveOptions) throws -> Solution {
+        try model.solveWithGLPK(options)
+    }
+}
+
+/// Serialises every GLPK call, after ``Model/problems()`` found nothing wrong.
 private let glpkLock = NSLock()
 
-/// Receives GLPK's branch-and-bound callbacks to remember the best bound it has proven.
 /// GLPK prints to standard output; its progress goes to standard error instead, so that
 /// a program's own output (JSON, say) stays clean.
 private func writeToStandardError(_ info: UnsafeMutableRawPointer?, _ text: UnsafePointer<CChar>?) -> Int32 {
@@ -13,6 +35,8 @@ private func writeToStandardError(_ info: UnsafeMutableRawPointer?, _ text: Unsa
     return 1
 }
 
+/// Receives GLPK's branch-and-bound callbacks: remembers the best bound proven, and stops the
+/// search at the node limit or the deadline.
 private final class BoundTracker {
     var bestBound: Double?
     /// When every solution's objective is a multiple of this step (see ``Model/objectiveStep``).
@@ -20,11 +44,30 @@ private final class BoundTracker {
     var minimizing = true
     /// Set when the search stopped because no solution better by a whole step can exist.
     var provenByStep = false
+    var nodeLimit: Int?
+    var deadline: Deadline?
+    /// Set when the search stopped at the node limit.
+    var reachedNodeLimit = false
 }
 
 private func trackBound(_ tree: OpaquePointer?, _ info: UnsafeMutableRawPointer?) {
     guard let tree, let info else { return }
     let tracker = Unmanaged<BoundTracker>.fromOpaque(info).takeUnretainedValue()
+    if let limit = tracker.nodeLimit, glp_ios_reason(tree) == GLP_ISELECT {
+        // Nodes created so far: the same count at the same point on every run.
+        var active: Int32 = 0, current: Int32 = 0, total: Int32 = 0
+        glp_ios_tree_size(tree, &active, &current, &total)
+        if Int(total) > limit {
+            tracker.reachedNodeLimit = true
+            glp_ios_terminate(tree)
+            return
+        }
+    }
+    // GLPK's own time limit does not cover cut generation; the deadline does, between callbacks.
+    if let deadline = tracker.deadline, deadline.hasPassed {
+        glp_ios_terminate(tree)
+        return
+    }
     let node = glp_ios_best_node(tree)
     guard node != 0 else { return }
     let bound = glp_ios_node_bound(tree, node)
@@ -46,14 +89,26 @@ private func trackBound(_ tree: OpaquePointer?, _ info: UnsafeMutableRawPointer?
 }
 
 extension Model {
-    /// Solves the model with GLPK's branch and cut, presolver on.
+    /// Solves the model with `options.solver` (GLPK's branch and cut unless replaced).
     ///
     /// Throws ``ModelError/invalidModel(_:)`` instead of handing GLPK anything it would abort on.
+    /// Once `options.deadline` has passed, returns ``SolveStatus/timeLimit`` without solving;
+    /// before, the solver's time limit is the smaller of `options.timeLimit` and the time left.
     public func solve(_ options: SolveOptions = SolveOptions()) throws -> Solution {
         let found = problems() + options.problems()
         guard found.isEmpty else { throw ModelError.invalidModel(found) }
         if variables.isEmpty { return solveWithoutVariables() }
+        var limited = options
+        if let deadline = options.deadline {
+            if deadline.hasPassed { return Solution(status: .timeLimit, objectiveValue: nil, bestBound: nil, values: []) }
+            // GLPK counts whole milliseconds: never hand it less than one.
+            limited.timeLimit = deadline.limiting(options.timeLimit).map { max(0.001, $0) }
+        }
+        return try options.solver.solve(self, options: limited)
+    }
 
+    /// The GLPK implementation of ``solve(_:)``, for a model and options already checked.
+    func solveWithGLPK(_ options: SolveOptions) throws -> Solution {
         glpkLock.lock()
         defer { glpkLock.unlock() }
         glp_term_out(options.verbose ? GLP_ON : GLP_OFF)
@@ -80,15 +135,16 @@ extension Model {
             glp_init_smcp(&simplex)
             simplex.msg_lev = parameters.msg_lev
             simplex.tm_lim = parameters.tm_lim
+            if let limit = options.iterationLimit { simplex.it_lim = Int32(limit) }
             glp_scale_prob(problem, GLP_SF_AUTO)
             glp_adv_basis(problem, 0)
             let code = glp_simplex(problem, &simplex)
             let relaxation = glp_get_status(problem)
             guard code == 0, relaxation == GLP_OPT else {
-                let status: SolveStatus = code == GLP_ETMLIM ? .timeLimit
+                let status: SolveStatus = code == GLP_ETMLIM || code == GLP_EITLIM ? .timeLimit
                     : relaxation == GLP_NOFEAS ? .infeasible : relaxation == GLP_UNBND ? .unbounded : .timeLimit
-                guard code == 0 || code == GLP_ETMLIM else { throw ModelError.solverFailed(code: code) }
-                return Solution(status: status, objectiveValue: nil, bestBound: nil, values: [])
+                guard code == 0 || code == GLP_ETMLIM || code == GLP_EITLIM else { throw ModelError.solverFailed(code: code) }
+                return Solution(status: status, objectiveValue: nil, bestBound: nil, values: [], reachedWorkLimit: code == GLP_EITLIM)
             }
             if let limit = options.timeLimit {
                 let left = max(0.001, limit - Date().timeIntervalSince(started))
@@ -98,6 +154,8 @@ extension Model {
         let tracker = BoundTracker()
         tracker.step = objectiveStep
         tracker.minimizing = sense == .minimize
+        tracker.nodeLimit = options.nodeLimit
+        tracker.deadline = options.deadline
         parameters.cb_func = { tree, info in trackBound(tree, info) }
         let code = withExtendedLifetime(tracker) { () -> Int32 in
             parameters.cb_info = Unmanaged.passUnretained(tracker).toOpaque()
@@ -122,15 +180,19 @@ extension Model {
         default:
             throw ModelError.solverFailed(code: code)
         }
+        let reachedWorkLimit = tracker.reachedNodeLimit && status != .optimal
         guard status.hasSolution else {
             // A bound proven before the time ran out still tells a caller with its own solution how good that is.
-            return Solution(status: status, objectiveValue: nil, bestBound: status == .timeLimit ? tracker.bestBound : nil, values: [])
+            return Solution(
+                status: status, objectiveValue: nil, bestBound: status == .timeLimit ? tracker.bestBound : nil, values: [],
+                reachedWorkLimit: reachedWorkLimit)
         }
         let values = (1...variables.count).map { glp_mip_col_val(problem, Int32($0)) }
         let objectiveValue = glp_mip_obj_val(problem)
         return Solution(
             status: status, objectiveValue: objectiveValue,
-            bestBound: status == .optimal ? objectiveValue : tracker.bestBound, values: values)
+            bestBound: status == .optimal ? objectiveValue : tracker.bestBound, values: values,
+            reachedWorkLimit: reachedWorkLimit)
     }
 
     /// Solves the model, knowing one feasible point: the answer is never worse than `start`,

@@ -5,6 +5,7 @@ public struct LexicographicSolution: Sendable {
     public var final: Solution
     /// Every stage's solve, in priority order, up to the first that found no solution.
     public var stages: [Solution]
+    /// The objectives, in priority order.
     public var objectives: [LinearExpression]
 
     /// Each objective's value at the final solution.
@@ -24,6 +25,7 @@ public struct LexicographicSolution: Sendable {
         return worst
     }
 
+    /// The largest relative gap over every stage (see ``gap(ofFirst:)``).
     public var gap: Double? { gap(ofFirst: objectives.count) }
 
     /// Optimal only when every stage was proven optimal.

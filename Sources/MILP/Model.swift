@@ -3,27 +3,43 @@
 /// A value type: copying a model and adding to the copy leaves the original as it was,
 /// which is what a lexicographic solve needs between its stages.
 public struct Model: Sendable {
+    /// What values a variable takes: any real number in its bounds, whole numbers, or 0 and 1.
     public enum VariableKind: String, Sendable { case continuous, integer, binary }
+    /// Whether the objective is minimised or maximised.
     public enum Sense: String, Sendable { case minimize, maximize }
 
+    /// A column: its name (for LP files and messages), kind and bounds.
     public struct VariableInfo: Sendable {
+        /// The column's name; made LP-safe and unique when written.
         public var name: String
+        /// Continuous, integer or binary.
         public var kind: VariableKind
+        /// `nil` for no lower bound.
         public var lowerBound: Double?
+        /// `nil` for no upper bound.
         public var upperBound: Double?
     }
 
+    /// A named constraint.
     public struct Row: Sendable {
+        /// The row's name; made LP-safe and unique when written.
         public var name: String
+        /// The constraint itself.
         public var constraint: Constraint
     }
 
+    /// The model's name, as LP files show it.
     public var name: String
+    /// Every column, in creation order (a ``Variable``'s index is its position here).
     public private(set) var variables: [VariableInfo] = []
+    /// Every constraint, in the order added.
     public private(set) var rows: [Row] = []
+    /// The objective; a constant zero until ``minimize(_:)`` or ``maximize(_:)``.
     public private(set) var objective = LinearExpression()
+    /// Whether ``objective`` is minimised or maximised.
     public private(set) var sense: Sense = .minimize
 
+    /// An empty model.
     public init(name: String = "model") {
         self.name = name
     }
@@ -44,22 +60,33 @@ public struct Model: Sendable {
         return Variable(index: variables.count - 1)
     }
 
+    /// Adds a binary variable.
     public mutating func addBinary(_ name: String) -> Variable { addVariable(name, .binary) }
 
+    /// Adds a constraint; without a name it is called `c` and its position.
     public mutating func add(_ constraint: Constraint, name: String? = nil) {
         rows.append(Row(name: name ?? "c\(rows.count + 1)", constraint: constraint))
     }
 
+    /// Makes `expression` the objective, minimised.
     public mutating func minimize(_ expression: LinearExpression) {
         objective = expression
         sense = .minimize
     }
 
+    /// Makes `expression` the objective, maximised.
     public mutating func maximize(_ expression: LinearExpression) {
         objective = expression
         sense = .maximize
     }
 
+    /// Adds `coefficient × variable` to the expression of row `index`: the slack of a
+    /// relaxation (as JuMP's `relax_with_penalty!` adds), or a variable put in another's place.
+    public mutating func addTerm(_ coefficient: Double, _ variable: Variable, toRow index: Int) {
+        rows[index].constraint.expression.add(coefficient, variable)
+    }
+
+    /// Sets both bounds of `variable` to `value`.
     public mutating func fixVariable(_ variable: Variable, to value: Double) {
         variables[variable.index].lowerBound = value
         variables[variable.index].upperBound = value
@@ -81,8 +108,10 @@ public struct Model: Sendable {
         return relaxed
     }
 
+    /// Columns that must take whole values (integer and binary).
     public var numberOfIntegerVariables: Int { variables.count { $0.kind != .continuous } }
-    public var numberOfNonZeros: Int { rows.reduce(0) { $0 + $1.constraint.expression.sortedTerms.count } }
+    /// Non-zero coefficients over all rows: the size of the constraint matrix.
+    public var numberOfNonZeros: Int { rows.reduce(0) { $0 + $1.constraint.expression.numberOfTerms } }
 
     /// Every problem that would make GLPK abort the process, found before GLPK sees the model.
     public func problems() -> [ModelError] {
@@ -124,17 +153,29 @@ public struct Model: Sendable {
     }
 }
 
+/// What is wrong with a model or its options, found before GLPK could abort on it; or a
+/// failure of GLPK itself.
 public enum ModelError: Error, Equatable, CustomStringConvertible {
+    /// A bound is infinite or not a number (no bound is written `nil`).
     case nonFiniteBound(variable: String)
+    /// The lower bound is above the upper.
     case emptyDomain(variable: String, lower: Double, upper: Double)
+    /// An expression uses a variable of another model.
     case unknownVariable(index: Int, place: String)
+    /// A coefficient is infinite or not a number.
     case nonFiniteCoefficient(variable: String, place: String)
+    /// A right-hand side is infinite or not a number.
     case nonFiniteRightHandSide(constraint: String)
+    /// A solve option is out of range.
     case invalidOption(String)
+    /// Every problem found in one model.
     case invalidModel([ModelError])
+    /// GLPK returned an error code this layer does not expect.
     case solverFailed(code: Int32)
+    /// The LP file could not be written.
     case cannotWrite(path: String)
 
+    /// The problem in words.
     public var description: String {
         switch self {
         case .nonFiniteBound(let variable): "variable \(variable) has a bound that is not a finite number"

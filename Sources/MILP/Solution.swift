@@ -5,17 +5,34 @@ public enum SolveStatus: String, Sendable, Equatable {
     /// A solution was found but the solver stopped (time or gap limit) before proving it optimal;
     /// ``Solution/gap`` says how far from optimal it may be.
     case feasible
+    /// Proven to have no solution.
     case infeasible
+    /// The objective can improve without end.
     case unbounded
     /// The time limit passed before any solution was found.
     case timeLimit
 
+    /// Whether the solve returned a solution (optimal or not).
     public var hasSolution: Bool { self == .optimal || self == .feasible }
 }
 
+/// How a solve may run: its limits, its tolerance and the solver that runs it.
 public struct SolveOptions: Sendable {
-    /// Wall-clock limit in seconds; `nil` for none.
+    /// Wall-clock limit in seconds for one solve; `nil` for none. With a ``deadline``, the
+    /// smaller of the two holds.
     public var timeLimit: Double?
+    /// When the whole computation this solve is part of must end: each solve gets the time
+    /// left, and once it has passed a solve returns ``SolveStatus/timeLimit`` without solving.
+    public var deadline: Deadline?
+    /// Most branch-and-bound nodes; `nil` for no limit. Unlike time, a count of work gives the
+    /// same answer on every run and machine.
+    public var nodeLimit: Int?
+    /// Most simplex iterations for the root relaxation when it is solved without GLPK's MIP
+    /// presolver (see ``presolve``), as large models are; `nil` for no limit. The presolver
+    /// counts no iterations, but small models finish within the node limit.
+    public var iterationLimit: Int?
+    /// What solves: GLPK unless a caller puts another ``Solver`` in its place.
+    public var solver: any Solver = GLPKSolver()
     /// Stop once the relative gap between the best solution and the best bound is at most this.
     public var relativeGap: Double
     /// Let GLPK print its progress to the terminal.
@@ -28,8 +45,15 @@ public struct SolveOptions: Sendable {
     /// far faster than the model: measured on generated calendars, minutes at two million non-zeros.
     public static let presolveNonZeroLimit = 250_000
 
-    public init(timeLimit: Double? = nil, relativeGap: Double = 0, verbose: Bool = false, presolve: Bool? = nil) {
+    /// Creates options; the defaults solve to proven optimality without limits, quietly.
+    public init(
+        timeLimit: Double? = nil, relativeGap: Double = 0, verbose: Bool = false, presolve: Bool? = nil,
+        deadline: Deadline? = nil, nodeLimit: Int? = nil, iterationLimit: Int? = nil
+    ) {
         self.timeLimit = timeLimit
+        self.deadline = deadline
+        self.nodeLimit = nodeLimit
+        self.iterationLimit = iterationLimit
         self.relativeGap = relativeGap
         self.verbose = verbose
         self.presolve = presolve
@@ -43,11 +67,19 @@ public struct SolveOptions: Sendable {
         if !(relativeGap >= 0 && relativeGap.isFinite) {
             found.append(.invalidOption("relative gap must be a non-negative number, not \(relativeGap)"))
         }
+        if let limit = nodeLimit, !(1...Int(Int32.max)).contains(limit) {
+            found.append(.invalidOption("node limit must lie in 1...\(Int32.max), not \(limit)"))
+        }
+        if let limit = iterationLimit, !(1...Int(Int32.max)).contains(limit) {
+            found.append(.invalidOption("iteration limit must lie in 1...\(Int32.max), not \(limit)"))
+        }
         return found
     }
 }
 
+/// What a solve found: its status, the solution's values and objective, and the best bound.
 public struct Solution: Sendable {
+    /// How the solve ended.
     public var status: SolveStatus
     /// Objective value of the solution found, if any.
     public var objectiveValue: Double?
@@ -55,6 +87,18 @@ public struct Solution: Sendable {
     public var bestBound: Double?
     /// Variable values by index; empty without a solution.
     public var values: [Double]
+    /// Set when the solve stopped at its node or iteration limit (not its time): the same
+    /// input then stops at the same place on every run.
+    public var reachedWorkLimit = false
+
+    /// Creates a solution record; solvers other than GLPK build theirs with this.
+    public init(status: SolveStatus, objectiveValue: Double?, bestBound: Double?, values: [Double], reachedWorkLimit: Bool = false) {
+        self.status = status
+        self.objectiveValue = objectiveValue
+        self.bestBound = bestBound
+        self.values = values
+        self.reachedWorkLimit = reachedWorkLimit
+    }
 
     /// Relative distance between the solution and the best bound: 0 when optimal,
     /// `nil` when there is no solution or no bound to measure against.
@@ -87,12 +131,20 @@ public struct Solution: Sendable {
         value < known + (step ?? 0) - 1e-6 * max(1, abs(value)) || value <= known + 1e-9 * max(1, abs(value))
     }
 
+    /// The value of `variable` in the solution.
     public subscript(variable: Variable) -> Double { values[variable.index] }
 
     /// The value of a binary or integer variable, rounded to the nearest whole number.
-    public func integerValue(_ variable: Variable) -> Int { Int(values[variable.index].rounded()) }
+    /// Saturates at ±2⁵³ (where a Double stops holding every whole number) instead of trapping.
+    public func integerValue(_ variable: Variable) -> Int {
+        let limit = 9_007_199_254_740_992.0
+        let value = values[variable.index].rounded()
+        return value.isNaN ? 0 : Int(min(max(value, -limit), limit))
+    }
 
+    /// Whether a binary variable is 1 (above one half).
     public func isSet(_ variable: Variable) -> Bool { values[variable.index] > 0.5 }
 
+    /// The value of `expression` in the solution.
     public func value(of expression: LinearExpression) -> Double { expression.value(at: values) }
 }

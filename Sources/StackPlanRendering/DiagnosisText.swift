@@ -76,8 +76,11 @@ extension Diagnosis {
             lines.append("")
             lines.append(shortfallIsSmallest
                 ? "Smallest shortfall within your limits"
-                : "Shortfall within your limits (the smallest found within the search limit; a smaller one may exist)")
+                : "Shortfall within your limits (the smallest found before \(shortfallLimitReached ? "the work limit was reached" : "the time limit passed"); a smaller one may exist)")
             for shortfall in shortfalls { lines.append("  ✗ \(shortfall.path)  \(shortfall.text)") }
+        } else if shortfallLimitReached {
+            lines.append("")
+            lines.append("No shortfall within your limits was found before the work limit was reached")
         }
         if !relaxations.isEmpty {
             lines.append("")
@@ -113,6 +116,7 @@ extension Diagnosis {
         fields["leastHours"] = leastHours.map { .number(rounded($0)) }
         fields["earliestCompletion"] = earliestCompletion.map { .string($0.description) }
         fields["shortfallIsSmallest"] = .bool(shortfallIsSmallest)
+        fields["shortfallLimitReached"] = .bool(shortfallLimitReached)
         fields["shortfalls"] = .array(shortfalls.map { shortfall in
             var entry: [String: JSON] = [
                 "kind": .string(shortfall.kind.rawValue), "path": .string(shortfall.path), "requirement": .string(shortfall.requirement),

@@ -274,8 +274,9 @@ struct WhatIfCommand: ParsableCommand {
         abstract: "Plan a changed situation beside the profile's own, and show the difference.",
         discussion: """
             The baseline is the profile as it stands. The scenario adds --assume-held, --without and every limit flag \
-            (--budget, --max-hours, --deadline, --mode, --language, --accredited-only, --exclude-provider): those apply \
-            to the scenario only. Objectives, dates, hours per week and solver options apply to both.
+            (--budget, --max-hours, --deadline, --mode, --language, --accredited-only, --exclude-provider), \
+            --hours-per-week and --start: those apply to the scenario only. Objectives, --today, hours per ECTS and \
+            solver options apply to both (and a calendar the scenario needs, when the profile gives no weekly hours).
             """)
 
     @OptionGroup var planning: PlanArguments
@@ -297,15 +298,11 @@ struct WhatIfCommand: ParsableCommand {
         try reportingErrors {
             var scenario = try planning.request()
             exceptions.add(to: &scenario)
-            var baseline = scenario
-            baseline.constraints = scenario.learner.constraints
-            if baseline.schedule == nil {
-                baseline.schedule = try ScheduleSettings.needed(
-                    by: scenario.learner, objectives: baseline.objectives, deadline: baseline.constraints.deadline, today: baseline.today)
-            }
+            // The flags make the scenario; the baseline is the profile as it stands.
+            let baseline = try scenario.asTheProfileGivesIt()
             let catalogue = try store.catalogue()
             let result = try Planner(catalogue: catalogue).whatIf(
-                baseline, WhatIfScenario(assumeHeld: assumeHeld, without: without, constraints: scenario.constraints))
+                baseline, WhatIfScenario(assumeHeld: assumeHeld, without: without, constraints: scenario.constraints, schedule: scenario.schedule))
             if json {
                 func outcome(_ outcome: PlanOutcome, _ catalogue: Catalogue, _ request: PlanRequest) -> JSON {
                     switch outcome {
@@ -343,6 +340,10 @@ struct WhatIfCommand: ParsableCommand {
             if before.modes != after.modes { changes.append("modes \(after.modes?.map(\.rawValue).joined(separator: ", ") ?? "any")") }
             if before.accreditedOnly != after.accreditedOnly { changes.append("accredited only") }
             if before.excludeProviders != after.excludeProviders { changes.append("excluding \(after.excludeProviders.joined(separator: ", "))") }
+            if baseline.schedule?.hoursPerWeek != scenario.schedule?.hoursPerWeek {
+                changes.append("\(scenario.schedule.map { formatNumber($0.hoursPerWeek) } ?? "no") hours a week")
+            }
+            if let start = scenario.schedule?.start, baseline.schedule.map({ $0.start != start }) ?? false { changes.append("starting \(start)") }
             print("What if: \(changes.isEmpty ? "nothing changes" : changes.joined(separator: "; "))")
             for (name, outcome) in [("baseline", result.baseline), ("scenario", result.scenario)] {
                 switch outcome {

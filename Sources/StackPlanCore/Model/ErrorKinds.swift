@@ -1,16 +1,6 @@
 import MILP
 
-// The kinds of the core's own errors, and of the MILP layer's, which cannot see the core.
-
-extension PlanningError: ClassifiedError {
-    public var kind: ErrorKind {
-        switch self {
-        case .unknownTarget: .notFound
-        case .invalidRequest, .invalidLearner: .invalidInput
-        case .inconsistentPlan: .internalFault
-        }
-    }
-}
+// The kinds of the MILP layer's errors, which cannot see the core's ErrorKind.
 
 extension ModelError: ClassifiedError {
     /// A model the core built wrongly is a fault of StackPlan; only a bad option (from a flag)

@@ -28,7 +28,7 @@ extension Planner {
         guard count >= 1 else { throw PlanningError.invalidRequest("ask for at least one plan, not \(count)") }
         guard minDifference >= 1 else { throw PlanningError.invalidRequest("the minimum difference must be at least 1 credential, not \(minDifference)") }
         // Pruning keeps only what an optimal plan could take; the second-best may need the rest.
-        var request = request
+        var request = request.startingClock()
         request.pruneDominated = false
         let first = try plan(request)
         guard case .planned(let best) = first else { return AlternativePlans(outcome: first, plans: [], end: .exhausted) }

@@ -57,6 +57,8 @@ public struct Diagnosis: Sendable, Equatable, Codable {
     public var shortfalls: [Shortfall] = []
     /// Whether the solver proved the shortfall smallest; a hard calendar may leave it the best found in time.
     public var shortfallIsSmallest = true
+    /// Set when the elastic model's work limit (``ShortfallWorkLimits``), not a proof, ended its search.
+    public var shortfallLimitReached = false
     /// The learner's own limits whose relaxation makes the target reachable, each with the smallest change.
     public var relaxations: [Relaxation] = []
 }

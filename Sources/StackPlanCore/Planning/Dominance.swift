@@ -94,7 +94,7 @@ struct Dominance {
         let leafIndices = tree.leafIndices
         for index in leafIndices { if case .credits(let m, _) = tree.nodes[index].kind { minimum[index] = m } }
         for (position, candidate) in candidates.enumerated() {
-            let leaves = leafIndices.filter { tree.accepts(tree.nodes[$0], candidate.item) }
+            let leaves = tree.leaves(accepting: candidate.item)
             guard !leaves.isEmpty, leaves.allSatisfy({ minimum[$0] != nil }) else { continue }
             let matchedCaps = caps.indices.filter { caps[$0].matches(candidate.item) }
             var runs: Runs?
@@ -159,10 +159,12 @@ struct Dominance {
                 let slot = checked.map { slotOf[j.value($0)]! } ?? 0
                 if !required.contains(j.credential.id) {
                     let credits = j.item.ects
-                    let needed = signature.leaves.reduce(0) { $0 + Int((minimum[$1]! / credits).rounded(.up)) }
-                        + max(0, Int((remainingTotal / credits).rounded(.up)))
+                    // Counted in Double: a tiny credit value or a huge threshold makes the count
+                    // larger than any Int (and then nothing is pruned), never a trap.
+                    let needed = signature.leaves.reduce(0.0) { $0 + ((minimum[$1] ?? 0) / credits).rounded(.up) }
+                        + max(0, (remainingTotal / credits).rounded(.up))
                     let dominators = (exactECTS ? level...level : level...(levels.count - 1)).reduce(0) { $0 + counters[$1].count(upTo: slot) }
-                    if dominators >= needed { pruned.insert(j.credential.id) }
+                    if needed.isFinite && Double(dominators) >= needed { pruned.insert(j.credential.id) }
                 }
                 if isFree(j.credential) { counters[level].add(at: slot) }
             }

@@ -11,6 +11,22 @@ struct ElasticTerm {
     let weight: Double
 }
 
+/// How much work the elastic diagnosis may do: counts, so that a diagnosis never depends on the
+/// machine's speed or load.
+public struct ShortfallWorkLimits: Sendable, Equatable {
+    /// Most branch-and-bound nodes.
+    public var nodes: Int
+    /// Most simplex iterations for the root relaxation.
+    public var iterations: Int
+
+    /// The limits a diagnosis uses unless told otherwise: on the bundled catalogue's hardest
+    /// diagnosis (a master's on a calendar) well above what a proof needs.
+    public init(nodes: Int = 5_000, iterations: Int = 1_000_000) {
+        self.nodes = nodes
+        self.iterations = iterations
+    }
+}
+
 /// What the elastic model finds missing: one requirement, how far it falls short, and what the catalogue offers toward it.
 public struct Shortfall: Sendable, Equatable, Codable {
     public enum Kind: String, Sendable, Codable { case credential, credits, cap, total, priorCap }
@@ -36,15 +52,16 @@ public struct Shortfall: Sendable, Equatable, Codable {
 
 /// One of the learner's own limits (or a set of them) whose relaxation makes the target reachable.
 public struct Relaxation: Sendable, Equatable, Codable {
-    /// `budget`, `maxHours`, `deadline`, `languages`, `modes`, `accreditedOnly`, `excludeProviders`.
+    /// `budget`, `maxHours`, `deadline`, `languages`, `modes`, `accreditedOnly`, `excludeProviders`,
+    /// `hoursPerWeek`.
     public var limits: [String]
     /// The smallest change: one per limit relaxed.
     public var changes: [RelaxationChange]
-    /// The new limit value where it is a number: the budget or hours needed.
+    /// The new limit value where it is a number: the budget, the hours or the hours a week needed.
     public var value: Double?
     /// Languages, modes, providers or credentials the change admits.
     public var admitted: [String]
-    /// The completion date needed, for a deadline.
+    /// The completion date needed, for a deadline; the day the plan then finishes, for hours a week.
     public var completion: Day?
     /// What the cheapest plan under the relaxation costs, in the base currency.
     public var planCost: Double
@@ -58,7 +75,7 @@ extension Planner {
     /// limits, relaxed, would make the target reachable.
     func findShortfalls(_ request: PlanRequest, qualification: Qualification, diagnosis: Diagnosis) throws -> Diagnosis {
         var result = diagnosis
-        (result.shortfalls, result.shortfallIsSmallest) = try elasticShortfalls(request, qualification: qualification)
+        (result.shortfalls, result.shortfallIsSmallest, result.shortfallLimitReached) = try elasticShortfalls(request, qualification: qualification)
         // A requirement that even the whole catalogue cannot meet is beyond any limit of the learner's.
         if diagnosis.cause != .catalogue { result.relaxations = try relaxations(request, qualification: qualification) }
         return result
@@ -66,22 +83,26 @@ extension Planner {
 
     // MARK: The elastic model
 
-    /// Seconds the elastic model may take: with a long calendar it is a hard packing problem,
-    /// and a diagnosis should come back promptly; the report says when it is not proven smallest.
-    static let shortfallTimeLimit = 5.0
-
     /// Minimises the weighted shortfall: ECTS missing at credit leaves and in the total, the ECTS
     /// of credential leaves that cannot be had, ECTS over caps. Every rule else stays hard,
     /// including the learner's limits, so the answer is "what is missing within your limits".
-    func elasticShortfalls(_ request: PlanRequest, qualification: Qualification) throws -> (shortfalls: [Shortfall], proven: Bool) {
-        let formulation = Formulation(catalogue: catalogue, request: request, qualification: qualification, elastic: true)
-        let shortfall = LinearExpression(terms: formulation.shortfalls.map { ($0.weight, $0.variable) })
-        // Only the shortfall matters here: a tie-break stage would spend the time limit proving
+    ///
+    /// With a long calendar the elastic model is a hard packing problem, so its solve is held to
+    /// ``shortfallLimits``: counts of work, never seconds, so that the same input always gives
+    /// the same diagnosis. `limitReached` says when the limit, not a proof, ended the search.
+    func elasticShortfalls(_ request: PlanRequest, qualification: Qualification) throws -> (shortfalls: [Shortfall], proven: Bool, limitReached: Bool) {
+        var formulation = Formulation(catalogue: catalogue, request: request, qualification: qualification)
+        let shortfalls = formulation.relaxRequirements()
+        let shortfall = LinearExpression(terms: shortfalls.map { ($0.weight, $0.variable) })
+        // Only the shortfall matters here: a tie-break stage would spend the work limit proving
         // which of many equally short schedules is first, for figures that do not change.
         var options = request.solverOptions
-        options.timeLimit = min(options.timeLimit ?? Self.shortfallTimeLimit, Self.shortfallTimeLimit)
+        options.timeLimit = nil
+        options.nodeLimit = shortfallLimits.nodes
+        options.iterationLimit = shortfallLimits.iterations
         let result = try formulation.model.minimizeLexicographically([shortfall], options: options)
-        guard result.final.status.hasSolution else { return ([], false) }
+        let limitReached = result.stages.contains(where: \.reachedWorkLimit)
+        guard result.final.status.hasSolution else { return ([], false, limitReached) }
         let solution = result.final
         let tree = formulation.tree
         let limits = formulation.eligibility
@@ -96,7 +117,7 @@ extension Planner {
         let activeLimits = describeLimits(request)
 
         var found: [Shortfall] = []
-        for term in formulation.shortfalls {
+        for term in shortfalls {
             // The tie-break stage may use the first stage's slack: round it away.
             let amount = (solution[term.variable] * 1e4).rounded() / 1e4
             guard amount > 0 else { continue }
@@ -129,7 +150,7 @@ extension Planner {
                                        needed: qualification.rules.maxPriorECTS ?? 0))
             }
         }
-        return (found, result.status == .optimal)
+        return (found, result.status == .optimal, limitReached)
     }
 
     private func describeLimits(_ request: PlanRequest) -> [ActiveLimit] {
@@ -178,6 +199,14 @@ extension Planner {
     /// the budget, the languages added, ...), then its cost. If no single limit is enough, all are
     /// lifted together and then restored one by one while a plan remains: a smallest set to relax.
     func relaxations(_ request: PlanRequest, qualification: Qualification) throws -> [Relaxation] {
+        var found = try relaxationsOfLimits(request, qualification: qualification)
+        // The weekly hours are a limit too, though not one the model can minimise (WeeklyHoursRelaxation.swift).
+        if let weekly = try weeklyHoursRelaxation(request, qualification: qualification) { found.append(weekly) }
+        if let cheapest = found.indices.min(by: { found[$0].planCost < found[$1].planCost - 1e-9 }) { found[cheapest].cheapest = true }
+        return found
+    }
+
+    private func relaxationsOfLimits(_ request: PlanRequest, qualification: Qualification) throws -> [Relaxation] {
         let set = Limit.allCases.filter { $0.isSet(in: request.constraints) }
         guard !set.isEmpty else { return [] }
         var found: [Relaxation] = []
@@ -204,7 +233,6 @@ extension Planner {
                 found.append(relaxation)
             }
         }
-        if let cheapest = found.indices.min(by: { found[$0].planCost < found[$1].planCost - 1e-9 }) { found[cheapest].cheapest = true }
         return found
     }
 

@@ -27,8 +27,7 @@ struct Eligibility {
             let hours = credential.learningHours(hoursPerECTS: hoursPerECTS)
             let open = credential.offerings.filter { $0.seats != 0 && $0.start >= schedule.start }
             if open.isEmpty { return .noOpenOffering(from: schedule.start) }
-            let lightest = open.map { hours / Double($0.weeks ?? credential.weeks ?? 1) }.min()!
-            if lightest > schedule.hoursPerWeek + 1e-9 {
+            if let lightest = open.map({ hours / Double($0.weeks ?? credential.weeks ?? 1) }).min(), lightest > schedule.hoursPerWeek + 1e-9 {
                 return .tooIntense(hoursPerWeek: lightest, available: schedule.hoursPerWeek)
             }
         }
@@ -37,7 +36,9 @@ struct Eligibility {
 
     /// The earliest day a held credential may have been earned and still count.
     var oldestCountable: Day? {
-        qualification.rules.priorWithinYears.map { today.adding(months: -Int(($0 * 12).rounded())) }
+        // A window longer than a millennium admits every real award; capping it keeps the
+        // month count (and the date) in range for any number the catalogue gives.
+        qualification.rules.priorWithinYears.map { today.adding(months: -Int((min(max($0, 0), 1000) * 12).rounded())) }
     }
 
     /// Why a held credential cannot count toward this qualification, or `nil` when it can.

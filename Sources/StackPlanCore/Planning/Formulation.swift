@@ -15,8 +15,18 @@ struct Formulation {
     var model: Model
     /// Eligible held items first (profile order), then candidate credentials (id order).
     var items: [CountableItem] = []
+    /// A candidate credential beside its take column and its tie-break rank.
+    struct TakeColumn {
+        let credential: Credential
+        let take: Variable
+        let rank: Int
+    }
+    /// The candidates' columns, in id order.
+    private(set) var columns: [TakeColumn] = []
+    /// x[c] by credential id, for rows that name a credential.
     var take: [String: Variable] = [:]
-    var candidates: [Credential] = []
+    /// The candidates, in id order (the credentials of ``columns``).
+    private(set) var candidates: [Credential] = []
     var assignments: [(item: Int, node: Int, variable: Variable)] = []
     var counted: [Int: LinearExpression] = [:]
     private var assignmentsByNode: [Int: [(item: Int, variable: Variable)]] = [:]
@@ -42,14 +52,20 @@ struct Formulation {
     /// The heuristic's schedule as values of take and run columns, when it found one.
     var startingPoint: [Variable: Double]?
 
-    /// With `elastic`, requirements may fall short at a price (ElasticDiagnosis.swift): the terms that measure it.
-    let elastic: Bool
-    var shortfalls: [ElasticTerm] = []
+    /// Set when the request's deadline passed while the model was being built: the model is
+    /// incomplete, and the answer is the solver-stopped one.
+    private(set) var stopped = false
 
-    init(catalogue: Catalogue, request: PlanRequest, qualification: Qualification, elastic: Bool = false, scheduleHint: ScheduleHint? = nil) {
+    /// Every requirement the elastic pass may relax, with the row that states it, in the order
+    /// the tree is encoded (ElasticRelaxation.swift).
+    private(set) var relaxable: [RelaxableRequirement] = []
+    /// Optional credential leaves whose items' sum went straight into their parents' rows,
+    /// by node: their place in ``relaxable``.
+    private var bareLeaves: [Int: Int] = [:]
+
+    init(catalogue: Catalogue, request: PlanRequest, qualification: Qualification, scheduleHint: ScheduleHint? = nil) {
         self.catalogue = catalogue
         self.request = request
-        self.elastic = elastic
         self.scheduleHint = scheduleHint
         self.tree = RequirementTree(qualification, in: catalogue, exceptions: request.exceptions)
         var eligibility = Eligibility(
@@ -59,113 +75,54 @@ struct Formulation {
         self.eligibility = eligibility
         self.model = Model(name: "plan_\(qualification.id)")
         self.heldIDs = request.heldCatalogueIDs
-        collectItems()
+        // Building a large calendar takes long: the deadline is looked at between the phases,
+        // and inside the long ones.
+        collectHeldItems()
+        addTakeColumns(CandidateSelection(catalogue: catalogue, request: request, tree: tree, eligibility: eligibility, heldIDs: heldIDs))
+        if timeIsUp() { return }
         if let settings = request.schedule { addSchedule(settings) }
+        if timeIsUp() { return }
         addAssignments()
         encodeTree()
         addTotals()
         addExclusions()
+        if timeIsUp() { return }
         addPrerequisites()
         addPrecedences()
         addLearnerLimits()
     }
 
+    /// Whether the request's deadline has passed; once it has, the model stays ``stopped``.
+    mutating func timeIsUp() -> Bool {
+        if !stopped, request.solverOptions.deadline?.hasPassed == true { stopped = true }
+        return stopped
+    }
+
     // MARK: Items
 
-    /// Candidates are credentials the learner may take, whose prerequisites can be met, and that
-    /// either fit a leaf or are needed before one that does: nothing else can change the optimum.
-    private mutating func collectItems() {
-        let hoursPerECTS = request.hoursPerECTS
-        // An advisor's hand application makes a held item count however old it is.
+    /// Held items that count toward the qualification (recent enough, or applied by an
+    /// advisor's hand however old), in profile order.
+    private mutating func collectHeldItems() {
         for (position, held) in request.learner.held.enumerated()
         where eligibility.reasonHeldDoesNotCount(held) == nil || tree.appliedByHand[held.catalogueID ?? "held[\(position)]"] != nil {
-            if let item = held.item(position: position, in: catalogue, hoursPerECTS: hoursPerECTS) { items.append(item) }
-        }
-
-        // Positions in `catalogue.credentials` rather than copies: a national catalogue's
-        // sub-catalogue can hold tens of thousands of credentials, and a copy costs a dozen retains.
-        let all = catalogue.credentials
-        let takeable = Self.takeable(all.indices.filter { !heldIDs.contains(all[$0].id) && eligibility.reasonNotOffered(all[$0]) == nil },
-                                     of: all, held: heldIDs)
-        let leaves = tree.leafIndices.map { tree.nodes[$0] }
-        var takeableByID: [String: (position: Int, item: CountableItem)] = [:]
-        takeableByID.reserveCapacity(takeable.count)
-        var useful: [String] = []
-        for position in takeable {
-            let item = CountableItem(credential: all[position], in: catalogue, hoursPerECTS: hoursPerECTS)
-            takeableByID[all[position].id] = (position, item)
-            if leaves.contains(where: { tree.accepts($0, item) }) { useful.append(all[position].id) }
-        }
-        /// The takeable credentials `start` needs, directly or through prerequisites, `start` included, in id order.
-        func closure(_ start: [String]) -> [Credential] {
-            var seen = Set(start)
-            var pending = start
-            while let id = pending.popLast() {
-                guard let position = takeableByID[id]?.position else { continue }
-                for next in all[position].prerequisites?.credentialIDs ?? [] where seen.insert(next).inserted {
-                    pending.append(next)
-                }
-            }
-            return seen.sorted().compactMap { takeableByID[$0].map { all[$0.position] } }
-        }
-        candidates = closure(useful)
-        for (rank, credential) in candidates.enumerated() { tieBreakRank[credential.id] = rank }
-        tieBreakCount = candidates.count
-        if request.schedule != nil { unprunedCandidateList = candidates }
-        // The dominance argument does not cover an advisor's exceptions: with them, every candidate stays.
-        if request.pruneDominated && request.exceptions.isEmpty {
-            unprunedCandidates = candidates.count
-            let dominance = Dominance(
-                tree: tree, request: request, heldIDs: heldIDs, forcedECTS: forcedECTS(),
-                candidates: candidates.map { credential in
-                    Dominance.Candidate(
-                        credential: credential, item: takeableByID[credential.id]!.item, rank: tieBreakRank[credential.id]!,
-                        cost: catalogue.costInBaseCurrency(credential) ?? 0)
-                },
-                overlapping: overlappingIDs())
-            // Each round argues on the model the previous one left, whose optimal plans are the
-            // same: a credential named only by pruned candidates' prerequisites is free there.
-            var pruned: Set<String> = []
-            while true {
-                let required = Set(candidates.flatMap { $0.prerequisites?.credentialIDs ?? [] })
-                let more = dominance.dominated(required: required, among: Set(candidates.map(\.id))).subtracting(pruned)
-                if more.isEmpty { break }
-                pruned.formUnion(more)
-                candidates = closure(useful.filter { !pruned.contains($0) })
-            }
-        }
-        for credential in candidates {
-            take[credential.id] = model.addBinary("take[\(credential.id)]")
-            items.append(takeableByID[credential.id]!.item)
+            if let item = held.item(position: position, in: catalogue, hoursPerECTS: request.hoursPerECTS) { items.append(item) }
         }
     }
 
-    /// Ids in an overlap that can have a row: both sides candidates or held. (Only these
-    /// matter, and they are the same in the whole catalogue and in a sub-catalogue.)
-    private func overlappingIDs() -> Set<String> {
-        let present = heldIDs.union(candidates.map(\.id))
-        var overlapping: Set<String> = []
-        for id in present {
-            for other in catalogue.credential(id)?.excludes ?? [] where present.contains(other) {
-                overlapping.insert(id)
-                overlapping.insert(other)
-            }
+    /// A take column for each selected candidate (CandidateSelection.swift), and its item.
+    private mutating func addTakeColumns(_ selection: CandidateSelection) {
+        tieBreakRank = selection.tieBreakRank
+        tieBreakCount = selection.tieBreakCount
+        unprunedCandidates = selection.unprunedCount
+        unprunedCandidateList = selection.unpruned
+        for candidate in selection.candidates {
+            let id = candidate.credential.id
+            let variable = model.addBinary("take[\(id)]")
+            columns.append(TakeColumn(credential: candidate.credential, take: variable, rank: selection.tieBreakRank[id] ?? 0))
+            take[id] = variable
+            items.append(candidate.item)
         }
-        return overlapping
-    }
-
-    /// ECTS of the credentials named by required `credential` leaves, which count in every plan.
-    private func forcedECTS() -> Double {
-        var forced: Set<String> = []
-        func collect(_ index: Int) {
-            switch tree.nodes[index].kind {
-            case .credential(let id): forced.insert(id)
-            case .allOf, .qualification: tree.nodes[index].children.forEach(collect)
-            default: break
-            }
-        }
-        collect(RequirementTree.rootIndex)
-        return forced.reduce(0) { $0 + (catalogue.credential($1)?.credits ?? 0) }
+        candidates = columns.map(\.credential)
     }
 
     /// The credentials a learner can reach by taking them one after another from what they hold:
@@ -185,7 +142,7 @@ struct Formulation {
         while changed {
             changed = false
             pending.removeAll { position in
-                guard credentials[position].prerequisites!.isMet(by: available.contains) else { return false }
+                guard credentials[position].prerequisites?.isMet(by: available.contains) ?? true else { return false }
                 available.insert(credentials[position].id)
                 result.append(position)
                 changed = true
@@ -202,7 +159,7 @@ struct Formulation {
     private mutating func addAssignments() {
         let shared = tree.qualification.rules.sharedCounting
         for (index, item) in items.enumerated() {
-            let leaves = tree.leafIndices.filter { tree.accepts(tree.nodes[$0], item) }
+            let leaves = tree.leaves(accepting: item)
             guard !leaves.isEmpty else { continue }
             let variables = leaves.map { leaf -> Variable in
                 let variable = model.addBinary("apply[\(item.id)@\(tree.nodes[leaf].path)]")
@@ -248,53 +205,46 @@ struct Formulation {
         switch node.kind {
         case .credential(let id):
             let applied = applied(to: index)
-            var sum = LinearExpression.sum(applied.map(\.variable))
+            let sum = LinearExpression.sum(applied.map(\.variable))
+            let weight = max(catalogue.credential(id)?.credits ?? 0, 1)
             // A leaf that asks for one credential takes one item, even when an exception admits several.
             if applied.count > 1 { model.add(sum <= 1, name: "one_item[\(name)]") }
-            if elastic {
-                let waiver = model.addBinary("waive[\(name)]")
-                shortfalls.append(ElasticTerm(kind: .credential, node: index, variable: waiver, weight: max(catalogue.credential(id)?.credits ?? 0, 1)))
-                sum.add(1, waiver)
-            }
             if required {
                 if sum.isConstant { structurallyInfeasible = true }
                 model.add(sum >= 1, name: "met[\(name)]")
+                relaxable.append(.credentialLeaf(node: index, row: lastRow, weight: weight))
                 return LinearExpression(constant: 1)
             }
-            // A substitute or a waiver can make the sum reach 2; an at-least count must see at most 1.
-            if applied.count + (elastic ? 1 : 0) > 1 {
+            // A substitute can make the sum reach 2; an at-least count must see at most 1.
+            if applied.count > 1 {
                 let met = model.addVariable("met[\(name)]", .continuous, lowerBound: 0, upperBound: 1)
                 model.add(met <= sum, name: "leaf[\(name)]")
+                relaxable.append(.credentialLeaf(node: index, row: lastRow, weight: weight))
                 return LinearExpression(met)
             }
+            bareLeaves[index] = relaxable.count
+            relaxable.append(.bareCredentialLeaf(node: index, sum: sum, uses: [], weight: weight))
             return sum
         case .credits(let minimum, _):
-            var supply = LinearExpression(terms: applied(to: index).map { (items[$0.item].ects, $0.variable) })
-            if elastic {
-                let missing = model.addVariable("missing[\(name)]", .continuous, lowerBound: 0, upperBound: minimum)
-                shortfalls.append(ElasticTerm(kind: .credits, node: index, variable: missing, weight: 1))
-                supply.add(1, missing)
-            }
+            let supply = LinearExpression(terms: applied(to: index).map { (items[$0.item].ects, $0.variable) })
             if required {
                 model.add(supply >= minimum, name: "credits[\(name)]")
+                relaxable.append(.credits(node: index, row: lastRow, minimum: minimum))
                 return LinearExpression(constant: 1)
             }
             let met = model.addBinary("met[\(name)]")
             model.add(supply - minimum * met >= 0, name: "credits[\(name)]")
+            relaxable.append(.credits(node: index, row: lastRow, minimum: minimum))
             return LinearExpression(met)
         case .maxCredits(let maximum, let filter):
-            let matching = counted.keys.sorted().filter { items[$0].ects > 0 && filter.matches(items[$0]) }
+            let matching = counted.sorted { $0.key < $1.key }.filter { items[$0.key].ects > 0 && filter.matches(items[$0.key]) }
             var load = LinearExpression()
-            for item in matching { load.add(counted[item]!, times: items[item].ects) }
-            let most = matching.reduce(0) { $0 + items[$1].ects }
+            for (item, expression) in matching { load.add(expression, times: items[item].ects) }
+            let most = matching.reduce(0) { $0 + items[$1.key].ects }
             if most <= maximum { return LinearExpression(constant: 1) }
             if required {
-                if elastic {
-                    let excess = model.addVariable("excess[\(name)]", .continuous, lowerBound: 0, upperBound: most - maximum)
-                    shortfalls.append(ElasticTerm(kind: .cap, node: index, variable: excess, weight: 1))
-                    load.add(-1, excess)
-                }
                 model.add(load <= maximum, name: "cap[\(name)]")
+                relaxable.append(.cap(node: index, row: lastRow, excess: most - maximum))
                 return LinearExpression(constant: 1)
             }
             // Big-M with the tightest M: the most the matching items could ever carry.
@@ -307,27 +257,45 @@ struct Formulation {
                 return LinearExpression(constant: 1)
             }
             let met = model.addVariable("met[\(name)]", .continuous, lowerBound: 0, upperBound: 1)
-            for child in node.children { model.add(met <= encode(child, required: false), name: "all[\(name)]") }
+            for child in node.children {
+                model.add(met <= encode(child, required: false), name: "all[\(name)]")
+                noteUse(of: child, sign: -1)
+            }
             return LinearExpression(met)
         case .anyOf:
             let children = node.children.map { encode($0, required: false) }
             if required {
                 model.add(sum(children) >= 1, name: "any[\(name)]")
+                node.children.forEach { noteUse(of: $0, sign: 1) }
                 return LinearExpression(constant: 1)
             }
             let met = model.addVariable("met[\(name)]", .continuous, lowerBound: 0, upperBound: 1)
             model.add(met <= sum(children), name: "any[\(name)]")
+            node.children.forEach { noteUse(of: $0, sign: -1) }
             return LinearExpression(met)
         case .atLeast(let count):
             let children = node.children.map { encode($0, required: false) }
             if required {
                 model.add(sum(children) >= Double(count), name: "atleast[\(name)]")
+                node.children.forEach { noteUse(of: $0, sign: 1) }
                 return LinearExpression(constant: 1)
             }
             let met = model.addBinary("met[\(name)]")
             model.add(sum(children) - Double(count) * met >= 0, name: "atleast[\(name)]")
+            node.children.forEach { noteUse(of: $0, sign: 1) }
             return LinearExpression(met)
         }
+    }
+
+    /// The index of the row added last.
+    private var lastRow: Int { model.rows.count - 1 }
+
+    /// Records that the row added last holds `child`'s expression with coefficient `sign`,
+    /// when `child` is an optional credential leaf without a row of its own: the elastic pass
+    /// puts its capped indicator there in place of the items' sum.
+    private mutating func noteUse(of child: Int, sign: Double) {
+        guard let position = bareLeaves[child], case .bareCredentialLeaf(let node, let sum, let uses, let weight) = relaxable[position] else { return }
+        relaxable[position] = .bareCredentialLeaf(node: node, sum: sum, uses: uses + [(row: lastRow, sign: sign)], weight: weight)
     }
 
     private func sum(_ expressions: [LinearExpression]) -> LinearExpression {
@@ -341,23 +309,16 @@ struct Formulation {
         if qualification.ects > 0 {
             var total = LinearExpression()
             for (item, expression) in counted { total.add(expression, times: items[item].ects) }
-            if elastic {
-                let missing = model.addVariable("missing[ects]", .continuous, lowerBound: 0, upperBound: qualification.ects)
-                shortfalls.append(ElasticTerm(kind: .total, node: nil, variable: missing, weight: 1))
-                total.add(1, missing)
-            }
             model.add(total >= qualification.ects, name: "total_ects")
+            relaxable.append(.total(row: lastRow, ects: qualification.ects))
         }
         if let cap = qualification.rules.maxPriorECTS {
             var prior = LinearExpression()
             for (item, expression) in counted where items[item].isHeld { prior.add(expression, times: items[item].ects) }
-            if elastic && !prior.isConstant {
-                // Only hand applications can force prior learning over the cap; the excess measures it.
-                let excess = model.addVariable("excess[prior]", .continuous, lowerBound: 0, upperBound: nil)
-                shortfalls.append(ElasticTerm(kind: .priorCap, node: nil, variable: excess, weight: 1))
-                prior.add(-1, excess)
+            if !prior.isConstant {
+                model.add(prior <= cap, name: "prior_cap")
+                relaxable.append(.priorCap(row: lastRow))
             }
-            if !prior.isConstant { model.add(prior <= cap, name: "prior_cap") }
         }
     }
 
@@ -371,7 +332,8 @@ struct Formulation {
             }
         }
         for pair in pairs.sorted(by: { $0.lexicographicallyPrecedes($1) }) {
-            let first = counted[byCatalogueID[pair[0]]!]!, second = counted[byCatalogueID[pair[1]]!]!
+            guard let first = byCatalogueID[pair[0]].flatMap({ counted[$0] }),
+                  let second = byCatalogueID[pair[1]].flatMap({ counted[$0] }) else { continue }
             model.add(first + second <= 1, name: "overlap[\(pair[0])|\(pair[1])]")
         }
     }
@@ -379,9 +341,9 @@ struct Formulation {
     // MARK: Prerequisites
 
     private mutating func addPrerequisites() {
-        for credential in candidates {
-            guard let prerequisite = credential.prerequisites, let variable = take[credential.id] else { continue }
-            require(prerequisite, whenever: LinearExpression(variable), owner: credential.id, path: "pre")
+        for column in columns {
+            guard let prerequisite = column.credential.prerequisites else { continue }
+            require(prerequisite, whenever: LinearExpression(column.take), owner: column.credential.id, path: "pre")
         }
     }
 
@@ -439,7 +401,8 @@ struct Formulation {
             default: break
             }
         }
-        return LinearExpression(terms: candidates.map { credential in
+        return LinearExpression(terms: columns.map { column in
+            let credential = column.credential
             let coefficient: Double = switch objective {
             case .duration: 0
             case .cost: catalogue.costInBaseCurrency(credential) ?? 0
@@ -447,7 +410,7 @@ struct Formulation {
             case .ects: credential.credits
             case .count: 1
             }
-            return (coefficient, take[credential.id]!)
+            return (coefficient, column.take)
         })
     }
 
@@ -455,8 +418,6 @@ struct Formulation {
     /// so they only ever decide between plans with the same number of credentials.
     var tieBreak: LinearExpression {
         let scale = Double(tieBreakCount + 1) * Double(tieBreakCount + 1)
-        return LinearExpression(terms: candidates.map { credential in
-            (1 + Double(tieBreakRank[credential.id]! + 1) / scale, take[credential.id]!)
-        })
+        return LinearExpression(terms: columns.map { column in (1 + Double(column.rank + 1) / scale, column.take) })
     }
 }

@@ -127,6 +127,16 @@ public struct ScheduleSettings: Sendable, Equatable {
 }
 
 extension PlanRequest {
+    /// The request with its time limit turned into a deadline for everything planning it
+    /// does (model building, every solve and stage, the diagnosis), when it has none yet:
+    /// the limit then covers the whole answer, not each solve.
+    public func startingClock() -> PlanRequest {
+        guard solverOptions.deadline == nil else { return self }
+        var started = self
+        started.solverOptions.deadline = Deadline(seconds: solverOptions.timeLimit)
+        return started
+    }
+
     /// The request without a budget when cost is not an objective and without an hours limit
     /// when workload is not; `nil` when that changes nothing.
     var withoutLimitsOutsideObjectives: PlanRequest? {
@@ -137,12 +147,24 @@ extension PlanRequest {
     }
 }
 
-public enum PlanningError: Error, CustomStringConvertible {
+/// Why a request cannot be planned at all (as opposed to having no plan).
+public enum PlanningError: Error, CustomStringConvertible, ClassifiedError {
+    /// The catalogue has no qualification with this id.
     case unknownTarget(String)
+    /// The request is wrong: a flag or a field out of range; the message names it.
     case invalidRequest(String)
+    /// The learner's profile is wrong, with every problem and its JSON path.
     case invalidLearner(InvalidDocument)
     /// The independent checker rejected a plan the model produced: a defect, reported rather than hidden.
     case inconsistentPlan([String])
+
+    public var kind: ErrorKind {
+        switch self {
+        case .unknownTarget: .notFound
+        case .invalidRequest, .invalidLearner: .invalidInput
+        case .inconsistentPlan: .internalFault
+        }
+    }
 
     public var description: String {
         switch self {

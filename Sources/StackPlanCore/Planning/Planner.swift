@@ -2,8 +2,12 @@ import MILP
 
 /// Finds provably optimal stacks of credentials toward a qualification.
 public struct Planner: Sendable {
+    /// The catalogue plans are made from.
     public let catalogue: Catalogue
+    /// The work the elastic diagnosis may do (ElasticDiagnosis.swift).
+    public var shortfallLimits = ShortfallWorkLimits()
 
+    /// A planner over `catalogue`.
     public init(catalogue: Catalogue) {
         self.catalogue = catalogue
     }
@@ -12,6 +16,8 @@ public struct Planner: Sendable {
     ///
     /// Every plan returned has passed ``PlanChecker``, which re-checks each rule without the model.
     public func plan(_ request: PlanRequest) throws -> PlanOutcome {
+        // The time limit holds for all of it: every model built and solved from here on.
+        let request = request.startingClock()
         // A budget or hours limit that is not an objective makes pruning compare that measure
         // too, and keeps many more candidates. Most limits do not bind: the optimum without
         // them, if it keeps within them, is the optimum with them (it is optimal on a larger
@@ -28,7 +34,10 @@ public struct Planner: Sendable {
         let qualification = try validate(request)
         let outcome = try attempt(request, qualification: qualification)
         if case .infeasible = outcome {
-            return .infeasible(try findShortfalls(request, qualification: qualification, diagnosis: diagnose(request, qualification: qualification)))
+            let diagnosis = try findShortfalls(request, qualification: qualification, diagnosis: diagnose(request, qualification: qualification))
+            // A diagnosis whose solves ran out of time may be wrong: the answer is then that the solver stopped.
+            if request.solverOptions.deadline?.hasPassed == true { return .stopped(.timeLimit) }
+            return .infeasible(diagnosis)
         }
         return outcome
     }
@@ -40,15 +49,16 @@ public struct Planner: Sendable {
             throw PlanningError.invalidRequest("the frontier needs a schedule: give the learner's hours per week (\"hoursPerWeek\" or --hours-per-week)")
         }
         let qualification = try validate(request)
-        var staged = request
+        var staged = request.startingClock()
         staged.objectives = [.duration, .cost]
         var plans: [Plan] = []
         while plans.count < limit {
             guard case .planned(let plan) = try attempt(staged, qualification: qualification) else { break }
             plans.append(plan)
             // The next point must save at least a cent.
-            staged.constraints.budget = min(staged.constraints.budget ?? .infinity, plan.totals.cost - 0.01)
-            if staged.constraints.budget! < 0 { break }
+            let budget = min(staged.constraints.budget ?? .infinity, plan.totals.cost - 0.01)
+            if budget < 0 { break }
+            staged.constraints.budget = budget
         }
         return plans
     }
@@ -59,6 +69,7 @@ public struct Planner: Sendable {
         var formulation = try formulation(request, qualification: qualification)
         refine?(&formulation)
         let nothing = Diagnosis(cause: .conflict, summary: .requirementsConflict, unmet: [])
+        if formulation.stopped { return .stopped(.timeLimit) }
         if formulation.structurallyInfeasible { return .infeasible(nothing) }
         // The heuristic fixed what to take and when; the best rest of a plan around that is the start.
         var start: [Double]?
@@ -76,6 +87,7 @@ public struct Planner: Sendable {
                 // an alternative's cut): its completion date must not shorten the calendar either.
                 formulation = Formulation(catalogue: catalogue, request: request, qualification: qualification)
                 refine?(&formulation)
+                if formulation.stopped { return .stopped(.timeLimit) }
             }
         }
         let stages = Self.stages(of: formulation, request: request)
@@ -155,6 +167,7 @@ public struct Planner: Sendable {
         guard request.hoursPerECTS > 0 && request.hoursPerECTS.isFinite else {
             throw PlanningError.invalidRequest("hours per ECTS must be a positive number, not \(request.hoursPerECTS)")
         }
+        try checkDerivedFigures(request)
         var issues: [ValidationIssue] = []
         for (index, held) in request.learner.held.enumerated() {
             guard let id = held.catalogueID, catalogue.credential(id) == nil else { continue }
@@ -174,13 +187,39 @@ public struct Planner: Sendable {
         return qualification
     }
 
+    /// The largest learning hours or fee (in the base currency) one credential may come to:
+    /// a million such credentials still total a finite number, and GLPK sees no wild coefficient.
+    public static let largestFigure = 1e12
+
+    /// Every credential's learning hours (its ECTS times the hours per ECTS, unless stated) and
+    /// fee in the base currency (times its exchange rate), as the model uses them, must be finite
+    /// and at most ``largestFigure``: a request that makes one larger names the figure and its cause.
+    func checkDerivedFigures(_ request: PlanRequest) throws {
+        for credential in catalogue.credentials {
+            let hours = credential.learningHours(hoursPerECTS: request.hoursPerECTS)
+            if !(hours.isFinite && hours <= Self.largestFigure) {
+                let cause = credential.hours == nil
+                    ? "\(format(credential.credits)) ECTS at \(request.hoursPerECTS) hours per ECTS"
+                    : "it states \(hours) hours"
+                throw PlanningError.invalidRequest(
+                    "credential \"\(credential.id)\" needs more learning hours than planning accepts (\(cause); at most \(format(Self.largestFigure)))")
+            }
+            let rate = catalogue.rateToBase(credential.currency) ?? 1
+            let fees = [credential.cost] + credential.offerings.compactMap(\.cost)
+            if let fee = fees.first(where: { !($0 * rate).isFinite || abs($0 * rate) > Self.largestFigure }) {
+                throw PlanningError.invalidRequest(
+                    "credential \"\(credential.id)\" costs more than planning accepts (\(fee) \(credential.currency ?? catalogue.baseCurrency) at a rate of \(rate) to \(catalogue.baseCurrency); at most \(format(Self.largestFigure)))")
+            }
+        }
+    }
+
     private func extract(_ solution: Solution, formulation: Formulation, request: PlanRequest, result: LexicographicSolution) -> Plan {
-        let taken = formulation.candidates.filter { solution.isSet(formulation.take[$0.id]!) }.map(\.id)
+        let taken = formulation.columns.filter { solution.isSet($0.take) }.map(\.credential.id)
         var applications: [String: [String]] = [:]
         for assignment in formulation.assignments where solution.isSet(assignment.variable) {
             applications[formulation.items[assignment.item].id, default: []].append(formulation.tree.nodes[assignment.node].path)
         }
-        for key in applications.keys { applications[key]!.sort() }
+        applications = applications.mapValues { $0.sorted() }
         let heldApplied = formulation.items.filter { $0.isHeld && applications[$0.id] != nil }.map(\.id)
 
         var prerequisiteOf: [String: [String]] = [:]
@@ -198,6 +237,8 @@ public struct Planner: Sendable {
             hours: takenCredentials.reduce(0) { $0 + $1.learningHours(hoursPerECTS: request.hoursPerECTS) },
             ects: takenCredentials.reduce(0) { $0 + $1.credits },
             countedECTS: countedECTS)
+        var durationDays = 0.0
+        if let end = schedule?.map(\.end.ordinal).max(), let start = request.schedule?.start.ordinal { durationDays = Double(end - start) }
         let model = formulation.model
         // The tie-break stage is ours, not the user's: its own gap does not make a plan less optimal.
         let userStages = request.objectives.count
@@ -213,7 +254,7 @@ public struct Planner: Sendable {
                 case .workload: totals.hours
                 case .ects: totals.ects
                 case .count: Double(taken.count)
-                case .duration: Double(schedule.flatMap { runs in runs.map { $0.end.ordinal }.max() }.map { $0 - request.schedule!.start.ordinal } ?? 0)
+                case .duration: durationDays
                 }
             },
             gap: gap,
@@ -225,7 +266,7 @@ public struct Planner: Sendable {
                 integerColumns: model.numberOfIntegerVariables, nonZeros: model.numberOfNonZeros),
             today: request.today,
             schedule: schedule,
-            completes: schedule.map { runs in runs.map { $0.end.adding(days: -1) }.max() ?? request.schedule!.start },
+            completes: schedule.flatMap { runs in runs.map { $0.end.adding(days: -1) }.max() ?? request.schedule?.start },
             startGridWeeks: formulation.calendar?.startGridWeeks)
     }
 

@@ -4,6 +4,24 @@ struct Reachability {
     let tree: RequirementTree
     let items: [CountableItem]
     let priorCap: Double?
+    /// Leaf index → the items it accepts, in item order; items that fit some leaf.
+    private let matchingByLeaf: [Int: [CountableItem]]
+    private let fitting: [CountableItem]
+
+    init(tree: RequirementTree, items: [CountableItem], priorCap: Double?) {
+        self.tree = tree
+        self.items = items
+        self.priorCap = priorCap
+        var byLeaf: [Int: [CountableItem]] = [:]
+        var fitting: [CountableItem] = []
+        for item in items {
+            let leaves = tree.leaves(accepting: item)
+            for leaf in leaves { byLeaf[leaf, default: []].append(item) }
+            if !leaves.isEmpty { fitting.append(item) }
+        }
+        matchingByLeaf = byLeaf
+        self.fitting = fitting
+    }
 
     /// The most ECTS the items could give a credit leaf or the total, held ones within the cap.
     func supply(of matching: [CountableItem]) -> Double {
@@ -12,7 +30,9 @@ struct Reachability {
         return planned + min(held, priorCap ?? .infinity)
     }
 
-    func matching(_ index: Int) -> [CountableItem] { items.filter { tree.accepts(tree.nodes[index], $0) } }
+    func matching(_ index: Int) -> [CountableItem] {
+        tree.nodes[index].isLeaf ? matchingByLeaf[index] ?? [] : items.filter { tree.accepts(tree.nodes[index], $0) }
+    }
 
     func isMet(_ index: Int) -> Bool {
         if tree.isWaived(index) { return true }
@@ -28,7 +48,7 @@ struct Reachability {
     }
 
     var totalSupply: Double {
-        supply(of: items.filter { item in tree.leafIndices.contains { tree.accepts(tree.nodes[$0], item) } })
+        supply(of: fitting)
     }
 
     var isTotalMet: Bool { totalSupply >= tree.qualification.ects - 1e-9 }

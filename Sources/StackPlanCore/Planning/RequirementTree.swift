@@ -39,6 +39,11 @@ public struct RequirementTree: Sendable {
     private var substitutes: [String: Set<String>] = [:]
     /// Item id → leaf paths it is applied to by hand.
     public private(set) var appliedByHand: [String: Set<String>] = [:]
+    /// Indices of leaves, for ``leaves(accepting:)``: asking every leaf about every credential
+    /// is quadratic, and a qualification may name thousands of credentials.
+    private var leavesByCredential: [String: [Int]] = [:]
+    private var creditLeaves: [Int] = []
+    private var leafByPath: [String: Int] = [:]
 
     /// Expands the tree; the catalogue must have passed validation (no unknown or cyclic references).
     /// Exceptions are taken as given: ``Planner`` checks them against the tree before planning.
@@ -55,6 +60,24 @@ public struct RequirementTree: Sendable {
         for node in nodes where waived.contains(where: { node.path == $0 || node.path.hasPrefix($0 + ".") }) {
             setAside.insert(node.path)
         }
+        for index in nodes.indices where nodes[index].isLeaf {
+            leafByPath[nodes[index].path] = index
+            switch nodes[index].kind {
+            case .credential(let id): leavesByCredential[id, default: []].append(index)
+            default: creditLeaves.append(index)
+            }
+        }
+    }
+
+    /// The leaves that accept `item`, in index order: the same as asking ``accepts(_:_:)`` of
+    /// every leaf, found through indices (its credential's leaves, the credit leaves, and the
+    /// leaves an exception names).
+    public func leaves(accepting item: CountableItem) -> [Int] {
+        var possible = creditLeaves
+        if let id = item.catalogueID { possible += leavesByCredential[id] ?? [] }
+        for path in appliedByHand[item.id] ?? [] { if let index = leafByPath[path] { possible.append(index) } }
+        for (asked, accepted) in substitutes where accepted.contains(item.id) { possible += leavesByCredential[asked] ?? [] }
+        return Set(possible).sorted().filter { accepts(nodes[$0], item) }
     }
 
     public func isWaived(_ index: Int) -> Bool { waived.contains(nodes[index].path) }

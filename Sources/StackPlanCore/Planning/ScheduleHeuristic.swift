@@ -45,7 +45,7 @@ struct ScheduleHeuristic {
         func fits(_ run: ScheduleOption) -> Bool {
             run.end <= horizonEnd && weeklyLoad(run).allSatisfy { load[$0.week] + $0.hours <= settings.capacity(of: weeks[$0.week]) + 1e-9 }
         }
-        func hours(_ id: String) -> Double { runs[id]!.first?.hours ?? 0 }
+        func hours(_ id: String) -> Double { runs[id]?.first?.hours ?? 0 }
 
         var ends: [String: Day] = [:]
         var placed: [String: Int] = [:]
@@ -57,7 +57,8 @@ struct ScheduleHeuristic {
                 return nil  // a prerequisite cycle inside the set
             }
             let earliestStart = prerequisites(next).compactMap { ends[$0] }.max() ?? settings.start
-            let options = runs[next]!
+            // A credential the calendar's model has no runs for cannot be placed.
+            guard let options = runs[next] else { return nil }
             let fitting = options.indices.filter { options[$0].start >= earliestStart && fits(options[$0]) }
             guard let best = fitting.min(by: { options[$0].end < options[$1].end }) else { return nil }
             for (week, hours) in weeklyLoad(options[best]) { load[week] += hours }

@@ -72,9 +72,17 @@ extension ScheduleSettings {
 
     /// Weeks a credential takes when self-paced: its stated weeks, stretched so that its hours
     /// fit the learner's week.
+    ///
+    /// Saturates at ``longestRunWeeks``: a run that long never fits any horizon (at most
+    /// ``maxHorizonWeeks``), and the cap keeps huge hours or tiny weekly hours from overflowing.
     func selfPacedWeeks(hours: Double, stated: Int?) -> Int {
-        max(stated ?? 1, Int((hours / hoursPerWeek - 1e-9).rounded(.up)), 1)
+        let needed = (hours / hoursPerWeek - 1e-9).rounded(.up)
+        let weeks = needed.isNaN ? Double(Self.longestRunWeeks) : min(needed, Double(Self.longestRunWeeks))
+        return min(max(stated ?? 1, Int(weeks), 1), Self.longestRunWeeks)
     }
+
+    /// More weeks than any horizon holds (about 19,000 years): where run lengths saturate.
+    static let longestRunWeeks = 1_000_000
 }
 
 extension Formulation {
@@ -101,7 +109,7 @@ extension Formulation {
             return result
         }
         for (index, offering) in credential.offerings.enumerated() {
-            let weeks = offering.weeks ?? credential.weeks ?? settings.selfPacedWeeks(hours: hours, stated: nil)
+            let weeks = min(offering.weeks ?? credential.weeks ?? settings.selfPacedWeeks(hours: hours, stated: nil), ScheduleSettings.longestRunWeeks)
             let option = ScheduleOption(
                 credential: credential.id, offering: index, start: offering.start, end: offering.start.adding(days: 7 * weeks),
                 weeks: weeks, cost: (offering.cost ?? credential.cost) * rate, hours: hours)
@@ -112,18 +120,49 @@ extension Formulation {
         return result
     }
 
+    /// The calendar side of the model, in steps: the horizon, every candidate's runs, the
+    /// heuristic's placement (the start), the run columns, the completion, the energy rows and
+    /// the weekly capacity rows. The deadline is looked at between the long steps.
     mutating func addSchedule(_ settings: ScheduleSettings) {
-        // Horizon: the deadline, else the latest offering end plus every candidate's self-paced
-        // weeks (room to run them all one after another), capped. Candidates before pruning
-        // decide it, and with it the start grid, so that pruning removes only columns.
+        var (end, startGridWeeks) = scheduleHorizon(settings)
+        guard let options = runOptions(settings, horizonEnd: end, startGridWeeks: startGridWeeks) else { return }
+        var runs = options
+        let placement = heuristicPlacement(settings, horizonEnd: end, runs: runs)
+        // When finishing early comes first, no optimal plan ends after the heuristic's plan:
+        // runs that would are left out, and the calendar stops there.
+        if request.objectives.first == .duration, let placement, placement.end < end {
+            end = placement.end
+            for id in runs.keys { runs[id]?.removeAll { $0.end > end } }
+        }
+        var calendar = ScheduleModel(
+            settings: settings, startGridWeeks: startGridWeeks, horizonEnd: end,
+            // Runs end on whole days, so the completion can be whole too: the duration stage
+            // then moves in steps of a day, and a bound within a day of a plan proves it optimal.
+            completion: model.addVariable("completion_days", .integer, lowerBound: 0, upperBound: nil))
+        guard addRunColumns(runs, placement: placement, to: &calendar) else { return }
+        addCompletionRows(calendar)
+        addEnergyRows(settings, runs: runs, calendar: &calendar)
+        guard addCapacityRows(settings, until: end, calendar: calendar) else { return }
+        self.calendar = calendar
+    }
+
+    /// Where the calendar ends, and how often self-paced runs may start after the first weeks.
+    ///
+    /// Horizon: the deadline, else the latest offering end plus every candidate's self-paced
+    /// weeks (room to run them all one after another), capped. Candidates before pruning
+    /// decide it, and with it the start grid, so that pruning removes only columns.
+    private func scheduleHorizon(_ settings: ScheduleSettings) -> (end: Day, startGridWeeks: Int) {
         let cap = settings.start.adding(days: 7 * settings.maxHorizonWeeks)
         var end: Day
         if let deadline = request.constraints.deadline {
             end = deadline.adding(days: 1)
         } else {
-            let selfPaced = unprunedCandidateList.reduce(0) { $0 + settings.selfPacedWeeks(hours: $1.learningHours(hoursPerECTS: request.hoursPerECTS), stated: $1.weeks) }
+            // Weeks saturate (selfPacedWeeks), and so does their sum: beyond the cap it changes nothing.
+            let selfPaced = unprunedCandidateList.reduce(0) {
+                min($0 + settings.selfPacedWeeks(hours: $1.learningHours(hoursPerECTS: request.hoursPerECTS), stated: $1.weeks), settings.maxHorizonWeeks + 1)
+            }
             let latestOffering = unprunedCandidateList.flatMap { credential in
-                credential.offerings.map { $0.start.adding(days: 7 * ($0.weeks ?? credential.weeks ?? 1)) }
+                credential.offerings.map { $0.start.adding(days: 7 * min($0.weeks ?? credential.weeks ?? 1, ScheduleSettings.longestRunWeeks)) }
             }.max() ?? settings.start
             end = max(latestOffering, settings.start).adding(days: 7 * max(selfPaced, 1))
         }
@@ -131,77 +170,93 @@ extension Formulation {
         let weeks = max(1, (end.ordinal - settings.start.ordinal + 6) / 7)
         let later = max(0, weeks - settings.weeklySelfPacedStarts)
         let startGridWeeks = max(1, (later + settings.laterSelfPacedStarts - 1) / max(1, settings.laterSelfPacedStarts))
+        return (end, startGridWeeks)
+    }
 
+    /// Every candidate's runs by id; `nil` when the deadline passed on the way.
+    private mutating func runOptions(_ settings: ScheduleSettings, horizonEnd: Day, startGridWeeks: Int) -> [String: [ScheduleOption]]? {
         var runs: [String: [ScheduleOption]] = [:]
-        for credential in candidates {
-            runs[credential.id] = Self.scheduleOptions(
-                for: credential, catalogue: catalogue, settings: settings, hoursPerECTS: request.hoursPerECTS,
-                horizonEnd: end, startGridWeeks: startGridWeeks
-            ).filter { request.constraints.allowsAttending(credential, offering: $0.offering, in: catalogue) }
+        for column in columns {
+            if timeIsUp() { return nil }
+            runs[column.credential.id] = Self.scheduleOptions(
+                for: column.credential, catalogue: catalogue, settings: settings, hoursPerECTS: request.hoursPerECTS,
+                horizonEnd: horizonEnd, startGridWeeks: startGridWeeks
+            ).filter { request.constraints.allowsAttending(column.credential, offering: $0.offering, in: catalogue) }
         }
-        var placement: ScheduleHeuristic.Placement?
-        if let hint = scheduleHint {
-            placement = ScheduleHeuristic(settings: settings, horizonEnd: end).place(hint.credentials, runs: runs) { id in
-                catalogue.credential(id)?.prerequisites?.credentialIDs ?? []
-            }
-            // The plan without a calendar kept the budget at the credentials' fees; offerings may charge more.
-            if let placed = placement, let budget = request.constraints.budget,
-               placed.runs.reduce(0, { $0 + runs[$1.key]![$1.value].cost }) > budget + 1e-9 {
-                placement = nil
-            }
-        }
-        // When finishing early comes first, no optimal plan ends after the heuristic's plan:
-        // runs that would are left out, and the calendar stops there.
-        if request.objectives.first == .duration, let placement, placement.end < end {
-            end = placement.end
-            for id in runs.keys { runs[id]!.removeAll { $0.end > end } }
-        }
+        return runs
+    }
 
-        var calendar = ScheduleModel(
-            settings: settings, startGridWeeks: startGridWeeks, horizonEnd: end,
-            // Runs end on whole days, so the completion can be whole too: the duration stage
-            // then moves in steps of a day, and a bound within a day of a plan proves it optimal.
-            completion: model.addVariable("completion_days", .integer, lowerBound: 0, upperBound: nil))
+    /// The plan without a calendar placed greedily on it (ScheduleHeuristic), when there is
+    /// such a plan, every credential fits, and the runs' fees keep within the budget.
+    private func heuristicPlacement(_ settings: ScheduleSettings, horizonEnd: Day, runs: [String: [ScheduleOption]]) -> ScheduleHeuristic.Placement? {
+        guard let hint = scheduleHint else { return nil }
+        let placement = ScheduleHeuristic(settings: settings, horizonEnd: horizonEnd).place(hint.credentials, runs: runs) { id in
+            catalogue.credential(id)?.prerequisites?.credentialIDs ?? []
+        }
+        // The plan without a calendar kept the budget at the credentials' fees; offerings may charge more.
+        if let placed = placement, let budget = request.constraints.budget,
+           placed.runs.reduce(0, { total, run in total + (runs[run.key].map { $0[run.value].cost } ?? 0) }) > budget + 1e-9 {
+            return nil
+        }
+        return placement
+    }
+
+    /// w[c,r] for every run, one run per taken credential, the runs' fees; and, with a
+    /// placement, the start point. `false` when the deadline passed on the way.
+    private mutating func addRunColumns(_ runs: [String: [ScheduleOption]], placement: ScheduleHeuristic.Placement?, to calendar: inout ScheduleModel) -> Bool {
         var start: [Variable: Double] = [:]
-        for credential in candidates {
-            let taken = take[credential.id]!
-            let options = runs[credential.id]!
-            let variables = options.map { option in
-                model.addBinary("run[\(credential.id)@\(option.start)]")
-            }
-            calendar.options[credential.id] = Array(zip(options, variables))
-            model.add(LinearExpression.sum(variables) == LinearExpression(taken), name: "one_run[\(credential.id)]")
+        for column in columns {
+            if timeIsUp() { return false }
+            let id = column.credential.id
+            let options = runs[id] ?? []
+            let variables = options.map { option in model.addBinary("run[\(id)@\(option.start)]") }
+            calendar.options[id] = Array(zip(options, variables))
+            model.add(LinearExpression.sum(variables) == LinearExpression(column.take), name: "one_run[\(id)]")
             for (option, variable) in zip(options, variables) { calendar.cost.add(option.cost, variable) }
             if let placement {
-                let chosen = placement.runs[credential.id]
-                start[taken] = chosen == nil ? 0 : 1
+                let chosen = placement.runs[id]
+                start[column.take] = chosen == nil ? 0 : 1
                 for (index, variable) in variables.enumerated() { start[variable] = index == chosen ? 1 : 0 }
             }
         }
         if placement != nil { startingPoint = start }
-        for credential in candidates {
-            model.add(LinearExpression(calendar.completion) >= calendar.endDay(of: credential.id), name: "completion[\(credential.id)]")
+        return true
+    }
+
+    /// C ≥ the end of every taken credential's run.
+    private mutating func addCompletionRows(_ calendar: ScheduleModel) {
+        for column in columns {
+            model.add(LinearExpression(calendar.completion) >= calendar.endDay(of: column.credential.id), name: "completion[\(column.credential.id)]")
         }
-        // Energy: every hour is studied in one of the K = ⌈C/7⌉ weeks the plan runs in, none
-        // holding more than the weekly hours, so Σ h·x ≤ H·K and C ≥ 7K − 6 (C ≥ 7K when every
-        // run ends on a week boundary, as self-paced runs do). Implied by the rows below for whole
-        // plans, but it gives the LP relaxation a real completion bound; and when the plan
-        // without a calendar proved the fewest hours W*, no plan runs in fewer than ⌈W*/H⌉ weeks.
-        let leastWeeks = scheduleHint?.leastWorkload.map { (($0 / settings.hoursPerWeek) - 1e-9).rounded(.up) } ?? 0
+    }
+
+    /// Energy: every hour is studied in one of the K = ⌈C/7⌉ weeks the plan runs in, none
+    /// holding more than the weekly hours, so Σ h·x ≤ H·K and C ≥ 7K − 6 (C ≥ 7K when every
+    /// run ends on a week boundary, as self-paced runs do). Implied by the capacity rows for
+    /// whole plans, but it gives the LP relaxation a real completion bound; and when the plan
+    /// without a calendar proved the fewest hours W*, no plan runs in fewer than ⌈W*/H⌉ weeks.
+    private mutating func addEnergyRows(_ settings: ScheduleSettings, runs: [String: [ScheduleOption]], calendar: inout ScheduleModel) {
+        // Capped past the longest horizon (a weaker bound, still true): tiny weekly hours cannot blow it up.
+        let leastWeeks = scheduleHint?.leastWorkload.map { min((($0 / settings.hoursPerWeek) - 1e-9).rounded(.up), Double(settings.maxHorizonWeeks + 1)) } ?? 0
         let weeksStudied = model.addVariable("weeks_studied", .integer, lowerBound: max(0, leastWeeks), upperBound: nil)
-        let workload = LinearExpression(terms: candidates.map { ($0.learningHours(hoursPerECTS: request.hoursPerECTS), take[$0.id]!) })
+        let workload = LinearExpression(terms: columns.map { ($0.credential.learningHours(hoursPerECTS: request.hoursPerECTS), $0.take) })
         model.add(workload - settings.hoursPerWeek * weeksStudied <= 0, name: "energy")
         let onWeekBoundaries = runs.values.joined().allSatisfy { ($0.end.ordinal - settings.start.ordinal) % 7 == 0 }
         let slack = onWeekBoundaries ? 0.0 : 6.0
         model.add(LinearExpression(calendar.completion) - 7 * weeksStudied >= -slack, name: "weeks_studied")
         if leastWeeks > 0 { calendar.leastCompletion = max(0, 7 * leastWeeks - slack) }
-        // Weekly load: hours spread evenly over each run's days, summed per week.
+    }
+
+    /// Weekly load: hours spread evenly over each run's days, summed per week, within the
+    /// weekly hours. `false` when the deadline passed on the way.
+    private mutating func addCapacityRows(_ settings: ScheduleSettings, until end: Day, calendar: ScheduleModel) -> Bool {
         for week in settings.weeks(until: end) {
+            if timeIsUp() { return false }
             var load = LinearExpression()
             var worst = 0.0
-            for credential in candidates {
+            for column in columns {
                 var credentialWorst = 0.0
-                for (option, variable) in calendar.options[credential.id] ?? [] {
+                for (option, variable) in calendar.options[column.credential.id] ?? [] {
                     let hours = option.hours(in: week)
                     guard hours > 0 else { continue }
                     load.add(hours, variable)
@@ -213,7 +268,7 @@ extension Formulation {
             // A week that even the heaviest mix of runs cannot overfill needs no row.
             if worst > capacity + 1e-9 { model.add(load <= capacity + 1e-9, name: "capacity[\(week.start)]") }
         }
-        self.calendar = calendar
+        return true
     }
 
     /// A lower bound on `objective` over every plan, proven without this model, when there is
@@ -227,13 +282,14 @@ extension Formulation {
         }
     }
 
+    /// u[owner,prerequisite]: made once per pair. Only called with a calendar (see `prerequisiteValue`).
     mutating func precedenceVariable(before owner: String, prerequisite: String, taken: Variable) -> Variable {
-        if let existing = calendar!.precedences.first(where: { $0.owner == owner && $0.prerequisite == prerequisite }) {
+        if let existing = calendar?.precedences.first(where: { $0.owner == owner && $0.prerequisite == prerequisite }) {
             return existing.variable
         }
         let variable = model.addBinary("before[\(prerequisite)<\(owner)]")
         model.add(variable <= taken, name: "before_needs_take[\(prerequisite)<\(owner)]")
-        calendar!.precedences.append((owner, prerequisite, variable))
+        calendar?.precedences.append((owner, prerequisite, variable))
         return variable
     }
 

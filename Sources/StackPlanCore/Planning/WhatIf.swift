@@ -9,11 +9,15 @@ public struct WhatIfScenario: Sendable {
     public var without: [String]
     /// The scenario's limits; `nil` keeps the baseline's.
     public var constraints: LearnerConstraints?
+    /// The scenario's calendar (its weekly hours and start); `nil` keeps the baseline's.
+    public var schedule: ScheduleSettings?
 
-    public init(assumeHeld: [String] = [], without: [String] = [], constraints: LearnerConstraints? = nil) {
+    /// A scenario; every part left out keeps the baseline's.
+    public init(assumeHeld: [String] = [], without: [String] = [], constraints: LearnerConstraints? = nil, schedule: ScheduleSettings? = nil) {
         self.assumeHeld = assumeHeld
         self.without = without
         self.constraints = constraints
+        self.schedule = schedule
     }
 
     /// The scenario's catalogue and request: cancelled offerings lose their seats, withdrawn
@@ -53,6 +57,7 @@ public struct WhatIfScenario: Sendable {
             changed.upsert(credential)
         }
         if let constraints { request.constraints = constraints }
+        if let schedule { request.schedule = schedule }
         guard problems.isEmpty else { throw PlanningError.invalidRequest(problems.joined(separator: "; ")) }
         return (changed, request)
     }
@@ -105,8 +110,29 @@ public struct WhatIfResult: Sendable {
     }
 }
 
+extension PlanRequest {
+    /// The request as the learner's profile alone makes it, the baseline of a what-if: the
+    /// profile's limits, and its weekly hours and start in place of any given for the scenario.
+    /// Only when the profile gives no weekly hours and the request needs a calendar (a deadline
+    /// or the duration objective) does the request's own calendar stay: there is none to compare with.
+    public func asTheProfileGivesIt() throws -> PlanRequest {
+        var baseline = self
+        baseline.constraints = learner.constraints
+        let needsCalendar = objectives.contains(.duration) || baseline.constraints.deadline != nil
+        if learner.hoursPerWeek != nil || !needsCalendar {
+            baseline.schedule = try ScheduleSettings.needed(
+                by: learner, objectives: objectives, deadline: baseline.constraints.deadline, today: today)
+        }
+        return baseline
+    }
+}
+
 extension Planner {
+    /// Plans the baseline and the scenario (each with its diagnosis when it has no plan),
+    /// under one time limit for both.
     public func whatIf(_ baseline: PlanRequest, _ scenario: WhatIfScenario) throws -> WhatIfResult {
+        // One time limit for both plans: the scenario's request inherits the baseline's deadline.
+        let baseline = baseline.startingClock()
         let (changed, request) = try scenario.apply(to: baseline, catalogue: catalogue)
         return WhatIfResult(
             baseline: try plan(baseline), scenario: try Planner(catalogue: changed).plan(request),

@@ -1,0 +1,48 @@
+import Foundation
+import Testing
+
+/// `whatif` flags change only the scenario; a huge hours-per-ECTS figure is an input error.
+@Suite(.serialized) final class EngineCommandTests {
+    let directory: URL
+    var database: String { directory.appendingPathComponent("engine.sqlite").path }
+
+    init() throws {
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("stackplan-engine-\(UUID())")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    }
+
+    deinit { try? FileManager.default.removeItem(at: directory) }
+
+    func run(_ arguments: [String]) throws -> (status: Int32, output: String, error: String) {
+        let process = Process()
+        process.executableURL = try #require(CommandLineTests.executable, "build the stackplan product first")
+        process.arguments = arguments + ["--db", database]
+        process.currentDirectoryURL = CommandLineTests.repository
+        let output = Pipe(), error = Pipe()
+        process.standardOutput = output
+        process.standardError = error
+        try process.run()
+        let outputData = output.fileHandleForReading.readDataToEndOfFile()
+        let errorData = error.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: outputData, as: UTF8.self), String(decoding: errorData, as: UTF8.self))
+    }
+
+    @Test func whatIfWeeklyHoursChangeOnlyTheScenario() throws {
+        #expect(try run(["import", "data/catalogue.json"]).status == 0)
+        let result = try run(["whatif", "--target", "ucp-pgdip-ipc", "--learner", "data/learners/sofia.json", "--hours-per-week", "12"])
+        #expect(result.output.hasPrefix("What if: 12 hours a week"), "\(result.output)")
+        #expect(!result.output.contains("nothing changes"))
+        // The baseline keeps Sofia's 22 hours a week and its plan; the scenario's 12 reach no plan.
+        #expect(result.output.contains("baseline: 2400 EUR"))
+        #expect(result.output.contains("scenario: no plan"))
+        #expect(result.status == 1)
+    }
+
+    @Test func hugeHoursPerECTSIsAnInputError() throws {
+        #expect(try run(["import", "data/catalogue.json"]).status == 0)
+        let result = try run(["plan", "--target", "ucp-pgdip-ipc", "--learner", "data/learners/sofia.json", "--hours-per-ects", "1e308"])
+        #expect(result.status == 2)
+        #expect(result.error.contains("1e+308 hours per ECTS"))
+    }
+}
