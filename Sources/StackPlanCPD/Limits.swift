@@ -7,7 +7,7 @@ import StackPlanCore
 /// conversion to a whole number safe.
 public enum CPDLimits {
     /// Dates of records, schemes and flags.
-    public static let days = Day(year: 1900, month: 1, day: 1)!...Day(year: 2199, month: 12, day: 31)!
+    public static let days = InputLimits.days
     /// An activity's hours (more than 0).
     public static let activityHours: ClosedRange<Double> = 0...10_000
     /// An activity's ECTS (more than 0): a whole doctorate's worth.

@@ -48,7 +48,7 @@ extension HeldUnusedReason {
         case .earnedAfterToday(let earned, let today):
             fields["earned"] = .string(earned.description)
             fields["today"] = .string(today.description)
-        case .carriesNoECTS, .notNeeded, .notVerified: break
+        case .carriesNoECTS, .notNeeded, .notVerified, .verificationFailed: break
         case .priorCapReached(let cap, let counted):
             fields["cap"] = number(cap)
             fields["counted"] = number(counted)

@@ -38,6 +38,7 @@ extension HeldUnusedReason {
         case .notNeeded: "not needed: the requirements it fits are met without it"
         case .matchesNoRequirement(let qualification): "matches no requirement of \(qualification)"
         case .notVerified: "not verified, and you count verified credentials only"
+        case .verificationFailed: "its verification failed on import (a broken proof, expired or revoked)"
         case .recorded(let text): text
         }
     }

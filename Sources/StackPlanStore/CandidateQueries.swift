@@ -83,7 +83,7 @@ extension CatalogueStore {
 
     static func marks(_ count: Int) -> String { Array(repeating: "?", count: count).joined(separator: ",") }
 
-    static let credentialColumns = "c.id, c.providerId, c.title, c.kind, c.ects, c.hours, c.eqf, c.cost, c.currency, c.mode, c.accredited, c.weeks, c.prerequisites, c.excludes, c.offerings, json_extract(c.document, '$.place')"
+    static let credentialColumns = "c.id, c.providerId, c.title, c.kind, c.ects, c.hours, c.eqf, c.cost, c.currency, c.mode, c.accredited, c.weeks, c.prerequisites, c.excludes, c.offerings, CASE WHEN json_valid(c.document) THEN json_extract(c.document, '$.place') END, json_valid(c.document)"
 
     /// Credentials built from their columns, without competencies and languages (``attachSideTables(to:_:)`` adds those).
     static func credentialRows(where condition: String, _ arguments: StatementArguments, _ db: Database) throws -> [Credential] {
@@ -140,7 +140,10 @@ extension CatalogueStore {
                 return offering
             }
         }
-        // Where it is held decides whether a learner limited to some places can take it.
+        // Where it is held decides whether a learner limited to some places can take it; the place
+        // lives in the document only, so a damaged document is named rather than read as "no place".
+        let documentIsJSON: Bool = try row.decode(atIndex: 16)
+        guard documentIsJSON else { throw DamagedRecord(record: record, reason: "its stored document is not valid JSON") }
         if let text: String = try row.decode(atIndex: 15) {
             guard let place = CatalogueDocument.place(stored: text) else {
                 throw DamagedRecord(record: record, reason: "its place \(text) cannot be read")

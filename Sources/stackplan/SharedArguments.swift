@@ -15,7 +15,7 @@ extension Day: ExpressibleByArgument {
 }
 
 /// The days a date flag may name: the calendar StackPlan plans and checks records in.
-let flagDays = Day(year: 1900, month: 1, day: 1)!...Day(year: 2199, month: 12, day: 31)!
+let flagDays = InputLimits.days
 
 /// Refuses a date flag outside `flagDays` as invalid input (exit 2), naming the flag.
 func checkDays(_ flags: [(String, Day?)]) throws {

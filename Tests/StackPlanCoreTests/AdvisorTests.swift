@@ -126,10 +126,14 @@ import Testing
     }
 
     @Test func aHugeFeeIsDiagnosedAndRenderedWithoutTrapping() throws {
-        let catalogue = Fixture.catalogue([Fixture.credential("gold", cost: 1e19)], [Fixture.qualification(.credential("gold"))])
+        let catalogue = Fixture.catalogue([Fixture.credential("gold", cost: 1e12)], [Fixture.qualification(.credential("gold"))])
         let diagnosis = try #require(try Planner(catalogue: catalogue).plan(Fixture.request(constraints: LearnerConstraints(budget: 100))).diagnosis)
-        #expect(diagnosis.summary == .limits([.budget(cheapest: 1e19, budget: 100, currency: "EUR")]))
-        #expect(diagnosis.text.contains("the cheapest plan costs 10000000000000000000 EUR, over the budget of 100 EUR"))
+        #expect(diagnosis.summary == .limits([.budget(cheapest: 1e12, budget: 100, currency: "EUR")]))
+        #expect(diagnosis.text.contains("the cheapest plan costs 1000000000000 EUR, over the budget of 100 EUR"))
+        // Beyond what planning accepts, the fee is refused as bad input before any model is built.
+        let beyond = Fixture.catalogue([Fixture.credential("gold", cost: 1e19)], [Fixture.qualification(.credential("gold"))])
+        let refused = #expect(throws: PlanningError.self) { try Planner(catalogue: beyond).plan(Fixture.request()) }
+        #expect(refused?.kind == .invalidInput)
     }
 }
 

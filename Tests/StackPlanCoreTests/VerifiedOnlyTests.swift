@@ -33,6 +33,21 @@ import Testing
         #expect(!PlanChecker(catalogue: catalogue, request: request).violations(of: trusting).isEmpty)
     }
 
+    @Test func aHeldCredentialWhoseVerificationFailedNeverCounts() throws {
+        let catalogue = F.catalogue(
+            [F.credential("a", ects: 5, cost: 100), F.credential("b", ects: 5, cost: 100), F.credential("c", ects: 5, cost: 50)],
+            [F.qualification(ects: 10, .credits(10))])
+        // Without verifiedOnly an unverifiable credential still counts, a failed one does not.
+        let held = [Self.held("a", result: "unverifiable"), Self.held("b", result: "failed")]
+        let request = F.request(held: held)
+        let plan = try #require(try Planner(catalogue: catalogue).plan(request).plan)
+        #expect(plan.heldApplied == ["a"])
+        #expect(plan.taken == ["c"])
+        let reasons = Dictionary(uniqueKeysWithValues: plan.unusedHeld.map { ($0.id, $0.reason) })
+        #expect(reasons["b"] == .verificationFailed)
+        #expect(PlanChecker(catalogue: catalogue, request: request).violations(of: plan).isEmpty)
+    }
+
     @Test func anUnverifiedHeldCredentialCanBeTakenAgain() throws {
         let catalogue = F.catalogue([F.credential("a", cost: 100), F.credential("b", cost: 100)],
                                     [F.qualification(.allOf([.credential("a"), .credential("b")]))])

@@ -63,6 +63,8 @@ public enum HeldUnusedReason: Sendable, Equatable, Hashable, Codable {
     case matchesNoRequirement(qualification: String)
     /// Not verified, and the learner counts verified credentials only (`verifiedOnly`).
     case notVerified
+    /// Its proof failed, or it had expired or was revoked, when it was imported.
+    case verificationFailed
     /// The reason as a saved plan wrote it, read back without its figures.
     case recorded(String)
 
@@ -77,6 +79,7 @@ public enum HeldUnusedReason: Sendable, Equatable, Hashable, Codable {
         case .notNeeded: "notNeeded"
         case .matchesNoRequirement: "matchesNoRequirement"
         case .notVerified: "notVerified"
+        case .verificationFailed: "verificationFailed"
         case .recorded: "recorded"
         }
     }

@@ -50,9 +50,15 @@ public struct HeldCredential: Sendable, Equatable {
 
     /// Whether the wallet import verified the credential's proof and issuer (its `verification`
     /// field says `"result": "verified"`). Items written by hand carry no verification.
-    public var isVerified: Bool {
-        if case .object(let verification)? = extra["verification"], verification["result"] == .string("verified") { return true }
-        return false
+    public var isVerified: Bool { verificationResult == "verified" }
+
+    /// Whether the wallet import found the proof broken, the credential expired or revoked
+    /// (`"result": "failed"`): such a credential never counts, whatever `verifiedOnly` says.
+    public var failedVerification: Bool { verificationResult == "failed" }
+
+    private var verificationResult: String? {
+        guard case .object(let verification)? = extra["verification"], case .string(let result)? = verification["result"] else { return nil }
+        return result
     }
 
     /// The held credential as something that can count; `nil` when the catalogue lacks its id.

@@ -43,6 +43,7 @@ struct Eligibility {
 
     /// Why a held credential cannot count toward this qualification, or `nil` when it can.
     func reasonHeldDoesNotCount(_ held: HeldCredential) -> HeldUnusedReason? {
+        if held.failedVerification { return .verificationFailed }
         if constraints.verifiedOnly && !held.isVerified { return .notVerified }
         return reasonHeldDoesNotCount(earned: held.earned)
     }

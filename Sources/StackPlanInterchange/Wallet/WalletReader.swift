@@ -145,7 +145,7 @@ final class WalletParser {
     }
 
     /// The dates a wallet document may state, as profiles and CPD records hold them.
-    static let days = Day(year: 1900, month: 1, day: 1)!...Day(year: 2199, month: 12, day: 31)!
+    static let days = InputLimits.days
 
     /// The NumericDates read: seconds from the first to the end of the last of ``days``.
     static let numericDateRange = Double(days.lowerBound.ordinal) * 86_400 ... Double(days.upperBound.ordinal + 1) * 86_400 - 1
