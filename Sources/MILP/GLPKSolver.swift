@@ -48,6 +48,17 @@ private final class BoundTracker {
     var deadline: Deadline?
     /// Set when the search stopped at the node limit.
     var reachedNodeLimit = false
+    var progress: (@Sendable (SolveProgress) -> Void)?
+}
+
+/// Tells the tracker's listener the best solution and bound so far.
+private func reportProgress(_ tree: OpaquePointer, _ tracker: BoundTracker) {
+    guard let progress = tracker.progress else { return }
+    var active: Int32 = 0, current: Int32 = 0, total: Int32 = 0
+    glp_ios_tree_size(tree, &active, &current, &total)
+    let problem = glp_ios_get_prob(tree)
+    let incumbent = glp_mip_status(problem) == GLP_FEAS ? glp_mip_obj_val(problem) : nil
+    progress(SolveProgress(bestObjective: incumbent, bound: tracker.bestBound, nodes: Int(total)))
 }
 
 private func trackBound(_ tree: OpaquePointer?, _ info: UnsafeMutableRawPointer?) {
@@ -74,6 +85,7 @@ private func trackBound(_ tree: OpaquePointer?, _ info: UnsafeMutableRawPointer?
     // A node whose relaxation is not solved yet carries GLPK's stand-in for infinity.
     guard abs(bound) < 1e100 else { return }
     tracker.bestBound = bound
+    reportProgress(tree, tracker)
     // Branch and bound proves optimality only when the bound reaches the incumbent; with an
     // objective that moves in steps, a bound within one step of it is already proof, and the
     // often long search between the two (symmetric alternatives) can stop.
@@ -156,6 +168,7 @@ extension Model {
         tracker.minimizing = sense == .minimize
         tracker.nodeLimit = options.nodeLimit
         tracker.deadline = options.deadline
+        tracker.progress = options.progress
         parameters.cb_func = { tree, info in trackBound(tree, info) }
         let code = withExtendedLifetime(tracker) { () -> Int32 in
             parameters.cb_info = Unmanaged.passUnretained(tracker).toOpaque()

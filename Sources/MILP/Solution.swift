@@ -16,6 +16,22 @@ public enum SolveStatus: String, Sendable, Equatable {
     public var hasSolution: Bool { self == .optimal || self == .feasible }
 }
 
+/// How far a branch-and-bound search has come.
+public struct SolveProgress: Sendable, Equatable {
+    /// The objective of the best solution found so far, if any.
+    public var bestObjective: Double?
+    /// The best bound proven so far, if any: no solution is better.
+    public var bound: Double?
+    /// Nodes of the search tree created so far.
+    public var nodes: Int
+
+    public init(bestObjective: Double?, bound: Double?, nodes: Int) {
+        self.bestObjective = bestObjective
+        self.bound = bound
+        self.nodes = nodes
+    }
+}
+
 /// How a solve may run: its limits, its tolerance and the solver that runs it.
 public struct SolveOptions: Sendable {
     /// Wall-clock limit in seconds for one solve; `nil` for none. With a ``deadline``, the
@@ -37,6 +53,9 @@ public struct SolveOptions: Sendable {
     public var relativeGap: Double
     /// Let GLPK print its progress to the terminal.
     public var verbose: Bool
+    /// Called from the branch-and-bound search with the best solution and bound so far, for a
+    /// front end to show a person waiting; it runs on the solving thread and must be quick.
+    public var progress: (@Sendable (SolveProgress) -> Void)?
     /// Whether GLPK's MIP presolver runs first; `nil` lets the size of the model decide
     /// (on up to ``presolveNonZeroLimit`` non-zeros).
     public var presolve: Bool?

@@ -20,12 +20,20 @@ struct Import: ParsableCommand {
         try reportingErrors {
             var readers = CatalogueFiles()
             var documents: [(catalogue: Catalogue, file: String?)] = []
+            // A 100,000-credential import takes seconds: a person at a terminal sees which step it is in.
+            let progress = ProgressReporter.forStandardError(unit: "files", total: files.count)
+            defer { progress?.finish() }
             for file in files {
+                progress?.enter("reading \(file)")
                 // A CSV cannot name its currency: it takes the one of the stored catalogue and the documents before it.
                 documents.append(try readers.read(file, before: try documents.reduce(into: store.catalogue()) { $0.merge($1.catalogue) }))
+                progress?.advance()
             }
+            let records = documents.reduce(0) { $0 + $1.catalogue.providers.count + $1.catalogue.credentials.count + $1.catalogue.qualifications.count }
+            progress?.enter("checking and writing \(ProgressReporter.grouped(records)) records in one transaction")
             let summaries: [CatalogueStore.ImportSummary]
             do { summaries = try store.importCatalogues(documents) } catch let invalid as InvalidDocument { throw readers.locate(invalid) }
+            progress?.finish()
             for (file, summary) in zip(files, summaries) {
                 for warning in summary.warnings { printError("\(file): \(warning)") }
                 print("\(file): imported \(plural(summary.providers, "provider")), \(plural(summary.credentials, "credential")), "

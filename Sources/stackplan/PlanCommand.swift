@@ -47,6 +47,7 @@ struct PlanCommand: ParsableCommand {
                 printError("model written to \(writeModel)")
             }
             progress?.enter("planning toward \(request.target)")
+            if let progress { request.solverOptions = progress.reportingSolves(request.solverOptions) }
             let outcome = try planner.plan(request)
             progress?.finish()
             try measuring.report(planner: planner, request: request, outcome: outcome, started: started, loaded: loaded, planned: Date())

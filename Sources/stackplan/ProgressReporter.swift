@@ -1,4 +1,5 @@
 import Foundation
+import MILP
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -18,6 +19,8 @@ final class ProgressReporter {
     let interval: Double
     private(set) var done = 0
     private(set) var stage: String?
+    /// A figure that changes within the stage, such as a solver's best plan and bound.
+    private(set) var detail: String?
     private let now: () -> Double
     private let show: (String) -> Void
     private let started: Double
@@ -61,7 +64,16 @@ final class ProgressReporter {
     /// Names what is happening now, shown at once (stages change seldom).
     func enter(_ stage: String) {
         self.stage = stage
+        detail = nil
         render(at: now())
+    }
+
+    /// Replaces the stage's changing figure; shown when the last update is old enough.
+    func note(_ detail: String) {
+        self.detail = detail
+        let time = now()
+        if let lastShown, time - lastShown < interval { return }
+        render(at: time)
     }
 
     /// Clears the line, so that what is printed next starts clean.
@@ -81,6 +93,7 @@ final class ProgressReporter {
     func line(at time: Double) -> String {
         var parts: [String] = []
         if let stage { parts.append(stage) }
+        if let detail { parts.append(detail) }
         if done > 0 || total != nil {
             var count = "\(Self.grouped(done))"
             if let total, total > 0 {
@@ -103,5 +116,30 @@ final class ProgressReporter {
             text.append(digit)
         }
         return (value < 0 ? "-" : "") + text
+    }
+}
+
+extension ProgressReporter {
+    /// A solver's progress for the line: "best plan so far 2,400, bound 2,200, 310 nodes".
+    static func solverDetail(_ progress: SolveProgress) -> String {
+        var parts: [String] = []
+        if let best = progress.bestObjective { parts.append("best plan so far \(figure(best))") }
+        if let bound = progress.bound { parts.append("bound \(figure(bound))") }
+        parts.append("\(grouped(progress.nodes)) node\(progress.nodes == 1 ? "" : "s")")
+        return parts.joined(separator: ", ")
+    }
+
+    private static func figure(_ value: Double) -> String {
+        // Objectives are fees, hours or days: whole figures read best; a huge one stays in exponent form.
+        abs(value) < 1e15 ? grouped(Int(value.rounded())) : "\(value)"
+    }
+
+    /// The solve options of `options`, reporting the solver's progress on this line.
+    func reportingSolves(_ options: SolveOptions) -> SolveOptions {
+        var options = options
+        // GLPK calls back on the thread that solves, which is the command's own.
+        nonisolated(unsafe) let reporter = self
+        options.progress = { progress in reporter.note(ProgressReporter.solverDetail(progress)) }
+        return options
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import MILP
 import Testing
 @testable import stackplan
 
@@ -38,6 +39,20 @@ struct ProgressReporterTests {
         let counting = reporter(Recorder(), unit: "files", total: 4)
         counting.enter("reading wallets")
         #expect(counting.line(at: 100) == "reading wallets: 0 of 4 files (0%)")
+    }
+
+    @Test func aSolveShowsItsBestPlanAndBoundWithinTheStage() {
+        let recorder = Recorder()
+        let progress = reporter(recorder, unit: "")
+        progress.enter("planning toward ucp-pgdip-ipc")
+        let options = progress.reportingSolves(SolveOptions())
+        recorder.time += 1
+        options.progress?(SolveProgress(bestObjective: 2400, bound: 2199.6, nodes: 1310))
+        #expect(recorder.shown.last == "\r\u{1B}[Kplanning toward ucp-pgdip-ipc: best plan so far 2,400, bound 2,200, 1,310 nodes")
+        // Before a solution is found, only the bound and the nodes; a new stage drops the old figures.
+        #expect(ProgressReporter.solverDetail(SolveProgress(bestObjective: nil, bound: 12, nodes: 1)) == "bound 12, 1 node")
+        progress.enter("diagnosing")
+        #expect(progress.line(at: recorder.time) == "diagnosing")
     }
 
     @Test func updatesAtMostFourTimesASecond() {

@@ -19,8 +19,12 @@ extension CommandLineTests {
             == ["verified", "failed", "verified", "verified", "failed"])
         #expect(report?["verification"] as? [String: Int] == ["verified": 3, "unverifiable": 0, "failed": 2])
 
+        // A credential whose check failed (altered, revoked) never counts: even without
+        // --verified-only the plan takes those two again, and says why the held copies do not count.
         let trusting = try run(["plan", "--target", "ucp-pgcert-ipc", "--learner", profile, "--today", "2026-11-23"])
-        #expect(trusting.output.contains("Nothing to take"))
+        #expect(trusting.status == 0, "\(trusting.error)")
+        #expect(trusting.output.contains("ucp-ipc-surv  Epidemiologia"))
+        #expect(trusting.output.contains("its verification failed on import"))
         let strict = try run(["plan", "--target", "ucp-pgcert-ipc", "--learner", profile, "--today", "2026-11-23", "--verified-only"])
         #expect(strict.status == 0, "\(strict.error)")
         #expect(strict.output.contains("Credentials to take\n  id            title"))
