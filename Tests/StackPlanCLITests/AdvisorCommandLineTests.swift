@@ -41,6 +41,15 @@ import Testing
         #expect(planned.error.contains("--target: give one qualification (only compare takes several)"))
     }
 
+    /// One target, several objectives: the table's rows are built by one local function per row
+    /// (a build once crashed there, in the thunk Swift made for it).
+    @Test func compareShowsObjectivesSideBySide() throws {
+        let compared = try run(["compare", "--target", "ucp-pgdip-ipc", "--learner", "data/learners/sofia.json", "--by", "cost", "--by", "workload,cost"])
+        #expect(compared.status == 0, "\(compared.error)")
+        #expect(compared.output.hasPrefix("2 plans for Diploma de Pós-Graduação em Prevenção e Controlo de Infeção (ucp-pgdip-ipc), side by side\n"))
+        #expect(compared.output.contains("  cost EUR        2400                 3062.50 (+662.50)"))
+    }
+
     @Test func nearestLeavesLevelsOutWhenAsked() throws {
         let ranked = try run(["nearest", "--learner", "data/learners/aoife.json", "--min-eqf", "7"])
         #expect(ranked.status == 0)
