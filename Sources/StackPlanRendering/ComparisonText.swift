@@ -46,9 +46,7 @@ extension PlanComparison {
             for target in targets { lines.append("  \(target.id): \(target.title)") }
             lines.append("")
         }
-        // `map { cell($0) }`, not `map(cell)`: handing the non-escaping parameter itself to `map` crashes
-        // in the thunk Swift 6.3 makes for it (seen in debug builds).
-        func row(_ name: String, _ cell: (Int) -> String) -> [String] { [name] + columns.indices.map { cell($0) } }
+        func row(_ name: String, _ cell: (Int) -> String) -> [String] { [name] + columns.indices.map(cell) }
         var rows = [[""] + columns.map(\.label)]
         if !sharesOneTarget { rows.append(row("qualification") { columns[$0].plan.qualification.id }) }
         rows.append(row("minimising") { index in

@@ -41,8 +41,7 @@ import Testing
         #expect(planned.error.contains("--target: give one qualification (only compare takes several)"))
     }
 
-    /// One target, several objectives: the table's rows are built by one local function per row
-    /// (a build once crashed there, in the thunk Swift made for it).
+    /// One target, several objectives side by side, as docs/advisor.md shows them.
     @Test func compareShowsObjectivesSideBySide() throws {
         let compared = try run(["compare", "--target", "ucp-pgdip-ipc", "--learner", "data/learners/sofia.json", "--by", "cost", "--by", "workload,cost"])
         #expect(compared.status == 0, "\(compared.error)")
