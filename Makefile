@@ -9,7 +9,7 @@ SUDO := $(shell [ "$$(id -u)" != 0 ] && command -v sudo >/dev/null 2>&1 && echo 
 .PHONY: setup build run test docs docs-check clean bench
 # Pages whose examples run from the repository's root, and pages that take the bundled catalogue as imported.
 DOC_PAGES := docs/commands.md docs/interchange.md docs/csv-format.md
-IMPORTED_DOC_PAGES := docs/advisor.md docs/cpd.md
+IMPORTED_DOC_PAGES := docs/advisor.md docs/cpd.md docs/data-format.md
 
 ## setup: install the C libraries StackPlan links (GLPK, SQLite) when they are missing
 setup:
