@@ -4,32 +4,14 @@ import Testing
 /// The advisor commands' new options as a user gives them: several targets to compare, nearest's
 /// limits, and export's exceptions and calendar.
 @Suite(.serialized) final class AdvisorCommandLineTests {
-    let directory: URL
-    var database: String { directory.appendingPathComponent("advisor.sqlite").path }
+    let cli: CLIHarness
 
     init() throws {
-        directory = FileManager.default.temporaryDirectory.appendingPathComponent("stackplan-advisor-\(UUID())")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        cli = try CLIHarness()
         #expect(try run(["import", "data/catalogue.json"]).status == 0)
     }
 
-    deinit { try? FileManager.default.removeItem(at: directory) }
-
-    func run(_ arguments: [String]) throws -> (status: Int32, output: String, error: String) {
-        let process = Process()
-        guard let executable = CommandLineTests.executable else { throw CocoaError(.fileNoSuchFile, userInfo: [NSFilePathErrorKey: "stackplan: build the product first"]) }
-        process.executableURL = executable
-        process.arguments = arguments + ["--db", database]
-        process.currentDirectoryURL = CommandLineTests.repository
-        let output = Pipe(), error = Pipe()
-        process.standardOutput = output
-        process.standardError = error
-        try process.run()
-        let outputData = output.fileHandleForReading.readDataToEndOfFile()
-        let errorData = error.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: outputData, as: UTF8.self), String(decoding: errorData, as: UTF8.self))
-    }
+    func run(_ arguments: [String]) throws -> CLIHarness.Result { try cli.run(arguments) }
 
     @Test func compareTakesSeveralTargetsAndOtherCommandsRefuseThem() throws {
         let compared = try run(["compare", "--target", "ucp-pgcert-ipc", "--target", "ucd-profcert-ipc", "--learner", "data/learners/sofia.json"])

@@ -3,57 +3,20 @@ import Testing
 
 /// The `stackplan` command as a user runs it: output, exit codes, and the database on disk.
 @Suite(.serialized) final class CommandLineTests {
-    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static var repository: URL { CLIHarness.repository }
+    static var executable: URL? { CLIHarness.executable }
+    typealias Result = CLIHarness.Result
 
-    /// The built executable, next to the test bundle (`swift build --build-tests` builds both).
-    static var executable: URL? {
-        let candidates = [
-            URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("stackplan"),
-            Bundle.main.bundleURL.deletingLastPathComponent().appendingPathComponent("stackplan"),
-            repository.appendingPathComponent(".build/debug/stackplan"),
-        ]
-        return candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) }
-    }
+    /// The scratch folder and database, and the runner, shared with the other command-line suites.
+    let cli: CLIHarness
+    var directory: URL { cli.directory }
+    var database: String { cli.database }
 
-    let directory: URL
-    var database: String { directory.appendingPathComponent("test.sqlite").path }
+    init() throws { cli = try CLIHarness() }
 
-    init() throws {
-        directory = FileManager.default.temporaryDirectory.appendingPathComponent("stackplan-cli-\(UUID())")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-    }
+    func run(_ arguments: [String]) throws -> Result { try cli.run(arguments) }
 
-    deinit { try? FileManager.default.removeItem(at: directory) }
-
-    struct Result {
-        var status: Int32
-        var output: String
-        var error: String
-    }
-
-    func run(_ arguments: [String]) throws -> Result {
-        let process = Process()
-        process.executableURL = try #require(Self.executable, "build the stackplan product first")
-        process.arguments = arguments
-        process.currentDirectoryURL = Self.repository
-        var environment = ProcessInfo.processInfo.environment
-        environment["STACKPLAN_DB"] = database
-        process.environment = environment
-        let output = Pipe(), error = Pipe()
-        process.standardOutput = output
-        process.standardError = error
-        try process.run()
-        let outputData = output.fileHandleForReading.readDataToEndOfFile()
-        let errorData = error.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Result(status: process.terminationStatus, output: String(decoding: outputData, as: UTF8.self), error: String(decoding: errorData, as: UTF8.self))
-    }
-
-    func write(_ name: String, _ text: String) throws -> String {
-        let path = directory.appendingPathComponent(name).path
-        try text.write(toFile: path, atomically: true, encoding: .utf8)
-        return path
-    }
+    func write(_ name: String, _ text: String) throws -> String { try cli.write(name, text) }
 
     @Test func importThenPlanOnTheBundledData() throws {
         let imported = try run(["import", "data/catalogue.json"])

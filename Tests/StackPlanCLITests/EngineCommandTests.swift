@@ -3,30 +3,13 @@ import Testing
 
 /// `whatif` flags change only the scenario; a huge hours-per-ECTS figure is an input error.
 @Suite(.serialized) final class EngineCommandTests {
-    let directory: URL
-    var database: String { directory.appendingPathComponent("engine.sqlite").path }
+    let cli: CLIHarness
 
     init() throws {
-        directory = FileManager.default.temporaryDirectory.appendingPathComponent("stackplan-engine-\(UUID())")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        cli = try CLIHarness()
     }
 
-    deinit { try? FileManager.default.removeItem(at: directory) }
-
-    func run(_ arguments: [String]) throws -> (status: Int32, output: String, error: String) {
-        let process = Process()
-        process.executableURL = try #require(CommandLineTests.executable, "build the stackplan product first")
-        process.arguments = arguments + ["--db", database]
-        process.currentDirectoryURL = CommandLineTests.repository
-        let output = Pipe(), error = Pipe()
-        process.standardOutput = output
-        process.standardError = error
-        try process.run()
-        let outputData = output.fileHandleForReading.readDataToEndOfFile()
-        let errorData = error.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: outputData, as: UTF8.self), String(decoding: errorData, as: UTF8.self))
-    }
+    func run(_ arguments: [String]) throws -> CLIHarness.Result { try cli.run(arguments) }
 
     @Test func whatIfWeeklyHoursChangeOnlyTheScenario() throws {
         #expect(try run(["import", "data/catalogue.json"]).status == 0)
