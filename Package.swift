@@ -12,10 +12,12 @@ let package = Package(
         .library(name: "StackPlanInterchange", targets: ["StackPlanInterchange"]),
         .library(name: "StackPlanRendering", targets: ["StackPlanRendering"]),
         .library(name: "StackPlanCPD", targets: ["StackPlanCPD"]),
+        .library(name: "StackPlanServer", targets: ["StackPlanServer"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.0.0"),
     ],
     targets: [
         // GLPK ships no pkg-config file on Debian; the module map links libglpk directly.
@@ -33,8 +35,14 @@ let package = Package(
         .target(name: "StackPlanRendering", dependencies: ["StackPlanCore"]),
         .target(name: "StackPlanInterchange", dependencies: ["StackPlanCore", "StackPlanRendering"]),
         .target(name: "StackPlanCPD", dependencies: ["StackPlanCore", "MILP"]),
+        // The HTTP API (issue 13): the same core and store calls as the CLI, answered as JSON.
+        .target(name: "StackPlanServer", dependencies: [
+            "StackPlanCore", "StackPlanStore", "StackPlanInterchange", "StackPlanCPD", "StackPlanRendering", "StackPlanText",
+            .product(name: "Hummingbird", package: "hummingbird"),
+        ]),
         .executableTarget(name: "stackplan", dependencies: [
             "StackPlanCore", "StackPlanStore", "StackPlanInterchange", "StackPlanCPD", "StackPlanGenerator", "StackPlanRendering",
+            "StackPlanServer",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "MILPTests", dependencies: ["MILP"]),
@@ -48,6 +56,12 @@ let package = Package(
         .testTarget(
             name: "StackPlanInterchangeTests", dependencies: ["StackPlanInterchange", "StackPlanRendering", "StackPlanStore", "StackPlanCore"],
             exclude: ["Samples"]),
+        .testTarget(name: "StackPlanServerTests", dependencies: [
+            "StackPlanServer", "StackPlanStore", "StackPlanCore", "StackPlanRendering", "MILP",
+            // Built so that a test can compare the API's answers with the command line's.
+            "stackplan",
+            .product(name: "HummingbirdTesting", package: "hummingbird"),
+        ]),
         .testTarget(name: "StackPlanTextTests", dependencies: ["StackPlanText"]),
         .testTarget(name: "StackPlanCPDTests", dependencies: ["StackPlanCPD", "StackPlanCore", "MILP"]),
         .testTarget(name: "ScaleTests", dependencies: ["StackPlanGenerator", "StackPlanStore", "StackPlanCore", "StackPlanRendering", "MILP"]),
