@@ -18,6 +18,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.0.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth", from: "2.0.0"),
     ],
     targets: [
         // GLPK ships no pkg-config file on Debian; the module map links libglpk directly.
@@ -39,6 +40,8 @@ let package = Package(
         .target(name: "StackPlanServer", dependencies: [
             "StackPlanCore", "StackPlanStore", "StackPlanInterchange", "StackPlanCPD", "StackPlanRendering", "StackPlanText",
             .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "HummingbirdAuth", package: "hummingbird-auth"),
+            .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
         ]),
         .executableTarget(name: "stackplan", dependencies: [
             "StackPlanCore", "StackPlanStore", "StackPlanInterchange", "StackPlanCPD", "StackPlanGenerator", "StackPlanRendering",
@@ -61,6 +64,7 @@ let package = Package(
             // Built so that a test can compare the API's answers with the command line's.
             "stackplan",
             .product(name: "HummingbirdTesting", package: "hummingbird"),
+            .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
         ]),
         .testTarget(name: "StackPlanTextTests", dependencies: ["StackPlanText"]),
         .testTarget(name: "StackPlanCPDTests", dependencies: ["StackPlanCPD", "StackPlanCore", "MILP"]),

@@ -14,6 +14,8 @@ public struct ServerConfiguration: Sendable {
     public var solveSlots: Int
     /// Solves that may wait for a slot before requests are refused with 429.
     public var solveQueue: Int
+    /// bcrypt's cost for new passwords (4 to 31; each step doubles the work).
+    public var passwordCost: UInt8 = PasswordHashing.defaultCost
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080, schemesPath: String = "data/cpd-schemes.json",
@@ -56,13 +58,13 @@ struct ServiceContext: Sendable {
 /// Collects the routes as they are registered, so that the OpenAPI test and the 405 answers
 /// know every one.
 final class RouteTable: @unchecked Sendable {
-    let router: Router<BasicRequestContext>
+    let router: Router<APIContext>
     private(set) var routes: [APIRoute] = []
 
-    init(router: Router<BasicRequestContext>) { self.router = router }
+    init(router: Router<APIContext>) { self.router = router }
 
     func add(_ method: HTTPRequest.Method, _ path: String,
-             _ handler: @escaping @Sendable (Request, BasicRequestContext) async throws -> Response) {
+             _ handler: @escaping @Sendable (Request, APIContext) async throws -> Response) {
         let route = APIRoute(method, path)
         routes.append(route)
         router.on(RouterPath(route.routerPath), method: method, use: handler)
@@ -70,9 +72,9 @@ final class RouteTable: @unchecked Sendable {
 }
 
 /// The API's router on `catalogue`: every route of docs/api.md under `/api/v1`.
-public func buildRouter(_ configuration: ServerConfiguration, catalogue: any CatalogueSource, version: String = "0.9.0")
-    -> (router: Router<BasicRequestContext>, routes: [APIRoute]) {
-    let router = Router(context: BasicRequestContext.self)
+public func buildRouter(_ configuration: ServerConfiguration, catalogue: any CatalogueSource, records: any ServiceRecordSource, version: String = "0.9.0")
+    -> (router: Router<APIContext>, routes: [APIRoute]) {
+    let router = Router(context: APIContext.self)
     let service = ServiceContext(
         catalogue: catalogue, limits: configuration.limits, schemesPath: configuration.schemesPath,
         solves: BlockingWorkQueue(name: "solve", slots: configuration.solveSlots, waitingLimit: configuration.solveQueue),
@@ -80,20 +82,22 @@ public func buildRouter(_ configuration: ServerConfiguration, catalogue: any Cat
         version: version)
     let table = RouteTable(router: router)
     // Before the routes: Hummingbird wraps only the routes added after a middleware.
-    router.middlewares.add(ProblemMiddleware<BasicRequestContext>(table: table))
+    router.middlewares.add(ProblemMiddleware<APIContext>(table: table))
+    router.middlewares.add(BearerTokenMiddleware(records: records, reads: service.reads))
     CatalogueRoutes(service: service).register(in: table)
     PlanningRoutes(service: service).register(in: table)
     RegulatorRoutes(service: service).register(in: table)
+    AccountRoutes(service: service, records: records, passwordCost: min(31, max(4, configuration.passwordCost))).register(in: table)
     OpenAPIRoutes(version: version).register(in: table)
     return (router, table.routes)
 }
 
 /// The service as a Hummingbird application, run by `stackplan serve` and, in-process, by the tests.
 public func buildApplication(
-    _ configuration: ServerConfiguration, catalogue: any CatalogueSource, version: String = "0.9.0",
+    _ configuration: ServerConfiguration, catalogue: any CatalogueSource, records: any ServiceRecordSource, version: String = "0.9.0",
     onServerRunning: @escaping @Sendable (Int?) async -> Void = { _ in }
 ) -> some ApplicationProtocol {
-    let (router, _) = buildRouter(configuration, catalogue: catalogue, version: version)
+    let (router, _) = buildRouter(configuration, catalogue: catalogue, records: records, version: version)
     return Application(
         router: router,
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "StackPlan"),

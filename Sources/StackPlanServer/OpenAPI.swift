@@ -19,6 +19,8 @@ public enum OpenAPIDocument {
         var success: (status: Int, mediaType: String, schema: JSON) = (200, "application/json", .object(["type": .string("object")]))
         /// Problem statuses the route may answer besides 400 and 500.
         var problems: [Int] = []
+        /// Needs a bearer token.
+        var secured = false
     }
 
     private static let array: JSON = .object(["type": .string("array"), "items": .object(["type": .string("object")])])
@@ -98,6 +100,33 @@ public enum OpenAPIDocument {
                   tag: "regulator", query: [("provider", "Only this provider's credentials.", "string"),
                                              ("hoursPerEcts", "Learning hours per ECTS (1 to 100; default 25).", "number")],
                   body: "CatalogueDocument", problems: [404]),
+        Operation(route: APIRoute(.post, "/api/v1/sessions"), id: "signIn", summary: "Sign in with name and password: a bearer token for 12 hours.",
+                  tag: "accounts", body: "SignIn", success: (201, "application/json", .object(["type": .string("object")])), problems: [401]),
+        Operation(route: APIRoute(.delete, "/api/v1/sessions/current"), id: "signOut", summary: "Revoke the bearer token this request carries.",
+                  tag: "accounts", success: (204, "application/json", .object(["type": .string("null")])), problems: [401], secured: true),
+        Operation(route: APIRoute(.get, "/api/v1/me"), id: "me", summary: "The signed-in account (an advisor's: with their learners).",
+                  tag: "accounts", problems: [401], secured: true),
+        Operation(route: APIRoute(.post, "/api/v1/accounts"), id: "createAccount", summary: "Create an account (admin).", tag: "accounts",
+                  body: "NewAccount", success: (201, "application/json", .object(["type": .string("object")])), problems: [401, 403, 409], secured: true),
+        Operation(route: APIRoute(.post, "/api/v1/assignments"), id: "assign", summary: "Assign a learner to an advisor (admin).", tag: "accounts",
+                  body: "Assignment", success: (201, "application/json", .object(["type": .string("object")])), problems: [401, 403], secured: true),
+        Operation(route: APIRoute(.get, "/api/v1/audit"), id: "audit", summary: "The latest writes: who, when, what (admin).", tag: "accounts",
+                  query: [("limit", "At most this many entries (1 to 1,000; default 100).", "integer")],
+                  success: (200, "application/json", array), problems: [401, 403], secured: true),
+        Operation(route: APIRoute(.post, "/api/v1/saved-plans"), id: "savePlan",
+                  summary: "Plan and save the inputs and result as version 1 (a learner for themselves, an advisor for an assigned learner).",
+                  tag: "saved plans", body: "SavePlan", success: (201, "application/json", .object(["type": .string("object")])),
+                  problems: [401, 403, 404, 422, 429, 503], secured: true),
+        Operation(route: APIRoute(.get, "/api/v1/saved-plans"), id: "listSavedPlans", summary: "The latest version of every saved plan the account may read.",
+                  tag: "saved plans", success: (200, "application/json", array), problems: [401], secured: true),
+        Operation(route: APIRoute(.get, "/api/v1/saved-plans/{id}"), id: "showSavedPlan", summary: "A saved plan's latest version with the list of all its versions.",
+                  tag: "saved plans", problems: [401, 404], secured: true),
+        Operation(route: APIRoute(.post, "/api/v1/saved-plans/{id}/versions"), id: "addPlanVersion",
+                  summary: "A new version: new status or name, re-planned (replan) or new inputs (plan); earlier versions are kept.",
+                  tag: "saved plans", body: "PlanVersion", success: (201, "application/json", .object(["type": .string("object")])),
+                  problems: [401, 404, 422, 429, 503], secured: true),
+        Operation(route: APIRoute(.get, "/api/v1/saved-plans/{id}/versions/{version}"), id: "showPlanVersion", summary: "One version of a saved plan.",
+                  tag: "saved plans", problems: [401, 404], secured: true),
     ]
 
     /// Every documented route.
@@ -197,6 +226,23 @@ public enum OpenAPIDocument {
                 ]),
             ]),
             "CatalogueDocument": .object(["type": .string("object"), "description": .string("A stackplan/1 catalogue document (docs/data-format.md).")]),
+            "SignIn": .object(["type": .string("object"), "required": .array(["name", "password"].map(JSON.string)),
+                               "properties": .object(["name": string("The account's name."), "password": string("Its password.")])]),
+            "NewAccount": .object(["type": .string("object"), "required": .array(["name", "role", "password"].map(JSON.string)),
+                                   "properties": .object(["name": string("1 to 64 letters, digits, '-', '_' or '.'."),
+                                                          "role": string("learner, advisor, regulator, editor or admin."),
+                                                          "password": string("12 to 72 bytes.")])]),
+            "Assignment": .object(["type": .string("object"), "required": .array(["advisor", "learner"].map(JSON.string)),
+                                   "properties": .object(["advisor": string("The advisor's account name."), "learner": string("The learner's account name.")])]),
+            "SavePlan": .object(["type": .string("object"), "required": .array(["name", "plan"].map(JSON.string)),
+                                 "properties": .object(["name": string("What to call the plan."),
+                                                        "status": string("draft (default), agreed, enrolled or completed."),
+                                                        "owner": string("For an advisor: the learner's account name."),
+                                                        "plan": reference("PlanRequest")])]),
+            "PlanVersion": .object(["type": .string("object"),
+                                    "properties": .object(["name": string("A new name."), "status": string("A new status."),
+                                                           "replan": boolean("Plan the stored inputs again on today's catalogue."),
+                                                           "plan": reference("PlanRequest")])]),
         ]
     }
 
@@ -216,7 +262,9 @@ public enum OpenAPIDocument {
             ]),
         ]
         let words: [Int: String] = [
-            400: "Invalid input: every problem with its JSON path.", 404: "An id names nothing stored.",
+            400: "Invalid input: every problem with its JSON path.", 404: "An id names nothing stored (or nothing this account may read).",
+            401: "No bearer token, or one that is unknown or expired; or a wrong name or password.", 403: "The account's role may not do this.",
+            409: "The name is taken already.",
             422: "No plan exists: the diagnosis is in the body.", 429: "Every solve slot is busy and the queue is full; see Retry-After.",
             500: "A fault of the service (logged; no internals in the answer).", 503: "The solver stopped before any plan, or the database is busy.",
         ]
@@ -231,6 +279,7 @@ public enum OpenAPIDocument {
             "responses": .object(responses),
         ]
         if !parameters.isEmpty { fields["parameters"] = .array(parameters) }
+        if operation.secured { fields["security"] = .array([.object(["bearer": .array([])])]) }
         if let body = operation.body {
             fields["requestBody"] = .object([
                 "required": .bool(true),
@@ -256,7 +305,11 @@ public enum OpenAPIDocument {
             ]),
             "servers": .array([.object(["url": .string("http://127.0.0.1:8080")])]),
             "paths": .object(paths),
-            "components": .object(["schemas": .object(schemas)]),
+            "components": .object([
+                "schemas": .object(schemas),
+                "securitySchemes": .object(["bearer": .object(["type": .string("http"), "scheme": .string("bearer"),
+                                                                "description": .string("A token from POST /api/v1/sessions.")])]),
+            ]),
         ])
     }
 }

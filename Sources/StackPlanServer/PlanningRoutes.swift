@@ -313,7 +313,7 @@ struct PlanningRoutes {
 
     /// `stackplan graph --format svg`: the qualification's stack graph, as SVG through Graphviz's
     /// `dot`, or as DOT when Graphviz is not installed.
-    func graph(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
+    func graph(_ request: Request, _ context: APIContext) async throws -> Response {
         let id = try context.parameters.require("id")
         var query = QueryReader(request, known: ["all"])
         let all = query.bool("all")

@@ -37,10 +37,16 @@ struct ServeCommand: ParsableCommand {
         if counts.credentials == 0 {
             printError("note: the catalogue in \(database.path) is empty: load one with `stackplan import data/catalogue.json --db \(database.path)`")
         }
+        // The first start creates one demo account per role; their passwords are shown this once.
+        let demo = try reportingErrors { try DemoAccounts.createIfNone(in: store) }
+        if !demo.isEmpty {
+            print("Demo accounts (passwords shown once; sign in with POST /api/v1/sessions):")
+            for account in demo { print("  \(account.name)  role \(account.role.rawValue)  password \(account.password)") }
+        }
         var configuration = ServerConfiguration(host: host, port: port, schemesPath: schemeFile.path)
         if let solveSlots { configuration.solveSlots = solveSlots }
         let host = host, path = database.path
-        let application = buildApplication(configuration, catalogue: store, version: StackPlan.version) { port in
+        let application = buildApplication(configuration, catalogue: store, records: store, version: StackPlan.version) { port in
             // Written straight through, not buffered: scripts wait for this line to know the port.
             let line = "StackPlan API listening on http://\(host):\(port.map(String.init) ?? "?")/api/v1 (\(plural(counts.credentials, "credential")) in \(path)); Ctrl-C stops it\n"
             FileHandle.standardOutput.write(Data(line.utf8))

@@ -21,13 +21,16 @@ enum Harness {
     }()
 
     static var configuration: ServerConfiguration {
-        ServerConfiguration(schemesPath: repository.appendingPathComponent("data/cpd-schemes.json").path)
+        var configuration = ServerConfiguration(schemesPath: repository.appendingPathComponent("data/cpd-schemes.json").path)
+        // The cheapest bcrypt: the tests sign in often.
+        configuration.passwordCost = 4
+        return configuration
     }
 
     /// Runs `body` against the API on the bundled catalogue.
     static func withAPI(_ configuration: ServerConfiguration = Harness.configuration, catalogue: (any CatalogueSource)? = nil,
                         _ body: @escaping @Sendable (any TestClientProtocol) async throws -> Void) async throws {
-        let app = buildApplication(configuration, catalogue: catalogue ?? store)
+        let app = buildApplication(configuration, catalogue: catalogue ?? store, records: store)
         try await app.test(.router) { client in try await body(client) }
     }
 

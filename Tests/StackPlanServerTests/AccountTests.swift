@@ -1,0 +1,197 @@
+import Foundation
+import Hummingbird
+import HummingbirdBcrypt
+import HummingbirdTesting
+import StackPlanCore
+import StackPlanServer
+import StackPlanStore
+import Testing
+
+/// Sign-in, roles and ownership: each test makes its own accounts in a database of its own.
+@Suite struct AccountTests {
+    struct World {
+        let store: CatalogueStore
+        let names: [String: String]
+
+        /// Two learners, two advisors (the first assigned the first learner only), an admin and a regulator.
+        static func make() throws -> World {
+            let directory = FileManager.default.temporaryDirectory.appendingPathComponent("stackplan-accounts-\(UUID())")
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            let store = try CatalogueStore(path: directory.appendingPathComponent("test.sqlite").path)
+            let data = try Data(contentsOf: Harness.repository.appendingPathComponent("data/catalogue.json"))
+            _ = try store.importCatalogue(try CatalogueDocument.read(data))
+            var ids: [String: Int64] = [:]
+            for (name, role) in [("ana", AccountRole.learner), ("ben", .learner), ("carla", .advisor), ("dev", .advisor),
+                                 ("root", .admin), ("rita", .regulator)] {
+                ids[name] = try store.createAccount(name: name, role: role, passwordHash: Bcrypt.hash("password-of-\(name)", cost: 4), by: nil, now: Date()).id
+            }
+            try store.assign(learner: ids["ana"]!, toAdvisor: ids["carla"]!, by: ids["root"]!, now: Date())
+            return World(store: store, names: [:])
+        }
+
+        func withAPI(_ body: @escaping @Sendable (any TestClientProtocol) async throws -> Void) async throws {
+            let app = buildApplication(Harness.configuration, catalogue: store, records: store)
+            try await app.test(.router) { client in try await body(client) }
+        }
+    }
+
+    static func signIn(_ client: any TestClientProtocol, _ name: String, password: String? = nil) async throws -> HTTPFields {
+        let response = try await client.post("/api/v1/sessions", .object(["name": .string(name), "password": .string(password ?? "password-of-\(name)")]))
+        #expect(response.status == .created, "\(name): \(response.text)")
+        let token = try #require(response.json["token"]?.stringValue)
+        return [.authorization: "Bearer \(token)", .contentType: "application/json"]
+    }
+
+    static func savePlanBody(_ name: String, owner: String? = nil) throws -> JSON {
+        var fields: [String: JSON] = ["name": .string(name), "plan": try PlanningRouteTests.sofia()]
+        if let owner { fields["owner"] = .string(owner) }
+        return .object(fields)
+    }
+
+    @Test func badPasswordsAndUnknownNamesAre401AndTokensWork() async throws {
+        let world = try World.make()
+        try await world.withAPI { client in
+            let wrong = try await client.post("/api/v1/sessions", .object(["name": .string("ana"), "password": .string("guess")]))
+            #expect(wrong.status == .unauthorized)
+            #expect(wrong.headers[.wwwAuthenticate]?.hasPrefix("Bearer") == true)
+            let unknown = try await client.post("/api/v1/sessions", .object(["name": .string("nobody"), "password": .string("guess")]))
+            #expect(unknown.status == .unauthorized)
+            #expect(unknown.json["detail"] == wrong.json["detail"])
+            #expect(try await client.get("/api/v1/me").status == .unauthorized)
+            let forged = try await client.execute(uri: "/api/v1/me", method: .get, headers: [.authorization: "Bearer 0123.abcd"])
+            #expect(forged.status == .unauthorized)
+            let headers = try await Self.signIn(client, "ana")
+            let me = try await client.execute(uri: "/api/v1/me", method: .get, headers: headers)
+            #expect(me.json["name"] == .string("ana"))
+            #expect(me.json["role"] == .string("learner"))
+            #expect(try await client.execute(uri: "/api/v1/sessions/current", method: .delete, headers: headers).status == .noContent)
+            #expect(try await client.execute(uri: "/api/v1/me", method: .get, headers: headers).status == .unauthorized)
+        }
+        // Only a hash of the token's secret is stored.
+        let tokens = try world.store.auditEntries(limit: 100).filter { $0.action == "sign in" }
+        #expect(tokens.count == 1)
+    }
+
+    @Test func aLearnerCannotReadAnotherLearnersPlan() async throws {
+        let world = try World.make()
+        try await world.withAPI { client in
+            let ana = try await Self.signIn(client, "ana")
+            let ben = try await Self.signIn(client, "ben")
+            let saved = try await client.execute(uri: "/api/v1/saved-plans", method: .post, headers: ana, body: Harness.body(try Self.savePlanBody("my route")))
+            #expect(saved.status == .created, "\(saved.text)")
+            let id = try #require(saved.json["id"].flatMap { if case .number(let n) = $0 { Int(n) } else { nil } })
+            #expect(saved.json["version"] == .number(1))
+            #expect(saved.json["status"] == .string("draft"))
+            #expect(saved.json["result"]?["qualification"] != nil || saved.json["result"] != .null)
+            let own = try await client.execute(uri: "/api/v1/saved-plans/\(id)", method: .get, headers: ana)
+            #expect(own.status == .ok)
+            let other = try await client.execute(uri: "/api/v1/saved-plans/\(id)", method: .get, headers: ben)
+            #expect(other.status == .notFound)
+            #expect(try await client.execute(uri: "/api/v1/saved-plans", method: .get, headers: ben).json.arrayItems.isEmpty)
+            let forOther = try await client.execute(uri: "/api/v1/saved-plans", method: .post, headers: ben, body: Harness.body(try Self.savePlanBody("x", owner: "ana")))
+            #expect(forOther.status == .forbidden)
+            let version = try await client.execute(uri: "/api/v1/saved-plans/\(id)/versions", method: .post, headers: ben,
+                                                   body: Harness.body(.object(["status": .string("agreed")])))
+            #expect(version.status == .notFound)
+        }
+    }
+
+    @Test func anAdvisorReadsOnlyAssignedLearners() async throws {
+        let world = try World.make()
+        try await world.withAPI { client in
+            let ana = try await Self.signIn(client, "ana")
+            let ben = try await Self.signIn(client, "ben")
+            let carla = try await Self.signIn(client, "carla")
+            let dev = try await Self.signIn(client, "dev")
+            let anas = try await client.execute(uri: "/api/v1/saved-plans", method: .post, headers: ana, body: Harness.body(try Self.savePlanBody("ana's")))
+            let bens = try await client.execute(uri: "/api/v1/saved-plans", method: .post, headers: ben, body: Harness.body(try Self.savePlanBody("ben's")))
+            let anaID = try #require(anas.json["id"]), benID = try #require(bens.json["id"])
+            func id(_ json: JSON) -> String { if case .number(let n) = json { String(Int(n)) } else { "?" } }
+            #expect(try await client.execute(uri: "/api/v1/saved-plans/\(id(anaID))", method: .get, headers: carla).status == .ok)
+            #expect(try await client.execute(uri: "/api/v1/saved-plans/\(id(benID))", method: .get, headers: carla).status == .notFound)
+            #expect(try await client.execute(uri: "/api/v1/saved-plans/\(id(anaID))", method: .get, headers: dev).status == .notFound)
+            let listed = try await client.execute(uri: "/api/v1/saved-plans", method: .get, headers: carla).json.arrayItems
+            #expect(listed.compactMap { $0["name"]?.stringValue } == ["ana's"])
+            // An advisor saves for an assigned learner only.
+            let forAna = try await client.execute(uri: "/api/v1/saved-plans", method: .post, headers: carla, body: Harness.body(try Self.savePlanBody("agreed route", owner: "ana")))
+            #expect(forAna.status == .created)
+            let forBen = try await client.execute(uri: "/api/v1/saved-plans", method: .post, headers: carla, body: Harness.body(try Self.savePlanBody("x", owner: "ben")))
+            #expect(forBen.status == .notFound)
+            let me = try await client.execute(uri: "/api/v1/me", method: .get, headers: carla)
+            #expect(me.json["learners"] == .array([.string("ana")]))
+        }
+    }
+
+    @Test func savedPlansAreVersionedNeverOverwrittenAndWritesAreAudited() async throws {
+        let world = try World.make()
+        try await world.withAPI { client in
+            let ana = try await Self.signIn(client, "ana")
+            let saved = try await client.execute(uri: "/api/v1/saved-plans", method: .post, headers: ana, body: Harness.body(try Self.savePlanBody("route")))
+            let id = try #require(saved.json["id"].flatMap { if case .number(let n) = $0 { Int(n) } else { nil } })
+            let agreed = try await client.execute(uri: "/api/v1/saved-plans/\(id)/versions", method: .post, headers: ana,
+                                                  body: Harness.body(.object(["status": .string("agreed")])))
+            #expect(agreed.status == .created)
+            #expect(agreed.json["version"] == .number(2))
+            let bad = try await client.execute(uri: "/api/v1/saved-plans/\(id)/versions", method: .post, headers: ana,
+                                               body: Harness.body(.object(["status": .string("finished")])))
+            #expect(bad.problemPaths == ["$.status"])
+            let first = try await client.execute(uri: "/api/v1/saved-plans/\(id)/versions/1", method: .get, headers: ana)
+            #expect(first.json["status"] == .string("draft"))
+            #expect(first.json["result"] == saved.json["result"])
+            #expect(first.json["inputs"]?["learner"] != nil)
+            let whole = try await client.execute(uri: "/api/v1/saved-plans/\(id)", method: .get, headers: ana)
+            #expect(whole.json["versions"]?.arrayItems.count == 2)
+            #expect(whole.json["status"] == .string("agreed"))
+            let badPlan = try await client.execute(uri: "/api/v1/saved-plans", method: .post, headers: ana,
+                                                   body: Harness.body(.object(["name": .string("x"), "plan": .object(["target": .number(3)])])))
+            #expect(Set(badPlan.problemPaths) == ["$.plan.target", "$.plan.learner"])
+            let root = try await Self.signIn(client, "root")
+            let audit = try await client.execute(uri: "/api/v1/audit", method: .get, headers: root).json.arrayItems
+            let actions = audit.compactMap { $0["action"]?.stringValue }
+            #expect(actions.contains("save plan") && actions.contains("save plan version") && actions.contains("sign in"))
+            #expect(try await client.execute(uri: "/api/v1/audit", method: .get, headers: ana).status == .forbidden)
+        }
+    }
+
+    @Test func adminsCreateAccountsAndAssignLearners() async throws {
+        let world = try World.make()
+        try await world.withAPI { client in
+            let root = try await Self.signIn(client, "root")
+            let created = try await client.execute(uri: "/api/v1/accounts", method: .post, headers: root, body: Harness.body(.object([
+                "name": .string("eve"), "role": .string("learner"), "password": .string("a long enough password"),
+            ])))
+            #expect(created.status == .created)
+            let again = try await client.execute(uri: "/api/v1/accounts", method: .post, headers: root, body: Harness.body(.object([
+                "name": .string("eve"), "role": .string("learner"), "password": .string("a long enough password"),
+            ])))
+            #expect(again.status == .conflict)
+            let bad = try await client.execute(uri: "/api/v1/accounts", method: .post, headers: root, body: Harness.body(.object([
+                "name": .string("bad name!"), "role": .string("king"), "password": .string("short"),
+            ])))
+            #expect(Set(bad.problemPaths) == ["$.name", "$.role", "$.password"])
+            let assigned = try await client.execute(uri: "/api/v1/assignments", method: .post, headers: root,
+                                                    body: Harness.body(.object(["advisor": .string("dev"), "learner": .string("eve")])))
+            #expect(assigned.status == .created)
+            let eve = try await Self.signIn(client, "eve", password: "a long enough password")
+            #expect(try await client.execute(uri: "/api/v1/me", method: .get, headers: eve).json["role"] == .string("learner"))
+            let rita = try await Self.signIn(client, "rita")
+            let notAdmin = try await client.execute(uri: "/api/v1/accounts", method: .post, headers: rita, body: Harness.body(.object([
+                "name": .string("mallory"), "role": .string("admin"), "password": .string("a long enough password"),
+            ])))
+            #expect(notAdmin.status == .forbidden)
+        }
+    }
+
+    @Test func demoAccountsComeOnceWithWorkingPasswords() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("stackplan-demo-\(UUID())")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let store = try CatalogueStore(path: directory.appendingPathComponent("test.sqlite").path)
+        let created = try DemoAccounts.createIfNone(in: store, cost: 4)
+        #expect(Set(created.map(\.role)) == Set(AccountRole.allCases))
+        #expect(try DemoAccounts.createIfNone(in: store, cost: 4).isEmpty)
+        let learner = try #require(created.first { $0.role == .learner })
+        let stored = try #require(try store.account(named: learner.name))
+        #expect(stored.passwordHash != learner.password)
+        #expect(Bcrypt.verify(learner.password, hash: stored.passwordHash))
+    }
+}
