@@ -56,6 +56,7 @@ test: setup
 docs: build
 	python3 scripts/refresh-doc-examples.py $(DOC_PAGES)
 	python3 scripts/refresh-doc-examples.py --imported $(IMPORTED_DOC_PAGES)
+	python3 scripts/refresh-api-examples.py
 
 ## docs-check: re-run every example in docs/ and list each whose output differs from its page (about 2 minutes)
 docs-check:

@@ -83,11 +83,11 @@ struct PlanInput {
         if let providers = reader.strings("excludeProviders") { constraints.excludeProviders = providers }
         if reader.bool("accreditedOnly") == true { constraints.accreditedOnly = true }
         if let deadline = day(reader, "deadline") { constraints.deadline = deadline }
-        let timeLimit = number(reader, "timeLimit", in: 0.001...limits.maximumSolveSeconds) ?? limits.maximumSolveSeconds
+        let timeLimit = positive(reader, "timeLimit", atMost: limits.maximumSolveSeconds) ?? limits.maximumSolveSeconds
         let gap = number(reader, "gap", in: 0...0.999_999) ?? 0
         var input = PlanInput(
             targets: targets, learner: learner ?? LearnerProfile(), objectives: objectives, constraints: constraints,
-            today: day(reader, "today"), start: day(reader, "start"), hoursPerWeek: number(reader, "hoursPerWeek", in: 0.001...168),
+            today: day(reader, "today"), start: day(reader, "start"), hoursPerWeek: positive(reader, "hoursPerWeek", atMost: 168),
             hoursPerECTS: number(reader, "hoursPerEcts", in: 1...100) ?? 25, schedule: reader.bool("schedule") ?? true,
             solverOptions: SolveOptions(timeLimit: timeLimit, relativeGap: gap), exceptions: [], reader: reader, log: log)
         input.exceptions = (reader.array("exceptions") ?? []).enumerated().compactMap { index, value in
@@ -160,6 +160,16 @@ struct PlanInput {
         guard let value = reader.number(key) else { return nil }
         guard range.contains(value) else {
             reader.log.error(reader.at(key), "must lie in \(format(range.lowerBound))–\(format(range.upperBound)), found \(format(value))")
+            return nil
+        }
+        return value
+    }
+
+    /// A number more than 0 and at most `upper`.
+    static func positive(_ reader: ObjectReader, _ key: String, atMost upper: Double) -> Double? {
+        guard let value = reader.number(key) else { return nil }
+        guard value > 0 && value <= upper else {
+            reader.log.error(reader.at(key), "must be more than 0 and at most \(format(upper)), found \(format(value))")
             return nil
         }
         return value

@@ -40,8 +40,10 @@ struct ServeCommand: ParsableCommand {
         // The first start creates one demo account per role; their passwords are shown this once.
         let demo = try reportingErrors { try DemoAccounts.createIfNone(in: store) }
         if !demo.isEmpty {
-            print("Demo accounts (passwords shown once; sign in with POST /api/v1/sessions):")
-            for account in demo { print("  \(account.name)  role \(account.role.rawValue)  password \(account.password)") }
+            var text = "Demo accounts (passwords shown once; sign in with POST /api/v1/sessions):\n"
+            for account in demo { text += "  \(account.name)  role \(account.role.rawValue)  password \(account.password)\n" }
+            // Unbuffered, before the line that says the server listens.
+            FileHandle.standardOutput.write(Data(text.utf8))
         }
         var configuration = ServerConfiguration(host: host, port: port, schemesPath: schemeFile.path)
         if let solveSlots { configuration.solveSlots = solveSlots }
