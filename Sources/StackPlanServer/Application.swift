@@ -87,7 +87,9 @@ public func buildRouter(_ configuration: ServerConfiguration, catalogue: any Cat
     CatalogueRoutes(service: service).register(in: table)
     PlanningRoutes(service: service).register(in: table)
     RegulatorRoutes(service: service).register(in: table)
-    AccountRoutes(service: service, records: records, passwordCost: min(31, max(4, configuration.passwordCost))).register(in: table)
+    let accounts = AccountRoutes(service: service, records: records, passwordCost: min(31, max(4, configuration.passwordCost)))
+    accounts.register(in: table)
+    ProfileRoutes(accounts: accounts).register(in: table)
     OpenAPIRoutes(version: version).register(in: table)
     return (router, table.routes)
 }

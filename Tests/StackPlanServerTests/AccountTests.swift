@@ -195,3 +195,55 @@ import Testing
         #expect(Bcrypt.verify(learner.password, hash: stored.passwordHash))
     }
 }
+
+@Suite struct ProfileTests {
+    @Test func profilesBelongToTheirLearnerAndTheirAdvisors() async throws {
+        let world = try AccountTests.World.make()
+        let sofia = try Harness.learner("sofia")
+        try await world.withAPI { client in
+            let ana = try await AccountTests.signIn(client, "ana")
+            let ben = try await AccountTests.signIn(client, "ben")
+            let carla = try await AccountTests.signIn(client, "carla")
+            let dev = try await AccountTests.signIn(client, "dev")
+            let saved = try await client.execute(uri: "/api/v1/profiles", method: .post, headers: ana, body: Harness.body(.object(["profile": sofia])))
+            #expect(saved.status == .created, "\(saved.text)")
+            #expect(saved.json["profile"] == sofia)
+            let id = try #require(saved.json["id"].flatMap { if case .number(let n) = $0 { Int(n) } else { nil } })
+            #expect(try await client.execute(uri: "/api/v1/profiles/\(id)", method: .get, headers: carla).status == .ok)
+            #expect(try await client.execute(uri: "/api/v1/profiles/\(id)", method: .get, headers: ben).status == .notFound)
+            #expect(try await client.execute(uri: "/api/v1/profiles/\(id)", method: .get, headers: dev).status == .notFound)
+            #expect(try await client.execute(uri: "/api/v1/profiles", method: .get, headers: ben).json.arrayItems.isEmpty)
+            // The advisor updates it; the learner sees the change.
+            var changed = sofia.objectFields
+            changed["budget"] = .number(9000)
+            let replaced = try await client.execute(uri: "/api/v1/profiles/\(id)", method: .put, headers: carla, body: Harness.body(.object(["profile": .object(changed)])))
+            #expect(replaced.status == .ok)
+            #expect(try await client.execute(uri: "/api/v1/profiles/\(id)", method: .get, headers: ana).json["profile"]?["budget"] == .number(9000))
+            let stolen = try await client.execute(uri: "/api/v1/profiles/\(id)", method: .put, headers: ben, body: Harness.body(.object(["profile": sofia])))
+            #expect(stolen.status == .notFound)
+            var broken = sofia.objectFields
+            broken["budget"] = .number(-1)
+            let bad = try await client.execute(uri: "/api/v1/profiles", method: .post, headers: ana, body: Harness.body(.object(["profile": .object(broken)])))
+            #expect(bad.problemPaths == ["$.profile.budget"])
+            let forBen = try await client.execute(uri: "/api/v1/profiles", method: .post, headers: carla,
+                                                  body: Harness.body(.object(["profile": sofia, "owner": .string("ben")])))
+            #expect(forBen.status == .notFound)
+        }
+    }
+
+    @Test func concurrentVersionsOfOnePlanNeverShareANumber() async throws {
+        let world = try AccountTests.World.make()
+        let store = world.store
+        let ana = try #require(try store.account(named: "ana"))
+        let content = PlanVersionContent(name: "r", status: "draft", inputs: .object([:]), result: .object([:]), catalogueVersion: "x")
+        let plan = try store.createSavedPlan(owner: ana.id, content: content, by: ana.id, now: Date())
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for _ in 0..<16 {
+                group.addTask { _ = try store.addPlanVersion(planID: plan.planID, content: content, by: ana.id, now: Date()) }
+            }
+            try await group.waitForAll()
+        }
+        let versions = try store.savedPlanVersions(plan.planID).map(\.version)
+        #expect(versions == Array(1...17))
+    }
+}

@@ -200,3 +200,43 @@ import Testing
         }
     }
 }
+
+extension CommandLineAgreementTests {
+    /// Runs the built command line on the test database and parses what it prints.
+    static func commandLineJSON(_ arguments: [String]) throws -> JSON {
+        let process = Process()
+        process.executableURL = try #require(Self.executable, "build the stackplan product first")
+        process.arguments = arguments + ["--json", "--db", Harness.store.path]
+        process.currentDirectoryURL = Harness.repository
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let printed = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return try JSON.parse(printed)
+    }
+
+    @Test func theDiagnosisOf422IsTheCommandLinesDiagnosis() async throws {
+        let printed = try Self.commandLineJSON(["plan", "--target", "ucp-msc-ipc", "--learner", "data/learners/sofia.json", "--objective", "cost,workload"])
+        let body = try PlanningRouteTests.sofia(target: "ucp-msc-ipc")
+        try await Harness.withAPI { client in
+            let response = try await client.post("/api/v1/plans", body)
+            #expect(response.status == .unprocessableContent)
+            // Whether the shortfall shown is proven smallest depends on how far a time-limited
+            // solve got, so on the machine's load (the tests run side by side): not compared.
+            func comparable(_ json: JSON?) -> JSON { .object((json?.objectFields ?? [:]).filter { $0.key != "shortfallIsSmallest" }) }
+            #expect(comparable(response.json["diagnosis"]) == comparable(printed))
+            #expect(response.json["diagnosis"]?["relaxations"] != nil)
+        }
+    }
+
+    @Test func aCPDCheckIsTheCommandLinesCheck() async throws {
+        let printed = try Self.commandLineJSON(["cpd", "check", "data/cpd-records/nmc-nurse.json", "--as-of", "2026-11-23"])
+        let body: JSON = .object(["record": try RegulatorRouteTests.record("nmc-nurse"), "asOf": .string("2026-11-23")])
+        try await Harness.withAPI { client in
+            let response = try await client.post("/api/v1/cpd/check", body)
+            #expect(response.json == printed)
+        }
+    }
+}

@@ -164,6 +164,25 @@ struct AccountRoutes {
         }
     }
 
+    /// Whose record a write is for: a learner's own; for an advisor, the assigned learner named
+    /// in `owner`; nobody's for the other roles.
+    func owner(for account: Account, named ownerName: String?, what: String) async throws -> Account {
+        switch account.role {
+        case .learner:
+            if let ownerName, ownerName != account.name { throw APIProblem.forbidden("a learner saves \(what) for themselves only") }
+            return account
+        case .advisor:
+            guard let ownerName else { throw APIProblem.invalidInput(path: "$.owner", "an advisor names the learner in \"owner\"") }
+            let learners = try await visibleOwners(account)
+            guard let found = try await run({ try $0.account(named: ownerName) }), learners.contains(found.id) else {
+                throw APIProblem.notFound("\"\(ownerName)\" is not one of your learners")
+            }
+            return found
+        case .regulator, .editor, .admin:
+            throw APIProblem.forbidden("only learners and their advisors save \(what)")
+        }
+    }
+
     /// The versions of the plan in the path, when the account may see it; 404 otherwise, so
     /// that no one learns which plans exist.
     func visibleVersions(_ context: APIContext) async throws -> [SavedPlanVersion] {
@@ -190,21 +209,7 @@ struct AccountRoutes {
         let inputs = reader.fields["plan"] ?? .null
         let errors = log.issues.filter { $0.severity == .error }
         guard errors.isEmpty, let name else { throw InvalidDocument(issues: errors) }
-        let owner: Account
-        switch account.role {
-        case .learner:
-            if let ownerName, ownerName != account.name { throw APIProblem.forbidden("a learner saves plans for themselves only") }
-            owner = account
-        case .advisor:
-            guard let ownerName else { throw APIProblem.invalidInput(path: "$.owner", "an advisor names the learner the plan is for") }
-            let learners = try await visibleOwners(account)
-            guard let found = try await run({ try $0.account(named: ownerName) }), learners.contains(found.id) else {
-                throw APIProblem.notFound("\"\(ownerName)\" is not one of your learners")
-            }
-            owner = found
-        case .regulator, .editor, .admin:
-            throw APIProblem.forbidden("only learners and their advisors save plans")
-        }
+        let owner = try await owner(for: account, named: ownerName, what: "plans")
         let content = try await planned(inputs, name: name, status: status)
         let saved = try await run { try $0.createSavedPlan(owner: owner.id, content: content, by: account.id, now: Date()) }
         return JSONResponse.ok(try await full(saved), status: .created, headers: [.location: "/api/v1/saved-plans/\(saved.planID)"])
@@ -274,7 +279,7 @@ struct AccountRoutes {
         }
     }
 
-    private func names(of ids: [Int64]) async throws -> [String] {
+    func names(of ids: [Int64]) async throws -> [String] {
         try await run { records in try ids.compactMap { try records.account(id: $0)?.name } }
     }
 
@@ -294,7 +299,7 @@ struct AccountRoutes {
         return .object(fields)
     }
 
-    private func run<Value: Sendable>(_ work: @escaping @Sendable (any ServiceRecordSource) throws -> Value) async throws -> Value {
+    func run<Value: Sendable>(_ work: @escaping @Sendable (any ServiceRecordSource) throws -> Value) async throws -> Value {
         let records = records
         return try await service.reads.run { try work(records) }
     }

@@ -19,6 +19,9 @@ public protocol ServiceRecordSource: Sendable {
     func addPlanVersion(planID: Int64, content: PlanVersionContent, by actor: Int64, now: Date) throws -> SavedPlanVersion
     func savedPlanVersions(_ planID: Int64) throws -> [SavedPlanVersion]
     func latestSavedPlans(owners: [Int64]) throws -> [SavedPlanVersion]
+    func saveProfile(_ document: JSON, owner: Int64, id: Int64?, by actor: Int64, now: Date) throws -> StoredProfile
+    func profile(_ id: Int64) throws -> StoredProfile?
+    func profiles(owners: [Int64]) throws -> [StoredProfile]
     func auditEntries(limit: Int) throws -> [AuditEntry]
     func catalogueVersion() throws -> String
 }

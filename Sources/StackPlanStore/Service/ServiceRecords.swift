@@ -75,6 +75,14 @@ public struct SavedPlanVersion: Sendable, Equatable {
     public var createdBy: Int64
 }
 
+/// A learner profile kept by the service (docs/data-format.md), owned by a learner's account.
+public struct StoredProfile: Sendable, Equatable {
+    public var id: Int64
+    public var ownerID: Int64
+    public var document: JSON
+    public var updatedAt: Date
+}
+
 public struct AuditEntry: Sendable, Equatable {
     public var id: Int64
     public var at: Date
@@ -88,11 +96,12 @@ public enum ServiceRecordError: ClassifiedError, Equatable {
     case duplicateAccount(String)
     case unknownAccount(String)
     case unknownPlan(Int64)
+    case unknownProfile(Int64)
 
     public var kind: ErrorKind {
         switch self {
         case .duplicateAccount: .conflict
-        case .unknownAccount, .unknownPlan: .notFound
+        case .unknownAccount, .unknownPlan, .unknownProfile: .notFound
         }
     }
 
@@ -101,6 +110,7 @@ public enum ServiceRecordError: ClassifiedError, Equatable {
         case .duplicateAccount(let name): "there is already an account \"\(name)\""
         case .unknownAccount(let name): "there is no account \"\(name)\""
         case .unknownPlan(let id): "there is no saved plan \(id)"
+        case .unknownProfile(let id): "there is no learner profile \(id)"
         }
     }
 }
@@ -261,6 +271,51 @@ extension CatalogueStore {
                                         catalogueVersion: row["catalogueVersion"]),
             createdAt: date(row["createdAt"]), createdBy: row["createdBy"])
     }
+
+    // MARK: learner profiles
+
+    /// Stores a learner profile document for `owner`, audited; `id` replaces that profile
+    /// (saved plans keep their own snapshot, so replacing a profile changes no saved plan).
+    public func saveProfile(_ document: JSON, owner: Int64, id: Int64? = nil, by actor: Int64, now: Date = Date()) throws -> StoredProfile {
+        try write { db in
+            let text = String(decoding: document.serialized(pretty: false), as: UTF8.self)
+            let stored: Int64
+            if let id {
+                try db.execute(sql: "UPDATE learnerProfile SET document = ?, updatedAt = ? WHERE id = ? AND ownerId = ?",
+                               arguments: [text, Self.timeText(now), id, owner])
+                guard db.changesCount == 1 else { throw ServiceRecordError.unknownProfile(id) }
+                stored = id
+            } else {
+                try db.execute(sql: "INSERT INTO learnerProfile (ownerId, document, updatedAt) VALUES (?, ?, ?)",
+                               arguments: [owner, text, Self.timeText(now)])
+                stored = db.lastInsertedRowID
+            }
+            try Self.audit(db, actor: actor, action: id == nil ? "save profile" : "replace profile", subject: "profile \(stored) of account \(owner)", now: now)
+            return StoredProfile(id: stored, ownerID: owner, document: document, updatedAt: now)
+        }
+    }
+
+    public func profile(_ id: Int64) throws -> StoredProfile? {
+        try read { db in
+            try Row.fetchOne(db, sql: "SELECT id, ownerId, document, updatedAt FROM learnerProfile WHERE id = ?", arguments: [id]).map(Self.profile)
+        }
+    }
+
+    public func profiles(owners: [Int64]) throws -> [StoredProfile] {
+        guard !owners.isEmpty else { return [] }
+        return try read { db in
+            let marks = owners.map { _ in "?" }.joined(separator: ", ")
+            return try Row.fetchAll(db, sql: "SELECT id, ownerId, document, updatedAt FROM learnerProfile WHERE ownerId IN (\(marks)) ORDER BY id",
+                                    arguments: StatementArguments(owners)).map(Self.profile)
+        }
+    }
+
+    private static func profile(_ row: Row) throws -> StoredProfile {
+        let text: String = row["document"]
+        return StoredProfile(id: row["id"], ownerID: row["ownerId"], document: try JSON.parse(Data(text.utf8)), updatedAt: date(row["updatedAt"]))
+    }
+
+    static func timeText(_ date: Date) -> String { text(date) }
 
     // MARK: audit
 

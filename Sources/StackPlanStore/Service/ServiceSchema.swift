@@ -1,7 +1,7 @@
 import GRDB
 
 /// The service's tables: accounts and their roles, advisors' learners, bearer tokens (hashed),
-/// saved plans with every version kept, and the audit log of writes. Frozen once released,
+/// saved plans with every version kept, learners' profiles, and the audit log of writes. Frozen once released,
 /// as every migration is (Schema.swift).
 enum ServiceSchema {
     static let migration = "v5: service accounts, saved plans, audit"
@@ -44,6 +44,13 @@ enum ServiceSchema {
                 PRIMARY KEY (planId, version)
             );
             CREATE INDEX savedPlanOwner ON savedPlan(ownerId);
+            CREATE TABLE learnerProfile (
+                id INTEGER PRIMARY KEY,
+                ownerId INTEGER NOT NULL REFERENCES account(id),
+                document TEXT NOT NULL,
+                updatedAt TEXT NOT NULL
+            );
+            CREATE INDEX learnerProfileOwner ON learnerProfile(ownerId);
             CREATE TABLE auditEntry (
                 id INTEGER PRIMARY KEY,
                 at TEXT NOT NULL,
