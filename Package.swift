@@ -60,7 +60,7 @@ let package = Package(
             name: "StackPlanInterchangeTests", dependencies: ["StackPlanInterchange", "StackPlanRendering", "StackPlanStore", "StackPlanCore"],
             exclude: ["Samples"]),
         .testTarget(name: "StackPlanServerTests", dependencies: [
-            "StackPlanServer", "StackPlanStore", "StackPlanCore", "StackPlanRendering", "MILP",
+            "StackPlanServer", "StackPlanStore", "StackPlanCore", "StackPlanRendering", "StackPlanCPD", "MILP",
             // Built so that a test can compare the API's answers with the command line's.
             "stackplan",
             .product(name: "HummingbirdTesting", package: "hummingbird"),

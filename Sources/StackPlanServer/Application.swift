@@ -14,6 +14,8 @@ public struct ServerConfiguration: Sendable {
     public var solveSlots: Int
     /// Solves that may wait for a slot before requests are refused with 429.
     public var solveQueue: Int
+    /// Jobs (CPD batches) that may run at once; more are refused with 429.
+    public var jobSlots = 2
     /// bcrypt's cost for new passwords (4 to 31; each step doubles the work).
     public var passwordCost: UInt8 = PasswordHashing.defaultCost
 
@@ -90,6 +92,8 @@ public func buildRouter(_ configuration: ServerConfiguration, catalogue: any Cat
     let accounts = AccountRoutes(service: service, records: records, passwordCost: min(31, max(4, configuration.passwordCost)))
     accounts.register(in: table)
     ProfileRoutes(accounts: accounts).register(in: table)
+    JobRoutes(service: service, board: JobBoard(limit: configuration.jobSlots), maximumUploadBytes: configuration.limits.maximumUploadBytes)
+        .register(in: table)
     OpenAPIRoutes(version: version).register(in: table)
     return (router, table.routes)
 }

@@ -10,6 +10,8 @@ public struct RequestLimits: Sendable {
     public var maximumJSONDepth: Int
     /// Longest solver time limit a request may ask for, in seconds.
     public var maximumSolveSeconds: Double
+    /// Largest upload a job takes (a CPD batch), in bytes.
+    public var maximumUploadBytes = 256 << 20
 
     public init(maximumBodyBytes: Int = 1 << 20, maximumJSONDepth: Int = 64, maximumSolveSeconds: Double = 60) {
         self.maximumBodyBytes = maximumBodyBytes
