@@ -153,3 +153,13 @@ enum JSONResponse {
         Response(status: .ok, headers: [.contentType: contentType], body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
 }
+
+extension JSON {
+    subscript(key: String) -> JSON? { objectFields[key] }
+
+    /// The strings of an array; empty for anything else.
+    var arrayItemsOfStrings: [String] {
+        guard case .array(let items) = self else { return [] }
+        return items.compactMap { if case .string(let text) = $0 { text } else { nil } }
+    }
+}

@@ -247,3 +247,29 @@ import Testing
         #expect(versions == Array(1...17))
     }
 }
+
+extension AccountTests {
+    @Test func replanningASavedPlanShowsWhatChanged() async throws {
+        let world = try World.make()
+        try await world.withAPI { client in
+            let ana = try await Self.signIn(client, "ana")
+            let saved = try await client.execute(uri: "/api/v1/saved-plans", method: .post, headers: ana, body: Harness.body(try Self.savePlanBody("route")))
+            let id = try #require(saved.json["id"].flatMap { if case .number(let n) = $0 { Int(n) } else { nil } })
+            // New inputs: workload first, and one provider left out.
+            var inputs = try PlanningRouteTests.sofia().objectFields
+            inputs["excludeProviders"] = .array([.string("galway")])
+            inputs["objectives"] = .array([.string("workload"), .string("cost")])
+            let replanned = try await client.execute(uri: "/api/v1/saved-plans/\(id)/versions", method: .post, headers: ana,
+                                                     body: Harness.body(.object(["plan": .object(inputs)])))
+            #expect(replanned.status == .created, "\(replanned.text)")
+            let changes = try #require(replanned.json["changes"])
+            #expect(changes["catalogueChanged"] == .bool(false))
+            #expect(changes["cost"]?["from"] == saved.json["result"]?["totals"]?["cost"])
+            let same = try await client.execute(uri: "/api/v1/saved-plans/\(id)/versions", method: .post, headers: ana,
+                                                body: Harness.body(.object(["replan": .bool(true)])))
+            #expect(same.json["changes"]?["added"] == .array([]))
+            #expect(same.json["changes"]?["removed"] == .array([]))
+            #expect(same.json["version"] == .number(3))
+        }
+    }
+}

@@ -243,7 +243,25 @@ struct AccountRoutes {
         let planID = latest.planID
         let frozen = content
         let saved = try await run { try $0.addPlanVersion(planID: planID, content: frozen, by: account.id, now: Date()) }
-        return JSONResponse.ok(try await full(saved), status: .created)
+        var answer = try await full(saved).objectFields
+        if replan || newInputs != nil { answer["changes"] = Self.changes(from: latest.content, to: content) }
+        return JSONResponse.ok(.object(answer), status: .created)
+    }
+
+    /// What a re-plan changed: the catalogue, the credentials taken, the totals and the finish.
+    static func changes(from old: PlanVersionContent, to new: PlanVersionContent) -> JSON {
+        func credentials(_ result: JSON) -> [String] { result["credentials"]?.arrayItemsOfStrings ?? [] }
+        let before = credentials(old.result), after = credentials(new.result)
+        func pair(_ key: String) -> JSON {
+            .object(["from": old.result["totals"]?[key] ?? .null, "to": new.result["totals"]?[key] ?? .null])
+        }
+        return .object([
+            "catalogueChanged": .bool(old.catalogueVersion != new.catalogueVersion),
+            "added": .array(after.filter { !before.contains($0) }.map(JSON.string)),
+            "removed": .array(before.filter { !after.contains($0) }.map(JSON.string)),
+            "cost": pair("cost"), "hours": pair("hours"),
+            "completes": .object(["from": old.result["completes"] ?? .null, "to": new.result["completes"] ?? .null]),
+        ])
     }
 
     private func readStatus(_ reader: ObjectReader) -> String? {
