@@ -14,6 +14,8 @@ public struct ServerConfiguration: Sendable {
     public var solveSlots: Int
     /// Solves that may wait for a slot before requests are refused with 429.
     public var solveQueue: Int
+    /// Requests a signed-in account may make.
+    public var rateLimit = RateLimit()
     /// Jobs (CPD batches) that may run at once; more are refused with 429.
     public var jobSlots = 2
     /// bcrypt's cost for new passwords (4 to 31; each step doubles the work).
@@ -86,6 +88,7 @@ public func buildRouter(_ configuration: ServerConfiguration, catalogue: any Cat
     // Before the routes: Hummingbird wraps only the routes added after a middleware.
     router.middlewares.add(ProblemMiddleware<APIContext>(table: table))
     router.middlewares.add(BearerTokenMiddleware(records: records, reads: service.reads))
+    router.middlewares.add(RateLimitMiddleware(limiter: RateLimiter(configuration.rateLimit)))
     CatalogueRoutes(service: service).register(in: table)
     PlanningRoutes(service: service).register(in: table)
     RegulatorRoutes(service: service).register(in: table)

@@ -273,3 +273,22 @@ extension AccountTests {
         }
     }
 }
+
+extension AccountTests {
+    @Test func anAccountBeyondItsRateIsAnswered429() async throws {
+        let world = try World.make()
+        var configuration = Harness.configuration
+        configuration.rateLimit = RateLimit(burst: 3, perSecond: 0.01)
+        let app = buildApplication(configuration, catalogue: world.store, records: world.store)
+        try await app.test(.router) { client in
+            let ana = try await Self.signIn(client, "ana")
+            for _ in 0..<3 { #expect(try await client.execute(uri: "/api/v1/me", method: .get, headers: ana).status == .ok) }
+            let refused = try await client.execute(uri: "/api/v1/me", method: .get, headers: ana)
+            #expect(refused.status == .tooManyRequests)
+            #expect(Int(refused.headers[.retryAfter] ?? "") ?? 0 >= 1)
+            // Another account has its own allowance.
+            let ben = try await Self.signIn(client, "ben")
+            #expect(try await client.execute(uri: "/api/v1/me", method: .get, headers: ben).status == .ok)
+        }
+    }
+}
