@@ -292,3 +292,33 @@ extension AccountTests {
         }
     }
 }
+
+extension AccountTests {
+    @Test func pagesUseAnHTTPOnlySessionCookieWithCSRFProtection() async throws {
+        let world = try World.make()
+        try await world.withAPI { client in
+            let signedIn = try await client.post("/api/v1/sessions", .object([
+                "name": .string("ana"), "password": .string("password-of-ana"), "cookie": .bool(true),
+            ]))
+            #expect(signedIn.status == .created)
+            #expect(signedIn.json["token"] == nil)
+            let csrf = try #require(signedIn.json["csrfToken"]?.stringValue)
+            let setCookies = signedIn.headers[values: .setCookie]
+            let session = try #require(setCookies.first { $0.hasPrefix("stackplan_session=") })
+            #expect(session.contains("HttpOnly") && session.contains("Secure") && session.contains("SameSite=Strict"))
+            let value = String(session.dropFirst("stackplan_session=".count).prefix { $0 != ";" })
+            let cookies = "stackplan_session=\(value); stackplan_csrf=\(csrf)"
+            let me = try await client.execute(uri: "/api/v1/me", method: .get, headers: [.cookie: cookies])
+            #expect(me.json["name"] == .string("ana"))
+            let body = Harness.body(try Self.savePlanBody("route"))
+            let forged = try await client.execute(uri: "/api/v1/saved-plans", method: .post, headers: [.cookie: cookies, .contentType: "application/json"], body: body)
+            #expect(forged.status == .forbidden)
+            let wrong = try await client.execute(uri: "/api/v1/saved-plans", method: .post,
+                                                 headers: [.cookie: cookies, .contentType: "application/json", HTTPFields.Element.Name("X-CSRF-Token")!: "x" + csrf.dropFirst()], body: body)
+            #expect(wrong.status == .forbidden)
+            let saved = try await client.execute(uri: "/api/v1/saved-plans", method: .post,
+                                                 headers: [.cookie: cookies, .contentType: "application/json", HTTPFields.Element.Name("X-CSRF-Token")!: csrf], body: body)
+            #expect(saved.status == .created)
+        }
+    }
+}

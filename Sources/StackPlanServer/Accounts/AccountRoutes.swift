@@ -15,10 +15,13 @@ struct AccountRoutes {
         table.add(.post, "/api/v1/sessions") { request, _ in try await signIn(request) }
         table.add(.delete, "/api/v1/sessions/current") { request, context in
             let account = try context.account()
-            let selector = String(request.headers.bearer?.token.split(separator: ".").first ?? "")
+            let token = request.headers.bearer?.token ?? request.cookies[SessionCookies.session]?.value ?? ""
+            let selector = String(token.split(separator: ".").first ?? "")
             let records = records
             try await service.reads.run { try records.deleteToken(selector: selector, by: account.id, now: Date()) }
-            return Response(status: .noContent)
+            var response = Response(status: .noContent)
+            if request.headers.bearer == nil { SessionCookies.clear(on: &response) }
+            return response
         }
         table.add(.get, "/api/v1/me") { _, context in
             let account = try context.account()
@@ -83,6 +86,11 @@ struct AccountRoutes {
         let log = IssueLog()
         guard let reader = ObjectReader(body, path: "$", log: log) else { throw InvalidDocument(issues: log.issues) }
         let name = reader.string("name", required: true), password = reader.string("password", required: true)
+        // Pages ask for the session cookie; API clients take the token.
+        let cookie = reader.bool("cookie") ?? false
+        for key in reader.fields.keys.sorted() where !["name", "password", "cookie"].contains(key) {
+            log.error("$.\(key)", "is not a member of this request (name, password, cookie)")
+        }
         let errors = log.issues.filter { $0.severity == .error }
         guard errors.isEmpty, let name, let password else { throw InvalidDocument(issues: errors) }
         let records = records
@@ -100,10 +108,18 @@ struct AccountRoutes {
         guard let (token, stored, account) = issued else {
             throw APIProblem.unauthorized("the name or the password is wrong")
         }
-        return JSONResponse.ok(.object([
-            "token": .string(token), "tokenType": .string("Bearer"), "expiresAt": .string(timestamp(stored.expiresAt)),
-            "account": Self.json(account),
+        guard cookie else {
+            return JSONResponse.ok(.object([
+                "token": .string(token), "tokenType": .string("Bearer"), "expiresAt": .string(timestamp(stored.expiresAt)),
+                "account": Self.json(account),
+            ]), status: .created)
+        }
+        let csrf = AccessTokens.randomHex(bytes: 32)
+        var response = JSONResponse.ok(.object([
+            "csrfToken": .string(csrf), "expiresAt": .string(timestamp(stored.expiresAt)), "account": Self.json(account),
         ]), status: .created)
+        SessionCookies.set(token: token, csrf: csrf, on: &response)
+        return response
     }
 
     static func json(_ account: Account) -> JSON {

@@ -50,9 +50,24 @@ struct BearerTokenMiddleware: RouterMiddleware {
     let reads: BlockingWorkQueue
 
     func handle(_ request: Request, context: APIContext, next: (Request, APIContext) async throws -> Response) async throws -> Response {
-        guard let bearer = request.headers.bearer else { return try await next(request, context) }
+        let token: String
+        if let bearer = request.headers.bearer {
+            token = bearer.token
+        } else if let cookie = request.cookies[SessionCookies.session]?.value {
+            // A browser sends cookies to any request made from any page: a state-changing one must
+            // also carry the CSRF token, which only the service's own pages can read.
+            if ![.get, .head, .options].contains(request.method) {
+                let expected = request.cookies[SessionCookies.csrf]?.value ?? ""
+                let given = request.headers[SessionCookies.csrfHeader] ?? ""
+                guard !expected.isEmpty, SessionCookies.same(expected, given) else {
+                    throw APIProblem.forbidden("a request signed in by cookie that changes anything needs the X-CSRF-Token header")
+                }
+            }
+            token = cookie
+        } else {
+            return try await next(request, context)
+        }
         let records = records
-        let token = bearer.token
         guard let (account, _) = try await reads.run({ try AccessTokens.account(for: token, records: records, now: Date()) }) else {
             throw APIProblem.unauthorized("the bearer token is unknown, expired or malformed: sign in again with POST /api/v1/sessions")
         }
@@ -113,4 +128,31 @@ public enum DemoAccounts {
 public enum PasswordHashing {
     /// bcrypt's cost for passwords: 2^10 rounds.
     public static let defaultCost: UInt8 = 10
+}
+
+/// The session cookie the web pages use instead of a bearer token, and its CSRF companion.
+enum SessionCookies {
+    static let session = "stackplan_session"
+    static let csrf = "stackplan_csrf"
+    static let csrfHeader = HTTPFields.Element.Name("X-CSRF-Token")!
+
+    /// The session (HTTP-only: no script reads it) and the CSRF token (readable by the pages, which
+    /// send it back in X-CSRF-Token), both Secure and SameSite=Strict.
+    static func set(token: String, csrf: String, on response: inout Response) {
+        let age = Int(AccessTokens.lifetime)
+        response.setCookie(Cookie(name: session, value: token, maxAge: age, path: "/", secure: true, httpOnly: true, sameSite: .strict))
+        response.setCookie(Cookie(name: Self.csrf, value: csrf, maxAge: age, path: "/", secure: true, httpOnly: false, sameSite: .strict))
+    }
+
+    static func clear(on response: inout Response) {
+        response.setCookie(Cookie(name: session, value: "", maxAge: 0, path: "/", secure: true, httpOnly: true, sameSite: .strict))
+        response.setCookie(Cookie(name: csrf, value: "", maxAge: 0, path: "/", secure: true, httpOnly: false, sameSite: .strict))
+    }
+
+    /// Compares in time that does not depend on where the two differ.
+    static func same(_ a: String, _ b: String) -> Bool {
+        let x = Array(a.utf8), y = Array(b.utf8)
+        guard x.count == y.count else { return false }
+        return zip(x, y).reduce(0) { $0 | ($1.0 ^ $1.1) } == 0
+    }
 }
