@@ -322,3 +322,29 @@ extension AccountTests {
         }
     }
 }
+
+extension ProfileTests {
+    @Test func aProfileFromWalletFilesIsKeptForTheLearner() async throws {
+        let world = try AccountTests.World.make()
+        let samples = Harness.repository.appendingPathComponent("Tests/StackPlanInterchangeTests/Samples")
+        let badge = try String(contentsOf: samples.appendingPathComponent("ob3-validator-complete.json"), encoding: .utf8)
+        try await world.withAPI { client in
+            let ana = try await AccountTests.signIn(client, "ana")
+            let imported = try await client.execute(uri: "/api/v1/profiles/from-wallet", method: .post, headers: ana, body: Harness.body(.object([
+                "files": .array([.object(["name": .string("badge.json"), "content": .string(badge)])]),
+            ])))
+            #expect(imported.status == .created, "\(imported.text)")
+            #expect(imported.json["owner"] == .string("ana"))
+            #expect(imported.json["report"]?.stringValue?.isEmpty == false)
+            let id = try #require(imported.json["id"].flatMap { if case .number(let n) = $0 { Int(n) } else { nil } })
+            #expect(try await client.execute(uri: "/api/v1/profiles/\(id)", method: .get, headers: ana).status == .ok)
+            let broken = try await client.execute(uri: "/api/v1/profiles/from-wallet", method: .post, headers: ana, body: Harness.body(.object([
+                "files": .array([.object(["name": .string("x.json"), "content": .string("{\"not\": \"a credential\"}")])]),
+            ])))
+            #expect(broken.status == .badRequest)
+            #expect(broken.problemPaths.allSatisfy { $0.hasPrefix("$.files[0].content") } && !broken.problemPaths.isEmpty)
+            let none = try await client.execute(uri: "/api/v1/profiles/from-wallet", method: .post, headers: ana, body: Harness.body(.object([:])))
+            #expect(none.problemPaths == ["$.files"])
+        }
+    }
+}
