@@ -348,3 +348,33 @@ extension ProfileTests {
         }
     }
 }
+
+extension AccountTests {
+    @Test func editorsChangeTheCatalogueWithImportsValidationInOneNumberedAuditedEdit() async throws {
+        let world = try World.make()
+        try world.store.createAccount(name: "eddie", role: .editor, passwordHash: Bcrypt.hash("password-of-eddie", cost: 4), by: nil, now: Date())
+        let credential = try #require(try world.store.credential("ucp-ams"))
+        var changed = CatalogueDocument.json(credential).objectFields
+        changed["cost"] = .number(999)
+        let edit: JSON = .object(["format": .string("stackplan/1"), "providers": .array([]), "credentials": .array([.object(changed)])])
+        var broken = changed
+        broken["provider"] = .string("nobody")
+        broken["ects"] = .number(-3)
+        let bad: JSON = .object(["format": .string("stackplan/1"), "providers": .array([]), "credentials": .array([.object(broken)])])
+        try await world.withAPI { client in
+            let eddie = try await Self.signIn(client, "eddie")
+            let refused = try await client.execute(uri: "/api/v1/catalogue", method: .post, headers: eddie, body: Harness.body(bad))
+            #expect(refused.status == .badRequest)
+            #expect(refused.problemPaths.count >= 2)
+            #expect(try world.store.credential("ucp-ams")?.cost == credential.cost)
+            let done = try await client.execute(uri: "/api/v1/catalogue", method: .post, headers: eddie, body: Harness.body(edit))
+            #expect(done.status == .created, "\(done.text)")
+            #expect(done.json["edit"] == .number(1))
+            #expect(try world.store.credential("ucp-ams")?.cost == 999)
+            let ana = try await Self.signIn(client, "ana")
+            #expect(try await client.execute(uri: "/api/v1/catalogue", method: .post, headers: ana, body: Harness.body(edit)).status == .forbidden)
+        }
+        #expect(try world.store.auditEntries(limit: 10).contains { $0.action == "edit catalogue" })
+        #expect(try world.store.catalogueEditCount() == 1)
+    }
+}

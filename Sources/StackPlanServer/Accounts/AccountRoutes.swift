@@ -47,6 +47,7 @@ struct AccountRoutes {
                 ])
             }))
         }
+        table.add(.post, "/api/v1/catalogue") { request, context in try await editCatalogue(request, context) }
         table.add(.post, "/api/v1/saved-plans") { request, context in try await savePlan(request, context) }
         table.add(.get, "/api/v1/saved-plans") { _, context in
             let account = try context.account()
@@ -164,6 +165,24 @@ struct AccountRoutes {
         guard let learner, learner.role == .learner else { throw APIProblem.invalidInput(path: "$.learner", "\"\(learnerName)\" is not a learner's account") }
         try await run { try $0.assign(learner: learner.id, toAdvisor: advisor.id, by: admin.id, now: Date()) }
         return JSONResponse.ok(.object(["advisor": .string(advisor.name), "learner": .string(learner.name)]), status: .created)
+    }
+
+    // MARK: catalogue editing
+
+    /// An editor's change: a stackplan/1 document with the providers, credentials and
+    /// qualifications to create or replace, validated against itself and the stored catalogue.
+    func editCatalogue(_ request: Request, _ context: APIContext) async throws -> Response {
+        let account = try context.account()
+        guard account.role == .editor || account.role == .admin else { throw APIProblem.forbidden("only editors change the catalogue") }
+        let body = try await RequestReading.jsonObject(request, limits: service.limits)
+        let document = try CatalogueDocument.read(body)
+        let (summary, version) = try await run { try $0.editCatalogue(document, by: account.id, now: Date()) }
+        return JSONResponse.ok(.object([
+            "edit": .number(Double(version)),
+            "providers": .number(Double(summary.providers)), "credentials": .number(Double(summary.credentials)),
+            "qualifications": .number(Double(summary.qualifications)), "replaced": .number(Double(summary.replaced)),
+            "warnings": .array(summary.warnings.map { .object(["path": .string($0.path), "message": .string($0.message)]) }),
+        ]), status: .created)
     }
 
     // MARK: saved plans

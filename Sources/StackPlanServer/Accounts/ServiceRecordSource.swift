@@ -22,6 +22,8 @@ public protocol ServiceRecordSource: Sendable {
     func saveProfile(_ document: JSON, owner: Int64, id: Int64?, by actor: Int64, now: Date) throws -> StoredProfile
     func profile(_ id: Int64) throws -> StoredProfile?
     func profiles(owners: [Int64]) throws -> [StoredProfile]
+    func editCatalogue(_ document: Catalogue, by actor: Int64, now: Date) throws -> (summary: CatalogueStore.ImportSummary, version: Int)
+    func catalogueEditCount() throws -> Int
     func auditEntries(limit: Int) throws -> [AuditEntry]
     func catalogueVersion() throws -> String
 }

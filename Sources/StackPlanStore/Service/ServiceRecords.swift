@@ -317,6 +317,26 @@ extension CatalogueStore {
 
     static func timeText(_ date: Date) -> String { text(date) }
 
+    // MARK: catalogue edits
+
+    /// An editor's change to the catalogue: validated as an import is (every problem listed,
+    /// nothing written then), upserted, numbered and audited, all in one transaction.
+    public func editCatalogue(_ document: Catalogue, by actor: Int64, now: Date = Date()) throws -> (summary: ImportSummary, version: Int) {
+        try write { db in
+            let summary = try Self.importCatalogue(document, file: nil, into: db)
+            let text = "\(summary.providers) providers, \(summary.credentials) credentials, \(summary.qualifications) qualifications (\(summary.replaced) replaced)"
+            try db.execute(sql: "INSERT INTO catalogueEdit (at, accountId, summary) VALUES (?, ?, ?)", arguments: [Self.timeText(now), actor, text])
+            let version = Int(db.lastInsertedRowID)
+            try Self.audit(db, actor: actor, action: "edit catalogue", subject: "catalogue edit \(version): \(text)", now: now)
+            return (summary, version)
+        }
+    }
+
+    /// How many edits the service has made to the catalogue (imports from the command line are not counted).
+    public func catalogueEditCount() throws -> Int {
+        try read { try Int.fetchOne($0, sql: "SELECT max(version) FROM catalogueEdit") ?? 0 }
+    }
+
     // MARK: audit
 
     private static func audit(_ db: Database, actor: Int64?, action: String, subject: String, now: Date) throws {

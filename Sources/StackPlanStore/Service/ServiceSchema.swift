@@ -51,6 +51,12 @@ enum ServiceSchema {
                 updatedAt TEXT NOT NULL
             );
             CREATE INDEX learnerProfileOwner ON learnerProfile(ownerId);
+            CREATE TABLE catalogueEdit (
+                version INTEGER PRIMARY KEY,
+                at TEXT NOT NULL,
+                accountId INTEGER NOT NULL REFERENCES account(id),
+                summary TEXT NOT NULL
+            );
             CREATE TABLE auditEntry (
                 id INTEGER PRIMARY KEY,
                 at TEXT NOT NULL,
