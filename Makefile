@@ -6,7 +6,7 @@ SYSTEM_PACKAGES := libglpk-dev libsqlite3-dev graphviz jq
 # apt-get needs root; use sudo when it is there and we are not root.
 SUDO := $(shell [ "$$(id -u)" != 0 ] && command -v sudo >/dev/null 2>&1 && echo sudo)
 
-.PHONY: setup build run test docs docs-check clean bench
+.PHONY: setup build run test docs docs-check clean bench serve
 # Pages whose examples run from the repository's root, and pages that take the bundled catalogue as imported.
 DOC_PAGES := docs/commands.md docs/interchange.md docs/csv-format.md
 IMPORTED_DOC_PAGES := docs/advisor.md docs/cpd.md docs/data-format.md
@@ -39,6 +39,13 @@ run: build
 	@echo '$$ stackplan plan --target ucp-msc-ipc --learner data/learners/sofia.json   # over her 900 hours: no plan, and why'
 	@$(BIN) plan --target ucp-msc-ipc --learner data/learners/sofia.json --db $(DB) || true
 
+## serve: build and start the JSON API (docs/api.md) on the bundled data, importing it into a new database first; Ctrl-C stops it
+HOST ?= 127.0.0.1
+PORT ?= 8080
+serve: build
+	@test -s $(DB) || $(BIN) import data/catalogue.json --db $(DB)
+	$(BIN) serve --db $(DB) --host $(HOST) --port $(PORT)
+
 ## test: run every test, then check that every documented example still prints what its page shows
 test: setup
 	$(SWIFT) build --build-tests
@@ -49,6 +56,7 @@ test: setup
 docs: build
 	python3 scripts/refresh-doc-examples.py $(DOC_PAGES)
 	python3 scripts/refresh-doc-examples.py --imported $(IMPORTED_DOC_PAGES)
+	python3 scripts/refresh-api-examples.py
 
 ## docs-check: re-run every example in docs/ and list each whose output differs from its page (about 2 minutes)
 docs-check:

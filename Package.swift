@@ -3,7 +3,7 @@ import PackageDescription
 
 let package = Package(
     name: "StackPlan",
-    platforms: [.macOS(.v13)],
+    platforms: [.macOS(.v14)],
     products: [
         .executable(name: "stackplan", targets: ["stackplan"]),
         .library(name: "MILP", targets: ["MILP"]),
@@ -12,6 +12,7 @@ let package = Package(
         .library(name: "StackPlanInterchange", targets: ["StackPlanInterchange"]),
         .library(name: "StackPlanRendering", targets: ["StackPlanRendering"]),
         .library(name: "StackPlanCPD", targets: ["StackPlanCPD"]),
+        .library(name: "StackPlanServer", targets: ["StackPlanServer"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -22,6 +23,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", "3.0.0"..<"5.0.0"),
         // secp256k1 (ES256K, did:key zQ3s…) is not in swift-crypto; its arithmetic uses BigInt.
         .package(url: "https://github.com/attaswift/BigInt", "5.3.0"..<"7.0.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.0.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth", from: "2.0.0"),
     ],
     targets: [
         // GLPK ships no pkg-config file on Debian; the module map links libglpk directly.
@@ -49,8 +52,16 @@ let package = Package(
         ], resources: [.copy("Resources")]),
         .target(name: "StackPlanInterchange", dependencies: ["StackPlanCore", "StackPlanRendering", "StackPlanVerification"]),
         .target(name: "StackPlanCPD", dependencies: ["StackPlanCore", "MILP"]),
+        // The HTTP API (issue 13): the same core and store calls as the CLI, answered as JSON.
+        .target(name: "StackPlanServer", dependencies: [
+            "StackPlanCore", "StackPlanStore", "StackPlanInterchange", "StackPlanCPD", "StackPlanRendering", "StackPlanText",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "HummingbirdAuth", package: "hummingbird-auth"),
+            .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+        ]),
         .executableTarget(name: "stackplan", dependencies: [
             "StackPlanCore", "StackPlanStore", "StackPlanInterchange", "StackPlanCPD", "StackPlanGenerator", "StackPlanRendering", "StackPlanVerification",
+            "StackPlanServer",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "MILPTests", dependencies: ["MILP"]),
@@ -75,6 +86,13 @@ let package = Package(
                            .product(name: "_CryptoExtras", package: "swift-crypto"),
                            .product(name: "BigInt", package: "BigInt")],
             resources: [.copy("Vectors")]),
+        .testTarget(name: "StackPlanServerTests", dependencies: [
+            "StackPlanServer", "StackPlanStore", "StackPlanCore", "StackPlanRendering", "StackPlanCPD", "MILP",
+            // Built so that a test can compare the API's answers with the command line's.
+            "stackplan",
+            .product(name: "HummingbirdTesting", package: "hummingbird"),
+            .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+        ]),
         .testTarget(name: "StackPlanTextTests", dependencies: ["StackPlanText"]),
         .testTarget(name: "StackPlanCPDTests", dependencies: ["StackPlanCPD", "StackPlanCore", "MILP"]),
         .testTarget(name: "ScaleTests", dependencies: ["StackPlanGenerator", "StackPlanStore", "StackPlanCore", "StackPlanRendering", "MILP"]),

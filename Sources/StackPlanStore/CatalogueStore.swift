@@ -260,7 +260,7 @@ public final class CatalogueStore: Sendable {
         }
     }
 
-    private static func importCatalogue(_ document: Catalogue, file: String?, into db: Database) throws -> ImportSummary {
+    static func importCatalogue(_ document: Catalogue, file: String?, into db: Database) throws -> ImportSummary {
         // Only the stored records the document can refer to, fetched by id: decoding every
         // stored document would make each import as slow as the whole database is large.
         let stored = try Self.recordsReferenced(by: document, db)

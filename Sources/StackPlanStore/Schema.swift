@@ -79,6 +79,8 @@ enum Schema {
         migrator.registerMigration("v4: application id") { db in
             try db.execute(sql: "PRAGMA application_id = \(applicationID)")
         }
+        // The service's own tables (issue 13): Service/ServiceSchema.swift.
+        migrator.registerMigration(ServiceSchema.migration, migrate: ServiceSchema.create)
         return migrator
     }
 

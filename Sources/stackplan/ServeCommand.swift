@@ -1,0 +1,79 @@
+import ArgumentParser
+import Foundation
+import StackPlanCore
+import StackPlanServer
+import StackPlanStore
+
+/// `stackplan serve`: the HTTP API (docs/api.md) on the same database the command line uses.
+struct ServeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Serve the JSON API (docs/api.md) on the stored catalogue until stopped (Ctrl-C or SIGTERM).",
+        discussion: "Every route answers what its command prints with --json; errors are application/problem+json (RFC 9457).")
+
+    @Option(help: "Address to listen on (default 127.0.0.1: this machine only).")
+    var host = "127.0.0.1"
+
+    @Option(parsing: .unconditional, help: "Port to listen on (0 to 65,535; 0 picks a free one, printed at start; default 8080).",
+            transform: ServeRanges.port.parseWhole)
+    var port = 8080
+
+    @Option(help: "Solves that may run at once (1 to 256; default: the number of cores).", transform: ServeRanges.slots.parseWhole)
+    var solveSlots: Int?
+
+    @Flag(help: "Print the OpenAPI document (docs/openapi.json) and stop.")
+    var printOpenapi = false
+
+    @OptionGroup var schemeFile: SchemeFileOption
+    @OptionGroup var database: DatabaseOption
+
+    func run() throws {
+        if printOpenapi {
+            print(String(decoding: OpenAPIDocument.json(version: StackPlan.version).serialized(pretty: true), as: UTF8.self))
+            return
+        }
+        let store = try database.open()
+        let counts = try reportingErrors { try store.counts() }
+        if counts.credentials == 0 {
+            printError("note: the catalogue in \(database.path) is empty: load one with `stackplan import data/catalogue.json --db \(database.path)`")
+        }
+        // The first start creates one demo account per role; their passwords are shown this once.
+        let demo = try reportingErrors { try DemoAccounts.createIfNone(in: store) }
+        if !demo.isEmpty {
+            var text = "Demo accounts (passwords shown once; sign in with POST /api/v1/sessions):\n"
+            for account in demo { text += "  \(account.name)  role \(account.role.rawValue)  password \(account.password)\n" }
+            // Unbuffered, before the line that says the server listens.
+            FileHandle.standardOutput.write(Data(text.utf8))
+        }
+        var configuration = ServerConfiguration(host: host, port: port, schemesPath: schemeFile.path)
+        if let solveSlots { configuration.solveSlots = solveSlots }
+        let host = host, path = database.path
+        let application = buildApplication(configuration, catalogue: store, records: store, version: StackPlan.version) { port in
+            // Written straight through, not buffered: scripts wait for this line to know the port.
+            let line = "StackPlan API listening on http://\(host):\(port.map(String.init) ?? "?")/api/v1 (\(plural(counts.credentials, "credential")) in \(path)); Ctrl-C stops it\n"
+            FileHandle.standardOutput.write(Data(line.utf8))
+        }
+        let finished = DispatchSemaphore(value: 0)
+        let outcome = ServeOutcome()
+        Task {
+            do { try await application.runService() } catch { outcome.failure = error }
+            finished.signal()
+        }
+        finished.wait()
+        if outcome.failure != nil {
+            printError("error: cannot serve on \(host):\(port): the address is in use or not available here")
+            throw Exit.ioFailure
+        }
+    }
+}
+
+/// How the server stopped, handed from its task to the waiting command.
+private final class ServeOutcome: @unchecked Sendable {
+    var failure: Error?
+}
+
+/// The ranges of serve's numeric flags, checked as every numeric flag is (NumberFlags.swift).
+enum ServeRanges {
+    static let port = NumberRange.closed(0, 65_535, whole: true)
+    static let slots = NumberRange.closed(1, 256, whole: true)
+}
