@@ -219,40 +219,14 @@ struct PlanningRoutes {
         let without = input.reader.strings("without") ?? []
         try input.check()
         let scenario = try input.request()
-        var baseline = scenario
-        baseline.constraints = scenario.learner.constraints
-        if baseline.schedule == nil {
-            baseline.schedule = try ScheduleSettings.needed(
-                by: scenario.learner, objectives: baseline.objectives, deadline: baseline.constraints.deadline, today: baseline.today)
-        }
-        let frozenBaseline = baseline
+        // The body's limits make the scenario; the baseline is the profile as it stands.
+        let baseline = try scenario.asTheProfileGivesIt()
         return JSONResponse.ok(try await service.solve { source in
             let catalogue = try source.catalogue()
             let result = try Planner(catalogue: catalogue).whatIf(
-                frozenBaseline, WhatIfScenario(assumeHeld: assumeHeld, without: without, constraints: scenario.constraints))
-            func outcome(_ outcome: PlanOutcome, _ catalogue: Catalogue, _ request: PlanRequest) -> JSON {
-                switch outcome {
-                case .planned(let plan): PlanReport(plan: plan, catalogue: catalogue, request: request).json
-                case .infeasible(let diagnosis): diagnosis.json
-                case .stopped(let status): .object(["status": .string(status.rawValue)])
-                }
-            }
-            var fields: [String: JSON] = [
-                "baseline": outcome(result.baseline, catalogue, frozenBaseline),
-                "scenario": outcome(result.scenario, result.scenarioCatalogue, result.scenarioRequest),
-            ]
-            fields["difference"] = result.difference.map { difference in
-                .object([
-                    "cost": .number(rounded(difference.cost)), "hours": .number(rounded(difference.hours)),
-                    "ects": .number(rounded(difference.ects)), "countedEcts": .number(rounded(difference.countedECTS)),
-                    "completionDays": difference.completionDays.map { .number(Double($0)) } ?? .null,
-                    "added": .array(difference.added.map(JSON.string)), "removed": .array(difference.removed.map(JSON.string)),
-                    "heldNowCounting": .array(difference.heldNowCounting.map(JSON.string)),
-                    "heldNoLongerCounting": .array(difference.heldNoLongerCounting.map(JSON.string)),
-                    "text": .string(difference.text(currency: catalogue.baseCurrency)),
-                ])
-            } ?? .null
-            return .object(fields)
+                baseline,
+                WhatIfScenario(assumeHeld: assumeHeld, without: without, constraints: scenario.constraints, schedule: scenario.schedule))
+            return result.json(baselineRequest: baseline, catalogue: catalogue)
         })
     }
 

@@ -304,29 +304,7 @@ struct WhatIfCommand: ParsableCommand {
             let result = try Planner(catalogue: catalogue).whatIf(
                 baseline, WhatIfScenario(assumeHeld: assumeHeld, without: without, constraints: scenario.constraints, schedule: scenario.schedule))
             if json {
-                func outcome(_ outcome: PlanOutcome, _ catalogue: Catalogue, _ request: PlanRequest) -> JSON {
-                    switch outcome {
-                    case .planned(let plan): PlanReport(plan: plan, catalogue: catalogue, request: request).json
-                    case .infeasible(let diagnosis): diagnosis.json
-                    case .stopped(let status): .object(["status": .string(status.rawValue)])
-                    }
-                }
-                var fields: [String: JSON] = [
-                    "baseline": outcome(result.baseline, catalogue, baseline),
-                    "scenario": outcome(result.scenario, result.scenarioCatalogue, result.scenarioRequest),
-                ]
-                fields["difference"] = result.difference.map { difference in
-                    .object([
-                        "cost": .number(rounded(difference.cost)), "hours": .number(rounded(difference.hours)),
-                        "ects": .number(rounded(difference.ects)), "countedEcts": .number(rounded(difference.countedECTS)),
-                        "completionDays": difference.completionDays.map { .number(Double($0)) } ?? .null,
-                        "added": .array(difference.added.map(JSON.string)), "removed": .array(difference.removed.map(JSON.string)),
-                        "heldNowCounting": .array(difference.heldNowCounting.map(JSON.string)),
-                        "heldNoLongerCounting": .array(difference.heldNoLongerCounting.map(JSON.string)),
-                        "text": .string(difference.text(currency: catalogue.baseCurrency)),
-                    ])
-                } ?? .null
-                printJSON(.object(fields))
+                printJSON(result.json(baselineRequest: baseline, catalogue: catalogue))
                 if case .planned = result.scenario { return }
                 throw Exit.noPlan
             }
