@@ -13,11 +13,18 @@ public protocol Solver: Sendable {
     func solve(_ model: Model, options: SolveOptions) throws -> Solution
 }
 
-/// GLPK's branch and cut. GLPK keeps its working environment per thread and aborts the
-/// process on misuse, so every call into it goes through one process-wide lock.
+/// GLPK's branch and cut. Each solve creates, solves and frees its problem on the calling
+/// thread; with GLPK built to keep its environment per thread (see ``GLPKSolver/solvesInParallel``)
+/// solves on different threads run at once, otherwise one at a time.
 public struct GLPKSolver: Solver {
     /// The GLPK solver.
     public init() {}
+
+    /// Whether this GLPK keeps its working environment in thread-local storage, so that
+    /// problems on different threads are independent: Debian's GLPK 5.0 does
+    /// (`glp_config("TLS")` is `_Thread_local`). A build without it shares one environment,
+    /// and StackPlan then serialises every GLPK call.
+    public static let solvesInParallel: Bool = glp_config("TLS") != nil
 
     /// Solves `model` with GLPK's branch and cut (see ``Model/solve(_:)``).
     public func solve(_ model: Model, options: SolveOptions) throws -> Solution {
@@ -25,8 +32,17 @@ public struct GLPKSolver: Solver {
     }
 }
 
-/// Serialises every GLPK call, after ``Model/problems()`` found nothing wrong.
+/// Serialises GLPK calls when GLPK has one environment for the whole process.
 private let glpkLock = NSLock()
+
+/// Runs `body`, which creates, uses and frees GLPK problems on this thread only: at once beside
+/// other threads' when GLPK's environment is per thread, else under the process-wide lock.
+private func withGLPK<T>(_ body: () throws -> T) rethrows -> T {
+    if GLPKSolver.solvesInParallel { return try body() }
+    glpkLock.lock()
+    defer { glpkLock.unlock() }
+    return try body()
+}
 
 /// GLPK prints to standard output; its progress goes to standard error instead, so that
 /// a program's own output (JSON, say) stays clean.
@@ -121,8 +137,10 @@ extension Model {
 
     /// The GLPK implementation of ``solve(_:)``, for a model and options already checked.
     func solveWithGLPK(_ options: SolveOptions) throws -> Solution {
-        glpkLock.lock()
-        defer { glpkLock.unlock() }
+        try withGLPK { try solveWithGLPKOnThisThread(options) }
+    }
+
+    private func solveWithGLPKOnThisThread(_ options: SolveOptions) throws -> Solution {
         glp_term_out(options.verbose ? GLP_ON : GLP_OFF)
         glp_term_hook({ info, text in writeToStandardError(info, text) }, nil)
         let problem = makeGLPKProblem()
@@ -267,12 +285,12 @@ extension Model {
     public func writeLP(to path: String) throws {
         let found = problems()
         guard found.isEmpty else { throw ModelError.invalidModel(found) }
-        glpkLock.lock()
-        defer { glpkLock.unlock() }
-        glp_term_out(GLP_OFF)
-        let problem = makeGLPKProblem()
-        defer { glp_delete_prob(problem) }
-        guard glp_write_lp(problem, nil, path) == 0 else { throw ModelError.cannotWrite(path: path) }
+        try withGLPK {
+            glp_term_out(GLP_OFF)
+            let problem = makeGLPKProblem()
+            defer { glp_delete_prob(problem) }
+            guard glp_write_lp(problem, nil, path) == 0 else { throw ModelError.cannotWrite(path: path) }
+        }
     }
 
     /// With no variables, every constraint is a constant comparison and the objective a constant.
