@@ -91,7 +91,8 @@ struct PlanInput {
             hoursPerECTS: number(reader, "hoursPerEcts", in: 1...100) ?? 25, schedule: reader.bool("schedule") ?? true,
             solverOptions: SolveOptions(timeLimit: timeLimit, relativeGap: gap), exceptions: [], reader: reader, log: log)
         input.exceptions = (reader.array("exceptions") ?? []).enumerated().compactMap { index, value in
-            readException(value, path: "$.exceptions[\(index)]", log: log)
+            // As a profile writes it, its `qualification` defaulting to the request's target.
+            LearnerDocument.readException(value, path: "$.exceptions[\(index)]", log: log, qualificationRequired: false)
         }
         if !input.schedule {
             if objectives.contains(.duration) { log.error("$.schedule", "false plans without the calendar, so it cannot minimise duration: drop duration from \"objectives\"") }
@@ -129,31 +130,6 @@ struct PlanInput {
             log.error("$.learner", String(describing: error))
         }
         return nil
-    }
-
-    /// An exception as a profile writes it, its `qualification` defaulting to the request's target.
-    private static func readException(_ value: JSON, path: String, log: IssueLog) -> AdvisorException? {
-        guard let reader = ObjectReader(value, path: path, log: log) else { return nil }
-        let shapes = ["waive", "substitute", "apply"].filter(reader.has)
-        guard shapes.count == 1 else {
-            log.error(path, shapes.isEmpty
-                ? "needs one of \"waive\" (a requirement path), \"substitute\" with \"with\", or \"apply\" with \"to\""
-                : "has \(shapes.map { "\"\($0)\"" }.joined(separator: " and ")): give one exception per entry")
-            return nil
-        }
-        let rule: AdvisorException.Rule?
-        switch shapes[0] {
-        case "waive":
-            rule = reader.string("waive", required: true).map { .waive(path: $0) }
-        case "substitute":
-            let old = reader.string("substitute", required: true), new = reader.string("with", required: true)
-            rule = old.flatMap { old in new.map { .substitute(old: old, new: $0) } }
-        default:
-            let item = reader.string("apply", required: true), target = reader.string("to", required: true)
-            rule = item.flatMap { item in target.map { .apply(item: item, path: $0) } }
-        }
-        guard let rule else { return nil }
-        return AdvisorException(rule, qualification: reader.string("qualification"), note: reader.string("note"), origin: path)
     }
 
     static func number(_ reader: ObjectReader, _ key: String, in range: ClosedRange<Double>) -> Double? {

@@ -159,10 +159,12 @@ extension LearnerDocument {
     static let exceptionFields: Set<String> = ["qualification", "waive", "substitute", "with", "apply", "to", "note"]
 
     /// One of `{"waive": PATH}`, `{"substitute": OLD, "with": NEW}`, `{"apply": HELD, "to": PATH}`,
-    /// each with the `qualification` it belongs to and an optional `note`.
-    static func readException(_ value: JSON, path: String, log: IssueLog) -> AdvisorException? {
+    /// each with the `qualification` it belongs to and an optional `note`. A profile must name
+    /// the qualification; a request that plans toward one target may leave it to default to that
+    /// (`qualificationRequired: false`).
+    package static func readException(_ value: JSON, path: String, log: IssueLog, qualificationRequired: Bool = true) -> AdvisorException? {
         guard let reader = ObjectReader(value, path: path, log: log) else { return nil }
-        let qualification = reader.identifier("qualification", required: true)
+        let qualification = reader.identifier("qualification", required: qualificationRequired)
         let shapes = ["waive", "substitute", "apply"].filter(reader.has)
         guard shapes.count == 1 else {
             log.error(path, shapes.isEmpty
@@ -181,7 +183,7 @@ extension LearnerDocument {
             let item = heldReference(reader, "apply"), target = reader.string("to", required: true)
             rule = item.flatMap { item in target.map { .apply(item: item, path: $0) } }
         }
-        guard let rule, let qualification else { return nil }
+        guard let rule, qualification != nil || !qualificationRequired else { return nil }
         var exception = AdvisorException(rule, qualification: qualification, note: reader.string("note"), origin: path)
         exception.extra = reader.extra(known: exceptionFields)
         return exception
