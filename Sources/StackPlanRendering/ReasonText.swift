@@ -126,14 +126,4 @@ extension CredentialRole {
 }
 
 /// A credits filter in words, with a leading space: ` in dementia, at EQF 7+`.
-public func describe(_ filter: CredentialFilter) -> String {
-    var parts: [String] = []
-    if let competencies = filter.competencies { parts.append("in " + competencies.joined(separator: " or ")) }
-    if let minimum = filter.minEQF { parts.append("at EQF \(minimum)+") }
-    if let maximum = filter.maxEQF { parts.append("at EQF ≤ \(maximum)") }
-    if let kinds = filter.kinds { parts.append("of kind " + kinds.map(\.rawValue).joined(separator: "/")) }
-    if let providers = filter.providers { parts.append("from " + providers.joined(separator: "/")) }
-    if let accredited = filter.accredited { parts.append(accredited ? "accredited" : "not accredited") }
-    if let ids = filter.ids { parts.append("among " + ids.joined(separator: ", ")) }
-    return parts.isEmpty ? "" : " " + parts.joined(separator: ", ")
-}
+public func describe(_ filter: CredentialFilter) -> String { filter.phrase }

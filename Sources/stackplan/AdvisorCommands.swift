@@ -436,31 +436,7 @@ struct NearestCommand: ParsableCommand {
             let ranking = try Planner(catalogue: catalogue).nearest(request, by: measure, filter: filter)
             let currency = catalogue.baseCurrency
             if json {
-                printJSON(.object([
-                    "by": .string(measure.rawValue),
-                    "learnerLevel": ranking.learnerLevel.map { .number(Double($0)) } ?? .null,
-                    "leftOut": .array(ranking.leftOut.map(JSON.string)),
-                    "milpsSolved": .number(Double(ranking.solved)), "milpsAvoided": .number(Double(ranking.avoided)),
-                    "qualifications": .array(ranking.entries.map { entry in
-                        var fields: [String: JSON] = [
-                            "id": .string(entry.qualification.id), "title": .string(entry.qualification.title),
-                            "reachable": .bool(entry.plan != nil), "decidedBy": .string(entry.decision.rawValue),
-                            "eqf": .number(Double(entry.qualification.eqf)), "belowLearnerLevel": .bool(entry.belowLearnerLevel),
-                        ]
-                        fields["value"] = entry.value.map { .number(rounded($0)) }
-                        fields["reason"] = entry.reason.map { .string($0.text) }
-                        fields["code"] = entry.reason.map { .string($0.code) }
-                        fields["details"] = entry.reason?.json
-                        if let plan = entry.plan {
-                            fields["cost"] = .number(rounded(plan.totals.cost))
-                            fields["ects"] = .number(rounded(plan.totals.ects))
-                            fields["hours"] = .number(rounded(plan.totals.hours))
-                            fields["credentials"] = .array(plan.taken.map(JSON.string))
-                            fields["completes"] = plan.completes.map { .string($0.description) } ?? .null
-                        }
-                        return .object(fields)
-                    }),
-                ]))
+                printJSON(ranking.json)
                 return
             }
             let unit = switch measure {

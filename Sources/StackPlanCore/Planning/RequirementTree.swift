@@ -158,15 +158,21 @@ public struct RequirementTree: Sendable {
         return "\(label): \(rule)"
     }
 
-    func describe(_ filter: CredentialFilter) -> String {
+    func describe(_ filter: CredentialFilter) -> String { filter.phrase }
+}
+
+extension CredentialFilter {
+    /// The filter in words, with a leading space (` in dementia, at EQF 7+`), for requirement
+    /// labels; empty for a filter that accepts everything.
+    public var phrase: String {
         var parts: [String] = []
-        if let competencies = filter.competencies { parts.append("in " + competencies.joined(separator: " or ")) }
-        if let minimum = filter.minEQF { parts.append("at EQF \(minimum)+") }
-        if let maximum = filter.maxEQF { parts.append("at EQF ≤ \(maximum)") }
-        if let kinds = filter.kinds { parts.append("of kind " + kinds.map(\.rawValue).joined(separator: "/")) }
-        if let providers = filter.providers { parts.append("from " + providers.joined(separator: "/")) }
-        if let accredited = filter.accredited { parts.append(accredited ? "accredited" : "not accredited") }
-        if let ids = filter.ids { parts.append("among " + ids.joined(separator: ", ")) }
+        if let competencies { parts.append("in " + competencies.joined(separator: " or ")) }
+        if let minEQF { parts.append("at EQF \(minEQF)+") }
+        if let maxEQF { parts.append("at EQF ≤ \(maxEQF)") }
+        if let kinds { parts.append("of kind " + kinds.map(\.rawValue).joined(separator: "/")) }
+        if let providers { parts.append("from " + providers.joined(separator: "/")) }
+        if let accredited { parts.append(accredited ? "accredited" : "not accredited") }
+        if let ids { parts.append("among " + ids.joined(separator: ", ")) }
         return parts.isEmpty ? "" : " " + parts.joined(separator: ", ")
     }
 }
