@@ -549,31 +549,9 @@ struct GraphCommand: ParsableCommand {
 
     /// Runs Graphviz's `dot -Tsvg`, found on the PATH.
     func renderSVG(_ dot: String) throws -> Data {
-        let directories = (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":")
-        guard let executable = directories.map({ "\($0)/dot" }).first(where: FileManager.default.isExecutableFile) else {
+        guard let svg = try GraphvizRenderer.svg(dot) else {
             printError("error: SVG needs Graphviz's `dot`, which is not on the PATH (install the graphviz package, or ask for --format dot)")
             throw Exit.invalidInput
-        }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = ["-Tsvg"]
-        let input = Pipe(), output = Pipe(), errors = Pipe()
-        process.standardInput = input
-        process.standardOutput = output
-        process.standardError = errors
-        try process.run()
-        // Write in the background: dot may fill its output pipe before it has read all its input.
-        let writer = Thread {
-            input.fileHandleForWriting.write(Data(dot.utf8))
-            try? input.fileHandleForWriting.close()
-        }
-        writer.start()
-        let svg = output.fileHandleForReading.readDataToEndOfFile()
-        let messages = errors.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            printError("error: dot failed: \(String(decoding: messages, as: UTF8.self))")
-            throw Exit.internalError
         }
         return svg
     }
