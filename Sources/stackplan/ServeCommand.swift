@@ -21,6 +21,12 @@ struct ServeCommand: ParsableCommand {
     @Option(help: "Solves that may run at once (1 to 256; default: the number of cores).", transform: ServeRanges.slots.parseWhole)
     var solveSlots: Int?
 
+    @Option(help: "Folder for jobs' uploads and results (default: DATABASE-jobs beside the database).")
+    var jobsDir: String?
+
+    @Option(help: "Hours a finished job's results are kept (1 to 8,760; default 24).", transform: ServeRanges.retention.parseWhole)
+    var jobRetentionHours = 24
+
     @Flag(help: "Print the OpenAPI document (docs/openapi.json) and stop.")
     var printOpenapi = false
 
@@ -47,6 +53,18 @@ struct ServeCommand: ParsableCommand {
         }
         var configuration = ServerConfiguration(host: host, port: port, schemesPath: schemeFile.path)
         if let solveSlots { configuration.solveSlots = solveSlots }
+        configuration.jobFolder = jobsDir ?? database.path + "-jobs"
+        configuration.jobRetention = TimeInterval(jobRetentionHours) * 3600
+        let jobFolder = configuration.jobFolder, retention = configuration.jobRetention
+        do {
+            try FileManager.default.createDirectory(atPath: jobFolder, withIntermediateDirectories: true)
+        } catch {
+            printError("error: cannot create the jobs folder \(jobFolder)")
+            throw Exit.ioFailure
+        }
+        // Jobs the last run left running are interrupted; their partial results go.
+        let interrupted = try reportingErrors { try recoverJobs(records: store, retention: retention) }
+        if interrupted > 0 { printError("note: \(plural(interrupted, "job")) the last run left unfinished marked interrupted") }
         let host = host, path = database.path
         let application = buildApplication(configuration, catalogue: store, records: store, version: StackPlan.version) { port in
             // Written straight through, not buffered: scripts wait for this line to know the port.
@@ -76,4 +94,5 @@ private final class ServeOutcome: @unchecked Sendable {
 enum ServeRanges {
     static let port = NumberRange.closed(0, 65_535, whole: true)
     static let slots = NumberRange.closed(1, 256, whole: true)
+    static let retention = NumberRange.closed(1, 8_760, whole: true)
 }
