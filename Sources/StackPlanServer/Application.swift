@@ -159,6 +159,7 @@ public func buildApplication(
     let (router, _) = buildRouter(configuration, catalogue: catalogue, records: records, version: version)
     return Application(
         router: router,
+        server: .http1(configuration: .init(additionalChannelHandlers: [ConnectionWatch()])),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "StackPlan"),
         onServerRunning: { channel in await onServerRunning(channel.localAddress?.port) })
 }

@@ -83,6 +83,8 @@ struct CatalogueRoutes {
             "solves": .object([
                 "slots": .number(Double(service.solves.slots)), "running": .number(Double(solves.running)),
                 "waiting": .number(Double(solves.waiting)), "queueLimit": .number(Double(service.solves.waitingLimit)),
+                // Solves stopped, or never started, because their client closed its connection.
+                "abandoned": .number(Double(service.abandoned.value)),
             ]),
         ]))
     }

@@ -42,13 +42,55 @@ public struct APIContext: AuthRequestContext, RequestContext {
         channel = source.channel
     }
 
-    /// A cancellation that fires when the client closes its connection. Hummingbird reads the
-    /// connection while a handler runs, so a client that gives up is seen at once; the channel
-    /// closing after the answer is sent fires it too, harmlessly.
+    /// A cancellation that fires when the client closes its connection, as ``ConnectionWatch``
+    /// sees it (in-process tests have no watch: nothing fires).
     func disconnection() -> SolveCancellation {
         let cancellation = SolveCancellation()
-        channel.closeFuture.whenComplete { _ in cancellation.cancel() }
+        channel.pipeline.handler(type: ConnectionWatch.self).whenSuccess { $0.watch(cancellation) }
         return cancellation
+    }
+}
+
+/// Watches one connection for its client going away, and cancels the solves of its requests.
+///
+/// Hummingbird reads a connection while a handler runs, but allows half-closure: a client
+/// that closes its socket only closes the connection's read side (`inputClosed`), and the
+/// channel stays open until the handler answers. So the watch sits in the pipeline (Hummingbird's
+/// `additionalChannelHandlers`, after HTTP decoding) and takes the read side closing, or the
+/// channel going inactive (a reset), as the client having gone. A request's `Request.body`
+/// offers `consumeWithInboundCloseHandler` for the same purpose, but it must be given the
+/// body unread, and it ends keep-alive on every connection that uses it.
+final class ConnectionWatch: ChannelInboundHandler, RemovableChannelHandler, @unchecked Sendable {
+    typealias InboundIn = NIOAny
+
+    /// Touched on the channel's event loop only.
+    private var gone = false
+    private var watching: [Weak] = []
+
+    private struct Weak { weak var cancellation: SolveCancellation? }
+
+    /// Cancels `cancellation` when the client goes (at once if it has). Called on the event loop.
+    func watch(_ cancellation: SolveCancellation) {
+        if gone { return cancellation.cancel() }
+        // Requests answered long ago on a kept-alive connection leave nothing behind.
+        watching.removeAll { $0.cancellation == nil }
+        watching.append(Weak(cancellation: cancellation))
+    }
+
+    private func clientWent() {
+        gone = true
+        for entry in watching { entry.cancellation?.cancel() }
+        watching = []
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if let event = event as? ChannelEvent, event == .inputClosed { clientWent() }
+        context.fireUserInboundEventTriggered(event)
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        clientWent()
+        context.fireChannelInactive()
     }
 }
 
