@@ -220,3 +220,11 @@ extension CatalogueStore {
             createdAt: storedTime(row["createdAt"]), updatedAt: storedTime(row["updatedAt"]))
     }
 }
+
+extension CatalogueStore {
+    /// SQLite's full `PRAGMA integrity_check`: `["ok"]` for a sound file, else what it found.
+    /// Slow on a large file (it reads every page); for fault tests and operators, not requests.
+    public func integrityCheck() throws -> [String] {
+        try read { db in try String.fetchAll(db, sql: "PRAGMA integrity_check") }
+    }
+}
