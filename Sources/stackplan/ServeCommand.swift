@@ -27,6 +27,10 @@ struct ServeCommand: ParsableCommand {
     @Option(help: "Hours a finished job's results are kept (1 to 8,760; default 24).", transform: ServeRanges.retention.parseWhole)
     var jobRetentionHours = 24
 
+    @Option(help: "Requests a signed-in account may make per second, after a burst of a minute's worth, at least 120 (1 to 100,000; default 2).",
+            transform: ServeRanges.rate.parseWhole)
+    var accountRate = 2
+
     @Flag(help: "Print the OpenAPI document (docs/openapi.json) and stop.")
     var printOpenapi = false
 
@@ -53,6 +57,7 @@ struct ServeCommand: ParsableCommand {
         }
         var configuration = ServerConfiguration(host: host, port: port, schemesPath: schemeFile.path)
         if let solveSlots { configuration.solveSlots = solveSlots }
+        configuration.rateLimit = RateLimit(burst: Double(max(120, 60 * accountRate)), perSecond: Double(accountRate))
         configuration.jobFolder = jobsDir ?? database.path + "-jobs"
         configuration.jobRetention = TimeInterval(jobRetentionHours) * 3600
         let jobFolder = configuration.jobFolder, retention = configuration.jobRetention
@@ -95,4 +100,5 @@ enum ServeRanges {
     static let port = NumberRange.closed(0, 65_535, whole: true)
     static let slots = NumberRange.closed(1, 256, whole: true)
     static let retention = NumberRange.closed(1, 8_760, whole: true)
+    static let rate = NumberRange.closed(1, 100_000, whole: true)
 }
