@@ -34,11 +34,12 @@ extension WalletParser {
             var credential = newCredential(format: .professionalTraining, path: qualification.path, envelope: envelope)
             credential.issuer = issuerName ?? credential.issuer
             credential.accreditedBy = accreditations
+            // The training awarded names what was done; the title, the programme it belongs to.
             let title = qualification["title"]?.text
             let awarded = qualification["trainingAwarded"]?.text
-            credential.title = title ?? awarded
+            credential.title = awarded ?? title
             if let title, let awarded, normalised(title) != normalised(awarded) {
-                credential.notes.append("the training awarded is \"\(awarded)\", within \(title)")
+                credential.notes.append("the training \"\(awarded)\" is part of the programme \"\(title)\"")
             }
             if let id = qualification["id"]?.string { credential.identifiers.appendOnce(id) }
             if let id = envelope.id { credential.identifiers.appendOnce(id) }
