@@ -94,6 +94,15 @@ import Testing
         #expect(imported.report.contains("activities[0]  \"BQM - Relación médico-paciente\": 2025-10-09, 10 h, 10 points, category accredited-ce"))
     }
 
+    @Test func theProfileIsRecognisedByItsClaimWhenTheTypeIsNotNamed() throws {
+        let text = String(decoding: try Support.sample("dc4eu-professional-training-certificate.json"), as: UTF8.self)
+        let untyped = text.replacingOccurrences(of: "\"ProfessionalTrainingCredential\"", with: "\"TrainingCertificate\"")
+        #expect(try Support.read(untyped).first?.format == .professionalTraining)
+        // A European Digital Credential stays one, whatever its subject holds.
+        let europass = untyped.replacingOccurrences(of: "\"TrainingCertificate\"", with: "\"EuropeanDigitalCredential\"")
+        #expect(Support.rejection(europass)?.first?.path == "$.credentialSubject.hasClaim")
+    }
+
     @Test func aCredentialWithoutADateOrAmountIsReportedNotAdded() throws {
         var credential = WalletCredential(file: "x.json", format: .professionalTraining, path: "$")
         credential.title = "Undated"

@@ -186,7 +186,8 @@ final class WalletParser {
             readCLR(node, envelope: envelope(node, jwt: jwt))
         } else if types.contains("OpenBadgeCredential") || types.contains("AchievementCredential") {
             readOpenBadge(node, envelope: envelope(node, jwt: jwt), format: format ?? .openBadges)
-        } else if types.contains("ProfessionalTrainingCredential") || looksLikeProfessionalTraining(node) {
+        } else if types.contains("ProfessionalTrainingCredential")
+                    || (!types.contains("EuropeanDigitalCredential") && looksLikeProfessionalTraining(node)) {
             readProfessionalTraining(node, envelope: envelope(node, jwt: jwt))
         } else if types.contains("EuropeanDigitalCredential") || looksLikeEuropass(node) {
             readEuropass(node, envelope: envelope(node, jwt: jwt))
