@@ -52,7 +52,7 @@ let package = Package(
             .product(name: "_CryptoExtras", package: "swift-crypto"),
             .product(name: "BigInt", package: "BigInt"),
         ], resources: [.copy("Resources")]),
-        .target(name: "StackPlanInterchange", dependencies: ["StackPlanCore", "StackPlanRendering", "StackPlanVerification"]),
+        .target(name: "StackPlanInterchange", dependencies: ["StackPlanCore", "StackPlanRendering", "StackPlanVerification", "StackPlanCPD"]),
         .target(name: "StackPlanCPD", dependencies: ["StackPlanCore", "MILP"]),
         // The HTTP API (issue 13): the same core and store calls as the CLI, answered as JSON.
         .target(name: "StackPlanServer", dependencies: [
@@ -77,7 +77,7 @@ let package = Package(
         // The wallet samples are read from the source tree by path, not bundled as resources.
         .testTarget(
             name: "StackPlanInterchangeTests",
-            dependencies: ["StackPlanInterchange", "StackPlanRendering", "StackPlanStore", "StackPlanCore", "StackPlanVerification",
+            dependencies: ["StackPlanInterchange", "StackPlanRendering", "StackPlanStore", "StackPlanCore", "StackPlanVerification", "StackPlanCPD",
                            .product(name: "Crypto", package: "swift-crypto")],
             exclude: ["Samples"]),
         .testTarget(
