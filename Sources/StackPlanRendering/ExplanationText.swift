@@ -24,6 +24,7 @@ extension PlanExplanation.Margin {
             }.joined(separator: ", ")
         case .credits(let counted, let minimum, let parts):
             let list = parts.map { "\($0.id) \(formatNumber($0.ects))" }.joined(separator: " + ")
+            if minimum <= 0 { return "\(formatNumber(counted)) ECTS count as free electives" + (list.isEmpty ? "" : " (\(list))") }
             return "\(formatNumber(counted)) of \(formatNumber(minimum)) ECTS" + (list.isEmpty ? "" : " (\(list))") + ": " + against(counted, minimum)
         case .cap(let counted, let maximum):
             return "\(formatNumber(counted)) of at most \(formatNumber(maximum)) ECTS: "
@@ -91,7 +92,8 @@ extension PlanExplanation {
             case .unmet: "✗"
             case .setAside: "–"
             }
-            lines.append(String(repeating: "  ", count: requirement.depth + 1) + "\(mark) \(requirement.path)  \(requirement.requirement)")
+            let scope = requirement.scope.map { " [counting scope \($0)]" } ?? ""
+            lines.append(String(repeating: "  ", count: requirement.depth + 1) + "\(mark) \(requirement.path)  \(requirement.requirement)\(scope)")
             lines.append(String(repeating: "  ", count: requirement.depth + 3) + requirement.margin.text)
         }
         lines.append("")
@@ -146,6 +148,7 @@ extension PlanExplanation {
                     "margin": .string(requirement.margin.text), "marginCode": requirement.margin.json,
                 ]
                 fields["surplus"] = requirement.surplus.map { .number(rounded($0)) }
+                fields["scope"] = requirement.scope.map(JSON.string)
                 return .object(fields)
             }),
             "credentials": .array(roles.map { .object(["id": .string($0.id), "why": .string($0.role.text), "role": $0.role.json]) }),

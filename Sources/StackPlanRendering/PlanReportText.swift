@@ -85,7 +85,8 @@ extension PlanReport {
             } else if !line.applied.isEmpty && !line.requirement.hasSuffix("(\(line.applied.joined()))") {
                 detail = " — \(line.applied.joined(separator: ", "))"
             }
-            lines.append("\(indent)\(line.met ? "✓" : "✗") \(line.path)  \(line.requirement)\(detail)")
+            let scope = line.scope.map { " [counting scope \($0)]" } ?? ""
+            lines.append("\(indent)\(line.met ? "✓" : "✗") \(line.path)  \(line.requirement)\(scope)\(detail)")
         }
         lines.append("  \(totals.countedECTS >= qualification.ects - 1e-9 ? "✓" : "✗") ects  \(formatNumber(qualification.ects)) ECTS in all — \(formatNumber(totals.countedECTS)) count")
         return lines.joined(separator: "\n")
@@ -170,6 +171,7 @@ extension PlanReport {
                 fields["credits"] = line.credits.map { .number(rounded($0)) }
                 if line.waived { fields["waived"] = .bool(true) }
                 if line.setAside { fields["setAside"] = .bool(true) }
+                fields["scope"] = line.scope.map(JSON.string)
                 return .object(fields)
             }),
             "exceptions": .array(request.exceptionUse(in: plan, catalogue: catalogue).map { exception, used in

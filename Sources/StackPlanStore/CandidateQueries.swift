@@ -83,7 +83,7 @@ extension CatalogueStore {
 
     static func marks(_ count: Int) -> String { Array(repeating: "?", count: count).joined(separator: ",") }
 
-    static let credentialColumns = "c.id, c.providerId, c.title, c.kind, c.ects, c.hours, c.eqf, c.cost, c.currency, c.mode, c.accredited, c.weeks, c.prerequisites, c.excludes, c.offerings, CASE WHEN json_valid(c.document) THEN json_extract(c.document, '$.place') END, json_valid(c.document)"
+    static let credentialColumns = "c.id, c.providerId, c.title, c.kind, c.ects, c.hours, c.eqf, c.cost, c.currency, c.mode, c.accredited, c.weeks, c.prerequisites, c.excludes, c.offerings, CASE WHEN json_valid(c.document) THEN json_extract(c.document, '$.place') END, json_valid(c.document), CASE WHEN json_valid(c.document) THEN json_extract(c.document, '$.code') END, CASE WHEN json_valid(c.document) THEN json_extract(c.document, '$.isced') END, CASE WHEN json_valid(c.document) THEN json_extract(c.document, '$.escoSkills') END"
 
     /// Credentials built from their columns, without competencies and languages (``attachSideTables(to:_:)`` adds those).
     static func credentialRows(where condition: String, _ arguments: StatementArguments, _ db: Database) throws -> [Credential] {
@@ -150,6 +150,15 @@ extension CatalogueStore {
             }
             credential.place = place
         }
+        // Code, ISCED-F fields and ESCO skills live in the document only; requirement filters read them.
+        func strings(_ index: Int, _ field: String) throws -> [String] {
+            guard let value = try json(index, field) else { return [] }
+            guard case .array(let values) = value else { throw DamagedRecord(record: record, reason: "its \(field) is not a list") }
+            return values.compactMap { if case .string(let text) = $0 { text } else { nil } }
+        }
+        credential.code = try row.decode(atIndex: 17)
+        credential.isced = try strings(18, "isced")
+        credential.escoSkills = try strings(19, "escoSkills")
         return credential
     }
 

@@ -45,6 +45,9 @@ struct RandomInstance: CustomStringConvertible {
                 competencies: Array(competencies.shuffled(using: &generator).prefix(Int.random(in: 1...2, using: &generator))),
                 mode: Int.random(in: 0..<4, using: &generator) == 0 ? .inPerson : .online,
                 accredited: Bool.random(using: &generator))
+            // Codes and ISCED-F fields for the code-range, pattern and field filters.
+            credential.code = "BIOL \(Int.random(in: 1...4, using: &generator) * 1000 + index)"
+            credential.isced = [["0913", "0912", "0511"].randomElement(using: &generator)!]
             if index > 0 && Int.random(in: 0..<4, using: &generator) == 0 {
                 let first = "c\(Int.random(in: 0..<index, using: &generator))"
                 let second = "c\(Int.random(in: 0..<index, using: &generator))"
@@ -57,10 +60,14 @@ struct RandomInstance: CustomStringConvertible {
             credentials.append(credential)
         }
         func randomFilter() -> CredentialFilter {
-            switch Int.random(in: 0..<4, using: &generator) {
+            switch Int.random(in: 0..<9, using: &generator) {
             case 0: CredentialFilter(competencies: [competencies.randomElement(using: &generator)!])
             case 1: CredentialFilter(minEQF: Int.random(in: 6...7, using: &generator))
             case 2: CredentialFilter(competencies: [competencies.randomElement(using: &generator)!], accredited: true)
+            case 3: CredentialFilter(codeRanges: [CodeRange(prefix: "BIOL", from: 2000, to: 3999)])
+            case 4: CredentialFilter(minECTS: 3, isced: ["091"])
+            case 5: CredentialFilter(anyOf: [CredentialFilter(codes: ["BIOL 1*"]), CredentialFilter(competencies: [competencies.randomElement(using: &generator)!])])
+            case 6: CredentialFilter(notAnyOf: [CredentialFilter(competencies: [competencies.randomElement(using: &generator)!])])
             default: CredentialFilter()
             }
         }
@@ -68,7 +75,8 @@ struct RandomInstance: CustomStringConvertible {
         func randomLeaf() -> RequirementNode {
             leaves += 1
             if Bool.random(using: &generator) { return .credential("c\(Int.random(in: 0..<count, using: &generator))") }
-            return .credits(Double(Int.random(in: 1...6, using: &generator)), randomFilter())
+            // 0 draws a free-elective pool, which asks for nothing but lets what it accepts count.
+            return .credits(Double(Int.random(in: 0...6, using: &generator)), randomFilter())
         }
         var children: [RequirementNode] = []
         for _ in 0..<Int.random(in: 1...3, using: &generator) where leaves < 4 {
@@ -78,6 +86,8 @@ struct RandomInstance: CustomStringConvertible {
             case 2: children.append(RequirementNode(.maxCredits(Double(Int.random(in: 2...8, using: &generator)), randomFilter())))
             default: children.append(randomLeaf())
             }
+            // Some parts are counting scopes of their own, two of them sometimes sharing a name.
+            if Int.random(in: 0..<3, using: &generator) == 0 { children[children.count - 1].scope = ["s1", "s2"].randomElement(using: &generator)! }
         }
         let rules = QualificationRules(
             maxPriorECTS: Bool.random(using: &generator) ? Double(Int.random(in: 2...8, using: &generator)) : nil,
@@ -166,17 +176,19 @@ struct RandomInstance: CustomStringConvertible {
             case .external(let external): items.append(CountableItem(external: external, position: position, hoursPerECTS: 25, earned: held.earned))
             }
         }
-        var leafRules: [(path: String, rule: RequirementNode.Rule)] = []
-        func collect(_ node: RequirementNode, _ path: String) {
+        var leafRules: [(path: String, rule: RequirementNode.Rule, scope: String)] = []
+        let shared = qualification.rules.sharedCounting
+        func collect(_ node: RequirementNode, _ path: String, _ inherited: String) {
+            let scope = node.scope ?? inherited
             switch node.rule {
-            case .credential, .credits: leafRules.append((path, node.rule))
-            case .allOf(let children): for (i, child) in children.enumerated() { collect(child, "\(path).allOf[\(i)]") }
-            case .anyOf(let children): for (i, child) in children.enumerated() { collect(child, "\(path).anyOf[\(i)]") }
-            case .atLeast(_, let children): for (i, child) in children.enumerated() { collect(child, "\(path).of[\(i)]") }
+            case .credential, .credits: leafRules.append((path, node.rule, shared ? path : scope))
+            case .allOf(let children): for (i, child) in children.enumerated() { collect(child, "\(path).allOf[\(i)]", scope) }
+            case .anyOf(let children): for (i, child) in children.enumerated() { collect(child, "\(path).anyOf[\(i)]", scope) }
+            case .atLeast(_, let children): for (i, child) in children.enumerated() { collect(child, "\(path).of[\(i)]", scope) }
             default: break
             }
         }
-        collect(qualification.requires, "requires")
+        collect(qualification.requires, "requires", "")
         func accepts(_ rule: RequirementNode.Rule, _ item: CountableItem) -> Bool {
             switch rule {
             case .credential(let id): item.catalogueID == id
@@ -184,12 +196,14 @@ struct RandomInstance: CustomStringConvertible {
             default: false
             }
         }
-        let shared = qualification.rules.sharedCounting
-        // Choices per item: not counted, or one leaf; with shared counting, every leaf it fits at once.
+        // Choices per item: in each counting scope, no leaf or one of the leaves it fits there
+        // (under shared counting every leaf is a scope of its own).
         let choices: [[[Int]]] = items.map { item in
             let fitting = leafRules.indices.filter { accepts(leafRules[$0].rule, item) }
-            if fitting.isEmpty { return [[]] }
-            return shared ? [[], fitting] : [[]] + fitting.map { [$0] }
+            let byScope = Dictionary(grouping: fitting) { leafRules[$0].scope }
+            return byScope.keys.sorted().reduce([[Int]]([[]])) { partial, scope in
+                partial.flatMap { chosen in [chosen] + byScope[scope]!.map { chosen + [$0] } }
+            }
         }
         var chosen = [[Int]](repeating: [], count: items.count)
         func judge() -> Bool {

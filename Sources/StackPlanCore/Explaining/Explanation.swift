@@ -77,6 +77,8 @@ public struct PlanExplanation: Sendable {
         public var margin: Margin
         /// The margin as a number where it is one: ECTS over the minimum or under the cap, extra alternatives.
         public var surplus: Double?
+        /// The counting scope the node names, if any (a credential counts once inside it).
+        public var scope: String? = nil
     }
 
     public let report: PlanReport
@@ -135,7 +137,8 @@ public struct PlanExplanation: Sendable {
                 margin = .parts(met: childrenMet, of: children.count)
             }
             requirements.append(Requirement(
-                path: node.path, depth: node.depth, requirement: line.requirement, status: status, applied: line.applied, margin: margin, surplus: surplus))
+                path: node.path, depth: node.depth, requirement: line.requirement, status: status, applied: line.applied, margin: margin, surplus: surplus,
+                scope: node.declaredScope))
         }
         let counted = plan.totals.countedECTS, needed = plan.qualification.ects
         requirements.append(Requirement(

@@ -13,6 +13,8 @@ public struct PlanReport: Sendable {
         public var waived = false
         /// Below a waived node: not asked for.
         public var setAside = false
+        /// The counting scope the node names itself, if any: inside it a credential counts once.
+        public var scope: String? = nil
     }
 
     public let plan: Plan
@@ -74,7 +76,7 @@ public struct PlanReport: Sendable {
             return RequirementLine(
                 path: node.path, depth: node.depth, requirement: tree.describe(index, catalogue: catalogue),
                 met: met[index]!, applied: (byPath[node.path] ?? []).sorted(), credits: credits[index],
-                waived: tree.isWaived(index), setAside: tree.isSetAside(index) && !tree.isWaived(index))
+                waived: tree.isWaived(index), setAside: tree.isSetAside(index) && !tree.isWaived(index), scope: node.declaredScope)
         }
     }
 }

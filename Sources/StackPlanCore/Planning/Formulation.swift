@@ -156,22 +156,28 @@ struct Formulation {
 
     // MARK: Applying items to leaves
 
+    /// An item counts at most once in each counting scope (RequirementTree.CountingScope): with
+    /// all its leaves in one scope, Σ a ≤ x is the whole rule and the sum says whether it counts;
+    /// across scopes, a binary count[i] bounds each scope's sum and is bounded by them together.
     private mutating func addAssignments() {
-        let shared = tree.qualification.rules.sharedCounting
         for (index, item) in items.enumerated() {
             let leaves = tree.leaves(accepting: item)
             guard !leaves.isEmpty else { continue }
+            var byScope: [RequirementTree.CountingScope: [Variable]] = [:]
             let variables = leaves.map { leaf -> Variable in
                 let variable = model.addBinary("apply[\(item.id)@\(tree.nodes[leaf].path)]")
                 if tree.appliedByHand[item.id]?.contains(tree.nodes[leaf].path) == true { model.fixVariable(variable, to: 1) }
                 assignments.append((index, leaf, variable))
                 assignmentsByNode[leaf, default: []].append((index, variable))
+                byScope[tree.nodes[leaf].countingScope, default: []].append(variable)
                 return variable
             }
             let upper = takeVariable(of: item).map(LinearExpression.init) ?? LinearExpression(constant: 1)
-            if shared {
+            if byScope.count > 1 {
                 let counts = model.addBinary("count[\(item.id)]")
-                for variable in variables { model.add(variable <= counts, name: "apply_needs_count[\(item.id)]") }
+                for (scope, inScope) in byScope.sorted(by: { $0.key < $1.key }) {
+                    model.add(LinearExpression.sum(inScope) <= counts, name: "once_in_scope[\(item.id)@\(Self.name(of: scope))]")
+                }
                 model.add(counts <= LinearExpression.sum(variables), name: "count_needs_apply[\(item.id)]")
                 model.add(counts <= upper, name: "count_needs_take[\(item.id)]")
                 counted[index] = LinearExpression(counts)
@@ -180,6 +186,15 @@ struct Formulation {
                 if !(item.isHeld && variables.count == 1) { model.add(sum <= upper, name: "one_leaf[\(item.id)]") }
                 counted[index] = sum
             }
+        }
+    }
+
+    /// A scope as row names write it: `qualification`, the scope's name, or the leaf's path.
+    static func name(of scope: RequirementTree.CountingScope) -> String {
+        switch scope {
+        case .qualification: "qualification"
+        case .named(let name): name
+        case .leaf(let path): path
         }
     }
 
@@ -226,6 +241,9 @@ struct Formulation {
             relaxable.append(.bareCredentialLeaf(node: index, sum: sum, uses: [], weight: weight))
             return sum
         case .credits(let minimum, _):
+            // A free-elective pool (`credits: 0`) asks for nothing: it only lets what it accepts
+            // count toward the total, so it is met whatever is applied and needs no row.
+            if minimum <= 0 { return LinearExpression(constant: 1) }
             let supply = LinearExpression(terms: applied(to: index).map { (items[$0.item].ects, $0.variable) })
             if required {
                 model.add(supply >= minimum, name: "credits[\(name)]")

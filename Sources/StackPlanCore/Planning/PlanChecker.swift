@@ -96,25 +96,35 @@ public struct PlanChecker {
         }
 
         // Where it counts: walk the tree, collecting leaves by path, then judge each node.
+        // Each leaf's counting scope: the nearest named one above it ("" for the qualification's
+        // own), or the leaf alone under the older `sharedCounting`.
         var leaves: [String: RequirementNode.Rule] = [:]
-        func collect(_ node: RequirementNode, _ path: String, _ seen: Set<String>) {
+        var leafScope: [String: String] = [:]
+        func collect(_ node: RequirementNode, _ path: String, _ seen: Set<String>, _ inherited: String) {
             if waived.contains(path) { return }
+            let scope = node.scope.map { "named:" + $0 } ?? inherited
             switch node.rule {
-            case .credential, .credits: leaves[path] = node.rule
-            case .allOf(let children): children.enumerated().forEach { collect($1, "\(path).allOf[\($0)]", seen) }
-            case .anyOf(let children): children.enumerated().forEach { collect($1, "\(path).anyOf[\($0)]", seen) }
-            case .atLeast(_, let children): children.enumerated().forEach { collect($1, "\(path).of[\($0)]", seen) }
+            case .credential, .credits:
+                leaves[path] = node.rule
+                leafScope[path] = qualification.rules.sharedCounting ? "leaf:" + path : scope
+            case .allOf(let children): children.enumerated().forEach { collect($1, "\(path).allOf[\($0)]", seen, scope) }
+            case .anyOf(let children): children.enumerated().forEach { collect($1, "\(path).anyOf[\($0)]", seen, scope) }
+            case .atLeast(_, let children): children.enumerated().forEach { collect($1, "\(path).of[\($0)]", seen, scope) }
             case .qualification(let id):
-                if !seen.contains(id), let inner = catalogue.qualification(id) { collect(inner.requires, "\(path).requires", seen.union([id])) }
+                if !seen.contains(id), let inner = catalogue.qualification(id) { collect(inner.requires, "\(path).requires", seen.union([id]), scope) }
             case .maxCredits: break
             }
         }
-        collect(qualification.requires, "requires", [qualification.id])
+        collect(qualification.requires, "requires", [qualification.id], "")
         var appliedTo: [String: [CountableItem]] = [:]
         for (id, paths) in plan.applications {
             guard let item = items[id] else { continue }
             if paths.isEmpty { problems.append("\(id) is listed as applied but to no requirement") }
-            if !qualification.rules.sharedCounting && paths.count > 1 { problems.append("\(id) counts toward \(paths.count) requirements without shared counting") }
+            var pathsByScope: [String: [String]] = [:]
+            for path in Set(paths) { if let scope = leafScope[path] { pathsByScope[scope, default: []].append(path) } }
+            for (_, inOneScope) in pathsByScope.sorted(by: { $0.key < $1.key }) where inOneScope.count > 1 {
+                problems.append("\(id) counts toward \(inOneScope.sorted().joined(separator: " and ")), twice within one counting scope")
+            }
             if Set(paths).count != paths.count { problems.append("\(id) is applied to one requirement twice") }
             for path in paths {
                 let handApplied = byHand[id]?.contains(path) == true

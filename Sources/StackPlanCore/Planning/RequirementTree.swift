@@ -12,12 +12,26 @@ public struct RequirementTree: Sendable {
         case qualification(String)
     }
 
+    /// Where a credential counts at most once (docs/data-format.md, "Counting scopes").
+    public enum CountingScope: Sendable, Hashable, Comparable {
+        /// The qualification's own scope: every leaf outside a named scope.
+        case qualification
+        /// A scope a node names, shared by every node naming it.
+        case named(String)
+        /// One leaf alone, by its path: every leaf under the older `sharedCounting: true`.
+        case leaf(String)
+    }
+
     public struct Node: Sendable {
         public var path: String
         public var label: String?
         public var kind: Kind
         public var children: [Int]
         public var depth: Int
+        /// The scope the node names itself, if any.
+        public var declaredScope: String?
+        /// The scope the node's leaves count in: its own, else its nearest ancestor's.
+        public var countingScope: CountingScope
 
         /// Leaves are where credentials are applied.
         public var isLeaf: Bool {
@@ -49,7 +63,10 @@ public struct RequirementTree: Sendable {
     /// Exceptions are taken as given: ``Planner`` checks them against the tree before planning.
     public init(_ qualification: Qualification, in catalogue: Catalogue, exceptions: [AdvisorException] = []) {
         self.qualification = qualification
-        _ = add(qualification.requires, path: "requires", depth: 0, catalogue: catalogue, expanding: [qualification.id])
+        _ = add(qualification.requires, path: "requires", depth: 0, catalogue: catalogue, expanding: [qualification.id], scope: .qualification)
+        if qualification.rules.sharedCounting {
+            for index in nodes.indices { nodes[index].countingScope = .leaf(nodes[index].path) }
+        }
         for exception in exceptions {
             switch exception.rule {
             case .waive(let path): waived.insert(path)
@@ -95,7 +112,7 @@ public struct RequirementTree: Sendable {
     /// The index of the node at a path, if the tree has one.
     public func index(of path: String) -> Int? { nodes.firstIndex { $0.path == path } }
 
-    private mutating func add(_ node: RequirementNode, path: String, depth: Int, catalogue: Catalogue, expanding: Set<String>) -> Int {
+    private mutating func add(_ node: RequirementNode, path: String, depth: Int, catalogue: Catalogue, expanding: Set<String>, scope inherited: CountingScope) -> Int {
         let index = nodes.count
         let kind: Kind
         var childNodes: [(RequirementNode, String)] = []
@@ -118,10 +135,11 @@ public struct RequirementTree: Sendable {
                 childNodes = [(inner.requires, "\(path).requires")]
             }
         }
-        nodes.append(Node(path: path, label: node.label, kind: kind, children: [], depth: depth))
+        let scope = node.scope.map(CountingScope.named) ?? inherited
+        nodes.append(Node(path: path, label: node.label, kind: kind, children: [], depth: depth, declaredScope: node.scope, countingScope: scope))
         var nextExpanding = expanding
         if case .qualification(let id) = kind { nextExpanding.insert(id) }
-        let children = childNodes.map { add($0.0, path: $0.1, depth: depth + 1, catalogue: catalogue, expanding: nextExpanding) }
+        let children = childNodes.map { add($0.0, path: $0.1, depth: depth + 1, catalogue: catalogue, expanding: nextExpanding, scope: scope) }
         nodes[index].children = children
         return index
     }
@@ -149,7 +167,7 @@ public struct RequirementTree: Sendable {
         case .allOf: rule = "all of \(node.children.count)"
         case .anyOf: rule = "any of \(node.children.count)"
         case .atLeast(let count): rule = "at least \(count) of \(node.children.count)"
-        case .credits(let minimum, let filter): rule = "\(format(minimum)) ECTS\(describe(filter))"
+        case .credits(let minimum, let filter): rule = minimum > 0 ? "\(format(minimum)) ECTS\(describe(filter))" : "free electives\(describe(filter))"
         case .maxCredits(let maximum, let filter): rule = "at most \(format(maximum)) ECTS\(describe(filter))"
         case .qualification(let id): rule = "the requirements of \(catalogue.qualification(id)?.title ?? id) (\(id))"
         }
@@ -173,6 +191,17 @@ extension CredentialFilter {
         if let providers { parts.append("from " + providers.joined(separator: "/")) }
         if let accredited { parts.append(accredited ? "accredited" : "not accredited") }
         if let ids { parts.append("among " + ids.joined(separator: ", ")) }
+        if let codes { parts.append("coded " + codes.joined(separator: " or ")) }
+        if let codeRanges {
+            parts.append("coded " + codeRanges.map { "\($0.prefix.isEmpty ? "" : $0.prefix + " ")\($0.from)–\($0.to)" }.joined(separator: " or "))
+        }
+        if let minECTS { parts.append("of \(format(minECTS))+ ECTS each") }
+        if let maxECTS { parts.append("of at most \(format(maxECTS)) ECTS each") }
+        if let isced { parts.append("in ISCED-F " + isced.joined(separator: " or ")) }
+        if let escoSkills { parts.append("teaching " + escoSkills.joined(separator: " or ")) }
+        for part in allOf ?? [] { parts.append(part.phrase.trimmingPrefix(" ").description) }
+        if let anyOf { parts.append("either " + anyOf.map { $0.phrase.isEmpty ? "any" : String($0.phrase.dropFirst()) }.joined(separator: " or ")) }
+        for part in notAnyOf ?? [] { parts.append("not" + (part.phrase.isEmpty ? " anything" : part.phrase)) }
         return parts.isEmpty ? "" : " " + parts.joined(separator: ", ")
     }
 }

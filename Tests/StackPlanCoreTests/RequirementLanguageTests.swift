@@ -1,0 +1,146 @@
+import Foundation
+import MILP
+import StackPlanRendering
+import Testing
+@testable import StackPlanCore
+
+/// Issue 17's requirement constructs, one by one: free-elective pools and counting scopes.
+/// The random comparison with enumeration (BruteForceTests) draws them too.
+@Suite struct RequirementLanguageTests {
+    typealias F = Fixture
+
+    func plan(_ catalogue: Catalogue, _ request: PlanRequest) throws -> Plan {
+        let outcome = try Planner(catalogue: catalogue).plan(request)
+        let plan = try #require(outcome.plan, "expected a plan, got \(outcome)")
+        #expect(PlanChecker(catalogue: catalogue, request: request).violations(of: plan).isEmpty)
+        return plan
+    }
+
+    func readCatalogue(_ text: String) throws -> Catalogue { try CatalogueDocument.read(Data(text.utf8)) }
+
+    func qualificationJSON(_ requires: String, rules: String = "{}", ects: Double = 0) -> String {
+        """
+        {"format": "stackplan/1", "providers": [{"id": "p", "name": "P", "country": "IE"}],
+         "credentials": [{"id": "a", "title": "A", "provider": "p", "kind": "module", "ects": 5, "eqf": 7, "mode": "online", "languages": ["en"]}],
+         "qualifications": [{"id": "q", "title": "Q", "provider": "p", "eqf": 7, "ects": \(ects), "rules": \(rules), "requires": \(requires)}]}
+        """
+    }
+
+    // MARK: 1. Free-elective pools
+
+    @Test func freeElectivePoolIsReadAndValidated() throws {
+        let catalogue = try readCatalogue(qualificationJSON(#"{"allOf": [{"credential": "a"}, {"credits": 0, "where": {"competency": "nursing"}}]}"#))
+        #expect(catalogue.qualifications[0].requires.children[1].rule == .credits(0, CredentialFilter(competencies: ["nursing"])))
+        #expect(CatalogueValidator(catalogue).run().filter { $0.severity == .error }.isEmpty)
+    }
+
+    @Test func freeElectivePoolLetsWhatItAcceptsCountTowardTheTotal() throws {
+        // 10 ECTS in all: the core gives 5; only a nursing credential may make up the rest,
+        // so the cheaper art course (which fits no rule) never does.
+        let credentials = [F.credential("core", ects: 5, cost: 100), F.credential("nursing", ects: 5, cost: 300, competencies: ["nursing"]),
+                           F.credential("art", ects: 5, cost: 50, competencies: ["art"])]
+        let withPool = F.catalogue(credentials, [F.qualification(ects: 10, .allOf([
+            .credential("core"), .credits(0, CredentialFilter(competencies: ["nursing"]))]))])
+        let result = try plan(withPool, F.request())
+        #expect(result.taken == ["core", "nursing"])
+        #expect(result.applications["nursing"] == ["requires.allOf[1]"])
+        #expect(result.objectiveValues == [400])
+        // Without the pool nothing but the core can count: no plan reaches 10 ECTS.
+        let withoutPool = F.catalogue(credentials, [F.qualification(ects: 10, .allOf([.credential("core")]))])
+        #expect(try Planner(catalogue: withoutPool).plan(F.request()).plan == nil)
+    }
+
+    @Test func emptyFreeElectivePoolIsMetAndSaysSo() throws {
+        let catalogue = F.catalogue([F.credential("core", ects: 5, cost: 100)], [F.qualification(ects: 5, .allOf([
+            .credential("core"), RequirementNode(.credits(0, CredentialFilter(competencies: ["nursing"])), label: "Electives")]))])
+        let request = F.request()
+        let result = try plan(catalogue, request)
+        #expect(result.taken == ["core"])
+        let explanation = PlanExplanation(plan: result, catalogue: catalogue, request: request)
+        let pool = try #require(explanation.requirements.first { $0.path == "requires.allOf[1]" })
+        #expect(pool.status == .met)
+        #expect(pool.margin.text == "0 ECTS count as free electives")
+        #expect(PlanReport(plan: result, catalogue: catalogue, request: request).text.contains("✓ requires.allOf[1]  Electives: free electives in nursing"))
+    }
+
+    // MARK: 2. Counting scopes
+
+    /// A major (scope "major") asks for 10 ECTS of x; the degree's own rules for 10 ECTS of anything.
+    func majorAndDegree(majorScope: String?) -> Catalogue {
+        let credentials = [F.credential("x1", ects: 5, cost: 100, competencies: ["x"]), F.credential("x2", ects: 5, cost: 100, competencies: ["x"]),
+                           F.credential("g1", ects: 5, cost: 100), F.credential("g2", ects: 5, cost: 100)]
+        let major = RequirementNode(.allOf([.credits(10, CredentialFilter(competencies: ["x"]))]), label: "Major", scope: majorScope)
+        return F.catalogue(credentials, [F.qualification(.allOf([major, .credits(10)]))])
+    }
+
+    @Test func aCredentialCountsOnceInEachScope() throws {
+        let scoped = try plan(majorAndDegree(majorScope: "major"), F.request())
+        #expect(scoped.taken == ["x1", "x2"])
+        #expect(scoped.applications["x1"]?.sorted() == ["requires.allOf[0].allOf[0]", "requires.allOf[1]"])
+        // One scope for the whole qualification (the default): four distinct credentials.
+        let single = try plan(majorAndDegree(majorScope: nil), F.request())
+        #expect(single.objectiveValues == [400])
+    }
+
+    @Test func aCredentialNeverCountsTwiceInsideOneScope() throws {
+        // The older sharedCounting lets "both" meet both leaves of the major; a scope does not.
+        let credentials = [F.credential("both", ects: 5, cost: 100, competencies: ["x", "y"]),
+                           F.credential("x", ects: 5, cost: 150, competencies: ["x"]), F.credential("y", ects: 5, cost: 150, competencies: ["y"])]
+        let major = RequirementNode(.allOf([.credits(5, CredentialFilter(competencies: ["x"])), .credits(5, CredentialFilter(competencies: ["y"]))]), scope: "major")
+        let scoped = try plan(F.catalogue(credentials, [F.qualification(.allOf([major, .credits(5)]))]), F.request())
+        #expect(scoped.objectiveValues == [250])
+        let shared = try plan(F.catalogue(credentials, [F.qualification(rules: QualificationRules(sharedCounting: true), .allOf([major, .credits(5)]))]), F.request())
+        #expect(shared.objectiveValues == [100])
+        #expect(shared.applications["both"]?.count == 3)
+    }
+
+    @Test func checkerRefusesTwoLeavesOfOneScope() throws {
+        let catalogue = majorAndDegree(majorScope: "major")
+        let request = F.request()
+        var result = try plan(catalogue, request)
+        // x1 in the degree's pool twice over is fine for the scope check only if the paths differ in scope.
+        result.applications["x1"] = ["requires.allOf[0].allOf[0]", "requires.allOf[1]"]
+        #expect(PlanChecker(catalogue: catalogue, request: request).violations(of: result).isEmpty)
+        let sameScope = majorAndDegree(majorScope: nil)
+        let problems = PlanChecker(catalogue: sameScope, request: request).violations(of: result)
+        #expect(problems.contains { $0.contains("twice within one counting scope") }, "\(problems)")
+    }
+
+    @Test func scopeIsReadWrittenAndShown() throws {
+        let catalogue = try readCatalogue(qualificationJSON(#"{"allOf": [{"allOf": [{"credential": "a"}], "scope": "major", "label": "Major"}, {"credits": 5}]}"#))
+        #expect(catalogue.qualifications[0].requires.children[0].scope == "major")
+        let written = CatalogueDocument.json(catalogue.qualifications[0])
+        #expect(String(decoding: written.serialized(pretty: false), as: UTF8.self).contains(#""scope":"major""#))
+        let request = F.request()
+        let result = try plan(catalogue, request)
+        #expect(result.applications["a"]?.count == 2)
+        let report = PlanReport(plan: result, catalogue: catalogue, request: request)
+        #expect(report.text.contains("✓ requires.allOf[0]  Major: all of 1 [counting scope major]"), "\(report.text)")
+        let lines = try #require(report.json.objectFields["requirements"].flatMap { value -> [JSON]? in
+            if case .array(let lines) = value { return lines }
+            return nil
+        })
+        #expect(lines.first { $0.objectFields["path"] == .string("requires.allOf[0]") }?.objectFields["scope"] == .string("major"))
+    }
+
+    @Test func badScopesAreReportedByPath() throws {
+        let issues = CatalogueDocument.problems(in: Data(qualificationJSON(#"{"allOf": [{"credential": "a", "scope": "my major"}]}"#).utf8))
+        #expect(issues.contains { $0.path == "$.qualifications[0].requires.allOf[0].scope" && $0.message.contains("must be an identifier") }, "\(issues)")
+        let shared = CatalogueDocument.problems(in: Data(qualificationJSON(#"{"allOf": [{"credential": "a", "scope": "major"}]}"#, rules: #"{"sharedCounting": true}"#).utf8))
+        #expect(shared.contains { $0.path == "$.qualifications[0].rules.sharedCounting" && $0.severity == .warning })
+    }
+
+    @Test func handApplicationsMayUseEachScopeOnce() throws {
+        let catalogue = majorAndDegree(majorScope: "major")
+        var learner = LearnerProfile(held: [HeldCredential(.external(ExternalCredential(title: "Old", ects: 10, eqf: 7)), earned: F.today)], today: F.today)
+        learner.exceptions = [
+            AdvisorException(.apply(item: "held[0]", path: "requires.allOf[0].allOf[0]"), qualification: "q", origin: "--apply"),
+            AdvisorException(.apply(item: "held[0]", path: "requires.allOf[1]"), qualification: "q", origin: "--apply"),
+        ]
+        let request = PlanRequest(target: "q", learner: learner, objectives: [.cost], today: F.today)
+        let result = try plan(catalogue, request)
+        #expect(result.taken.isEmpty)
+        let clashing = majorAndDegree(majorScope: nil)
+        #expect(throws: PlanningError.self) { try Planner(catalogue: clashing).plan(request) }
+    }
+}
