@@ -26,6 +26,9 @@ extension PlanExplanation.Margin {
             let list = parts.map { "\($0.id) \(formatNumber($0.ects))" }.joined(separator: " + ")
             if minimum <= 0 { return "\(formatNumber(counted)) ECTS count as free electives" + (list.isEmpty ? "" : " (\(list))") }
             return "\(formatNumber(counted)) of \(formatNumber(minimum)) ECTS" + (list.isEmpty ? "" : " (\(list))") + ": " + against(counted, minimum)
+        case .count(let counted, let minimum, let items):
+            return "\(counted) of \(minimum) credential\(minimum == 1 ? "" : "s")" + (items.isEmpty ? "" : " (\(items.joined(separator: ", ")))")
+                + ": " + (counted == minimum ? "exactly the minimum" : counted > minimum ? "\(counted - minimum) over the minimum" : "\(minimum - counted) short")
         case .cap(let counted, let maximum):
             return "\(formatNumber(counted)) of at most \(formatNumber(maximum)) ECTS: "
                 + (abs(maximum - counted) < 1e-9 ? "at the cap"
@@ -57,6 +60,10 @@ extension PlanExplanation.Margin {
             fields["countedEcts"] = .number(rounded(counted))
             fields["minimumEcts"] = .number(rounded(minimum))
             fields["parts"] = .array(parts.map { .object(["id": .string($0.id), "ects": .number(rounded($0.ects))]) })
+        case .count(let counted, let minimum, let items):
+            fields["counted"] = .number(Double(counted))
+            fields["minimum"] = .number(Double(minimum))
+            fields["items"] = .array(items.map(JSON.string))
         case .cap(let counted, let maximum):
             fields["countedEcts"] = .number(rounded(counted))
             fields["maximumEcts"] = .number(rounded(maximum))
@@ -95,6 +102,7 @@ extension PlanExplanation {
             let scope = requirement.scope.map { " [counting scope \($0)]" } ?? ""
             lines.append(String(repeating: "  ", count: requirement.depth + 1) + "\(mark) \(requirement.path)  \(requirement.requirement)\(scope)")
             lines.append(String(repeating: "  ", count: requirement.depth + 3) + requirement.margin.text)
+            if let spread = requirement.spread { lines.append(String(repeating: "  ", count: requirement.depth + 3) + spread.text) }
         }
         lines.append("")
         if plan.taken.isEmpty {
@@ -149,6 +157,7 @@ extension PlanExplanation {
                 ]
                 fields["surplus"] = requirement.surplus.map { .number(rounded($0)) }
                 fields["scope"] = requirement.scope.map(JSON.string)
+                fields["spread"] = requirement.spread.map(\.json)
                 return .object(fields)
             }),
             "credentials": .array(roles.map { .object(["id": .string($0.id), "why": .string($0.role.text), "role": $0.role.json]) }),
@@ -160,5 +169,32 @@ extension PlanExplanation {
             "valid": .bool(violations.isEmpty),
             "violations": .array(violations.map(JSON.string)),
         ])
+    }
+}
+
+extension PlanReport.Spread {
+    /// `3 different providers (at least 2 asked); at most 1 from one (2 allowed)`.
+    public var text: String {
+        var parts = ["\(values) different \(fieldName(plural: values != 1))" + (rule.atLeast.map { " (at least \($0) asked)" } ?? "")]
+        if let most = rule.atMostEach { parts.append("at most \(largestShare) from one \(fieldName(plural: false)) (\(most) allowed)") }
+        return parts.joined(separator: "; ")
+    }
+
+    private func fieldName(plural: Bool) -> String {
+        switch rule.by {
+        case .provider: plural ? "providers" : "provider"
+        case .competency: plural ? "competencies" : "competency"
+        case .isced: plural ? "ISCED-F fields" : "field"
+        case .kind: plural ? "kinds" : "kind"
+        case .eqf: plural ? "EQF levels" : "level"
+        case .subject: plural ? "subjects" : "subject"
+        }
+    }
+
+    public var json: JSON {
+        var fields: [String: JSON] = ["by": .string(rule.by.rawValue), "values": .number(Double(values)), "largestShare": .number(Double(largestShare))]
+        fields["atLeast"] = rule.atLeast.map { .number(Double($0)) }
+        fields["atMostEach"] = rule.atMostEach.map { .number(Double($0)) }
+        return .object(fields)
     }
 }

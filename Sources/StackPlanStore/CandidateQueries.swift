@@ -199,6 +199,10 @@ extension CatalogueStore {
         case .credits(_, let filter):
             let (condition, arguments) = acceptingCondition(filter)
             for credential in try credentialRows(where: condition, arguments, db) { credentials.add(credential) }
+        case .count(_, let filter):
+            // A count leaf accepts credentials without ECTS too.
+            let (condition, arguments) = acceptingCondition(filter, needingCredits: false)
+            for credential in try credentialRows(where: condition, arguments, db) { credentials.add(credential) }
         case .allOf(let children), .anyOf(let children), .atLeast(_, let children):
             for child in children { try collectAcceptedCredentials(child, into: &credentials, named: &named, db) }
         case .maxCredits, .qualification:
@@ -208,8 +212,10 @@ extension CatalogueStore {
 
     /// The SQL condition on `credential c` joined with `provider p` that a `credits` leaf with
     /// this filter accepts: ECTS above zero and every given field, as `CredentialFilter.matches` reads it.
-    static func acceptingCondition(_ filter: CredentialFilter) -> (String, StatementArguments) {
-        var conditions = ["c.ects > 0"]
+    /// The fields issue 17 added (code patterns and ranges, ECTS bounds, ISCED-F fields, ESCO
+    /// skills, combinations) are left to the core's `matches`: the condition is wider, never narrower.
+    static func acceptingCondition(_ filter: CredentialFilter, needingCredits: Bool = true) -> (String, StatementArguments) {
+        var conditions = needingCredits ? ["c.ects > 0"] : ["1"]
         var arguments: [(any DatabaseValueConvertible)?] = []
         // Compared as stored keys are (StoredText); a value with a NUL matches nothing.
         func list(_ values: [String]) -> String {
@@ -267,7 +273,7 @@ extension CatalogueStore {
     static func collectNamedCredentials(_ node: RequirementNode, into ids: inout Set<String>) {
         switch node.rule {
         case .credential(let id): ids.insert(id)
-        case .credits(_, let filter), .maxCredits(_, let filter): ids.formUnion(filter.ids ?? [])
+        case .credits(_, let filter), .count(_, let filter), .maxCredits(_, let filter): ids.formUnion(filter.ids ?? [])
         case .allOf(let children), .anyOf(let children), .atLeast(_, let children):
             for child in children { collectNamedCredentials(child, into: &ids) }
         case .qualification: break

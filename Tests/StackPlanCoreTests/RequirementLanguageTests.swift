@@ -143,4 +143,100 @@ import Testing
         let clashing = majorAndDegree(majorScope: nil)
         #expect(throws: PlanningError.self) { try Planner(catalogue: clashing).plan(request) }
     }
+
+    // MARK: 4. Counts, distinct values and caps on one part
+
+    @Test func countLeafAsksForCredentialsWhateverTheirCredits() throws {
+        // "At least 3 courses in x": two 10-ECTS courses are not enough, three 1-ECTS ones are.
+        var skill = F.credential("s1", ects: 1, cost: 10, competencies: ["x"])
+        skill.ects = nil
+        skill.hours = 8
+        let credentials = [F.credential("big1", ects: 10, cost: 5, competencies: ["x"]), F.credential("big2", ects: 10, cost: 5, competencies: ["x"]),
+                           skill, F.credential("s2", ects: 1, cost: 10, competencies: ["x"]), F.credential("s3", ects: 1, cost: 10, competencies: ["x"])]
+        let catalogue = F.catalogue(credentials, [F.qualification(.count(3, CredentialFilter(competencies: ["x"])))])
+        let request = F.request()
+        let result = try plan(catalogue, request)
+        #expect(result.taken.count == 3)
+        #expect(result.objectiveValues == [20])
+        let explanation = PlanExplanation(plan: result, catalogue: catalogue, request: request)
+        #expect(explanation.requirements[0].margin == .count(counted: 3, minimum: 3, items: result.taken.sorted()))
+        #expect(PlanReport(plan: result, catalogue: catalogue, request: request).text.contains("✓ requires  at least 3 credentials in x — 3 credentials"))
+    }
+
+    func byProvider(_ rule: DistinctRule) -> Catalogue {
+        let providers = ["p", "q", "r"].map { Provider(id: $0, name: $0, country: "IE") }
+        let credentials = [F.credential("p1", cost: 10, provider: "p"), F.credential("p2", cost: 10, provider: "p"), F.credential("p3", cost: 10, provider: "p"),
+                           F.credential("q1", cost: 50, provider: "q"), F.credential("r1", cost: 90, provider: "r")]
+        var leaf = RequirementNode(.credits(15, CredentialFilter()))
+        leaf.distinct = rule
+        return F.catalogue(credentials, [F.qualification(.allOf([leaf]))], providers: providers)
+    }
+
+    @Test func distinctRulesSpreadTheCredentialsApplied() throws {
+        // Cheapest is three from p; "from at least 3 providers" needs p, q and r.
+        let spread = try plan(byProvider(DistinctRule(by: .provider, atLeast: 3)), F.request())
+        #expect(spread.taken == ["p1", "q1", "r1"])
+        // "At most 2 from one provider": two from p and the cheaper other.
+        let capped = try plan(byProvider(DistinctRule(by: .provider, atMostEach: 2)), F.request())
+        #expect(capped.taken == ["p1", "p2", "q1"])
+        let request = F.request()
+        let explanation = PlanExplanation(plan: capped, catalogue: byProvider(DistinctRule(by: .provider, atMostEach: 2)), request: request)
+        let leaf = try #require(explanation.requirements.first { $0.path == "requires.allOf[0]" })
+        #expect(leaf.spread?.largestShare == 2 && leaf.spread?.values == 2)
+        #expect(leaf.spread?.text == "2 different providers; at most 2 from one provider (2 allowed)")
+        // The checker reads the rule itself: three from p are refused.
+        var wrong = capped
+        wrong.taken = ["p1", "p2", "p3"]
+        wrong.applications = ["p1": ["requires.allOf[0]"], "p2": ["requires.allOf[0]"], "p3": ["requires.allOf[0]"]]
+        wrong.totals.cost = 30
+        let problems = PlanChecker(catalogue: byProvider(DistinctRule(by: .provider, atMostEach: 2)), request: request).violations(of: wrong)
+        #expect(problems.contains { $0.contains("more than 2") }, "\(problems)")
+    }
+
+    @Test func subjectsAreTheLettersOfACode() {
+        var credential = F.credential("x")
+        credential.code = "biol 3120"
+        let item = CountableItem(credential: credential, in: F.catalogue([credential], []), hoursPerECTS: 25)
+        #expect(DistinctRule(by: .subject, atLeast: 1).values(of: item) == ["BIOL"])
+        credential.code = "3120"
+        #expect(DistinctRule(by: .subject, atLeast: 1).values(of: CountableItem(credential: credential, in: F.catalogue([credential], []), hoursPerECTS: 25)).isEmpty)
+    }
+
+    @Test func capOnOnePartLimitsOnlyWhatIsAppliedThere() throws {
+        // The major takes 10 ECTS with at most 5 from provider q; the degree's own pool is not capped.
+        let providers = ["p", "q"].map { Provider(id: $0, name: $0, country: "IE") }
+        let credentials = [F.credential("q1", cost: 10, provider: "q"), F.credential("q2", cost: 10, provider: "q"),
+                           F.credential("p1", cost: 100, provider: "p"), F.credential("p2", cost: 100, provider: "p")]
+        var cap = RequirementNode(.maxCredits(5, CredentialFilter(providers: ["q"])))
+        cap.capReach = .parent
+        let major = RequirementNode(.allOf([.credits(10), cap]), label: "Major")
+        let catalogue = F.catalogue(credentials, [F.qualification(ects: 20, .allOf([major, .credits(10)]))], providers: providers)
+        let result = try plan(catalogue, F.request())
+        #expect(result.objectiveValues == [220])
+        #expect(result.applications["q1"]?.count == 1 && result.applications["q2"]?.count == 1)
+        // The same cap on the whole qualification allows only one q credential anywhere.
+        var everywhere = cap
+        everywhere.capReach = .qualification
+        let whole = F.catalogue(credentials, [F.qualification(ects: 20, .allOf([RequirementNode(.allOf([.credits(10), everywhere])), .credits(10)]))], providers: providers)
+        #expect(try Planner(catalogue: whole).plan(F.request()).plan == nil)
+    }
+
+    @Test func countsDistinctAndReachAreReadAndValidated() throws {
+        let text = #"{"allOf": [{"count": 2, "where": {"minEqf": 6}, "distinct": {"by": "provider", "atLeast": 1, "atMostEach": 1}}, {"allOf": [{"credits": 5}, {"maxCredits": 5, "within": "parent"}]}]}"#
+        let catalogue = try readCatalogue(qualificationJSON(text))
+        let children = catalogue.qualifications[0].requires.children
+        #expect(children[0].rule == .count(2, CredentialFilter(minEQF: 6)))
+        #expect(children[0].distinct == DistinctRule(by: .provider, atLeast: 1, atMostEach: 1))
+        #expect(children[1].children[1].capReach == .parent)
+        #expect(try CatalogueDocument.read(CatalogueDocument.data(catalogue)) == catalogue)
+        let issues = CatalogueDocument.problems(in: Data(qualificationJSON(
+            #"{"allOf": [{"count": 0}, {"credits": 5, "distinct": {"by": "colour"}}, {"credential": "a", "distinct": {"by": "provider", "atLeast": 1}}, {"credits": 5, "within": "parent"}, {"maxCredits": 5, "within": "planet"}]}"#).utf8))
+        func has(_ path: String, _ fragment: String) -> Bool { issues.contains { $0.path == path && $0.message.contains(fragment) } }
+        #expect(has("$.qualifications[0].requires.allOf[0].count", "must lie in 1–100000"), "\(issues)")
+        #expect(has("$.qualifications[0].requires.allOf[1].distinct.by", "\"colour\""))
+        #expect(has("$.qualifications[0].requires.allOf[1].distinct", "needs \"atLeast\""))
+        #expect(has("$.qualifications[0].requires.allOf[2].distinct", "credits and count leaves only"))
+        #expect(has("$.qualifications[0].requires.allOf[3].within", "maxCredits caps only"))
+        #expect(has("$.qualifications[0].requires.allOf[4].within", "\"planet\""))
+    }
 }

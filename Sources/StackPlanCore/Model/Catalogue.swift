@@ -355,6 +355,54 @@ public enum CodePattern {
     }
 }
 
+/// How the credentials applied to one leaf must spread over the values of a field.
+public struct DistinctRule: Sendable, Equatable {
+    /// The fields whose values are counted.
+    public enum Field: String, Sendable, Equatable, CaseIterable {
+        case provider, competency, isced, kind, eqf
+        /// The letters of a course code before its number (`BIOL` of `BIOL 3120`).
+        case subject
+    }
+
+    public var by: Field
+    /// The applied credentials together show at least this many different values.
+    public var atLeast: Int?
+    /// No more than this many applied credentials share one value.
+    public var atMostEach: Int?
+
+    public init(by: Field, atLeast: Int? = nil, atMostEach: Int? = nil) {
+        self.by = by
+        self.atLeast = atLeast
+        self.atMostEach = atMostEach
+    }
+
+    /// The values an item has for the field: none, one, or (competencies, ISCED-F fields) several.
+    public func values(of item: CountableItem) -> [String] {
+        switch by {
+        case .provider: item.provider.map { [$0] } ?? []
+        case .competency: Array(Set(item.competencies)).sorted()
+        case .isced: Array(Set(item.isced)).sorted()
+        case .kind: item.kind.map { [$0.rawValue] } ?? []
+        case .eqf: [String(item.eqf)]
+        case .subject: (item.code ?? item.catalogueID).flatMap(Self.subject).map { [$0] } ?? []
+        }
+    }
+
+    /// The leading letters of a code, upper-cased; `nil` when it starts with none.
+    static func subject(of code: String) -> String? {
+        let letters = code.unicodeScalars.prefix { $0.properties.isAlphabetic }
+        return letters.isEmpty ? nil : String(String.UnicodeScalarView(letters)).uppercased()
+    }
+}
+
+/// What a `maxCredits` cap limits.
+public enum CapReach: String, Sendable, Equatable, CaseIterable {
+    /// Every counted credential matching the filter, wherever it counts.
+    case qualification
+    /// The credentials applied to leaves under the cap's parent node: a cap on one rule.
+    case parent
+}
+
 /// One node of a qualification's requirement tree.
 public struct RequirementNode: Sendable, Equatable {
     public indirect enum Rule: Sendable, Equatable {
@@ -363,12 +411,20 @@ public struct RequirementNode: Sendable, Equatable {
         case anyOf([RequirementNode])
         case atLeast(Int, [RequirementNode])
         case credits(Double, CredentialFilter)
+        /// At least this many credentials passing the filter are applied to the leaf, whatever their ECTS.
+        case count(Int, CredentialFilter)
         case maxCredits(Double, CredentialFilter)
         case qualification(String)
     }
 
     public var rule: Rule
     public var label: String?
+    /// On a `credits` or `count` leaf: how the credentials applied to it must spread over the
+    /// values of one field ("from at least 3 subjects", "at most 2 from one provider").
+    public var distinct: DistinctRule?
+    /// On a `maxCredits` cap: what it limits. Without it, every counted credential matching
+    /// the filter; with ``CapReach/parent``, those applied to leaves under the cap's parent node.
+    public var capReach: CapReach = .qualification
     /// The name of a counting scope (`"major"`): a credential counts at most once among the
     /// leaves of one scope, but may count once in each of several scopes. The node's subtree
     /// belongs to this scope, except parts that name a scope of their own; nodes naming the

@@ -272,8 +272,8 @@ public enum CatalogueDocument {
         return qualification
     }
 
-    static let requirementShapes = ["credential", "allOf", "anyOf", "atLeast", "credits", "maxCredits", "qualification"]
-    static let requirementKeys: Set<String> = Set(requirementShapes + ["of", "where", "label", "scope"])
+    static let requirementShapes = ["credential", "allOf", "anyOf", "atLeast", "credits", "count", "maxCredits", "qualification"]
+    static let requirementKeys: Set<String> = Set(requirementShapes + ["of", "where", "label", "scope", "distinct", "within"])
 
     /// `depth` counts the levels above and including this one; deeper than
     /// ``InputLimits/nestingDepth`` the tree is refused, so reading it never runs out of stack.
@@ -317,11 +317,38 @@ public enum CatalogueDocument {
         case "credits":
             let minimum = reader.number("credits", within: InputLimits.creditsPool, required: true)
             rule = minimum.flatMap { minimum in filter().map { .credits(minimum, $0) } }
+        case "count":
+            let minimum = reader.integer("count", within: InputLimits.atLeastCount, required: true)
+            rule = minimum.flatMap { minimum in filter().map { .count(minimum, $0) } }
         default:
             let maximum = reader.number("maxCredits", within: InputLimits.ects, required: true)
             rule = maximum.flatMap { maximum in filter().map { .maxCredits(maximum, $0) } }
         }
-        return rule.map { RequirementNode($0, label: label, scope: scope) }
+        if reader.has("where") && !["credits", "count", "maxCredits"].contains(shapes[0]) {
+            log.error(reader.at("where"), "belongs to credits, count and maxCredits nodes only", record: record)
+        }
+        var distinct: DistinctRule?
+        if let value = reader.fields["distinct"], value != .null {
+            if ["credits", "count"].contains(shapes[0]) {
+                distinct = readDistinct(value, path: reader.at("distinct"), record: record, log: log)
+            } else {
+                log.error(reader.at("distinct"), "belongs to credits and count leaves only", record: record)
+            }
+        }
+        var reach = CapReach.qualification
+        if reader.has("within") {
+            if shapes[0] == "maxCredits" {
+                reach = reader.enumeration("within", CapReach.self) ?? .qualification
+            } else {
+                log.error(reader.at("within"), "belongs to maxCredits caps only", record: record)
+            }
+        }
+        return rule.map {
+            var node = RequirementNode($0, label: label, scope: scope)
+            node.distinct = distinct
+            node.capReach = reach
+            return node
+        }
     }
 
     static let filterKeys: Set<String> = [
@@ -391,6 +418,21 @@ public enum CatalogueDocument {
             filter.notAnyOf = readFilter(negated, path: reader.at("not"), record: record, log: log, depth: depth + 1).map { [$0] } ?? []
         }
         return filter
+    }
+
+    /// `{"by": "provider", "atLeast": 3, "atMostEach": 2}`: at least one of the two counts.
+    static func readDistinct(_ value: JSON, path: String, record: String?, log: IssueLog) -> DistinctRule? {
+        guard let reader = ObjectReader(value, path: path, record: record, log: log) else { return nil }
+        for key in reader.fields.keys.sorted() where !["by", "atLeast", "atMostEach"].contains(key) {
+            log.error(reader.at(key), "is not a field of a distinct rule (use atLeast, atMostEach, by)", record: record)
+        }
+        let field = reader.enumeration("by", DistinctRule.Field.self, required: true)
+        let least = reader.integer("atLeast", within: InputLimits.atLeastCount)
+        let most = reader.integer("atMostEach", within: InputLimits.atLeastCount)
+        if least == nil && most == nil && !reader.has("atLeast") && !reader.has("atMostEach") {
+            log.error(path, "needs \"atLeast\" (different values) or \"atMostEach\" (credentials sharing one value)", record: record)
+        }
+        return field.map { DistinctRule(by: $0, atLeast: least, atMostEach: most) }
     }
 
     /// `{"prefix": "BIOL", "from": 3000, "to": 3999}`.

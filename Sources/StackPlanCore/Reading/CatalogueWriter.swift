@@ -105,10 +105,18 @@ extension CatalogueDocument {
         case .anyOf(let children): fields = ["anyOf": .array(children.map(json))]
         case .atLeast(let count, let children): fields = ["atLeast": .number(Double(count)), "of": .array(children.map(json))]
         case .credits(let minimum, let filter): fields = ["credits": .number(minimum), "where": json(filter)]
+        case .count(let minimum, let filter): fields = ["count": .number(Double(minimum)), "where": json(filter)]
         case .maxCredits(let maximum, let filter): fields = ["maxCredits": .number(maximum), "where": json(filter)]
         }
         fields["label"] = node.label.map(JSON.string)
         fields["scope"] = node.scope.map(JSON.string)
+        if let distinct = node.distinct {
+            var rule: [String: JSON] = ["by": .string(distinct.by.rawValue)]
+            rule["atLeast"] = distinct.atLeast.map { .number(Double($0)) }
+            rule["atMostEach"] = distinct.atMostEach.map { .number(Double($0)) }
+            fields["distinct"] = .object(rule)
+        }
+        if node.capReach != .qualification { fields["within"] = .string(node.capReach.rawValue) }
         return .object(fields)
     }
 

@@ -245,6 +245,19 @@ public struct CatalogueValidator {
                 continue
             }
             if let scope = node.scope { checkReference(scope, path: "\(path).scope", record: record) }
+            if let distinct = node.distinct {
+                switch node.rule {
+                case .credits, .count:
+                    for (field, number) in [("atLeast", distinct.atLeast), ("atMostEach", distinct.atMostEach)] {
+                        if let number, !InputLimits.atLeastCount.contains(number) { error("distinct.\(field)", "must lie in 1–100000, found \(number)") }
+                    }
+                    if distinct.atLeast == nil && distinct.atMostEach == nil { error("distinct", "needs \"atLeast\" (different values) or \"atMostEach\" (credentials sharing one value)") }
+                default: error("distinct", "belongs to credits and count leaves only")
+                }
+            }
+            if node.capReach != .qualification, !{ if case .maxCredits = node.rule { true } else { false } }() {
+                error("within", "belongs to maxCredits caps only")
+            }
             switch node.rule {
             case .credential(let id):
                 if !checkReference(id, path: "\(path).credential", record: record) { continue }
@@ -267,6 +280,9 @@ public struct CatalogueValidator {
                 for (index, child) in children.enumerated().reversed() { pending.append((child, "\(path).of[\(index)]", depth + 1)) }
             case .credits(let minimum, let filter):
                 checkRange(minimum, InputLimits.creditsPool, path: "\(path).credits", record: record)
+                checkFilter(filter, path: "\(path).where", record: record)
+            case .count(let minimum, let filter):
+                if !InputLimits.atLeastCount.contains(minimum) { error("count", "must lie in 1–100000, found \(minimum)") }
                 checkFilter(filter, path: "\(path).where", record: record)
             case .maxCredits(let maximum, let filter):
                 checkRange(maximum, InputLimits.ects, path: "\(path).maxCredits", record: record)
