@@ -175,20 +175,9 @@ extension PlanExplanation {
 extension PlanReport.Spread {
     /// `3 different providers (at least 2 asked); at most 1 from one (2 allowed)`.
     public var text: String {
-        var parts = ["\(values) different \(fieldName(plural: values != 1))" + (rule.atLeast.map { " (at least \($0) asked)" } ?? "")]
-        if let most = rule.atMostEach { parts.append("at most \(largestShare) from one \(fieldName(plural: false)) (\(most) allowed)") }
+        var parts = ["\(values) different \(rule.by.noun(plural: values != 1))" + (rule.atLeast.map { " (at least \($0) asked)" } ?? "")]
+        if let most = rule.atMostEach { parts.append("at most \(largestShare) from one \(rule.by.noun(plural: false)) (\(most) allowed)") }
         return parts.joined(separator: "; ")
-    }
-
-    private func fieldName(plural: Bool) -> String {
-        switch rule.by {
-        case .provider: plural ? "providers" : "provider"
-        case .competency: plural ? "competencies" : "competency"
-        case .isced: plural ? "ISCED-F fields" : "field"
-        case .kind: plural ? "kinds" : "kind"
-        case .eqf: plural ? "EQF levels" : "level"
-        case .subject: plural ? "subjects" : "subject"
-        }
     }
 
     public var json: JSON {

@@ -239,4 +239,19 @@ import Testing
         #expect(has("$.qualifications[0].requires.allOf[3].within", "maxCredits caps only"))
         #expect(has("$.qualifications[0].requires.allOf[4].within", "\"planet\""))
     }
+
+    @Test func unreachableCountsAndSpreadsAreDiagnosedWithTheirFigures() throws {
+        // Two courses in x, three asked for; two providers, three asked for.
+        let providers = ["p", "q"].map { Provider(id: $0, name: $0, country: "IE") }
+        let credentials = [F.credential("a", competencies: ["x"], provider: "p"), F.credential("b", competencies: ["x"], provider: "q")]
+        var spread = RequirementNode(.credits(5))
+        spread.distinct = DistinctRule(by: .provider, atLeast: 3)
+        let catalogue = F.catalogue(credentials, [F.qualification(.allOf([RequirementNode(.count(3, CredentialFilter(competencies: ["x"]))), spread]))], providers: providers)
+        let diagnosis = try #require(try Planner(catalogue: catalogue).plan(F.request()).diagnosis)
+        let reasons = Dictionary(uniqueKeysWithValues: diagnosis.unmet.map { ($0.path, $0.reason) })
+        #expect(reasons["requires.allOf[0]"] == .countOutOfReach(available: 2, needed: 3))
+        #expect(reasons["requires.allOf[1]"] == .tooFewValues(field: .provider, available: 2, needed: 3))
+        #expect(UnmetReason.tooFewValues(field: .provider, available: 2, needed: 3).text == "the credentials it accepts show only 2 different providers, 3 needed")
+        #expect(UnmetReason.countOutOfReach(available: 2, needed: 3).text == "only 2 matching credentials can be had, 3 needed")
+    }
 }

@@ -358,7 +358,7 @@ public enum CodePattern {
 /// How the credentials applied to one leaf must spread over the values of a field.
 public struct DistinctRule: Sendable, Equatable {
     /// The fields whose values are counted.
-    public enum Field: String, Sendable, Equatable, CaseIterable {
+    public enum Field: String, Sendable, Equatable, CaseIterable, Codable {
         case provider, competency, isced, kind, eqf
         /// The letters of a course code before its number (`BIOL` of `BIOL 3120`).
         case subject

@@ -49,9 +49,13 @@ struct Reachability {
     }
 
     /// Whether the items a leaf accepts show as many different values as its distinct rule asks.
-    func spreads(_ index: Int) -> Bool {
-        guard let distinct = tree.nodes[index].distinct, let least = distinct.atLeast else { return true }
-        return Set(matching(index).flatMap(distinct.values)).count >= least
+    func spreads(_ index: Int) -> Bool { valuesShort(index) == nil }
+
+    /// The field, the values shown and those asked for, when the items a leaf accepts show too few.
+    func valuesShort(_ index: Int) -> (field: DistinctRule.Field, shown: Int, needed: Int)? {
+        guard let distinct = tree.nodes[index].distinct, let least = distinct.atLeast else { return nil }
+        let shown = Set(matching(index).flatMap(distinct.values)).count
+        return shown >= least ? nil : (distinct.by, shown, least)
     }
 
     var totalSupply: Double {
