@@ -83,7 +83,7 @@ extension CatalogueStore {
 
     static func marks(_ count: Int) -> String { Array(repeating: "?", count: count).joined(separator: ",") }
 
-    static let credentialColumns = "c.id, c.providerId, c.title, c.kind, c.ects, c.hours, c.eqf, c.cost, c.currency, c.mode, c.accredited, c.weeks, c.prerequisites, c.excludes, c.offerings, CASE WHEN json_valid(c.document) THEN json_extract(c.document, '$.place') END, json_valid(c.document)"
+    static let credentialColumns = "c.id, c.providerId, c.title, c.kind, c.ects, c.hours, c.eqf, c.cost, c.currency, c.mode, c.accredited, c.weeks, c.prerequisites, c.excludes, c.offerings, CASE WHEN json_valid(c.document) THEN json_extract(c.document, '$.place') END, json_valid(c.document), CASE WHEN json_valid(c.document) THEN json_extract(c.document, '$.code') END, CASE WHEN json_valid(c.document) THEN json_extract(c.document, '$.isced') END, CASE WHEN json_valid(c.document) THEN json_extract(c.document, '$.escoSkills') END"
 
     /// Credentials built from their columns, without competencies and languages (``attachSideTables(to:_:)`` adds those).
     static func credentialRows(where condition: String, _ arguments: StatementArguments, _ db: Database) throws -> [Credential] {
@@ -150,6 +150,15 @@ extension CatalogueStore {
             }
             credential.place = place
         }
+        // Code, ISCED-F fields and ESCO skills live in the document only; requirement filters read them.
+        func strings(_ index: Int, _ field: String) throws -> [String] {
+            guard let value = try json(index, field) else { return [] }
+            guard case .array(let values) = value else { throw DamagedRecord(record: record, reason: "its \(field) is not a list") }
+            return values.compactMap { if case .string(let text) = $0 { text } else { nil } }
+        }
+        credential.code = try row.decode(atIndex: 17)
+        credential.isced = try strings(18, "isced")
+        credential.escoSkills = try strings(19, "escoSkills")
         return credential
     }
 
@@ -190,6 +199,10 @@ extension CatalogueStore {
         case .credits(_, let filter):
             let (condition, arguments) = acceptingCondition(filter)
             for credential in try credentialRows(where: condition, arguments, db) { credentials.add(credential) }
+        case .count(_, let filter):
+            // A count leaf accepts credentials without ECTS too.
+            let (condition, arguments) = acceptingCondition(filter, needingCredits: false)
+            for credential in try credentialRows(where: condition, arguments, db) { credentials.add(credential) }
         case .allOf(let children), .anyOf(let children), .atLeast(_, let children):
             for child in children { try collectAcceptedCredentials(child, into: &credentials, named: &named, db) }
         case .maxCredits, .qualification:
@@ -199,8 +212,10 @@ extension CatalogueStore {
 
     /// The SQL condition on `credential c` joined with `provider p` that a `credits` leaf with
     /// this filter accepts: ECTS above zero and every given field, as `CredentialFilter.matches` reads it.
-    static func acceptingCondition(_ filter: CredentialFilter) -> (String, StatementArguments) {
-        var conditions = ["c.ects > 0"]
+    /// The fields issue 17 added (code patterns and ranges, ECTS bounds, ISCED-F fields, ESCO
+    /// skills, combinations) are left to the core's `matches`: the condition is wider, never narrower.
+    static func acceptingCondition(_ filter: CredentialFilter, needingCredits: Bool = true) -> (String, StatementArguments) {
+        var conditions = needingCredits ? ["c.ects > 0"] : ["1"]
         var arguments: [(any DatabaseValueConvertible)?] = []
         // Compared as stored keys are (StoredText); a value with a NUL matches nothing.
         func list(_ values: [String]) -> String {
@@ -258,7 +273,7 @@ extension CatalogueStore {
     static func collectNamedCredentials(_ node: RequirementNode, into ids: inout Set<String>) {
         switch node.rule {
         case .credential(let id): ids.insert(id)
-        case .credits(_, let filter), .maxCredits(_, let filter): ids.formUnion(filter.ids ?? [])
+        case .credits(_, let filter), .count(_, let filter), .maxCredits(_, let filter): ids.formUnion(filter.ids ?? [])
         case .allOf(let children), .anyOf(let children), .atLeast(_, let children):
             for child in children { collectNamedCredentials(child, into: &ids) }
         case .qualification: break
