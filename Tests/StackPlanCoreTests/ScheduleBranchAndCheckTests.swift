@@ -75,7 +75,7 @@ import Testing
             case (.planned(let ours), .planned(let theirs)):
                 #expect(ours.status == .optimal && theirs.status == .optimal, "\(instance)")
                 #expect(zip(ours.objectiveValues, theirs.objectiveValues).allSatisfy { abs($0 - $1) < 1e-6 },
-                        "branch and check \(ours.objectiveValues) vs time-indexed \(theirs.objectiveValues)\n\(instance)")
+                        "branch and check \(ours.objectiveValues) \(ours.schedule ?? []) vs time-indexed \(theirs.objectiveValues) \(theirs.schedule ?? [])\n\(instance)")
                 #expect(ours.completes == theirs.completes, "\(String(describing: ours.completes)) vs \(String(describing: theirs.completes))\n\(instance)")
                 #expect(abs(ours.totals.cost - theirs.totals.cost) < 1e-6 && ours.taken.count == theirs.taken.count, "\(ours.taken) vs \(theirs.taken)\n\(instance)")
             case (.infeasible, .infeasible):
