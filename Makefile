@@ -96,7 +96,7 @@ fuzz-api: setup
 	python3 scripts/fuzz-api.py
 
 .PHONY: bench-schedule
-## bench-schedule: only the schedule part of bench: plans in calendar time on the bundled catalogue and a generated one of 10k credentials
+## bench-schedule: only the schedule part of bench: plans and frontiers in calendar time on the bundled catalogue and generated ones of 10k and 100k credentials
 # bench's recipe with PARTS set: a target's variables reach its prerequisites' recipes.
 bench-schedule: export PARTS = schedule
 bench-schedule: bench

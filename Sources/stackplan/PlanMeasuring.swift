@@ -15,9 +15,13 @@ struct PlanMeasuring: ParsableArguments {
     @Flag(help: ArgumentHelp("Load the whole stored catalogue instead of the candidates (for measuring).", visibility: .hidden))
     var wholeCatalogue = false
 
+    @Flag(help: ArgumentHelp("Solve a schedule with the plain time-indexed model instead of branch and check (for measuring).", visibility: .hidden))
+    var timeIndexedSchedule = false
+
     func adjusted(_ request: PlanRequest) -> PlanRequest {
         var request = request
         if noPrune { request.pruneDominated = false }
+        if timeIndexedSchedule { request.timeIndexedSchedule = true }
         return request
     }
 
