@@ -76,7 +76,9 @@ bench-cpd: setup
 clean:
 	rm -rf .build $(DB) $(DB)-wal $(DB)-shm
 
-## bench: build a release binary and measure import and planning on generated catalogues of 1k, 10k and 100k credentials, then schedule plans (bench-schedule)
+## bench: build a release binary and measure import and planning on generated catalogues of 1k, 10k and 100k credentials, then schedule plans (bench-schedule); SIZES="1000 10000 100000 1000000" adds the million, with a check that its plans equal the plans on every candidate
+SIZES ?= 1000 10000 100000
+bench: export SIZES := $(SIZES)
 bench: setup
 	@dpkg -s time >/dev/null 2>&1 || { echo "installing time"; $(SUDO) apt-get update && $(SUDO) apt-get install -y time; }
 	bench/run.sh

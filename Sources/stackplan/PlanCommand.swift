@@ -3,6 +3,7 @@ import Foundation
 import MILP
 import StackPlanCore
 import StackPlanRendering
+import StackPlanStore
 
 struct PlanCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -36,9 +37,12 @@ struct PlanCommand: ParsableCommand {
             progress?.enter("loading the catalogue")
             let started = Date()
             // An advisor's exceptions may name any credential, so with them the whole catalogue is read.
-            let catalogue = request.exceptions.isEmpty ? try measuring.load(store, for: request) : try store.catalogue()
+            // A written model is the model of every candidate, as it always was.
+            var load = !request.exceptions.isEmpty ? CandidateLoad(catalogue: try store.catalogue(), cut: nil, examined: 0, kept: 0)
+                : writeModel != nil ? try measuring.loadUncut(store, for: request) : try measuring.load(store, for: request)
             let loaded = Date()
-            let planner = Planner(catalogue: catalogue)
+            var planner = Planner(catalogue: load.catalogue)
+            planner.cut = load.cut
             if let writeModel {
                 // Opened before the model is built, so that a wrong path is reported before the work.
                 let file = try OutputFile(path: writeModel)
@@ -48,9 +52,20 @@ struct PlanCommand: ParsableCommand {
             }
             progress?.enter("planning toward \(request.target)")
             if let progress { request.solverOptions = progress.reportingSolves(request.solverOptions) }
-            let outcome = try planner.plan(request)
+            let outcome: PlanOutcome
+            var replanned = false
+            do {
+                outcome = try planner.plan(request)
+            } catch is CandidateCut.Uncovered {
+                // No plan (whose diagnosis names what the cut left out), or limits the cut did not cover.
+                load = try measuring.loadUncut(store, for: request)
+                planner = Planner(catalogue: load.catalogue)
+                outcome = try planner.plan(request)
+                replanned = true
+            }
+            let catalogue = planner.catalogue
             progress?.finish()
-            try measuring.report(planner: planner, request: request, outcome: outcome, started: started, loaded: loaded, planned: Date())
+            try measuring.report(planner: planner, request: request, outcome: outcome, load: load, replanned: replanned, started: started, loaded: loaded, planned: Date())
             switch outcome {
             case .planned(let plan):
                 let report = PlanReport(plan: plan, catalogue: catalogue, request: request)

@@ -6,6 +6,9 @@ public struct Planner: Sendable {
     public let catalogue: Catalogue
     /// The work the elastic diagnosis may do (ElasticDiagnosis.swift).
     public var shortfallLimits = ShortfallWorkLimits()
+    /// Set when ``catalogue`` holds only the candidates this cut left: ``plan(_:)`` then throws
+    /// ``CandidateCut/Uncovered`` rather than diagnose or plan within limits on too few.
+    public var cut: CandidateCut?
 
     /// A planner over `catalogue`.
     public init(catalogue: Catalogue) {
@@ -27,6 +30,7 @@ public struct Planner: Sendable {
            PlanChecker(catalogue: catalogue, request: request).violations(of: plan).isEmpty {
             return .planned(plan)
         }
+        if let cut, !cut.coversLimits { throw CandidateCut.Uncovered() }
         return try planModel(request)
     }
 
@@ -34,6 +38,7 @@ public struct Planner: Sendable {
         let qualification = try validate(request)
         let outcome = try attempt(request, qualification: qualification)
         if case .infeasible = outcome {
+            if cut != nil { throw CandidateCut.Uncovered() }
             let diagnosis = try findShortfalls(request, qualification: qualification, diagnosis: diagnose(request, qualification: qualification))
             // A diagnosis whose solves ran out of time may be wrong: the answer is then that the solver stopped.
             if request.solverOptions.deadline?.hasPassed == true { return .stopped(.timeLimit) }

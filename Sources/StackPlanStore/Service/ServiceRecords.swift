@@ -326,6 +326,7 @@ extension CatalogueStore {
     public func editCatalogue(_ document: Catalogue, by actor: Int64, now: Date = Date()) throws -> (summary: ImportSummary, version: Int) {
         try write { db in
             let summary = try Self.importCatalogue(document, file: nil, into: db)
+            try Self.noteReferences(of: document.credentials.map(\.id), db)
             let text = "\(summary.providers) providers, \(summary.credentials) credentials, \(summary.qualifications) qualifications (\(summary.replaced) replaced)"
             return (summary, try Self.recordEdit(db, summary: text, actor: actor, now: now))
         }
