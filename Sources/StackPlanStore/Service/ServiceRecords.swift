@@ -353,10 +353,12 @@ extension CatalogueStore {
         }
     }
 
-    /// A fingerprint of the stored catalogue's content (FNV-1a over its stackplan/1 document):
-    /// saved plans record it, so that a re-plan can tell the catalogue has changed since.
+    /// A fingerprint of the stored catalogue's content (FNV-1a over its stackplan/1 document and
+    /// the retired records): saved plans record it, so that a re-plan can tell the catalogue has
+    /// changed since, a retirement included.
     public func catalogueVersion() throws -> String {
-        let data = CatalogueDocument.data(try catalogue())
+        var data = CatalogueDocument.data(try catalogue())
+        for retirement in try retirements() { data.append(contentsOf: "\nretired \(retirement.kind.rawValue) \(retirement.id)".utf8) }
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
         for byte in data {
             hash ^= UInt64(byte)
