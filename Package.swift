@@ -25,6 +25,8 @@ let package = Package(
         .package(url: "https://github.com/attaswift/BigInt", "5.3.0"..<"7.0.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.0.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird-auth", from: "2.0.0"),
+        // Templates of the web pages (issue 14).
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
     ],
     targets: [
         // GLPK ships no pkg-config file on Debian; the module map links libglpk directly.
@@ -58,7 +60,8 @@ let package = Package(
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdAuth", package: "hummingbird-auth"),
             .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
-        ]),
+            .product(name: "Mustache", package: "swift-mustache"),
+        ], resources: [.copy("Resources")]),
         .executableTarget(name: "stackplan", dependencies: [
             "StackPlanCore", "StackPlanStore", "StackPlanInterchange", "StackPlanCPD", "StackPlanGenerator", "StackPlanRendering", "StackPlanVerification",
             "StackPlanServer",
