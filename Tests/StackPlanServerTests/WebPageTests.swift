@@ -21,8 +21,14 @@ import Testing
                              ("rita", .regulator), ("ed", .editor), ("root", .admin)] {
             ids[name] = try store.createAccount(name: name, role: role, passwordHash: Bcrypt.hash("password-of-\(name)", cost: 4), by: nil, now: Date()).id
         }
-        try store.assign(learner: try #require(ids["ana"]), toAdvisor: try #require(ids["carla"]), by: try #require(ids["root"]), now: Date())
+        let ana = try #require(ids["ana"]), carla = try #require(ids["carla"]), root = try #require(ids["root"])
+        try store.assign(learner: ana, toAdvisor: carla, by: root, now: Date())
         return store
+    }
+
+    static func profileID(of name: String, in store: CatalogueStore) throws -> Int64 {
+        let account = try #require(try store.account(named: name))
+        return try #require(try store.profiles(owners: [account.id]).first?.id)
     }
 
     static func withPages(_ store: CatalogueStore, _ body: @escaping @Sendable (any TestClientProtocol) async throws -> Void) async throws {
@@ -84,7 +90,8 @@ import Testing
             var noToken = browser
             noToken.csrfField = .some(nil)
             #expect(try await noToken.post(client, "/learner/profile", ["name": "Forged"]).status == .forbidden)
-            #expect(try store.profiles(owners: [try #require(store.account(named: "ana")).id]).isEmpty)
+            let ana = try #require(try store.account(named: "ana"))
+            #expect(try store.profiles(owners: [ana.id]).isEmpty)
         }
     }
 
@@ -130,7 +137,8 @@ import Testing
             #expect(bad.status == .badRequest)
             #expect(bad.text.contains("id=\"field-budget\" name=\"budget\" value=\"-5\" aria-invalid=\"true\""))
             #expect(bad.text.contains("id=\"error-held.0.earned\""))
-            #expect(try store.profiles(owners: [try #require(store.account(named: "ana")).id]).isEmpty)
+            let ana = try #require(try store.account(named: "ana"))
+            #expect(try store.profiles(owners: [ana.id]).isEmpty)
         }
     }
 
@@ -154,7 +162,7 @@ import Testing
             #expect(none.text.contains("name=\"maxHours\" value=\"1510\""))
             let relaxed = try await browser.get(client, "/plan?target=ucp-msc-ipc&objective=cost,workload&maxHours=1510")
             #expect(relaxed.status == .ok)
-            let profileID = try #require(store.profiles(owners: [try #require(store.account(named: "ana")).id]).first?.id)
+            let profileID = try Self.profileID(of: "ana", in: store)
             let save = try await browser.post(client, "/plan/save", [
                 "profile": String(profileID), "target": "ucp-pgdip-ipc", "objective": "cost,workload", "planName": "Diploma route",
             ])
@@ -180,7 +188,7 @@ import Testing
             var ana = WebBrowser()
             _ = try await ana.signIn(client, "ana")
             _ = try await ana.post(client, "/learner/profile", Self.sofiaForm)
-            let profileID = try #require(store.profiles(owners: [try #require(store.account(named: "ana")).id]).first?.id)
+            let profileID = try Self.profileID(of: "ana", in: store)
             let save = try await ana.post(client, "/plan/save", ["profile": String(profileID), "target": "ucp-pgcert-ipc", "planName": "Mine"])
             let location = try #require(save.headers[.location])
             var ben = WebBrowser()
@@ -208,7 +216,7 @@ import Testing
             var ana = WebBrowser()
             _ = try await ana.signIn(client, "ana")
             _ = try await ana.post(client, "/learner/profile", Self.sofiaForm)
-            let profileID = try #require(store.profiles(owners: [try #require(store.account(named: "ana")).id]).first?.id)
+            let profileID = try Self.profileID(of: "ana", in: store)
             var ids: [String] = []
             for target in ["ucp-pgcert-ipc", "ucp-pgdip-ipc"] {
                 let save = try await ana.post(client, "/plan/save", ["profile": String(profileID), "target": target, "planName": target])

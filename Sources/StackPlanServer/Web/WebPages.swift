@@ -169,7 +169,7 @@ struct WebPages: Sendable {
             .contentType: "text/html; charset=utf-8", .cacheControl: "no-store",
             // Nothing is loaded from anywhere else, and no other site may frame the pages.
             .contentSecurityPolicy: "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; form-action 'self'",
-            HTTPField.Name("X-Content-Type-Options")!: "nosniff",
+            HTTPFields.Element.Name("X-Content-Type-Options")!: "nosniff",
         ], body: .init(byteBuffer: ByteBuffer(string: html)))
     }
 

@@ -196,8 +196,8 @@ extension WebPages {
             jobs.update(job.id) { $0.status = .failed; $0.stage = "upload failed" }
             throw WebError(status: .internalServerError, message: "The upload could not be stored.")
         }
-        let catalogue = service.catalogue, board = jobs
-        let thread = Thread { Self.runBatch(job, scheme: scheme, format: format, asOf: asOf, catalogue: catalogue, board: board) }
+        let catalogue = service.catalogue, board = jobs, day = asOf
+        let thread = Thread { Self.runBatch(job, scheme: scheme, format: format, asOf: day, catalogue: catalogue, board: board) }
         thread.stackSize = 8 << 20
         thread.start()
         return redirect("/regulator/jobs/\(job.id)")
