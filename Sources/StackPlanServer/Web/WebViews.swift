@@ -14,10 +14,13 @@ struct WebViews: Sendable {
         var library = MustacheLibrary()
         var files: [String: Data] = [:]
         var faults: [String] = []
-        guard let root = Bundle.module.resourceURL?.appendingPathComponent("Resources") else {
+        let manager = FileManager.default
+        // Foundation takes a bundle with a top-level Resources folder for an old-style bundle whose
+        // resource URL is that folder; elsewhere the resource URL is the bundle itself.
+        let candidates = [Bundle.module.resourceURL, Bundle.module.resourceURL?.appendingPathComponent("Resources")].compactMap { $0 }
+        guard let root = candidates.first(where: { manager.fileExists(atPath: $0.appendingPathComponent("templates").path) }) else {
             return WebViews(library: library, files: files, faults: ["the web pages' resources are missing"])
         }
-        let manager = FileManager.default
         let templates = root.appendingPathComponent("templates")
         for name in ((try? manager.contentsOfDirectory(atPath: templates.path)) ?? []).sorted() where name.hasSuffix(".mustache") {
             let url = templates.appendingPathComponent(name)
