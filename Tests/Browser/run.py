@@ -277,6 +277,7 @@ class Journeys:
         self.driver.back()
         self.driver.find_element(By.LINK_TEXT, "What if…").click()
         self.type_into("without", "ucp-leadership")
+        self.type_into("deadline", "")
         self.driver.find_element(By.CSS_SELECTOR, "main form button[type=submit]").click()
         self.expect_in_page("ucp-patient-safety")
         self.shot("whatif")
