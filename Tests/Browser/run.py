@@ -328,6 +328,7 @@ class Journeys:
         self.shot("batch-results")
         Select(self.field("verdict")).select_by_value("invalid")
         self.driver.find_element(By.CSS_SELECTOR, "form.filters button[type=submit]").click()
+        self.wait_for(lambda driver: "verdict=invalid" in driver.current_url)
         statuses = {cell.text for cell in self.driver.find_elements(By.CSS_SELECTOR, "#results-table tbody .status")}
         self.expect(statuses == {"invalid"}, "filtered by verdict: %r" % statuses)
         self.expect(self.driver.find_element(By.LINK_TEXT, "CSV").get_attribute("href").endswith("/results.csv"), "a CSV download")
