@@ -52,6 +52,22 @@ test: setup
 	$(SWIFT) test --skip-build
 	$(MAKE) --no-print-directory docs-check
 
+.PHONY: test-browser
+BROWSER_PACKAGES := chromium chromium-driver
+## test-browser: drive every web page's journey in headless Chromium (Selenium) against a server of its own on a free loopback port; installs chromium, chromium-driver and selenium when missing (a few minutes)
+test-browser: setup
+	@missing=""; for package in $(BROWSER_PACKAGES); do \
+		dpkg -s $$package >/dev/null 2>&1 || missing="$$missing $$package"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+		echo "installing$$missing"; \
+		$(SUDO) apt-get update && $(SUDO) apt-get install -y $$missing; \
+	fi
+	@python3 -c 'import selenium' 2>/dev/null || { echo "installing selenium"; \
+		python3 -m pip install --quiet selenium 2>/dev/null || python3 -m pip install --quiet --break-system-packages selenium; }
+	$(SWIFT) build --product stackplan
+	python3 Tests/Browser/run.py --binary $(BIN) $(if $(SCREENSHOTS),--screenshots $(SCREENSHOTS))
+
 ## docs: re-run every example in docs/ and paste its real output
 docs: build
 	python3 scripts/refresh-doc-examples.py $(DOC_PAGES)

@@ -134,6 +134,8 @@ public func buildRouter(_ configuration: ServerConfiguration, catalogue: any Cat
         reads: BlockingWorkQueue(name: "read", slots: max(4, configuration.solveSlots * 2), waitingLimit: 256),
         version: version, records: records)
     let table = RouteTable(router: router)
+    // The web pages (issue 14), before the API's middlewares: they answer HTML and check their own session and CSRF token.
+    WebPages(service: service, records: records, passwordCost: min(31, max(4, configuration.passwordCost)), jobSlots: configuration.jobSlots).register(on: router)
     // Before the routes: Hummingbird wraps only the routes added after a middleware.
     router.middlewares.add(ProblemMiddleware<APIContext>(table: table))
     router.middlewares.add(BearerTokenMiddleware(records: records, reads: service.reads))
