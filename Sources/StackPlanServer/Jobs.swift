@@ -321,7 +321,7 @@ struct JobRoutes {
     }
 
     /// The batch itself, on its own thread: results to both files, progress to the board.
-    private static func runBatch(_ job: JobRecord, scheme: CPDScheme, format: CPDBatch.InputFormat, asOf: Day, cycleEnds: Day?,
+    static func runBatch(_ job: JobRecord, scheme: CPDScheme, format: CPDBatch.InputFormat, asOf: Day, cycleEnds: Day?,
                                  catalogue source: any CatalogueSource, board: JobBoard) {
         let files = JobBoard.Files(job)
         defer { unlink(files.input) }

@@ -14,17 +14,18 @@ struct WebPages: Sendable {
     let records: any ServiceRecordSource
     let accounts: AccountRoutes
     let views: WebViews
-    /// The pages' CPD batches, streamed to their own progress page.
+    /// The service's jobs (shared with the API's job routes): the pages start CPD batches there
+    /// and follow them on their own progress page.
     let jobs: JobBoard
     /// Largest form body; uploads (wallet files, batches, records) included.
     static let maximumFormBytes = 16 << 20
 
-    init(service: ServiceContext, records: any ServiceRecordSource, passwordCost: UInt8, jobSlots: Int) {
+    init(service: ServiceContext, records: any ServiceRecordSource, passwordCost: UInt8, jobs: JobBoard) {
         self.service = service
         self.records = records
         self.accounts = AccountRoutes(service: service, records: records, passwordCost: passwordCost)
         self.views = WebViews.load()
-        self.jobs = JobBoard(limit: jobSlots)
+        self.jobs = jobs
     }
 
     /// Registers every page on `router`. Called before the API's middlewares are added, so the

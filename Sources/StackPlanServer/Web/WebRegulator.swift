@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import StackPlanCore
 import StackPlanCPD
+import StackPlanStore
 import StackPlanText
 
 /// The regulator's pages: schemes and their rules, one record's check, a batch with live
@@ -39,7 +40,7 @@ extension WebPages {
         on(router, .post, "/regulator/batch", Self.regulators) { _, visit, _ in try await startBatch(visit) }
         on(router, .get, "/regulator/jobs/:id", Self.regulators) { _, visit, context in try await jobPage(visit, id: try context.parameters.require("id")) }
         on(router, .get, "/regulator/jobs/:id/events", Self.regulators) { _, visit, context in
-            events(try visibleJob(visit, id: try context.parameters.require("id")).id)
+            events(try await visibleJob(visit, id: try context.parameters.require("id")).id)
         }
         on(router, .get, "/regulator/jobs/:id/results.csv", Self.regulators) { _, visit, context in
             try await download(visit, id: try context.parameters.require("id"), csv: true)
@@ -191,63 +192,38 @@ extension WebPages {
         }
         guard errors.isEmpty, let scheme, let file else { return try await batchForm(visit, errors: errors, status: .badRequest) }
         let format: CPDBatch.InputFormat = file.filename.lowercased().hasSuffix(".csv") || visit.form["format"] == "csv" ? .csv : .jsonl
-        let job = try jobs.admit(kind: "cpd-batch", owner: account.id)
-        guard FileManager.default.createFile(atPath: job.input, contents: file.data) else {
-            jobs.update(job.id) { $0.status = .failed; $0.stage = "upload failed" }
+        let board = jobs, owner = account.id
+        let (job, _) = try await service.reads.run { try board.admit(kind: "cpd-batch", owner: owner, stage: "receiving records") }
+        guard FileManager.default.createFile(atPath: JobBoard.Files(job).input, contents: file.data) else {
+            board.finish(job.id) { record, _ in
+                record.status = .failed
+                record.stage = "upload failed"
+                record.failure = "the upload could not be stored"
+            }
             throw WebError(status: .internalServerError, message: "The upload could not be stored.")
         }
-        let catalogue = service.catalogue, board = jobs, day = asOf
-        let thread = Thread { Self.runBatch(job, scheme: scheme, format: format, asOf: day, catalogue: catalogue, board: board) }
+        let catalogue = service.catalogue, day = asOf
+        // The API's batch runner, on a thread of its own with the deep stack solves need.
+        let thread = Thread { JobRoutes.runBatch(job, scheme: scheme, format: format, asOf: day, cycleEnds: nil, catalogue: catalogue, board: board) }
         thread.stackSize = 8 << 20
         thread.start()
         return redirect("/regulator/jobs/\(job.id)")
     }
 
-    /// The batch on its own thread, as the API's job runs it: results to both files, progress to the board.
-    static func runBatch(_ job: JobBoard.Job, scheme: CPDScheme, format: CPDBatch.InputFormat, asOf: Day,
-                         catalogue source: any CatalogueSource, board: JobBoard) {
-        defer { unlink(job.input) }
-        do {
-            let catalogue = try source.catalogue()
-            let runner = CPDBatch(checker: CPDChecker(scheme: scheme, catalogue: catalogue), asOf: asOf)
-            let lines = try LineReader(path: job.input)
-            let jsonLines = try BufferedWriter(path: job.jsonLines)
-            let csv = try BufferedWriter(path: job.csv)
-            csv.write(BatchResult.csvHeader + "\n")
-            let summary = try runner.run(lines, format: format, progress: { progress in
-                board.update(job.id) { $0.progress = progress }
-            }, emit: { result in
-                jsonLines.write(String(decoding: result.json.serialized(pretty: false), as: UTF8.self) + "\n")
-                csv.write(result.csvRow + "\n")
-            })
-            try jsonLines.finish()
-            try csv.finish()
-            board.update(job.id) { state in
-                state.summary = summary.json
-                state.status = .done
-                state.stage = "done"
-            }
-        } catch {
-            board.update(job.id) { state in
-                state.status = .failed
-                state.stage = "failed"
-                state.failure = (error as? BatchInputError).map { "\($0)" } ?? "the batch could not be checked"
-            }
-        }
-    }
-
-    func visibleJob(_ visit: Visit, id: String) throws -> JobBoard.Job {
+    func visibleJob(_ visit: Visit, id: String) async throws -> JobRecord {
         let account = try visit.require()
-        guard let job = jobs.job(id), job.owner == account.id || account.role == .admin else { throw WebError.notFound("There is no batch \(id).") }
+        let board = jobs
+        guard let job = try await service.reads.run({ try board.job(id) }), job.kind == "cpd-batch",
+              job.ownerID == account.id || account.role == .admin else { throw WebError.notFound("There is no batch \(id).") }
         return job
     }
 
     func jobPage(_ visit: Visit, id: String) async throws -> Response {
-        let job = try visibleJob(visit, id: id)
+        let job = try await visibleJob(visit, id: id)
         var values: [String: Any] = [
-            "id": job.id, "status": job.status.rawValue, "stage": job.stage, "running": !job.finished, "done": job.status == .done,
-            "failure": job.failure ?? "", "recordsDone": job.progress.map { String($0.records) } ?? "0",
-            "percent": job.progress?.fractionRead.map { String(Int(($0 * 100).rounded())) } ?? "0",
+            "id": job.id, "status": job.status.rawValue, "stage": job.stage, "running": !job.status.isFinished, "done": job.status == .done,
+            "failure": job.failure ?? "", "recordsDone": job.progress?["done"]?.numberValue.map(WebFormat.number) ?? "0",
+            "percent": job.progress?["fraction"]?.numberValue.map { String(Int(($0 * 100).rounded())) } ?? "0",
         ]
         guard job.status == .done else { return page("job", title: "Batch check", visit: visit, values) }
         let summary = job.summary ?? .object([:])
@@ -267,7 +243,7 @@ extension WebPages {
         }, title: "Records short in each category")
         // The results, filtered by verdict and category; at most 500 rows on the page (downloads have all).
         let verdict = visit.query["verdict"], category = visit.query["category"]
-        let path = job.jsonLines
+        let path = JobBoard.Files(job).jsonLines
         let rows = try await service.reads.run { () -> ([JSON], Int) in
             let reader = try LineReader(path: path)
             var rows: [JSON] = []
@@ -295,9 +271,9 @@ extension WebPages {
     }
 
     func download(_ visit: Visit, id: String, csv: Bool) async throws -> Response {
-        let job = try visibleJob(visit, id: id)
+        let job = try await visibleJob(visit, id: id)
         guard job.status == .done else { throw WebError(status: .conflict, message: "The batch is \(job.status.rawValue): its results come when it is done.") }
-        let path = csv ? job.csv : job.jsonLines
+        let path = csv ? JobBoard.Files(job).csv : JobBoard.Files(job).jsonLines
         let data = try await service.reads.run { FileManager.default.contents(atPath: path) ?? Data() }
         return Response(status: .ok, headers: [
             .contentType: csv ? "text/csv; charset=utf-8" : "application/x-ndjson",
@@ -312,14 +288,14 @@ extension WebPages {
             let task = Task {
                 var last: JSON?
                 while !Task.isCancelled {
-                    guard let job = board.job(id) else { break }
-                    let progress: JSON = .object(["stage": .string(job.stage), "progress": job.progress.map(JobBoard.json) ?? .null])
+                    guard let job = try? board.job(id) else { break }
+                    let progress: JSON = .object(["stage": .string(job.stage), "progress": job.progress ?? .null])
                     if progress != last {
                         continuation.yield(ByteBuffer(string: "event: progress\ndata: \(progress.compactText)\n\n"))
                         last = progress
                     }
-                    if job.finished {
-                        continuation.yield(ByteBuffer(string: "event: \(job.status.rawValue)\ndata: \(job.json.compactText)\n\n"))
+                    if job.status.isFinished {
+                        continuation.yield(ByteBuffer(string: "event: \(job.status.rawValue)\ndata: \(JobBoard.json(job).compactText)\n\n"))
                         break
                     }
                     try? await Task.sleep(for: .milliseconds(200))
