@@ -213,7 +213,7 @@ public struct Planner: Sendable {
         }
     }
 
-    private func extract(_ solution: Solution, formulation: Formulation, request: PlanRequest, result: LexicographicSolution) -> Plan {
+    func extract(_ solution: Solution, formulation: Formulation, request: PlanRequest, result: LexicographicSolution) -> Plan {
         let taken = formulation.columns.filter { solution.isSet($0.take) }.map(\.credential.id)
         var applications: [String: [String]] = [:]
         for assignment in formulation.assignments where solution.isSet(assignment.variable) {
