@@ -40,6 +40,12 @@ import Testing
         #expect((object["goals"] as? [Any])?.count == 2)
         // Every credential counted toward some goal names it.
         for goals in countsToward.values { #expect(goals.allSatisfy { ["ucp-pgcert-ipc", "ucd-profcert-ipc"].contains($0) }) }
+        // The same goals from the profile, with no --target.
+        let profile = try String(contentsOf: CLIHarness.repository.appendingPathComponent("data/learners/sofia.json"), encoding: .utf8)
+        let withGoals = profile.replacingOccurrences(of: "{", with: #"{"goals": ["ucp-pgcert-ipc", "ucd-profcert-ipc"], "#, options: [], range: profile.range(of: "{"))
+        let fromProfile = try run(["plan", "--learner", try cli.write("goals.json", withGoals), "--json"])
+        #expect(fromProfile.status == 0, "\(fromProfile.error)")
+        #expect(fromProfile.output == json.output)
         let repeated = try run(["plan", "--target", "ucp-pgcert-ipc", "--target", "ucp-pgcert-ipc", "--learner", "data/learners/sofia.json"])
         #expect(repeated.status == 2)
         #expect(repeated.error.contains("goal \"ucp-pgcert-ipc\" is given twice"))

@@ -154,3 +154,18 @@ import Testing
         return best
     }
 }
+
+/// The profile's `goals`: read, written back, and a repeated goal refused with its JSON path.
+@Suite struct ProfileGoalsTests {
+    @Test func goalsAreReadAndWritten() throws {
+        let profile = try LearnerDocument.read(Data(#"{"held": [], "goals": ["q", "r"]}"#.utf8))
+        #expect(profile.goals == ["q", "r"])
+        let again = try LearnerDocument.read(LearnerDocument.json(profile).serialized())
+        #expect(again.goals == ["q", "r"])
+    }
+
+    @Test func aRepeatedGoalIsRefused() throws {
+        let error = try #require(throws: InvalidDocument.self) { try LearnerDocument.read(Data(#"{"held": [], "goals": ["q", "q"]}"#.utf8)) }
+        #expect(error.description.contains("$.goals[1]"))
+    }
+}
