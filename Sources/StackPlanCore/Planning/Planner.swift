@@ -246,7 +246,7 @@ public struct Planner: Sendable {
         }
     }
 
-    private func extract(
+    func extract(
         _ solution: Solution, formulation: Formulation, request: PlanRequest, result: LexicographicSolution, model: Model,
         schedule given: [ScheduleOption]? = nil
     ) -> Plan {
