@@ -126,9 +126,10 @@ import Testing
         // so that no plan's cut can drop the credential now required.
         var edited = unlinked[0]
         edited.prerequisites = .credential(unlinked[1].id)
+        let editor = try store.createAccount(name: "editor", role: .editor, passwordHash: "not used here")
         _ = try store.editCatalogue(Catalogue(
             baseCurrency: catalogue.baseCurrency, exchangeRates: catalogue.exchangeRates, providers: [],
-            credentials: [edited], qualifications: []), by: 0)
+            credentials: [edited], qualifications: []), by: editor.id)
         #expect(try referenced() == [unlinked[1].id])
     }
 }
