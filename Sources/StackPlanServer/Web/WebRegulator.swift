@@ -281,30 +281,9 @@ extension WebPages {
         ], body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
 
-    /// Server-Sent Events: `progress` while the batch runs, then one `done` or `failed` event.
+    /// Server-Sent Events of the batch: the API's stream of the same job.
     func events(_ id: String) -> Response {
-        let board = jobs
-        let stream = AsyncStream<ByteBuffer> { continuation in
-            let task = Task {
-                var last: JSON?
-                while !Task.isCancelled {
-                    guard let job = try? board.job(id) else { break }
-                    let progress: JSON = .object(["stage": .string(job.stage), "progress": job.progress ?? .null])
-                    if progress != last {
-                        continuation.yield(ByteBuffer(string: "event: progress\ndata: \(progress.compactText)\n\n"))
-                        last = progress
-                    }
-                    if job.status.isFinished {
-                        continuation.yield(ByteBuffer(string: "event: \(job.status.rawValue)\ndata: \(JobBoard.json(job).compactText)\n\n"))
-                        break
-                    }
-                    try? await Task.sleep(for: .milliseconds(200))
-                }
-                continuation.finish()
-            }
-            continuation.onTermination = { _ in task.cancel() }
-        }
-        return Response(status: .ok, headers: [.contentType: "text/event-stream", .cacheControl: "no-cache"], body: ResponseBody(asyncSequence: stream))
+        JobRoutes.events(id, board: jobs, reads: service.reads)
     }
 
     // MARK: coverage
