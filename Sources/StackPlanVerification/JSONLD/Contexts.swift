@@ -16,6 +16,7 @@ enum BundledContexts {
         "https://purl.imsglobal.org/spec/clr/v2p0/context.json": "clr-v2p0-context",
         "https://w3id.org/security/v1": "security-v1",
         "https://w3id.org/security/v2": "security-v2",
+        "http://data.europa.eu/snb/model/context/edc-ap": "elm-edc-ap",
     ]
 
     private static let cache: [String: JSON] = {
