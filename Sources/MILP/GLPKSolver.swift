@@ -38,9 +38,26 @@ private let glpkLock = NSLock()
 /// Runs `body`, which creates, uses and frees GLPK problems on this thread only: at once beside
 /// other threads' when GLPK's environment is per thread, else under the process-wide lock.
 private func withGLPK<T>(_ body: () throws -> T) rethrows -> T {
-    if GLPKSolver.solvesInParallel { return try body() }
+    if GLPKSolver.solvesInParallel { return try freeingEnvironment(body) }
     glpkLock.lock()
     defer { glpkLock.unlock() }
+    return try freeingEnvironment(body)
+}
+
+/// Runs `body` and then frees GLPK's environment, when no outer GLPK work on this thread still
+/// needs it. GLPK allocates an environment (buffers and memory pool, some kilobytes) on a
+/// thread's first call and keeps it until `glp_free_env`, even past the thread's end: a service
+/// that solves each request on a thread of its own would otherwise keep one per request ever
+/// answered. Every problem is freed inside `body`, so nothing is left to need it.
+private func freeingEnvironment<T>(_ body: () throws -> T) rethrows -> T {
+    let key = "StackPlan.GLPKDepth"
+    let thread = Thread.current.threadDictionary
+    let depth = (thread[key] as? Int) ?? 0
+    thread[key] = depth + 1
+    defer {
+        thread[key] = depth
+        if depth == 0 { glp_free_env() }
+    }
     return try body()
 }
 

@@ -1,6 +1,7 @@
 import Foundation
 import Synchronization
 import Testing
+import CGLPK
 @testable import MILP
 
 @Suite struct ParallelSolveTests {
@@ -39,5 +40,38 @@ import Testing
                 }
             }
         }
+    }
+}
+
+/// GLPK keeps a per-thread environment until `glp_free_env`; the service solves each request on
+/// a thread of its own, so a solve that left it behind would leak a few kilobytes per request.
+@Suite struct GLPKEnvironmentTests {
+    /// `glp_free_env` answers 1 when the calling thread has no environment to free.
+    static func solveOnANewThread(_ work: @escaping @Sendable () throws -> Void) throws -> Int32 {
+        let result = Mutex<Result<Int32, Error>?>(nil)
+        let finished = DispatchSemaphore(value: 0)
+        let thread = Thread {
+            result.withLock { $0 = Result { try work(); return glp_free_env() } }
+            finished.signal()
+        }
+        thread.stackSize = 8 << 20
+        thread.start()
+        finished.wait()
+        return try #require(result.withLock { $0 }).get()
+    }
+
+    @Test func aSolveLeavesNoEnvironmentOnItsThread() throws {
+        var generator = SeededGenerator(seed: 7)
+        let model = randomBinaryProgram(using: &generator, variables: 8...8)
+        #expect(try Self.solveOnANewThread { _ = try model.solve() } == 1)
+        // Nor does writing the model as an LP file.
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("glpk-env-\(UUID().uuidString).lp").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        #expect(try Self.solveOnANewThread { try model.writeLP(to: path) } == 1)
+    }
+
+    /// The check above can fail: GLPK used directly, without freeing, leaves one behind.
+    @Test func glpkLeftAloneKeepsItsEnvironment() throws {
+        #expect(try Self.solveOnANewThread { glp_term_out(GLP_OFF) } == 0)
     }
 }
