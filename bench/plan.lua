@@ -1,7 +1,6 @@
--- wrk script of `make bench-serve`: POST the planning body in $BODY_FILE to the URL given,
--- stop each thread after $LIMIT answers when set, and print one JSON line of results.
+-- wrk script of `make bench-serve`: POST the planning body in $BODY_FILE to the URL given and
+-- print one JSON line of results.
 local body_file = os.getenv("BODY_FILE")
-local limit = tonumber(os.getenv("LIMIT") or "0")
 local file = assert(io.open(body_file, "r"))
 local body = file:read("*a")
 file:close()
@@ -9,21 +8,6 @@ file:close()
 wrk.method = "POST"
 wrk.body = body
 wrk.headers["Content-Type"] = "application/json"
-
-local threads = {}
-
-function setup(thread)
-  table.insert(threads, thread)
-end
-
-local answered = 0
-local bad = 0
-
-function response(status, headers, body)
-  answered = answered + 1
-  if status ~= 200 then bad = bad + 1 end
-  if limit > 0 and answered >= limit then wrk.thread:stop() end
-end
 
 function done(summary, latency, requests)
   local errors = summary.errors

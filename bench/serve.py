@@ -10,7 +10,8 @@ or duplicated writes. Peak memory is the server's VmHWM. Prints a table and writ
 bench/serve-results.json.
 
 Environment: BIN (default .build/release/stackplan), DURATION (seconds of each wrk run, default
-60), WRITE_SECONDS (default 60), SIZE (generated credentials, default 100000), SKIP_LARGE=1."""
+60), WRITE_SECONDS (default 60), SIZE (generated credentials, default 100000), SKIP_LARGE=1 (the
+bundled catalogue only), SKIP_MEMORY=1 (no 10,000-request memory run and no writers)."""
 import http.client, json, os, re, shutil, statistics, subprocess, sys, tempfile, threading, time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -83,10 +84,8 @@ class Server:
             self.process.kill()
 
 
-def wrk(server, body_file, clients, seconds, limit=None):
+def wrk(server, body_file, clients, seconds):
     environment = dict(os.environ, BODY_FILE=body_file)
-    if limit:
-        environment["LIMIT"] = str(limit)
     command = ["wrk", f"-t{clients}", f"-c{clients}", f"-d{seconds}s", "--timeout", "60s", "-s", LUA,
                f"http://127.0.0.1:{server.port}/api/v1/plans"]
     output = subprocess.run(command, env=environment, capture_output=True, text=True, check=True).stdout
@@ -158,9 +157,29 @@ def measure(label, database, folder, body, memory_and_writes):
         result["p99UnderLoadOverSingle"] = round(result["twoClients"]["p99ms"] / result["singleRequestMs"], 2)
         if memory_and_writes:
             before = status_field(server.pid, "VmRSS")
-            result["tenThousand"] = wrk(server, body_file, 2, 3600, limit=5000)
+            # wrk runs for its duration whatever its threads do, so the run is made long enough
+            # for 10,000 answers at the two-client rate just measured, with a tenth to spare.
+            seconds = max(10, int(10_000 * 1.1 / result["twoClients"]["perSecond"]) + 1)
+            # Resident memory every second of the run: flat means the last tenth holds no more
+            # than the first tenth once the allocator has warmed up.
+            samples, running = [], threading.Event()
+            running.set()
+
+            def sample():
+                while running.is_set():
+                    samples.append(status_field(server.pid, "VmRSS"))
+                    time.sleep(1)
+            sampler = threading.Thread(target=sample, daemon=True)
+            sampler.start()
+            result["tenThousand"] = wrk(server, body_file, 2, seconds)
+            running.clear()
+            sampler.join()
             after = status_field(server.pid, "VmRSS")
+            tenth = max(1, len(samples) // 10)
             result["rssBeforeMB"], result["rssAfterMB"] = round(before, 1), round(after, 1)
+            result["rssFirstTenthMaxMB"] = round(max(samples[:tenth]), 1)
+            result["rssLastTenthMaxMB"] = round(max(samples[-tenth:]), 1)
+            result["rssEveryTenSecondsMB"] = [round(value, 1) for value in samples[::10]]
             result["savedPlanWriters"] = writers(server, body, WRITE_SECONDS)
         result["peakRSSMB"] = round(status_field(server.pid, "VmHWM"), 1)
         return result
@@ -185,7 +204,7 @@ def main():
         subprocess.run([BIN, "import", "data/catalogue.json", "--db", bundled], cwd=ROOT, check=True, capture_output=True)
         sofia = json.load(open(os.path.join(ROOT, "data", "learners", "sofia.json")))
         body = {"target": "ucp-pgdip-ipc", "learner": sofia, "objectives": ["cost", "workload"]}
-        results["runs"].append(measure("bundled", bundled, folder, body, True))
+        results["runs"].append(measure("bundled", bundled, folder, body, os.environ.get("SKIP_MEMORY") != "1"))
         if os.environ.get("SKIP_LARGE") != "1":
             large = os.path.join(folder, f"generated-{SIZE}.sqlite")
             catalogue, learners = os.path.join(folder, f"catalogue-{SIZE}.json"), os.path.join(folder, "learners")
@@ -206,8 +225,9 @@ def main():
               f"p99 under load {result['p99UnderLoadOverSingle']}× the single request; peak RSS {result['peakRSSMB']} MB")
         if "tenThousand" in result:
             run = result["tenThousand"]
-            print(f"  10,000 requests ({run['requests']} answered, {run['non2xx']} not 200): RSS {result['rssBeforeMB']} MB before, "
-                  f"{result['rssAfterMB']} MB after")
+            print(f"  {run['requests']:,} requests ({run['non2xx']} not 200): RSS {result['rssBeforeMB']} MB before, "
+                  f"{result['rssAfterMB']} MB after; at most {result['rssFirstTenthMaxMB']} MB in the run's first tenth and "
+                  f"{result['rssLastTenthMaxMB']} MB in its last")
             writes = result["savedPlanWriters"]
             print(f"  saved-plan writers: {writes['writers']} for {writes['seconds']} s: {writes['acknowledged']} acknowledged "
                   f"({writes['writesPerSecond']}/s), {writes['failed']} failed, {writes['stored']} stored, "
