@@ -26,19 +26,33 @@ struct ServeCommand: ParsableCommand {
 
     @OptionGroup var schemeFile: SchemeFileOption
     @OptionGroup var database: DatabaseOption
+    @OptionGroup var postgres: PostgresOption
 
     func run() throws {
         if printOpenapi {
             print(String(decoding: OpenAPIDocument.json(version: StackPlan.version).serialized(pretty: true), as: UTF8.self))
             return
         }
-        let store = try database.open()
+        // Several instances may serve one PostgreSQL database; a SQLite file serves one.
+        let store: any CatalogueSource & ServiceRecordSource
+        let location: String
+        if let postgres = try postgres.open(besides: database) {
+            (store, location) = (postgres, postgres.location)
+        } else {
+            let sqlite = try database.open()
+            (store, location) = (sqlite, database.path)
+        }
         let counts = try reportingErrors { try store.counts() }
         if counts.credentials == 0 {
-            printError("note: the catalogue in \(database.path) is empty: load one with `stackplan import data/catalogue.json --db \(database.path)`")
+            printError("note: the catalogue in \(location) is empty: load one with `stackplan import data/catalogue.json` and the same database option")
         }
         // The first start creates one demo account per role; their passwords are shown this once.
-        let demo = try reportingErrors { try DemoAccounts.createIfNone(in: store) }
+        let demo = try reportingErrors { () throws -> [DemoAccounts.Created] in
+            do { return try DemoAccounts.createIfNone(in: store) } catch ServiceRecordError.duplicateAccount {
+                // Another instance on the same database made them at the same moment: it shows them.
+                return []
+            }
+        }
         if !demo.isEmpty {
             var text = "Demo accounts (passwords shown once; sign in with POST /api/v1/sessions):\n"
             for account in demo { text += "  \(account.name)  role \(account.role.rawValue)  password \(account.password)\n" }
@@ -47,7 +61,7 @@ struct ServeCommand: ParsableCommand {
         }
         var configuration = ServerConfiguration(host: host, port: port, schemesPath: schemeFile.path)
         if let solveSlots { configuration.solveSlots = solveSlots }
-        let host = host, path = database.path
+        let host = host, path = location
         let application = buildApplication(configuration, catalogue: store, records: store, version: StackPlan.version) { port in
             // Written straight through, not buffered: scripts wait for this line to know the port.
             let line = "StackPlan API listening on http://\(host):\(port.map(String.init) ?? "?")/api/v1 (\(plural(counts.credentials, "credential")) in \(path)); Ctrl-C stops it\n"
