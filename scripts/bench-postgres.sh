@@ -29,6 +29,7 @@ NICE="nice -n 10"
 [ -x "$BIN" ] || { echo "bench-postgres: $BIN is not an executable" >&2; exit 1; }
 command -v wrk >/dev/null || { echo "bench-postgres: installing wrk" >&2; apt-get install -y wrk >/dev/null || { apt-get update >/dev/null && apt-get install -y wrk >/dev/null; }; }
 DIR=${BENCH_DIR:-$(mktemp -d -t stackplan-pgbench.XXXXXX)}
+mkdir -p "$DIR"
 echo "bench-postgres: scratch files in $DIR; machine: $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)" >&2
 
 database_url() { sed "s#/postgres?#/$1?#" <<<"$STACKPLAN_TEST_POSTGRES"; }

@@ -18,13 +18,13 @@ if [ $# -eq 0 ]; then echo "usage: $0 COMMAND [ARGUMENTS...]" >&2; exit 2; fi
 fail() { echo "with-postgres: PostgreSQL cannot start: $*" >&2; exit 1; }
 
 find_bin() { ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1; }
-BIN=$(find_bin)
-if [ -z "$BIN" ] || [ ! -x "$BIN/pg_ctl" ]; then
+PG_BIN=$(find_bin)
+if [ -z "$PG_BIN" ] || [ ! -x "$PG_BIN/pg_ctl" ]; then
     echo "with-postgres: installing Debian's postgresql package" >&2
     SUDO=""; [ "$(id -u)" != 0 ] && command -v sudo >/dev/null 2>&1 && SUDO=sudo
     { $SUDO apt-get update && $SUDO apt-get install -y postgresql; } >&2 || fail "apt-get could not install the postgresql package"
-    BIN=$(find_bin)
-    [ -n "$BIN" ] && [ -x "$BIN/pg_ctl" ] || fail "no pg_ctl under /usr/lib/postgresql/*/bin after installing postgresql"
+    PG_BIN=$(find_bin)
+    [ -n "$PG_BIN" ] && [ -x "$PG_BIN/pg_ctl" ] || fail "no pg_ctl under /usr/lib/postgresql/*/bin after installing postgresql"
 fi
 
 # PostgreSQL refuses to run as root: run it as an unprivileged user then.
@@ -47,24 +47,24 @@ LOG="$DIR/server.log"
 
 stop() {
     status=$?
-    if [ -f "$DATA/postmaster.pid" ]; then as_server "$BIN/pg_ctl" -D "$DATA" -m immediate -w stop >/dev/null 2>&1 || true; fi
+    if [ -f "$DATA/postmaster.pid" ]; then as_server "$PG_BIN/pg_ctl" -D "$DATA" -m immediate -w stop >/dev/null 2>&1 || true; fi
     rm -rf "$DIR"
     exit $status
 }
 trap stop EXIT
 trap 'exit 130' INT TERM
 
-as_server "$BIN/initdb" -D "$DATA" -U stackplan --auth=trust -E UTF8 --locale=C.UTF-8 --no-sync >"$DIR/initdb.log" 2>&1 \
+as_server "$PG_BIN/initdb" -D "$DATA" -U stackplan --auth=trust -E UTF8 --locale=C.UTF-8 --no-sync >"$DIR/initdb.log" 2>&1 \
     || { tail -n 20 "$DIR/initdb.log" >&2; fail "initdb failed (above)"; }
 FSYNC=${PG_FSYNC:-off}
 # listen_addresses '' means no TCP at all; the socket is in our own folder.
-if ! as_server "$BIN/pg_ctl" -D "$DATA" -l "$LOG" -w -t 60 \
+if ! as_server "$PG_BIN/pg_ctl" -D "$DATA" -l "$LOG" -w -t 60 \
         -o "-c listen_addresses='' -k $DIR -c fsync=$FSYNC -c synchronous_commit=$([ "$FSYNC" = on ] && echo on || echo off) -c max_connections=200" start >/dev/null; then
     [ -f "$LOG" ] && tail -n 20 "$LOG" >&2
     fail "pg_ctl start failed (server log above)"
 fi
 
 export STACKPLAN_TEST_POSTGRES="postgres://stackplan@/postgres?host=$DIR"
-echo "with-postgres: PostgreSQL $("$BIN/postgres" --version | awk '{print $3}') on $DIR (fsync $FSYNC)" >&2
+echo "with-postgres: PostgreSQL $("$PG_BIN/postgres" --version | awk '{print $3}') on $DIR (fsync $FSYNC)" >&2
 set +e
 "$@"
