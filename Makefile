@@ -81,6 +81,20 @@ bench: setup
 	@dpkg -s time >/dev/null 2>&1 || { echo "installing time"; $(SUDO) apt-get update && $(SUDO) apt-get install -y time; }
 	bench/run.sh
 
+.PHONY: bench-serve
+## bench-serve: the HTTP service over loopback with wrk: plan throughput and p50/p99 for 1 and 2 clients on the bundled and a generated 100k catalogue, memory over 10,000 requests, 8 saved-plan writers for 60 s read back (bench/serve.py)
+bench-serve: setup
+	@command -v wrk >/dev/null 2>&1 || { echo "installing wrk"; $(SUDO) apt-get update && $(SUDO) apt-get install -y wrk; }
+	@[ "$${SKIP_BUILD:-0}" = 1 ] || $(SWIFT) build -c release --product stackplan
+	python3 bench/serve.py
+
+.PHONY: fuzz-api
+## fuzz-api: schemathesis against docs/openapi.json on a server of its own (temporary database, a demo learner's token); fails on any 5xx or a response the document does not allow (about 3 minutes)
+fuzz-api: setup
+	@python3 -c "import schemathesis" 2>/dev/null || { echo "installing schemathesis"; python3 -m pip install --quiet schemathesis; }
+	@test -x $(BIN) || $(SWIFT) build --product stackplan
+	python3 scripts/fuzz-api.py
+
 .PHONY: bench-schedule
 ## bench-schedule: only the schedule part of bench: plans in calendar time on the bundled catalogue and a generated one of 10k credentials
 # bench's recipe with PARTS set: a target's variables reach its prerequisites' recipes.

@@ -26,6 +26,8 @@ let package = Package(
         .package(url: "https://github.com/attaswift/BigInt", "5.3.0"..<"7.0.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.0.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird-auth", from: "2.0.0"),
+        // NIOCore's Channel: the service watches a client's connection to cancel its solve.
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.0.0"),
         // The PostgreSQL store (issue 15).
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.0"),
     ],
@@ -58,7 +60,7 @@ let package = Package(
             .product(name: "_CryptoExtras", package: "swift-crypto"),
             .product(name: "BigInt", package: "BigInt"),
         ], resources: [.copy("Resources")]),
-        .target(name: "StackPlanInterchange", dependencies: ["StackPlanCore", "StackPlanRendering", "StackPlanVerification"]),
+        .target(name: "StackPlanInterchange", dependencies: ["StackPlanCore", "StackPlanRendering", "StackPlanVerification", "StackPlanCPD"]),
         .target(name: "StackPlanCPD", dependencies: ["StackPlanCore", "MILP"]),
         // The HTTP API (issue 13): the same core and store calls as the CLI, answered as JSON.
         .target(name: "StackPlanServer", dependencies: [
@@ -66,6 +68,7 @@ let package = Package(
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdAuth", package: "hummingbird-auth"),
             .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+            .product(name: "NIOCore", package: "swift-nio"),
         ]),
         .executableTarget(name: "stackplan", dependencies: [
             "StackPlanCore", "StackPlanStore", "StackPlanInterchange", "StackPlanCPD", "StackPlanGenerator", "StackPlanRendering", "StackPlanVerification",
@@ -82,7 +85,7 @@ let package = Package(
         // The wallet samples are read from the source tree by path, not bundled as resources.
         .testTarget(
             name: "StackPlanInterchangeTests",
-            dependencies: ["StackPlanInterchange", "StackPlanRendering", "StackPlanStore", "StackPlanCore", "StackPlanVerification",
+            dependencies: ["StackPlanInterchange", "StackPlanRendering", "StackPlanStore", "StackPlanCore", "StackPlanVerification", "StackPlanCPD",
                            .product(name: "Crypto", package: "swift-crypto")],
             exclude: ["Samples"]),
         .testTarget(

@@ -31,7 +31,10 @@ extension CPDAssessment {
             for outcome in limits {
                 var effects: [String] = []
                 if outcome.trimmed > 0 { effects.append("\(formatAmount(outcome.trimmed)) \(scheme.unit.name) not counted") }
-                if outcome.rejectedActivities > 0 { effects.append("\(outcome.rejectedActivities) activit\(outcome.rejectedActivities == 1 ? "y" : "ies") below the minimum") }
+                if outcome.rejectedActivities > 0 {
+                    let what = if case .verifiedEvidence = outcome.rule.kind { "without verified evidence" } else { "below the minimum" }
+                    effects.append("\(outcome.rejectedActivities) activit\(outcome.rejectedActivities == 1 ? "y" : "ies") \(what)")
+                }
                 lines.append("  \(outcome.rule.id): \(outcome.rule.label): \(effects.joined(separator: ", "))")
             }
         }
@@ -91,7 +94,10 @@ extension CPDAssessment {
             if !outcome.adjustedBy.isEmpty { fields["adjustedBy"] = .array(outcome.adjustedBy.map(JSON.string)) }
         } else {
             fields["notCounted"] = .number(rounded(outcome.trimmed))
-            if outcome.rejectedActivities > 0 { fields["activitiesBelowMinimum"] = .number(Double(outcome.rejectedActivities)) }
+            if outcome.rejectedActivities > 0 {
+                let key = if case .verifiedEvidence = outcome.rule.kind { "activitiesWithoutVerifiedEvidence" } else { "activitiesBelowMinimum" }
+                fields[key] = .number(Double(outcome.rejectedActivities))
+            }
         }
         return .object(fields)
     }
@@ -107,6 +113,7 @@ extension CPDAssessment {
         if let rejection = activity.rejection {
             fields["rejected"] = .object(["reason": .string(rejection.code), "message": .string(rejection.description)])
         }
+        if activity.hasEvidence { fields["evidence"] = .string(activity.evidence?.rawValue ?? "unchecked") }
         if !activity.trims.isEmpty {
             fields["notCounted"] = .array(activity.trims.map { .object(["rule": .string($0.rule), "amount": .number(rounded($0.amount))]) })
         }

@@ -18,6 +18,27 @@ public enum CPDRejection: Sendable, Equatable, CustomStringConvertible {
     case repeatedCredential(firstIndex: Int)
     /// Every point of it lies over a cap.
     case overCap(rule: String)
+    /// The scheme counts activities of its category only with verified evidence, and this one's
+    /// evidence is missing (`result` nil and no reasons), unchecked, unverifiable or failed.
+    case evidenceNotVerified(rule: String, evidence: EvidenceState, reasons: [String])
+
+    /// The state of an activity's evidence, as a rule on verified evidence sees it.
+    public enum EvidenceState: String, Sendable, Equatable {
+        /// The activity names no credential behind it.
+        case missing
+        /// The evidence records no check.
+        case unchecked
+        case unverifiable, failed
+
+        var phrase: String {
+            switch self {
+            case .missing: "no evidence is attached"
+            case .unchecked: "its evidence records no verification"
+            case .unverifiable: "its evidence is unverifiable"
+            case .failed: "its evidence failed verification"
+            }
+        }
+    }
 
     public var code: String {
         switch self {
@@ -33,6 +54,7 @@ public enum CPDRejection: Sendable, Equatable, CustomStringConvertible {
         case .belowActivityMinimum: "below-activity-minimum"
         case .repeatedCredential: "repeated-credential"
         case .overCap: "over-cap"
+        case .evidenceNotVerified: "evidence-not-verified"
         }
     }
 
@@ -50,6 +72,8 @@ public enum CPDRejection: Sendable, Equatable, CustomStringConvertible {
         case .belowActivityMinimum(let rule, let minimum): "below the minimum of \(formatAmount(minimum)) per activity (\(rule))"
         case .repeatedCredential(let first): "the same credential as activity \(first), counted once"
         case .overCap(let rule): "entirely over the cap \(rule)"
+        case .evidenceNotVerified(let rule, let state, let reasons):
+            "counts only with verified evidence (\(rule)); \(state.phrase)" + (reasons.isEmpty ? "" : ": " + reasons.joined(separator: "; "))
         }
     }
 }
@@ -91,6 +115,9 @@ public struct CPDAssessment: Sendable {
         public var trims: [Trim]
         /// Ids of the requirements it counted toward.
         public var rules: [String]
+        /// What checking its evidence found, when the activity carries evidence.
+        public var evidence: CPDEvidence.Result?
+        public var hasEvidence = false
         /// Accepted: dated in the cycle, known, categorised, above any per-activity minimum. Count rules count these.
         public var isAccepted: Bool {
             switch rejection {
@@ -124,6 +151,8 @@ public struct CPDChecker: Sendable {
     /// Caps, narrowest first: with caps that nest, trimming the inner one first never trims more than needed.
     let caps: [(rule: CPDRule, categories: Set<String>, max: Double)]
     let activityLimits: [CPDRule]
+    /// Rules that count an activity only with verified evidence.
+    let evidenceRules: [CPDRule]
 
     public init(scheme: CPDScheme, catalogue: Catalogue) {
         self.scheme = scheme
@@ -133,6 +162,7 @@ public struct CPDChecker: Sendable {
             return nil
         }.sorted { $0.categories.count < $1.categories.count }
         activityLimits = scheme.rules.filter { if case .perActivity = $0.kind { true } else { false } }
+        evidenceRules = scheme.rules.filter { if case .verifiedEvidence = $0.kind { true } else { false } }
     }
 
     /// The assessment on `asOf` (the record's own date first, then this one).
@@ -166,8 +196,10 @@ public struct CPDChecker: Sendable {
             if !rule.isRequirement {
                 outcome.trimmed = outcomes.reduce(0) { sum, activity in sum + activity.trims.filter { $0.rule == rule.id }.reduce(0) { $0 + $1.amount } }
                 outcome.rejectedActivities = outcomes.count {
-                    if case .belowActivityMinimum(let id, _)? = $0.rejection { return id == rule.id }
-                    return false
+                    switch $0.rejection {
+                    case .belowActivityMinimum(let id, _)?, .evidenceNotVerified(let id, _, _)?: id == rule.id
+                    default: false
+                    }
                 }
             }
             ruleOutcomes.append(outcome)
@@ -186,7 +218,8 @@ public struct CPDChecker: Sendable {
     ) -> CPDAssessment.ActivityOutcome {
         var outcome = CPDAssessment.ActivityOutcome(
             index: index, label: activity.label, date: activity.date, category: activity.category, type: activity.type,
-            claimed: 0, counted: 0, rejection: nil, trims: [], rules: [])
+            claimed: 0, counted: 0, rejection: nil, trims: [], rules: [], evidence: activity.evidence?.result,
+            hasEvidence: activity.evidence != nil)
         // Work out what the activity would be worth first, so that a rejected one still shows its claim.
         var points: Double?
         var credentialProblem: CPDRejection?
@@ -226,6 +259,17 @@ public struct CPDChecker: Sendable {
             else { nil }
         if let rejection {
             outcome.rejection = rejection
+            return outcome
+        }
+        // A rule on verified evidence: a planned credential's evidence does not exist yet and is taken on trust.
+        if !activity.isPlanned, activity.evidence?.isVerified != true,
+           let rule = evidenceRules.first(where: { $0.covers(category: outcome.category) }) {
+            let state: CPDRejection.EvidenceState = switch activity.evidence?.result {
+            case nil: activity.evidence == nil ? .missing : .unchecked
+            case .unverifiable?: .unverifiable
+            case .failed?, .verified?: .failed
+            }
+            outcome.rejection = .evidenceNotVerified(rule: rule.id, evidence: state, reasons: activity.evidence?.reasons ?? [])
             return outcome
         }
         var counted = points!
@@ -280,7 +324,7 @@ public struct CPDChecker: Sendable {
             return byCategory.values.reduce(0, +) + (scheme.carryOver?.category == nil ? carried : 0)
         case .minimum(let categories, _), .maximum(let categories, _):
             return categories.reduce(0) { $0 + (byCategory[$1] ?? 0) }
-        case .perActivity:
+        case .perActivity, .verifiedEvidence:
             return 0
         case .count:
             return Double(outcomes.count { $0.isAccepted && rule.counts(category: $0.category, type: $0.type) })

@@ -111,7 +111,7 @@ public struct CPDCoverage: Sendable {
             let verdict: RuleLine.Verdict
             switch rule.kind {
             case .declared: verdict = .notByCourses
-            case .maximum, .perActivity: verdict = .notApplicable
+            case .maximum, .perActivity, .verifiedEvidence: verdict = .notApplicable
             default: verdict = outcome.isMet ? .coverable : .short
             }
             return RuleLine(

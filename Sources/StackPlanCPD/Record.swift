@@ -56,10 +56,15 @@ public struct CPDActivity: Sendable, Equatable {
     public var category: String?
     /// Planned or unplanned, workshop or reading: what count and mixture rules look at.
     public var type: String?
+    /// The credential that evidences the activity, with what checking its proof found.
+    public var evidence: CPDEvidence?
+    /// A catalogue credential a remediation plan would take: its evidence does not exist yet, and
+    /// a rule that asks for verified evidence takes it on trust. Never read from or written to a record.
+    public var isPlanned = false
 
     public init(
         _ source: Source, date: Day, hours: Double? = nil, ects: Double? = nil, points: Double? = nil,
-        category: String? = nil, type: String? = nil
+        category: String? = nil, type: String? = nil, evidence: CPDEvidence? = nil
     ) {
         self.source = source
         self.date = date
@@ -68,6 +73,7 @@ public struct CPDActivity: Sendable, Equatable {
         self.points = points
         self.category = category
         self.type = type
+        self.evidence = evidence
     }
 
     public static func credential(_ id: String, date: Day, category: String? = nil, type: String? = nil) -> CPDActivity {
@@ -91,4 +97,31 @@ public struct CPDActivity: Sendable, Equatable {
         case .free(let title): "\"\(title)\""
         }
     }
+}
+
+/// The evidence behind an activity: a wallet credential (a certificate of attendance, an EU
+/// professional-training credential) and the result of checking its proof when it was imported
+/// (`stackplan cpd import`). The record keeps the whole entry as written; the checker reads the
+/// result, so that a scheme may count only activities whose evidence was verified.
+public struct CPDEvidence: Sendable, Equatable {
+    /// The three results of checking a credential's proof, issuer, dates and status.
+    public enum Result: String, Sendable, CaseIterable {
+        case verified, unverifiable, failed
+    }
+
+    /// What the check found; `nil` when the evidence records no check.
+    public var result: Result?
+    /// Why the evidence is not verified, as the check put it.
+    public var reasons: [String]
+    /// The entry as written in the record (`format`, `file`, `credential`, `issuer`, `credits`,
+    /// `verification`, …): kept whole, so that writing the record back loses nothing.
+    public var document: JSON
+
+    public init(result: Result?, reasons: [String] = [], document: JSON) {
+        self.result = result
+        self.reasons = reasons
+        self.document = document
+    }
+
+    public var isVerified: Bool { result == .verified }
 }

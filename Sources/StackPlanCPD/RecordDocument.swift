@@ -65,7 +65,7 @@ public enum PractitionerRecordDocument {
         return record
     }
 
-    static let activityFields: Set<String> = ["credential", "title", "date", "hours", "ects", "points", "category", "type"]
+    static let activityFields: Set<String> = ["credential", "title", "date", "hours", "ects", "points", "category", "type", "evidence"]
 
     static func readActivity(_ value: JSON, path: String, log: IssueLog) -> CPDActivity? {
         guard let reader = ObjectReader(value, path: path, log: log) else { return nil }
@@ -79,6 +79,7 @@ public enum PractitionerRecordDocument {
         let points = number(reader, "points", in: CPDLimits.activityPoints)
         let category = reader.string("category")
         let type = reader.string("type")
+        let evidence = reader.fields["evidence"].flatMap { readEvidence($0, path: reader.at("evidence"), log: log) }
         let source: CPDActivity.Source?
         if reader.has("credential") {
             source = reader.string("credential", required: true).map { .credential($0) }
@@ -92,7 +93,43 @@ public enum PractitionerRecordDocument {
             source = nil
         }
         guard let source, let date else { return nil }
-        return CPDActivity(source, date: date, hours: hours, ects: ects, points: points, category: category, type: type)
+        return CPDActivity(source, date: date, hours: hours, ects: ects, points: points, category: category, type: type, evidence: evidence)
+    }
+
+    /// An activity's `evidence`: an object whose `verification.result`, when present, is one of
+    /// verified, unverifiable or failed, with `why` a list of reasons.
+    static func readEvidence(_ value: JSON, path: String, log: IssueLog) -> CPDEvidence? {
+        if value == .null { return nil }
+        guard case .object(let fields) = value else {
+            log.error(path, "must be an object describing the credential behind the activity, found \(value.typeName)")
+            return nil
+        }
+        guard let verification = fields["verification"], verification != .null else {
+            return CPDEvidence(result: nil, document: value)
+        }
+        guard case .object(let check) = verification else {
+            log.error("\(path).verification", "must be an object with \"result\", found \(verification.typeName)")
+            return nil
+        }
+        let results = CPDEvidence.Result.allCases.map(\.rawValue)
+        guard case .string(let text)? = check["result"], let result = CPDEvidence.Result(rawValue: text) else {
+            let found = if case .string(let text)? = check["result"] { "\"\(text)\"" } else { check["result"]?.typeName ?? "nothing" }
+            log.error("\(path).verification.result", "must be one of \(results.joined(separator: ", ")), found \(found)")
+            return nil
+        }
+        var reasons: [String] = []
+        switch check["why"] {
+        case nil, .null?: break
+        case .array(let items)?:
+            for (index, item) in items.enumerated() {
+                if case .string(let reason) = item { reasons.append(reason) } else {
+                    log.error("\(path).verification.why[\(index)]", "must be text, found \(item.typeName)")
+                }
+            }
+        case let other?:
+            log.error("\(path).verification.why", "must be a list of reasons, found \(other.typeName)")
+        }
+        return CPDEvidence(result: result, reasons: reasons, document: value)
     }
 
     /// A number within `range` (above its lower bound when `positive`), else an error naming the range.
@@ -152,6 +189,7 @@ public enum PractitionerRecordDocument {
         fields["points"] = activity.points.map(JSON.number)
         fields["category"] = activity.category.map(JSON.string)
         fields["type"] = activity.type.map(JSON.string)
+        fields["evidence"] = activity.evidence?.document
         return .object(fields)
     }
 }

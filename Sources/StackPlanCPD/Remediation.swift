@@ -226,7 +226,11 @@ public struct CPDRemediation: Sendable {
             if case .afterAssessment? = outcome.rejection { return nil }
             return activity
         }
-        augmented.activities += taken.map { CPDActivity.credential($0.credential, date: $0.finish, category: $0.category, type: scheme.plannedType) }
+        augmented.activities += taken.map {
+            var planned = CPDActivity.credential($0.credential, date: $0.finish, category: $0.category, type: scheme.plannedType)
+            planned.isPlanned = true
+            return planned
+        }
         augmented.asOf = max(assessment.asOf, taken.map(\.finish).max() ?? assessment.asOf)
         augmented.cycleEnds = assessment.period.end
         return try checker.assess(augmented, asOf: augmented.asOf!)
@@ -336,7 +340,7 @@ struct RemediationModel {
                 } else {
                     reasons.append("\(rule.id) (\(rule.label)): needs \(formatAmount(required)) types of activity, the record has \(formatAmount(outcome.achieved)), and catalogue credentials add at most \(scheme.plannedType.map { present.contains($0) ? 0 : 1 } ?? 0)")
                 }
-            case .perActivity, .declared:
+            case .perActivity, .declared, .verifiedEvidence:
                 continue
             }
         }

@@ -185,6 +185,9 @@ public struct CPDRule: Sendable, Equatable {
         case distinctTypes(categories: [String]?, Int)
         /// A figure the practitioner declares, not an activity: practice hours, reflective accounts.
         case declared(name: String, Double)
+        /// An activity (of these categories; all when `nil`) counts only when the credential that
+        /// evidences it was verified: its proof checked with the issuer's key, not expired or revoked.
+        case verifiedEvidence(categories: [String]?)
     }
 
     public var id: String
@@ -210,6 +213,7 @@ public struct CPDRule: Sendable, Equatable {
         case .total, .declared: nil
         case .minimum(let categories, _), .maximum(let categories, _): categories
         case .perActivity(let categories, _, _), .count(let categories, _, _), .distinctTypes(let categories, _): categories
+        case .verifiedEvidence(let categories): categories
         }
     }
 
@@ -217,7 +221,7 @@ public struct CPDRule: Sendable, Equatable {
     public var isRequirement: Bool {
         switch kind {
         case .total, .minimum, .count, .distinctTypes, .declared: true
-        case .maximum, .perActivity: false
+        case .maximum, .perActivity, .verifiedEvidence: false
         }
     }
 
@@ -226,7 +230,7 @@ public struct CPDRule: Sendable, Equatable {
         switch kind {
         case .total(let value), .minimum(_, let value), .declared(_, let value): value
         case .count(_, _, let value), .distinctTypes(_, let value): Double(value)
-        case .maximum, .perActivity: nil
+        case .maximum, .perActivity, .verifiedEvidence: nil
         }
     }
 
@@ -239,6 +243,7 @@ public struct CPDRule: Sendable, Equatable {
         case .count: "count"
         case .distinctTypes: "distinctTypes"
         case .declared: "declared"
+        case .verifiedEvidence: "verifiedEvidence"
         }
     }
 

@@ -167,7 +167,7 @@ struct SchemeReader {
         return CPDCategory(id: id, name: name, description: reader.string("description"), source: reader.string("source"))
     }
 
-    static let ruleTypes = ["total", "minimum", "maximum", "perActivity", "count", "distinctTypes", "declared"]
+    static let ruleTypes = ["total", "minimum", "maximum", "perActivity", "count", "distinctTypes", "declared", "verifiedEvidence"]
 
     func readRule(_ value: JSON, path: String, record: String?) -> CPDRule? {
         guard let reader = ObjectReader(value, path: path, record: record, log: log) else { return nil }
@@ -212,6 +212,9 @@ struct SchemeReader {
             if let name = reader.string("name", required: true), let minimum = reader.number("min", required: true) {
                 kind = .declared(name: name, minimum)
             }
+        case "verifiedEvidence":
+            specific = ["categories"]
+            kind = .verifiedEvidence(categories: reader.strings("categories", acceptSingle: true))
         case let other?:
             specific = []
             log.error(reader.at("type"), "must be one of \(Self.ruleTypes.map { "\"\($0)\"" }.joined(separator: ", ")), found \"\(other)\"", record: record)
@@ -364,6 +367,8 @@ struct SchemeChecker {
                 if let minimum, let maximum, minimum > maximum { error(at, "min \(minimum) is above max \(maximum)") }
             case .count(_, _, let minimum), .distinctTypes(_, let minimum):
                 amount(Double(minimum), "min")
+            case .verifiedEvidence:
+                break
             }
         }
         if totals > 1 { error("rules", "has \(totals) total rules; a scheme has at most one") }

@@ -78,6 +78,8 @@ public enum CPDSchemeDocument {
         case .declared(let name, let minimum):
             fields["name"] = .string(name)
             fields["min"] = .number(minimum)
+        case .verifiedEvidence(let categories):
+            fields["categories"] = categories.map { .array($0.map(JSON.string)) }
         }
         if rule.assumed { fields["assumed"] = .bool(true) }
         fields["note"] = rule.note.map(JSON.string)
@@ -136,6 +138,7 @@ public enum CPDSchemeDocument {
             return "≥ \(minimum) activities of \(list(categories))" + (types.map { " of type \($0.joined(separator: " or "))" } ?? "")
         case .distinctTypes(let categories, let minimum): return "activities of ≥ \(minimum) types (\(list(categories)))"
         case .declared(let name, let minimum): return "declared \(name) ≥ \(formatAmount(minimum))"
+        case .verifiedEvidence(let categories): return "activities of \(list(categories)) count only with verified evidence"
         }
     }
 

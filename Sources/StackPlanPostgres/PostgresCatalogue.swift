@@ -382,20 +382,25 @@ extension PostgresStore: CatalogueImporting {
 
     /// Credentials built from their columns, without competencies and languages.
     static func credentialRows(where condition: String, _ binds: Binds, _ connection: PostgresConnection) async throws -> [Credential] {
+        // Code, ISCED-F fields and ESCO skills live in the document only (as on SQLite); requirement
+        // filters read them. A JSON null reads as absent, as SQLite's json_extract gives it.
         let sql = """
             SELECT c."id", c."providerId", c."title", c."kind", c."ects", c."hours", c."eqf", c."cost", c."currency", c."mode",
-                c."accredited", c."weeks", c."prerequisites", c."excludes", c."offerings", c."place"
+                c."accredited", c."weeks", c."prerequisites", c."excludes", c."offerings", c."place",
+                c."document"::jsonb ->> 'code', NULLIF((c."document"::jsonb -> 'isced')::text, 'null'),
+                NULLIF((c."document"::jsonb -> 'escoSkills')::text, 'null')
             FROM "credential" c LEFT JOIN "provider" p ON p."id" = c."providerId" WHERE \(condition)
             """
         return try await connection.rows(sql, binds).map { row in
-            let (id, provider, title, kind, ects, hours, eqf, cost, currency, mode, accredited, weeks, prerequisites, excludes, offerings, place) =
+            let (id, provider, title, kind, ects, hours, eqf, cost, currency, mode, accredited, weeks, prerequisites, excludes, offerings, place,
+                 code, isced, escoSkills) =
                 try row.decode((String, String, String, String, Double?, Double?, Int, Double, String?, String,
-                                Bool?, Int?, String?, String?, String?, String?).self)
+                                Bool?, Int?, String?, String?, String?, String?, String?, String?, String?).self)
             // The stored document is JSON: the place column is computed from it as jsonb on every write.
             return try StoredRecords.credential(StoredRecords.CredentialColumns(
                 id: id, provider: provider, title: title, kind: kind, ects: ects, hours: hours, eqf: eqf, cost: cost, currency: currency,
                 mode: mode, accredited: accredited, weeks: weeks, prerequisites: prerequisites, excludes: excludes, offerings: offerings,
-                place: place, documentIsJSON: true))
+                place: place, documentIsJSON: true, code: code, isced: isced, escoSkills: escoSkills))
         }
     }
 
@@ -421,6 +426,10 @@ extension PostgresStore: CatalogueImporting {
         case .credits(_, let filter):
             let (condition, binds) = acceptingCondition(filter)
             for credential in try await credentialRows(where: condition, binds, connection) { credentials.add(credential) }
+        case .count(_, let filter):
+            // A count leaf accepts credentials without ECTS too.
+            let (condition, binds) = acceptingCondition(filter, needingCredits: false)
+            for credential in try await credentialRows(where: condition, binds, connection) { credentials.add(credential) }
         case .allOf(let children), .anyOf(let children), .atLeast(_, let children):
             for child in children { try await collectAcceptedCredentials(child, into: &credentials, named: &named, connection) }
         case .maxCredits, .qualification:
@@ -429,9 +438,11 @@ extension PostgresStore: CatalogueImporting {
     }
 
     /// The condition on `credential c` joined with `provider p` that a `credits` leaf with this
-    /// filter accepts: ECTS above zero and every given field, as `CredentialFilter.matches` reads it.
-    static func acceptingCondition(_ filter: CredentialFilter) -> (String, Binds) {
-        var conditions = [#"c."ects" > 0"#]
+    /// filter accepts: ECTS above zero (not for a `count` leaf) and every given field, as
+    /// `CredentialFilter.matches` reads it. The filter fields of issue 17 (codes, ECTS bounds,
+    /// ISCED-F, ESCO skills, combinations) are left to `matches`, as on SQLite: wider, never narrower.
+    static func acceptingCondition(_ filter: CredentialFilter, needingCredits: Bool = true) -> (String, Binds) {
+        var conditions = [needingCredits ? #"c."ects" > 0"# : "TRUE"]
         var binds = Binds()
         func list(_ values: [String]) -> String { "ANY(" + binds.add(StoredRecords.lookupable(values)) + ")" }
         if let ids = filter.ids { conditions.append(#"c."id" = "# + list(ids)) }

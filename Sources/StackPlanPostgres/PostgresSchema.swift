@@ -97,6 +97,29 @@ enum PostgresSchema {
                 "action" TEXT NOT NULL,
                 "subject" TEXT NOT NULL);
             """),
+        // The SQLite store's v6 (Service/ServiceSchema.swift), under the same identifier.
+        Migration(identifier: "v6: retired records, service jobs", sql: """
+            CREATE TABLE "retiredRecord" (
+                "kind" TEXT COLLATE "C" NOT NULL CHECK ("kind" IN ('provider', 'credential', 'qualification')),
+                "recordId" TEXT COLLATE "C" NOT NULL,
+                "retiredAt" TEXT NOT NULL,
+                "accountId" BIGINT NOT NULL REFERENCES "account"("id"),
+                PRIMARY KEY ("kind", "recordId"));
+            CREATE TABLE "serviceJob" (
+                "id" TEXT COLLATE "C" PRIMARY KEY,
+                "kind" TEXT NOT NULL,
+                "ownerId" BIGINT NOT NULL REFERENCES "account"("id"),
+                "status" TEXT NOT NULL CHECK ("status" IN ('running', 'done', 'failed', 'cancelled', 'interrupted')),
+                "stage" TEXT NOT NULL,
+                "progress" TEXT,
+                "summary" TEXT,
+                "error" TEXT,
+                "files" TEXT NOT NULL,
+                "createdAt" TEXT COLLATE "C" NOT NULL,
+                "updatedAt" TEXT COLLATE "C" NOT NULL);
+            CREATE INDEX "serviceJobOwner" ON "serviceJob"("ownerId");
+            CREATE INDEX "serviceJobStatus" ON "serviceJob"("status", "updatedAt");
+            """),
     ]
 
     static let migrationTable = """

@@ -245,13 +245,7 @@ extension PostgresStore: ServiceRecordSource {
             try await Self.lockCatalogue(connection)
             let summary = try await Self.importCatalogue(document.catalogue, file: nil, into: connection)
             let text = "\(summary.providers) providers, \(summary.credentials) credentials, \(summary.qualifications) qualifications (\(summary.replaced) replaced)"
-            let version = try await connection.count(#"SELECT max("version") FROM "catalogueEdit""#) + 1
-            var binds = Binds()
-            try await connection.execute("""
-                INSERT INTO "catalogueEdit" ("version", "at", "accountId", "summary")
-                VALUES (\(binds.add(Int64(version))), \(binds.add(Self.text(now))), \(binds.add(actor)), \(binds.add(text)))
-                """, binds)
-            try await Self.audit(connection, actor: actor, action: "edit catalogue", subject: "catalogue edit \(version): \(text)", now: now)
+            let version = try await Self.recordEdit(connection, summary: text, actor: actor, now: now)
             return (summary, version)
         }
         return (summary, version)

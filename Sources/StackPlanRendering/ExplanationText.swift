@@ -24,7 +24,11 @@ extension PlanExplanation.Margin {
             }.joined(separator: ", ")
         case .credits(let counted, let minimum, let parts):
             let list = parts.map { "\($0.id) \(formatNumber($0.ects))" }.joined(separator: " + ")
+            if minimum <= 0 { return "\(formatNumber(counted)) ECTS count as free electives" + (list.isEmpty ? "" : " (\(list))") }
             return "\(formatNumber(counted)) of \(formatNumber(minimum)) ECTS" + (list.isEmpty ? "" : " (\(list))") + ": " + against(counted, minimum)
+        case .count(let counted, let minimum, let items):
+            return "\(counted) of \(minimum) credential\(minimum == 1 ? "" : "s")" + (items.isEmpty ? "" : " (\(items.joined(separator: ", ")))")
+                + ": " + (counted == minimum ? "exactly the minimum" : counted > minimum ? "\(counted - minimum) over the minimum" : "\(minimum - counted) short")
         case .cap(let counted, let maximum):
             return "\(formatNumber(counted)) of at most \(formatNumber(maximum)) ECTS: "
                 + (abs(maximum - counted) < 1e-9 ? "at the cap"
@@ -56,6 +60,10 @@ extension PlanExplanation.Margin {
             fields["countedEcts"] = .number(rounded(counted))
             fields["minimumEcts"] = .number(rounded(minimum))
             fields["parts"] = .array(parts.map { .object(["id": .string($0.id), "ects": .number(rounded($0.ects))]) })
+        case .count(let counted, let minimum, let items):
+            fields["counted"] = .number(Double(counted))
+            fields["minimum"] = .number(Double(minimum))
+            fields["items"] = .array(items.map(JSON.string))
         case .cap(let counted, let maximum):
             fields["countedEcts"] = .number(rounded(counted))
             fields["maximumEcts"] = .number(rounded(maximum))
@@ -91,8 +99,10 @@ extension PlanExplanation {
             case .unmet: "✗"
             case .setAside: "–"
             }
-            lines.append(String(repeating: "  ", count: requirement.depth + 1) + "\(mark) \(requirement.path)  \(requirement.requirement)")
+            let scope = requirement.scope.map { " [counting scope \($0)]" } ?? ""
+            lines.append(String(repeating: "  ", count: requirement.depth + 1) + "\(mark) \(requirement.path)  \(requirement.requirement)\(scope)")
             lines.append(String(repeating: "  ", count: requirement.depth + 3) + requirement.margin.text)
+            if let spread = requirement.spread { lines.append(String(repeating: "  ", count: requirement.depth + 3) + spread.text) }
         }
         lines.append("")
         if plan.taken.isEmpty {
@@ -146,6 +156,8 @@ extension PlanExplanation {
                     "margin": .string(requirement.margin.text), "marginCode": requirement.margin.json,
                 ]
                 fields["surplus"] = requirement.surplus.map { .number(rounded($0)) }
+                fields["scope"] = requirement.scope.map(JSON.string)
+                fields["spread"] = requirement.spread.map(\.json)
                 return .object(fields)
             }),
             "credentials": .array(roles.map { .object(["id": .string($0.id), "why": .string($0.role.text), "role": $0.role.json]) }),
@@ -157,5 +169,21 @@ extension PlanExplanation {
             "valid": .bool(violations.isEmpty),
             "violations": .array(violations.map(JSON.string)),
         ])
+    }
+}
+
+extension PlanReport.Spread {
+    /// `3 different providers (at least 2 asked); at most 1 from one (2 allowed)`.
+    public var text: String {
+        var parts = ["\(values) different \(rule.by.noun(plural: values != 1))" + (rule.atLeast.map { " (at least \($0) asked)" } ?? "")]
+        if let most = rule.atMostEach { parts.append("at most \(largestShare) from one \(rule.by.noun(plural: false)) (\(most) allowed)") }
+        return parts.joined(separator: "; ")
+    }
+
+    public var json: JSON {
+        var fields: [String: JSON] = ["by": .string(rule.by.rawValue), "values": .number(Double(values)), "largestShare": .number(Double(largestShare))]
+        fields["atLeast"] = rule.atLeast.map { .number(Double($0)) }
+        fields["atMostEach"] = rule.atMostEach.map { .number(Double($0)) }
+        return .object(fields)
     }
 }

@@ -80,12 +80,16 @@ extension PlanReport {
                 lines.append("\(indent)– \(line.path)  \(line.requirement) — set aside (waived above)")
                 continue
             }
-            if let credits = line.credits {
+            if let count = line.count {
+                detail = " — \(count) credential\(count == 1 ? "" : "s")" + (line.applied.isEmpty ? "" : ": \(line.applied.joined(separator: ", "))")
+            } else if let credits = line.credits {
                 detail = " — \(formatNumber(credits)) ECTS" + (line.applied.isEmpty ? "" : " from \(line.applied.joined(separator: ", "))")
             } else if !line.applied.isEmpty && !line.requirement.hasSuffix("(\(line.applied.joined()))") {
                 detail = " — \(line.applied.joined(separator: ", "))"
             }
-            lines.append("\(indent)\(line.met ? "✓" : "✗") \(line.path)  \(line.requirement)\(detail)")
+            let scope = line.scope.map { " [counting scope \($0)]" } ?? ""
+            let spread = line.spread.map { " (\($0.text))" } ?? ""
+            lines.append("\(indent)\(line.met ? "✓" : "✗") \(line.path)  \(line.requirement)\(scope)\(detail)\(spread)")
         }
         lines.append("  \(totals.countedECTS >= qualification.ects - 1e-9 ? "✓" : "✗") ects  \(formatNumber(qualification.ects)) ECTS in all — \(formatNumber(totals.countedECTS)) count")
         return lines.joined(separator: "\n")
@@ -170,6 +174,9 @@ extension PlanReport {
                 fields["credits"] = line.credits.map { .number(rounded($0)) }
                 if line.waived { fields["waived"] = .bool(true) }
                 if line.setAside { fields["setAside"] = .bool(true) }
+                fields["scope"] = line.scope.map(JSON.string)
+                fields["count"] = line.count.map { .number(Double($0)) }
+                fields["spread"] = line.spread.map(\.json)
                 return .object(fields)
             }),
             "exceptions": .array(request.exceptionUse(in: plan, catalogue: catalogue).map { exception, used in

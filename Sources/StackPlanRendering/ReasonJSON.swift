@@ -75,6 +75,13 @@ extension UnmetReason {
             fields["availableEcts"] = number(available)
             fields["neededEcts"] = number(needed)
             fields["matching"] = .number(Double(matching))
+        case .countOutOfReach(let available, let needed):
+            fields["available"] = .number(Double(available))
+            fields["needed"] = .number(Double(needed))
+        case .tooFewValues(let field, let available, let needed):
+            fields["by"] = .string(field.rawValue)
+            fields["available"] = .number(Double(available))
+            fields["needed"] = .number(Double(needed))
         case .noAlternative(let count): fields["alternatives"] = .number(Double(count))
         case .tooFewMet(let met, let needed):
             fields["met"] = .number(Double(met))

@@ -56,6 +56,9 @@ extension UnmetReason {
         case .notTogether: "it cannot be taken"
         case .creditsOutOfReach(let available, let needed, let matching):
             "at most \(formatNumber(available)) of the \(formatNumber(needed)) ECTS can be found (\(plural(matching, "matching credential")))"
+        case .countOutOfReach(let available, let needed): "only \(plural(available, "matching credential")) can be had, \(needed) needed"
+        case .tooFewValues(let field, let available, let needed):
+            "the credentials it accepts show only \(available) different \(field.noun(plural: available != 1)), \(needed) needed"
         case .noAlternative(let count): "none of its \(count) alternatives can be met"
         case .tooFewMet(let met, let needed): "only \(met) of the \(needed) needed can be met"
         case .partsUnmet: "some of its parts cannot be met"
@@ -127,3 +130,17 @@ extension CredentialRole {
 
 /// A credits filter in words, with a leading space: ` in dementia, at EQF 7+`.
 public func describe(_ filter: CredentialFilter) -> String { filter.phrase }
+
+extension DistinctRule.Field {
+    /// The field's values named in English: `providers`, `ISCED-F fields`.
+    public func noun(plural: Bool) -> String {
+        switch self {
+        case .provider: plural ? "providers" : "provider"
+        case .competency: plural ? "competencies" : "competency"
+        case .isced: plural ? "ISCED-F fields" : "ISCED-F field"
+        case .kind: plural ? "kinds" : "kind"
+        case .eqf: plural ? "EQF levels" : "EQF level"
+        case .subject: plural ? "subjects" : "subject"
+        }
+    }
+}

@@ -144,6 +144,7 @@ public struct StackGraph: Sendable {
             case .credits(let minimum, _):
                 let ects = applied.reduce(0.0) { total, id in total + (catalogue.credential(id)?.credits ?? externalECTS(id)) }
                 met[index] = ects >= minimum - 1e-9
+            case .count(let minimum, _): met[index] = applied.count >= minimum
             case .maxCredits: met[index] = true
             case .allOf, .qualification: met[index] = node.children.allSatisfy { met[$0]! }
             case .anyOf: met[index] = node.children.contains { met[$0]! }

@@ -17,8 +17,12 @@ public struct ServerConfiguration: Sendable {
     public var solveQueue: Int
     /// Requests a signed-in account may make.
     public var rateLimit = RateLimit()
-    /// Jobs (CPD batches) that may run at once; more are refused with 429.
+    /// Jobs (CPD batches, frontiers, alternatives) that may run at once; more are refused with 429.
     public var jobSlots = 2
+    /// Where jobs keep their uploads and results (beside the database for `stackplan serve`).
+    public var jobFolder = NSTemporaryDirectory()
+    /// How long a finished job and its results are kept before they are deleted.
+    public var jobRetention: TimeInterval = 24 * 3600
     /// bcrypt's cost for new passwords (4 to 31; each step doubles the work).
     public var passwordCost: UInt8 = PasswordHashing.defaultCost
 
@@ -46,6 +50,10 @@ struct ServiceContext: Sendable {
     let reads: BlockingWorkQueue
     /// The version of the service, as `stackplan --version` prints it.
     let version: String
+    /// Accounts, saved plans, retired records, jobs.
+    let records: any ServiceRecordSource
+    /// Solves stopped (or skipped) because their client had gone.
+    let abandoned = Counter()
 
     /// Reads the database off the event loop.
     func read<Value: Sendable>(_ work: @escaping @Sendable (any CatalogueSource) throws -> Value) async throws -> Value {
@@ -58,6 +66,47 @@ struct ServiceContext: Sendable {
         let catalogue = catalogue
         return try await solves.run { try work(catalogue) }
     }
+
+    /// Runs a planning solve for a request on `context`'s connection: `work` plans what the
+    /// ``Offering`` gives it (retired records left out), and the solve stops as soon as the
+    /// client closes its connection, freeing the slot (while waiting for one, the work is
+    /// skipped altogether).
+    func solve<Value: Sendable>(for context: APIContext, _ work: @escaping @Sendable (any CatalogueSource, Offering) throws -> Value) async throws -> Value {
+        try await solve(cancellation: context.disconnection(), work)
+    }
+
+    /// As ``solve(for:_:)``, stopped by `cancellation`.
+    func solve<Value: Sendable>(cancellation: SolveCancellation?, _ work: @escaping @Sendable (any CatalogueSource, Offering) throws -> Value) async throws -> Value {
+        let catalogue = catalogue, records = records, abandoned = abandoned
+        return try await solves.run {
+            if let cancellation, cancellation.isCancelled {
+                abandoned.add()
+                throw ClientGone()
+            }
+            let value = try work(catalogue, try Offering.read(records, cancellation: cancellation))
+            if let cancellation, cancellation.isCancelled {
+                abandoned.add()
+                throw ClientGone()
+            }
+            return value
+        }
+    }
+}
+
+/// The client closed its connection before its answer was ready: nobody reads the answer.
+struct ClientGone: ClassifiedError {
+    var kind: ErrorKind { .solverStopped }
+    var description: String { "the client closed the connection before the answer was ready" }
+}
+
+/// A count shared between threads.
+final class Counter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var count = 0
+
+    var value: Int { lock.withLock { count } }
+
+    func add() { lock.withLock { count += 1 } }
 }
 
 /// Collects the routes as they are registered, so that the OpenAPI test and the 405 answers
@@ -84,7 +133,7 @@ public func buildRouter(_ configuration: ServerConfiguration, catalogue: any Cat
         catalogue: catalogue, limits: configuration.limits, schemesPath: configuration.schemesPath,
         solves: BlockingWorkQueue(name: "solve", slots: configuration.solveSlots, waitingLimit: configuration.solveQueue),
         reads: BlockingWorkQueue(name: "read", slots: max(4, configuration.solveSlots * 2), waitingLimit: 256),
-        version: version)
+        version: version, records: records)
     let table = RouteTable(router: router)
     // Before the routes: Hummingbird wraps only the routes added after a middleware.
     router.middlewares.add(ProblemMiddleware<APIContext>(table: table))
@@ -96,7 +145,8 @@ public func buildRouter(_ configuration: ServerConfiguration, catalogue: any Cat
     let accounts = AccountRoutes(service: service, records: records, passwordCost: min(31, max(4, configuration.passwordCost)))
     accounts.register(in: table)
     ProfileRoutes(accounts: accounts).register(in: table)
-    JobRoutes(service: service, board: JobBoard(limit: configuration.jobSlots), maximumUploadBytes: configuration.limits.maximumUploadBytes)
+    let board = JobBoard(limit: configuration.jobSlots, folder: configuration.jobFolder, records: records, retention: configuration.jobRetention)
+    JobRoutes(service: service, board: board, maximumUploadBytes: configuration.limits.maximumUploadBytes)
         .register(in: table)
     OpenAPIRoutes(version: version).register(in: table)
     return (router, table.routes)
@@ -110,6 +160,7 @@ public func buildApplication(
     let (router, _) = buildRouter(configuration, catalogue: catalogue, records: records, version: version)
     return Application(
         router: router,
+        server: .http1(configuration: .init(additionalChannelHandlers: [ConnectionWatch()])),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "StackPlan"),
         onServerRunning: { channel in await onServerRunning(channel.localAddress?.port) })
 }

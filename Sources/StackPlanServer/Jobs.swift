@@ -1,57 +1,69 @@
 import Foundation
 import Hummingbird
+import MILP
 import StackPlanCore
 import StackPlanCPD
+import StackPlanRendering
 import StackPlanStore
 import StackPlanText
 
-/// Long work run as a job: a CPD batch uploaded whole, checked on a thread of its own, with its
-/// progress streamed as Server-Sent Events, its results downloaded as JSON lines or CSV, and
-/// cancellation. Jobs live in memory: a restart forgets them (their uploads are removed).
+/// Long work run as jobs: CPD batches, frontiers and large alternatives, each on a thread of
+/// its own, with progress streamed as Server-Sent Events, results downloaded as JSON lines or
+/// CSV, and cancellation.
+///
+/// Every job is a row of the database (``ServiceRecordSource``), written as it starts, as its
+/// status changes and, at most once a second, as it progresses; the board keeps only the
+/// running jobs of this process in memory, with their latest progress and their cancellation.
+/// A restart finds its jobs: those that were running are marked interrupted (``recoverJobs``),
+/// and finished ones stay until deleted or expired, when their files go with them.
 final class JobBoard: @unchecked Sendable {
-    enum Status: String, Sendable { case running, done, failed, cancelled }
-
-    struct Job: Sendable {
-        var id: String
-        var kind: String
-        var owner: Int64
-        var status: Status = .running
-        var stage = "checking records"
-        var progress: BatchProgress?
-        var summary: JSON?
-        var failure: String?
-        /// The upload, read by the batch; emptied to cancel.
-        var input: String
-        var jsonLines: String
-        var csv: String
-        var cancelRequested = false
-
-        var finished: Bool { status != .running }
-
-        var json: JSON {
-            var fields: [String: JSON] = [
-                "id": .string(id), "kind": .string(kind), "status": .string(status.rawValue), "stage": .string(stage),
-                "links": .object([
-                    "self": .string("/api/v1/jobs/\(id)"), "events": .string("/api/v1/jobs/\(id)/events"),
-                    "results": .string("/api/v1/jobs/\(id)/results"),
-                ]),
-            ]
-            if let progress { fields["progress"] = JobBoard.json(progress) }
-            fields["summary"] = summary
-            fields["error"] = failure.map(JSON.string)
-            return .object(fields)
-        }
-    }
-
     /// Jobs that may run at once; more are refused with 429.
     let limit: Int
+    /// Where uploads and results are kept.
     let folder: String
+    let records: any ServiceRecordSource
+    /// How long a finished job and its results are kept.
+    let retention: TimeInterval
     private let lock = NSLock()
-    private var jobs: [String: Job] = [:]
+    private var live: [String: Live] = [:]
 
-    init(limit: Int, folder: String = NSTemporaryDirectory()) {
+    private struct Live {
+        var record: JobRecord
+        let cancellation: SolveCancellation
+        var savedAt: Date
+    }
+
+    init(limit: Int, folder: String, records: any ServiceRecordSource, retention: TimeInterval) {
         self.limit = limit
         self.folder = folder
+        self.records = records
+        self.retention = retention
+    }
+
+    /// The job's files: its upload, its JSON lines and its CSV.
+    struct Files {
+        var input: String, jsonLines: String, csv: String
+        init(_ record: JobRecord) {
+            input = record.files + ".input"
+            jsonLines = record.files + ".jsonl"
+            csv = record.files + ".csv"
+        }
+        func remove() { for path in [input, jsonLines, csv] { unlink(path) } }
+    }
+
+    static func json(_ record: JobRecord) -> JSON {
+        var fields: [String: JSON] = [
+            "id": .string(record.id), "kind": .string(record.kind), "status": .string(record.status.rawValue), "stage": .string(record.stage),
+            "createdAt": .string(timestamp(record.createdAt)), "updatedAt": .string(timestamp(record.updatedAt)),
+            "links": .object([
+                "self": .string("/api/v1/jobs/\(record.id)"), "events": .string("/api/v1/jobs/\(record.id)/events"),
+                "results": .string("/api/v1/jobs/\(record.id)/results"),
+            ]),
+        ]
+        fields["progress"] = record.progress
+        fields["summary"] = record.summary
+        fields["error"] = record.failure.map(JSON.string)
+        return .object(fields)
     }
 
     static func json(_ progress: BatchProgress) -> JSON {
@@ -61,44 +73,110 @@ final class JobBoard: @unchecked Sendable {
         return .object(fields)
     }
 
-    func job(_ id: String) -> Job? { lock.withLock { jobs[id] } }
-
-    func update(_ id: String, _ change: (inout Job) -> Void) {
-        lock.withLock {
-            if var job = jobs[id] {
-                change(&job)
-                jobs[id] = job
-            }
-        }
+    static func json(done: Int, total: Int) -> JSON {
+        .object(["done": .number(Double(done)), "total": .number(Double(total))])
     }
 
-    /// Registers a new job unless `limit` are running already.
-    func admit(kind: String, owner: Int64) throws -> Job {
+    /// The job as it stands: this process's live state, else the stored one. Blocks on the database.
+    func job(_ id: String) throws -> JobRecord? {
+        if let running = lock.withLock({ live[id]?.record }) { return running }
+        return try records.job(id)
+    }
+
+    /// Registers a new job unless `limit` are running already; expired jobs go first. Blocks on the database.
+    func admit(kind: String, owner: Int64, stage: String) throws -> (JobRecord, SolveCancellation) {
+        try expire(now: Date())
+        let now = Date()
+        let id = AccessTokens.randomHex(bytes: 8)
+        let record = JobRecord(id: id, kind: kind, ownerID: owner, stage: stage,
+                               files: (folder as NSString).appendingPathComponent("stackplan-job-\(id)"), createdAt: now, updatedAt: now)
+        let cancellation = SolveCancellation()
         try lock.withLock {
-            guard jobs.values.filter({ !$0.finished }).count < limit else {
-                throw BlockingWorkQueue.QueueFull(name: "job", slots: limit, waitingLimit: 0)
-            }
-            let id = AccessTokens.randomHex(bytes: 8)
-            let base = (folder as NSString).appendingPathComponent("stackplan-job-\(id)")
-            let job = Job(id: id, kind: kind, owner: owner, input: base + ".input", jsonLines: base + ".jsonl", csv: base + ".csv")
-            jobs[id] = job
-            return job
+            guard live.count < limit else { throw BlockingWorkQueue.QueueFull(name: "job", slots: limit, waitingLimit: 0) }
+            live[id] = Live(record: record, cancellation: cancellation, savedAt: now)
         }
+        do {
+            try records.createJob(record)
+        } catch {
+            _ = lock.withLock { live.removeValue(forKey: id) }
+            throw error
+        }
+        return (record, cancellation)
     }
 
-    /// Asks a running job to stop: its input is emptied, so the batch reads no further line
-    /// than what it holds already (at most one read buffer).
-    func cancel(_ id: String) {
-        update(id) { job in
-            guard !job.finished else { return }
-            job.cancelRequested = true
-            job.stage = "cancelling"
+    /// Records progress: in memory at once, in the database at most once a second.
+    func progress(_ id: String, stage: String? = nil, _ progress: JSON) {
+        let now = Date()
+        let due: JobRecord? = lock.withLock {
+            guard var job = live[id] else { return nil }
+            job.record.progress = progress
+            if let stage, !job.cancellation.isCancelled { job.record.stage = stage }
+            job.record.updatedAt = now
+            let save = now.timeIntervalSince(job.savedAt) >= 1
+            if save { job.savedAt = now }
+            live[id] = job
+            return save ? job.record : nil
         }
-        if let job = job(id) { _ = truncate(job.input, 0) }
+        if let due { try? records.updateJob(due) }
+    }
+
+    /// Ends a running job: its final state is stored, and it leaves the board. A job asked to
+    /// stop ends as cancelled whatever it ended with.
+    func finish(_ id: String, _ change: (inout JobRecord, _ cancelled: Bool) -> Void) {
+        guard var job = lock.withLock({ live[id] }) else { return }
+        change(&job.record, job.cancellation.isCancelled)
+        if job.cancellation.isCancelled {
+            job.record.status = .cancelled
+            job.record.stage = "cancelled"
+        }
+        job.record.updatedAt = Date()
+        // A job whose end cannot be stored stays `running` there: the next start marks it interrupted.
+        try? records.updateJob(job.record)
+        _ = lock.withLock { live.removeValue(forKey: id) }
+        if job.record.status != .done { Files(job.record).remove() }
+    }
+
+    /// Asks a running job to stop: its solves stop at their next check, and a batch's upload is
+    /// emptied so that it reads no further line than what it holds already.
+    func cancel(_ id: String) -> JobRecord? {
+        let record: JobRecord? = lock.withLock {
+            guard var job = live[id] else { return nil }
+            job.cancellation.cancel()
+            job.record.stage = "cancelling"
+            live[id] = job
+            return job.record
+        }
+        if let record { _ = truncate(Files(record).input, 0) }
+        return record
+    }
+
+    /// Deletes a finished job and its files. Blocks on the database.
+    func delete(_ record: JobRecord) throws {
+        try records.deleteJob(record.id)
+        Files(record).remove()
+    }
+
+    /// Deletes the jobs finished more than `retention` ago, with their files.
+    func expire(now: Date) throws {
+        for record in try records.jobs(finishedBefore: now.addingTimeInterval(-retention)) {
+            try delete(record)
+        }
     }
 }
 
-/// The routes of jobs: CPD batches (regulators and admins).
+/// Run as the service starts, before it takes requests: the jobs a stopped service left
+/// running are marked interrupted and their partial files removed; expired jobs are deleted.
+public func recoverJobs(records: any ServiceRecordSource, retention: TimeInterval, now: Date = Date()) throws -> Int {
+    let interrupted = try records.interruptRunningJobs(now: now)
+    for record in interrupted { JobBoard.Files(record).remove() }
+    for record in try records.jobs(finishedBefore: now.addingTimeInterval(-retention)) {
+        try records.deleteJob(record.id)
+        JobBoard.Files(record).remove()
+    }
+    return interrupted.count
+}
+
+/// The routes of jobs.
 struct JobRoutes {
     let service: ServiceContext
     let board: JobBoard
@@ -107,15 +185,26 @@ struct JobRoutes {
 
     func register(in table: RouteTable) {
         table.add(.post, "/api/v1/jobs/cpd-batch") { request, context in try await startBatch(request, context) }
-        table.add(.get, "/api/v1/jobs/{id}") { _, context in JSONResponse.ok(try visible(context).json) }
-        table.add(.delete, "/api/v1/jobs/{id}") { _, context in
-            let job = try visible(context)
-            board.cancel(job.id)
-            return JSONResponse.ok(board.job(job.id)?.json ?? job.json, status: .accepted)
+        table.add(.post, "/api/v1/jobs/frontier") { request, context in try await startFrontier(request, context) }
+        table.add(.post, "/api/v1/jobs/alternatives") { request, context in try await startAlternatives(request, context) }
+        table.add(.get, "/api/v1/jobs") { _, context in
+            let account = try context.account()
+            let records = board.records, board = board
+            let jobs = try await service.reads.run { try records.jobs(owner: account.id).map { try board.job($0.id) ?? $0 } }
+            return JSONResponse.ok(.array(jobs.map(JobBoard.json)))
         }
-        table.add(.get, "/api/v1/jobs/{id}/events") { _, context in events(try visible(context).id) }
+        table.add(.get, "/api/v1/jobs/{id}") { _, context in JSONResponse.ok(JobBoard.json(try await visible(context))) }
+        table.add(.delete, "/api/v1/jobs/{id}") { _, context in
+            let job = try await visible(context)
+            let board = board
+            if let cancelling = board.cancel(job.id) { return JSONResponse.ok(JobBoard.json(cancelling), status: .accepted) }
+            // Not running here: a finished job (or one a stopped service left), deleted with its files.
+            try await service.reads.run { try board.delete(job) }
+            return Response(status: .noContent)
+        }
+        table.add(.get, "/api/v1/jobs/{id}/events") { _, context in events(try await visible(context).id) }
         table.add(.get, "/api/v1/jobs/{id}/results") { request, context in
-            let job = try visible(context)
+            let job = try await visible(context)
             var query = QueryReader(request, known: ["format"])
             enum Format: String, CaseIterable { case jsonl, csv }
             let format = query.enumeration("format", Format.self) ?? .jsonl
@@ -124,21 +213,43 @@ struct JobRoutes {
                 throw APIProblem(.conflict, type: "conflict", title: "Conflict",
                                  detail: "job \(job.id) is \(job.status.rawValue): results come when it is done")
             }
-            let path = format == .csv ? job.csv : job.jsonLines
-            let data = try await service.reads.run { FileManager.default.contents(atPath: path) ?? Data() }
+            let files = JobBoard.Files(job)
+            let path = format == .csv ? files.csv : files.jsonLines
+            guard let data = try await service.reads.run({ FileManager.default.contents(atPath: path) }) else {
+                throw APIProblem(.gone, type: "gone", title: "Gone", detail: "the results of job \(job.id) are no longer kept")
+            }
             return JSONResponse.data(data, contentType: format == .csv ? "text/csv; charset=utf-8" : "application/x-ndjson")
         }
     }
 
     /// The job in the path, when the account started it (or is an admin); 404 otherwise.
-    private func visible(_ context: APIContext) throws -> JobBoard.Job {
+    private func visible(_ context: APIContext) async throws -> JobRecord {
         let account = try context.account()
         let id = try context.parameters.require("id")
-        guard let job = board.job(id), job.owner == account.id || account.role == .admin else {
+        let board = board
+        guard let job = try await service.reads.run({ try board.job(id) }), job.ownerID == account.id || account.role == .admin else {
             throw APIProblem.notFound("there is no job \(id)")
         }
         return job
     }
+
+    private func admit(kind: String, owner: Int64, stage: String) async throws -> (JobRecord, SolveCancellation) {
+        let board = board
+        return try await service.reads.run { try board.admit(kind: kind, owner: owner, stage: stage) }
+    }
+
+    /// Runs `work` on a thread of its own (GLPK and the batch reader block), with the deep stack solves need.
+    private func detach(_ work: @escaping @Sendable () -> Void) {
+        let thread = Thread(block: work)
+        thread.stackSize = 8 << 20
+        thread.start()
+    }
+
+    private func accepted(_ job: JobRecord) -> Response {
+        JSONResponse.ok(JobBoard.json(job), status: .accepted, headers: [.location: "/api/v1/jobs/\(job.id)"])
+    }
+
+    // MARK: CPD batches
 
     /// `POST /api/v1/jobs/cpd-batch?scheme=ID&format=jsonl|csv[&asOf=DAY][&cycleEnds=DAY]`, the
     /// records as the body: `stackplan cpd check --batch` as a job.
@@ -168,22 +279,21 @@ struct JobRoutes {
         guard let scheme = book.scheme(schemeID ?? ""), let format else {
             throw APIProblem.notFound("there is no CPD scheme \"\(schemeID ?? "")\"")
         }
-        let job = try board.admit(kind: "cpd-batch", owner: account.id)
+        let (job, _) = try await admit(kind: "cpd-batch", owner: account.id, stage: "receiving records")
+        let board = board
         do {
-            try await receive(request.body, into: job.input)
+            try await receive(request.body, into: JobBoard.Files(job).input)
         } catch {
-            board.update(job.id) { $0.status = .failed; $0.stage = "upload failed" }
-            for path in [job.input, job.jsonLines, job.csv] { unlink(path) }
+            board.finish(job.id) { record, _ in
+                record.status = .failed
+                record.stage = "upload failed"
+                record.failure = "the upload did not arrive whole"
+            }
             throw error
         }
         let catalogue = service.catalogue
-        let board = board
-        let thread = Thread {
-            Self.runBatch(job, scheme: scheme, format: format, asOf: asOf, cycleEnds: cycleEnds, catalogue: catalogue, board: board)
-        }
-        thread.stackSize = 8 << 20
-        thread.start()
-        return JSONResponse.ok(job.json, status: .accepted, headers: [.location: "/api/v1/jobs/\(job.id)"])
+        detach { Self.runBatch(job, scheme: scheme, format: format, asOf: asOf, cycleEnds: cycleEnds, catalogue: catalogue, board: board) }
+        return accepted(job)
     }
 
     /// Streams the upload to its file, refusing it past the limit.
@@ -211,57 +321,183 @@ struct JobRoutes {
     }
 
     /// The batch itself, on its own thread: results to both files, progress to the board.
-    private static func runBatch(_ job: JobBoard.Job, scheme: CPDScheme, format: CPDBatch.InputFormat, asOf: Day, cycleEnds: Day?,
+    private static func runBatch(_ job: JobRecord, scheme: CPDScheme, format: CPDBatch.InputFormat, asOf: Day, cycleEnds: Day?,
                                  catalogue source: any CatalogueSource, board: JobBoard) {
-        defer { unlink(job.input) }
+        let files = JobBoard.Files(job)
+        defer { unlink(files.input) }
+        board.progress(job.id, stage: "checking records", .object(["done": .number(0)]))
         do {
             let catalogue = try source.catalogue()
             let runner = CPDBatch(checker: CPDChecker(scheme: scheme, catalogue: catalogue), asOf: asOf, cycleEnds: cycleEnds)
-            let lines = try LineReader(path: job.input)
-            let jsonLines = try BufferedWriter(path: job.jsonLines)
-            let csv = try BufferedWriter(path: job.csv)
+            let lines = try LineReader(path: files.input)
+            let jsonLines = try BufferedWriter(path: files.jsonLines)
+            let csv = try BufferedWriter(path: files.csv)
             csv.write(BatchResult.csvHeader + "\n")
             let summary = try runner.run(lines, format: format, progress: { progress in
-                board.update(job.id) { $0.progress = progress }
+                board.progress(job.id, JobBoard.json(progress))
             }, emit: { result in
                 jsonLines.write(String(decoding: result.json.serialized(pretty: false), as: UTF8.self) + "\n")
                 csv.write(result.csvRow + "\n")
             })
             try jsonLines.finish()
             try csv.finish()
-            board.update(job.id) { state in
-                state.summary = summary.json
-                state.status = state.cancelRequested ? .cancelled : .done
-                state.stage = state.cancelRequested ? "cancelled" : "done"
+            board.finish(job.id) { record, _ in
+                record.summary = summary.json
+                record.status = .done
+                record.stage = "done"
             }
         } catch {
-            board.update(job.id) { state in
-                state.status = state.cancelRequested ? .cancelled : .failed
-                state.stage = state.cancelRequested ? "cancelled" : "failed"
+            board.finish(job.id) { record, _ in
+                record.status = .failed
+                record.stage = "failed"
                 // Only the batch's own input errors are the client's to read; others stay in the log.
-                state.failure = (error as? BatchInputError).map { "\($0)" } ?? "the batch could not be checked"
+                record.failure = (error as? BatchInputError).map { "\($0)" } ?? "the batch could not be checked"
             }
         }
     }
 
+    // MARK: frontiers and alternatives
+
+    /// `POST /api/v1/jobs/frontier`: the body of `POST /api/v1/frontier`; each point of the
+    /// frontier is a line of the results as it is found, progress counting points against `limit`.
+    func startFrontier(_ request: Request, _ context: APIContext) async throws -> Response {
+        let account = try context.account()
+        let json = try await RequestReading.jsonObject(request, limits: service.limits)
+        let input = try PlanInput.read(json, limits: service.limits, extraFields: ["limit"])
+        let limit = PlanInput.integer(input.reader, "limit", in: 1...1000) ?? 20
+        try input.check()
+        let planRequest = try input.request()
+        guard planRequest.schedule != nil else {
+            throw APIProblem.invalidInput(path: "$.hoursPerWeek", "the frontier needs a schedule: give the learner's hours per week")
+        }
+        let (job, cancellation) = try await admit(kind: "frontier", owner: account.id, stage: "planning")
+        let board = board, catalogue = service.catalogue, records = service.records
+        detach {
+            Self.runPlans(job, board: board, total: limit) { emit in
+                let offering = try Offering.read(records, cancellation: cancellation)
+                var staged = try offering.apply(planRequest)
+                staged.objectives = [.duration, .cost]
+                let whole = try catalogue.catalogue()
+                let planner = Planner(catalogue: whole)
+                var found = 0
+                while found < limit && !cancellation.isCancelled {
+                    // Each point has the request's time limit; a cancellation stops the one running.
+                    staged.solverOptions.deadline = cancellation.deadline(seconds: planRequest.solverOptions.timeLimit)
+                    let outcome = try planner.plan(staged)
+                    guard case .planned(let plan) = outcome else {
+                        if found == 0 && !cancellation.isCancelled { throw PlanningRoutes.noPlan(outcome) }
+                        break
+                    }
+                    found += 1
+                    emit(PlanReport(plan: plan, catalogue: whole, request: staged).json, found)
+                    // The next point must save at least a cent, as `stackplan frontier`'s do.
+                    let budget = min(staged.constraints.budget ?? .infinity, plan.totals.cost - 0.01)
+                    if budget < 0 { break }
+                    staged.constraints.budget = budget
+                }
+            }
+        }
+        return accepted(job)
+    }
+
+    /// `POST /api/v1/jobs/alternatives`: the body of `POST /api/v1/alternatives`, for a large `k`.
+    func startAlternatives(_ request: Request, _ context: APIContext) async throws -> Response {
+        let account = try context.account()
+        let json = try await RequestReading.jsonObject(request, limits: service.limits)
+        let input = try PlanInput.read(json, limits: service.limits, extraFields: ["k", "minDifference"])
+        let count = PlanInput.integer(input.reader, "k", in: 1...1000) ?? 5
+        let minDifference = PlanInput.integer(input.reader, "minDifference", in: 1...1000) ?? 1
+        try input.check()
+        let planRequest = try input.request()
+        let (job, cancellation) = try await admit(kind: "alternatives", owner: account.id, stage: "planning")
+        let board = board, catalogue = service.catalogue, records = service.records
+        detach {
+            Self.runPlans(job, board: board, total: count) { emit in
+                let offering = try Offering.read(records, cancellation: cancellation)
+                var offered = try offering.apply(planRequest)
+                // The whole search shares one deadline of the request's time limit per plan asked for.
+                offered.solverOptions.deadline = cancellation.deadline(seconds: planRequest.solverOptions.timeLimit.map { $0 * Double(count) })
+                let whole = try catalogue.catalogue()
+                let result = try Planner(catalogue: whole).alternatives(offered, count: count, minDifference: minDifference)
+                if result.plans.isEmpty && !cancellation.isCancelled { throw PlanningRoutes.noPlan(result.outcome) }
+                for (index, plan) in result.plans.enumerated() {
+                    emit(PlanReport(plan: plan, catalogue: whole, request: offered).json, index + 1)
+                }
+            }
+        }
+        return accepted(job)
+    }
+
+    /// Header of a plan job's CSV results: one row per plan.
+    static let planCSVHeader = "rank,cost,hours,ects,completes,credentials"
+
+    /// Runs a job that finds plans: each report `emit`ted is a line of JSON and a row of CSV, and
+    /// advances the progress; the job ends done, failed (with the reason a client may read) or cancelled.
+    private static func runPlans(_ job: JobRecord, board: JobBoard, total: Int,
+                                 _ work: (_ emit: (JSON, Int) -> Void) throws -> Void) {
+        let files = JobBoard.Files(job)
+        board.progress(job.id, JobBoard.json(done: 0, total: total))
+        do {
+            let jsonLines = try BufferedWriter(path: files.jsonLines)
+            let csv = try BufferedWriter(path: files.csv)
+            csv.write(planCSVHeader + "\n")
+            var found = 0
+            try work { report, rank in
+                found = rank
+                jsonLines.write(String(decoding: report.serialized(pretty: false), as: UTF8.self) + "\n")
+                csv.write(CSVReader.line(planRow(report, rank: rank)) + "\n")
+                board.progress(job.id, JobBoard.json(done: rank, total: total))
+            }
+            try jsonLines.finish()
+            try csv.finish()
+            board.finish(job.id) { record, _ in
+                record.status = .done
+                record.stage = "done"
+                record.summary = .object(["plans": .number(Double(found))])
+            }
+        } catch {
+            board.finish(job.id) { record, _ in
+                record.status = .failed
+                record.stage = "failed"
+                switch error {
+                case let problem as APIProblem: record.failure = problem.detail
+                case let classified as any ClassifiedError where classified.kind == .invalidInput || classified.kind == .noPlan:
+                    record.failure = classified.description
+                default: record.failure = "the plans could not be found"
+                }
+            }
+        }
+    }
+
+    /// One plan report as a CSV row: rank, totals, completion and the credentials to take.
+    static func planRow(_ report: JSON, rank: Int) -> [String] {
+        func number(_ value: JSON?) -> String {
+            guard case .number(let number)? = value else { return "" }
+            return number == number.rounded() && abs(number) < 1e15 ? String(Int(number)) : String(number)
+        }
+        let totals = report["totals"]
+        return [String(rank), number(totals?["cost"]), number(totals?["hours"]), number(totals?["ects"]),
+                { if case .string(let day)? = report["completes"] { day } else { "" } }(), (report["credentials"]?.arrayItemsOfStrings ?? []).joined(separator: " ")]
+    }
+
+    // MARK: events
+
     /// Server-Sent Events: `progress` while the job runs (done/total and stage), then one `done`,
-    /// `failed` or `cancelled` event with the job, and the stream ends.
+    /// `failed`, `cancelled` or `interrupted` event with the job, and the stream ends.
     private func events(_ id: String) -> Response {
-        let board = board
+        let board = board, reads = service.reads
         let stream = AsyncStream<ByteBuffer> { continuation in
             let task = Task {
                 var last: JSON?
                 while !Task.isCancelled {
-                    guard let job = board.job(id) else { break }
-                    let progress: JSON = .object([
-                        "stage": .string(job.stage), "progress": job.progress.map(JobBoard.json) ?? .null,
-                    ])
+                    guard let job = try? await reads.run({ try board.job(id) }) else { break }
+                    let progress: JSON = .object(["stage": .string(job.stage), "progress": job.progress ?? .null])
                     if progress != last {
                         continuation.yield(ByteBuffer(string: "event: progress\ndata: \(progress.compactText)\n\n"))
                         last = progress
                     }
-                    if job.finished {
-                        continuation.yield(ByteBuffer(string: "event: \(job.status.rawValue)\ndata: \(job.json.compactText)\n\n"))
+                    if job.status.isFinished {
+                        continuation.yield(ByteBuffer(string: "event: \(job.status.rawValue)\ndata: \(JobBoard.json(job).compactText)\n\n"))
                         break
                     }
                     try? await Task.sleep(for: .milliseconds(200))

@@ -21,9 +21,14 @@ public enum OpenAPIDocument {
         var problems: [Int] = []
         /// Needs a bearer token.
         var secured = false
+        /// May also answer 204 No Content (a DELETE that removes rather than cancels).
+        var orNoContent = false
     }
 
     private static let array: JSON = .object(["type": .string("array"), "items": .object(["type": .string("object")])])
+    private static let retiredQuery: (String, String, String) =
+        ("retired", "exclude (default: offered records only), include (retired ones too) or only (the retired ones).", "string")
+    private static let object: JSON = .object(["type": .string("object")])
     private static let pageQuery: [(String, String, String)] = [
         ("limit", "At most this many records (1 to 10,000); X-Total-Count gives the whole count.", "integer"),
         ("offset", "Skip this many records first.", "integer"),
@@ -37,12 +42,12 @@ public enum OpenAPIDocument {
                   query: [("provider", "Only this provider's credentials (its id).", "string"),
                           ("competency", "Only credentials with this competency tag.", "string"),
                           ("kind", "Only this kind: skill, module, programme, qualification.", "string"),
-                          ("q", "Only records whose id or title contains this text, ignoring case and accents.", "string")] + pageQuery,
+                          ("q", "Only records whose id or title contains this text, ignoring case and accents.", "string"), retiredQuery] + pageQuery,
                   success: (200, "application/json", array)),
         Operation(route: APIRoute(.get, "/api/v1/credentials/{id}"), id: "showCredential", summary: "One credential, as `stackplan show ID --json`.",
                   tag: "catalogue", problems: [404]),
         Operation(route: APIRoute(.get, "/api/v1/qualifications"), id: "listQualifications", summary: "Qualifications, filtered.", tag: "catalogue",
-                  query: [("provider", "Only this provider's qualifications.", "string"), ("q", "Text in the id or title.", "string")] + pageQuery,
+                  query: [("provider", "Only this provider's qualifications.", "string"), ("q", "Text in the id or title.", "string"), retiredQuery] + pageQuery,
                   success: (200, "application/json", array)),
         Operation(route: APIRoute(.get, "/api/v1/qualifications/{id}"), id: "showQualification", summary: "One qualification with its requirement tree.",
                   tag: "catalogue", problems: [404]),
@@ -51,7 +56,7 @@ public enum OpenAPIDocument {
                   query: [("all", "Draw every credential that fits each credits requirement, not only the 5 cheapest.", "boolean")],
                   success: (200, "image/svg+xml", .object(["type": .string("string")])), problems: [404]),
         Operation(route: APIRoute(.get, "/api/v1/providers"), id: "listProviders", summary: "Providers, filtered.", tag: "catalogue",
-                  query: [("q", "Text in the id or name.", "string")] + pageQuery, success: (200, "application/json", array)),
+                  query: [("q", "Text in the id or name.", "string"), retiredQuery] + pageQuery, success: (200, "application/json", array)),
         Operation(route: APIRoute(.get, "/api/v1/providers/{id}"), id: "showProvider", summary: "One provider.", tag: "catalogue", problems: [404]),
         Operation(route: APIRoute(.get, "/api/v1/competencies"), id: "listCompetencies",
                   summary: "Competency tags in use, with how many credentials carry each.", tag: "catalogue",
@@ -59,27 +64,27 @@ public enum OpenAPIDocument {
                           ("q", "Only credentials whose id or title contains this text.", "string")],
                   success: (200, "application/json", array)),
         Operation(route: APIRoute(.post, "/api/v1/plans"), id: "plan", summary: "The optimal plan, as `stackplan plan --json` prints it.",
-                  tag: "learner", body: "PlanRequest", problems: [404, 422, 429, 503]),
+                  tag: "learner", body: "PlanRequest", problems: [404, 409, 422, 429, 503]),
         Operation(route: APIRoute(.post, "/api/v1/frontier"), id: "frontier",
                   summary: "Every plan not beaten on both completion date and cost, earliest first (needs hoursPerWeek).",
-                  tag: "learner", body: "FrontierRequest", problems: [404, 422, 429, 503]),
+                  tag: "learner", body: "FrontierRequest", problems: [404, 409, 422, 429, 503]),
         Operation(route: APIRoute(.post, "/api/v1/nearest"), id: "nearest", summary: "Every qualification ranked by what remains to reach it.",
                   tag: "learner", body: "NearestRequest", problems: [429, 503]),
         Operation(route: APIRoute(.post, "/api/v1/alternatives"), id: "alternatives",
                   summary: "The k best plans, each leaving out credentials of every earlier plan.", tag: "advisor", body: "AlternativesRequest",
-                  problems: [404, 422, 429, 503]),
+                  problems: [404, 409, 422, 429, 503]),
         Operation(route: APIRoute(.post, "/api/v1/compare"), id: "compare",
                   summary: "Plans side by side: several targets, objective lists (by) or alternatives (k).", tag: "advisor", body: "CompareRequest",
-                  problems: [404, 422, 429, 503]),
+                  problems: [404, 409, 422, 429, 503]),
         Operation(route: APIRoute(.post, "/api/v1/explain"), id: "explain",
                   summary: "What meets each requirement and why each credential is in the plan; a saved plan is re-checked.", tag: "advisor",
-                  body: "ExplainRequest", problems: [404, 422, 429, 503]),
+                  body: "ExplainRequest", problems: [404, 409, 422, 429, 503]),
         Operation(route: APIRoute(.post, "/api/v1/whatif"), id: "whatIf",
                   summary: "A changed situation planned beside the profile's own, with the difference.", tag: "advisor", body: "WhatIfRequest",
-                  problems: [404, 429, 503]),
+                  problems: [404, 409, 429, 503]),
         Operation(route: APIRoute(.post, "/api/v1/exports/plan"), id: "exportPlan", summary: "Plan, then answer the plan as JSON, CSV or Markdown.",
                   tag: "advisor", query: [("format", "json, csv or markdown (default markdown).", "string")], body: "PlanRequest",
-                  success: (200, "text/markdown", .object(["type": .string("string")])), problems: [404, 422, 429, 503]),
+                  success: (200, "text/markdown", .object(["type": .string("string")])), problems: [404, 409, 422, 429, 503]),
         Operation(route: APIRoute(.get, "/api/v1/cpd/schemes"), id: "listSchemes", summary: "The CPD schemes of the service's scheme file.",
                   tag: "regulator", success: (200, "application/json", array)),
         Operation(route: APIRoute(.get, "/api/v1/cpd/schemes/{id}"), id: "showScheme", summary: "One CPD scheme with its rules and sources.",
@@ -117,10 +122,14 @@ public enum OpenAPIDocument {
                   summary: "Create or replace providers, credentials and qualifications (editor, admin): a stackplan/1 document, validated as an import is, in one transaction, numbered and audited.",
                   tag: "catalogue", body: "CatalogueDocument", success: (201, "application/json", .object(["type": .string("object")])),
                   problems: [401, 403], secured: true),
+        Operation(route: APIRoute(.get, "/api/v1/retirements"), id: "listRetirements",
+                  summary: "Every retired record: kind, id and when. Retired records stay readable by id, and are offered to no new plan or list.",
+                  tag: "catalogue", success: (200, "application/json", array)),
+    ] + retirementOperations + [
         Operation(route: APIRoute(.post, "/api/v1/saved-plans"), id: "savePlan",
                   summary: "Plan and save the inputs and result as version 1 (a learner for themselves, an advisor for an assigned learner).",
                   tag: "saved plans", body: "SavePlan", success: (201, "application/json", .object(["type": .string("object")])),
-                  problems: [401, 403, 404, 422, 429, 503], secured: true),
+                  problems: [401, 403, 404, 409, 422, 429, 503], secured: true),
         Operation(route: APIRoute(.get, "/api/v1/saved-plans"), id: "listSavedPlans", summary: "The latest version of every saved plan the account may read.",
                   tag: "saved plans", success: (200, "application/json", array), problems: [401], secured: true),
         Operation(route: APIRoute(.get, "/api/v1/saved-plans/{id}"), id: "showSavedPlan", summary: "A saved plan's latest version with the list of all its versions.",
@@ -128,7 +137,7 @@ public enum OpenAPIDocument {
         Operation(route: APIRoute(.post, "/api/v1/saved-plans/{id}/versions"), id: "addPlanVersion",
                   summary: "A new version: new status or name, re-planned (replan) or new inputs (plan); earlier versions are kept.",
                   tag: "saved plans", body: "PlanVersion", success: (201, "application/json", .object(["type": .string("object")])),
-                  problems: [401, 404, 422, 429, 503], secured: true),
+                  problems: [401, 404, 409, 422, 429, 503], secured: true),
         Operation(route: APIRoute(.post, "/api/v1/profiles"), id: "saveProfile",
                   summary: "Keep a learner profile (a learner's own; an advisor's for an assigned learner named in owner).", tag: "profiles",
                   body: "SaveProfile", success: (201, "application/json", .object(["type": .string("object")])), problems: [401, 403, 404], secured: true),
@@ -150,20 +159,43 @@ public enum OpenAPIDocument {
                           ("cycleEnds", "The cycle's last day, for records that give none.", "string")],
                   body: "BatchUpload", success: (202, "application/json", .object(["type": .string("object")])), problems: [401, 403, 404, 413, 429],
                   secured: true),
+        Operation(route: APIRoute(.post, "/api/v1/jobs/frontier"), id: "startFrontier",
+                  summary: "The frontier (the body of POST /api/v1/frontier) as a job: each point a line of the results as it is found.", tag: "jobs",
+                  body: "FrontierRequest", success: (202, "application/json", object), problems: [401, 429], secured: true),
+        Operation(route: APIRoute(.post, "/api/v1/jobs/alternatives"), id: "startAlternatives",
+                  summary: "The k best plans (the body of POST /api/v1/alternatives) as a job, for a large k.", tag: "jobs",
+                  body: "AlternativesRequest", success: (202, "application/json", object), problems: [401, 429], secured: true),
+        Operation(route: APIRoute(.get, "/api/v1/jobs"), id: "listJobs", summary: "The jobs the account started, newest first.",
+                  tag: "jobs", success: (200, "application/json", array), problems: [401], secured: true),
         Operation(route: APIRoute(.get, "/api/v1/jobs/{id}"), id: "showJob", summary: "A job's status, stage, progress and, when done, summary.",
                   tag: "jobs", problems: [401, 404], secured: true),
-        Operation(route: APIRoute(.delete, "/api/v1/jobs/{id}"), id: "cancelJob", summary: "Cancel a running job.", tag: "jobs",
-                  success: (202, "application/json", .object(["type": .string("object")])), problems: [401, 404], secured: true),
+        Operation(route: APIRoute(.delete, "/api/v1/jobs/{id}"), id: "cancelJob",
+                  summary: "Cancel a running job (202), or delete a finished one with its results (204).", tag: "jobs",
+                  success: (202, "application/json", object), problems: [401, 404], secured: true, orNoContent: true),
         Operation(route: APIRoute(.get, "/api/v1/jobs/{id}/events"), id: "jobEvents",
-                  summary: "Server-Sent Events: progress (done, bytes, stage) while the job runs, then done, failed or cancelled.", tag: "jobs",
+                  summary: "Server-Sent Events: progress (stage; done and total or bytes) while the job runs, then done, failed, cancelled or interrupted.", tag: "jobs",
                   success: (200, "text/event-stream", .object(["type": .string("string")])), problems: [401, 404], secured: true),
         Operation(route: APIRoute(.get, "/api/v1/jobs/{id}/results"), id: "jobResults",
-                  summary: "A finished batch's results, one per record: JSON lines, or CSV with format=csv.", tag: "jobs",
+                  summary: "A finished job's results: JSON lines (one per record or plan), or CSV with format=csv.", tag: "jobs",
                   query: [("format", "jsonl (default) or csv.", "string")],
-                  success: (200, "application/x-ndjson", .object(["type": .string("string")])), problems: [401, 404, 409], secured: true),
+                  success: (200, "application/x-ndjson", .object(["type": .string("string")])), problems: [401, 404, 409, 410], secured: true),
         Operation(route: APIRoute(.get, "/api/v1/saved-plans/{id}/versions/{version}"), id: "showPlanVersion", summary: "One version of a saved plan.",
                   tag: "saved plans", problems: [401, 404], secured: true),
     ]
+
+    /// Retiring and restoring each kind of record.
+    private static var retirementOperations: [Operation] {
+        [("provider", "providers"), ("credential", "credentials"), ("qualification", "qualifications")].flatMap { kind, plural in
+            [
+                Operation(route: APIRoute(.post, "/api/v1/\(plural)/{id}/retirement"), id: "retire\(kind.capitalized)",
+                          summary: "Retire a \(kind) (editor, admin): kept and readable, offered to no new plan or list; a numbered, audited catalogue edit.",
+                          tag: "catalogue", success: (201, "application/json", object), problems: [401, 403, 404, 409], secured: true),
+                Operation(route: APIRoute(.delete, "/api/v1/\(plural)/{id}/retirement"), id: "restore\(kind.capitalized)",
+                          summary: "Offer a retired \(kind) again (editor, admin): a numbered, audited catalogue edit.",
+                          tag: "catalogue", success: (200, "application/json", object), problems: [401, 403, 404, 409], secured: true),
+            ]
+        }
+    }
 
     /// Every documented route.
     public static var routes: [APIRoute] { operations.map(\.route) }
@@ -308,10 +340,12 @@ public enum OpenAPIDocument {
                 "content": .object([operation.success.mediaType: .object(["schema": operation.success.schema])]),
             ]),
         ]
+        if operation.orNoContent { responses["204"] = .object(["description": .string("Done; nothing to answer.")]) }
         let words: [Int: String] = [
             400: "Invalid input: every problem with its JSON path.", 404: "An id names nothing stored (or nothing this account may read).",
             401: "No bearer token, or one that is unknown or expired; or a wrong name or password.", 403: "The account's role may not do this.",
-            409: "The name is taken already.",
+            409: "A conflict: a name taken already, a retired target, a record retired already (or not retired), a job not done.",
+            410: "The job's results are no longer kept.",
             422: "No plan exists: the diagnosis is in the body.", 429: "Every solve slot is busy and the queue is full; see Retry-After.",
             500: "A fault of the service (logged; no internals in the answer).", 503: "The solver stopped before any plan, or the database is busy.",
         ]

@@ -12,20 +12,21 @@ struct PlanningRoutes {
     let service: ServiceContext
 
     func register(in table: RouteTable) {
-        table.add(.post, "/api/v1/plans") { request, _ in
+        table.add(.post, "/api/v1/plans") { request, context in
             let input = try await read(request)
             try input.check()
             let planRequest = try input.request()
-            let report = try await service.solve { catalogue in try Self.plan(planRequest, in: catalogue) }
+            let report = try await service.solve(for: context) { catalogue, offering in try Self.plan(try offering.apply(planRequest), in: catalogue) }
             return JSONResponse.ok(report)
         }
-        table.add(.post, "/api/v1/exports/plan") { request, _ in try await exportPlan(request) }
-        table.add(.post, "/api/v1/frontier") { request, _ in
+        table.add(.post, "/api/v1/exports/plan") { request, context in try await exportPlan(request, context) }
+        table.add(.post, "/api/v1/frontier") { request, context in
             let input = try await read(request, extra: ["limit"])
             let limit = PlanInput.integer(input.reader, "limit", in: 1...1000) ?? 20
             try input.check()
-            let planRequest = try input.request()
-            return JSONResponse.ok(try await service.solve { source in
+            let asked = try input.request()
+            return JSONResponse.ok(try await service.solve(for: context) { source, offering in
+                let planRequest = try offering.apply(asked)
                 let catalogue = try source.catalogue()
                 let planner = Planner(catalogue: catalogue)
                 let plans = try planner.frontier(planRequest, limit: limit)
@@ -33,30 +34,33 @@ struct PlanningRoutes {
                 return .object(["plans": .array(plans.map { PlanReport(plan: $0, catalogue: catalogue, request: planRequest).json })])
             })
         }
-        table.add(.post, "/api/v1/alternatives") { request, _ in
+        table.add(.post, "/api/v1/alternatives") { request, context in
             let input = try await read(request, extra: ["k", "minDifference"])
             let count = PlanInput.integer(input.reader, "k", in: 1...1000) ?? 5
             let minDifference = PlanInput.integer(input.reader, "minDifference", in: 1...1000) ?? 1
             try input.check()
-            let planRequest = try input.request()
-            return JSONResponse.ok(try await service.solve { source in
+            let asked = try input.request()
+            return JSONResponse.ok(try await service.solve(for: context) { source, offering in
+                let planRequest = try offering.apply(asked)
                 let catalogue = try source.catalogue()
                 let result = try Planner(catalogue: catalogue).alternatives(planRequest, count: count, minDifference: minDifference)
                 guard !result.plans.isEmpty else { throw Self.noPlan(result.outcome) }
                 return .object(["plans": .array(result.plans.map { PlanReport(plan: $0, catalogue: catalogue, request: planRequest).json })])
             })
         }
-        table.add(.post, "/api/v1/compare") { request, _ in try await compare(request) }
-        table.add(.post, "/api/v1/explain") { request, _ in
+        table.add(.post, "/api/v1/compare") { request, context in try await compare(request, context) }
+        table.add(.post, "/api/v1/explain") { request, context in
             let input = try await read(request, extra: ["plan"])
             let saved = input.reader.fields["plan"].flatMap { $0 == .null ? nil : $0 }
             if let saved, case .object = saved {} else if saved != nil {
                 input.log.error("$.plan", "must be a plan as POST /api/v1/plans answers it, found \(saved!.typeName)")
             }
             try input.check()
-            let planRequest = try input.request()
-            return JSONResponse.ok(try await service.solve { source in
+            let asked = try input.request()
+            return JSONResponse.ok(try await service.solve(for: context) { source, offering in
                 let catalogue = try source.catalogue()
+                // A saved plan is explained as it was made; a new one is planned on what is offered.
+                let planRequest = saved == nil ? try offering.apply(asked) : asked
                 let explained: Plan
                 if let saved {
                     do {
@@ -76,8 +80,8 @@ struct PlanningRoutes {
                 return PlanExplanation(plan: explained, catalogue: catalogue, request: planRequest).json
             })
         }
-        table.add(.post, "/api/v1/whatif") { request, _ in try await whatIf(request) }
-        table.add(.post, "/api/v1/nearest") { request, _ in try await nearest(request) }
+        table.add(.post, "/api/v1/whatif") { request, context in try await whatIf(request, context) }
+        table.add(.post, "/api/v1/nearest") { request, context in try await nearest(request, context) }
         table.add(.get, "/api/v1/qualifications/{id}/graph.svg") { request, context in try await graph(request, context) }
     }
 
@@ -120,15 +124,16 @@ struct PlanningRoutes {
     }
 
     /// `stackplan export plan`: JSON, CSV or Markdown.
-    func exportPlan(_ request: Request) async throws -> Response {
+    func exportPlan(_ request: Request, _ context: APIContext) async throws -> Response {
         var query = QueryReader(request, known: ["format"])
         enum Format: String, CaseIterable { case json, csv, markdown }
         let format = query.enumeration("format", Format.self) ?? .markdown
         try query.check()
         let input = try await read(request)
         try input.check()
-        let planRequest = try input.request()
-        let export = try await service.solve { source -> PlanExportContent in
+        let asked = try input.request()
+        let export = try await service.solve(for: context) { source, offering -> PlanExportContent in
+            let planRequest = try offering.apply(asked)
             let catalogue = try source.catalogue()
             switch try Planner(catalogue: catalogue).plan(planRequest) {
             case .planned(let plan):
@@ -151,7 +156,7 @@ struct PlanningRoutes {
     }
 
     /// `stackplan compare` with several targets and objective lists; `by` and `k` as its flags.
-    func compare(_ request: Request) async throws -> Response {
+    func compare(_ request: Request, _ context: APIContext) async throws -> Response {
         let input = try await read(request, extra: ["by", "k", "minDifference"], severalTargets: true)
         var lists: [[Objective]] = []
         for (index, value) in (input.reader.array("by") ?? []).enumerated() {
@@ -173,9 +178,10 @@ struct PlanningRoutes {
             input.log.error("$", "give plans to compare: several \"targets\", objective lists in \"by\", or \"k\" alternatives")
         }
         try input.check()
-        let requests = try input.targets.map { try input.request(target: $0) }
+        let asked = try input.targets.map { try input.request(target: $0) }
         let objectiveLists = lists
-        return JSONResponse.ok(try await service.solve { source in
+        return JSONResponse.ok(try await service.solve(for: context) { source, offering in
+            let requests = try asked.map(offering.apply)
             let catalogue = try source.catalogue()
             let planner = Planner(catalogue: catalogue)
             let several = requests.count > 1
@@ -214,15 +220,16 @@ struct PlanningRoutes {
     }
 
     /// `stackplan whatif`: the limits in the body, `assumeHeld` and `without` change the scenario only.
-    func whatIf(_ request: Request) async throws -> Response {
+    func whatIf(_ request: Request, _ context: APIContext) async throws -> Response {
         let input = try await read(request, extra: ["assumeHeld", "without"])
         let assumeHeld = input.reader.strings("assumeHeld") ?? []
         let without = input.reader.strings("without") ?? []
         try input.check()
         let scenario = try input.request()
         // The body's limits make the scenario; the baseline is the profile as it stands.
-        let baseline = try scenario.asTheProfileGivesIt()
-        return JSONResponse.ok(try await service.solve { source in
+        let asked = try scenario.asTheProfileGivesIt()
+        return JSONResponse.ok(try await service.solve(for: context) { source, offering in
+            let baseline = try offering.apply(asked)
             let catalogue = try source.catalogue()
             let result = try Planner(catalogue: catalogue).whatIf(
                 baseline,
@@ -232,7 +239,7 @@ struct PlanningRoutes {
     }
 
     /// `stackplan nearest`: every qualification ranked by what remains to reach it.
-    func nearest(_ request: Request) async throws -> Response {
+    func nearest(_ request: Request, _ context: APIContext) async throws -> Response {
         let input = try await read(request, extra: ["by", "minEqf", "maxEqf", "kinds"], needsTarget: false)
         let measure = input.reader.enumeration("by", NearestMeasure.self) ?? .cost
         let minEQF = PlanInput.integer(input.reader, "minEqf", in: 1...8)
@@ -254,9 +261,14 @@ struct PlanningRoutes {
             hoursPerWeek: input.hoursPerWeek, today: template.today)
         let filter = NearestFilter(minEQF: minEQF, maxEQF: maxEQF, kinds: kinds.isEmpty ? nil : kinds)
         let frozen = template
-        return JSONResponse.ok(try await service.solve { source in
+        return JSONResponse.ok(try await service.solve(for: context) { source, offering in
             let catalogue = try source.catalogue()
-            let ranking = try Planner(catalogue: catalogue).nearest(frozen, by: measure, filter: filter)
+            var template = frozen
+            template.withdrawn.formUnion(offering.unofferedCredentials)
+            if let cancellation = offering.cancellation { template.solverOptions.deadline = cancellation.deadline(seconds: frozen.solverOptions.timeLimit) }
+            var ranking = try Planner(catalogue: catalogue).nearest(template, by: measure, filter: filter)
+            // Retired qualifications are ranked no more: only the offered ones are targets.
+            ranking.entries.removeAll { offering.retiredQualifications.contains($0.qualification.id) }
             return ranking.json
         })
     }

@@ -83,7 +83,7 @@ extension CatalogueStore {
 
     static func marks(_ count: Int) -> String { Array(repeating: "?", count: count).joined(separator: ",") }
 
-    static let credentialColumns = "c.id, c.providerId, c.title, c.kind, c.ects, c.hours, c.eqf, c.cost, c.currency, c.mode, c.accredited, c.weeks, c.prerequisites, c.excludes, c.offerings, CASE WHEN json_valid(c.document) THEN json_extract(c.document, '$.place') END, json_valid(c.document)"
+    static let credentialColumns = "c.id, c.providerId, c.title, c.kind, c.ects, c.hours, c.eqf, c.cost, c.currency, c.mode, c.accredited, c.weeks, c.prerequisites, c.excludes, c.offerings, CASE WHEN json_valid(c.document) THEN json_extract(c.document, '$.place') END, json_valid(c.document), CASE WHEN json_valid(c.document) THEN json_extract(c.document, '$.code') END, CASE WHEN json_valid(c.document) THEN json_extract(c.document, '$.isced') END, CASE WHEN json_valid(c.document) THEN json_extract(c.document, '$.escoSkills') END"
 
     /// Credentials built from their columns, without competencies and languages (``attachSideTables(to:_:)`` adds those).
     static func credentialRows(where condition: String, _ arguments: StatementArguments, _ db: Database) throws -> [Credential] {
@@ -109,7 +109,8 @@ extension CatalogueStore {
             cost: try row.decode(atIndex: 7), currency: try row.decode(atIndex: 8), mode: try row.decode(atIndex: 9),
             accredited: try row.decode(atIndex: 10), weeks: try row.decode(atIndex: 11), prerequisites: try row.decode(atIndex: 12),
             excludes: try row.decode(atIndex: 13), offerings: try row.decode(atIndex: 14), place: try row.decode(atIndex: 15),
-            documentIsJSON: try row.decode(atIndex: 16)))
+            documentIsJSON: try row.decode(atIndex: 16), code: try row.decode(atIndex: 17), isced: try row.decode(atIndex: 18),
+            escoSkills: try row.decode(atIndex: 19)))
     }
 
     /// Fills competencies and languages from their side tables, in chunks of ids.
@@ -146,6 +147,10 @@ extension CatalogueStore {
         case .credits(_, let filter):
             let (condition, arguments) = acceptingCondition(filter)
             for credential in try credentialRows(where: condition, arguments, db) { credentials.add(credential) }
+        case .count(_, let filter):
+            // A count leaf accepts credentials without ECTS too.
+            let (condition, arguments) = acceptingCondition(filter, needingCredits: false)
+            for credential in try credentialRows(where: condition, arguments, db) { credentials.add(credential) }
         case .allOf(let children), .anyOf(let children), .atLeast(_, let children):
             for child in children { try collectAcceptedCredentials(child, into: &credentials, named: &named, db) }
         case .maxCredits, .qualification:
@@ -155,8 +160,10 @@ extension CatalogueStore {
 
     /// The SQL condition on `credential c` joined with `provider p` that a `credits` leaf with
     /// this filter accepts: ECTS above zero and every given field, as `CredentialFilter.matches` reads it.
-    static func acceptingCondition(_ filter: CredentialFilter) -> (String, StatementArguments) {
-        var conditions = ["c.ects > 0"]
+    /// The fields issue 17 added (code patterns and ranges, ECTS bounds, ISCED-F fields, ESCO
+    /// skills, combinations) are left to the core's `matches`: the condition is wider, never narrower.
+    static func acceptingCondition(_ filter: CredentialFilter, needingCredits: Bool = true) -> (String, StatementArguments) {
+        var conditions = needingCredits ? ["c.ects > 0"] : ["1"]
         var arguments: [(any DatabaseValueConvertible)?] = []
         // Compared as stored keys are (StoredText); a value with a NUL matches nothing.
         func list(_ values: [String]) -> String {

@@ -81,6 +81,7 @@ enum Schema {
         }
         // The service's own tables (issue 13): Service/ServiceSchema.swift.
         migrator.registerMigration(ServiceSchema.migration, migrate: ServiceSchema.create)
+        migrator.registerMigration(ServiceSchema.retirementAndJobsMigration, migrate: ServiceSchema.createRetirementAndJobs)
         return migrator
     }
 

@@ -56,6 +56,28 @@ public protocol ServiceRecordSource: Sendable {
     func catalogueEditCount() throws -> Int
     func auditEntries(limit: Int) throws -> [AuditEntry]
     func catalogueVersion() throws -> String
+
+    // Retirement: retired records stay stored and readable, and are offered to no new plan or list.
+    /// Retires a record as a catalogue edit; returns the edit's number. Unknown: notFound; retired already: conflict.
+    func retire(_ kind: CatalogueRecordKind, id: String, by actor: Int64, now: Date) throws -> Int
+    /// Offers a retired record again, as a catalogue edit; returns its number.
+    func restore(_ kind: CatalogueRecordKind, id: String, by actor: Int64, now: Date) throws -> Int
+    func retirements() throws -> [Retirement]
+    /// Credentials retired, and every credential of a retired provider.
+    func unofferedCredentialIDs() throws -> Set<String>
+
+    // Jobs: each state change is written as it happens, so that a restart finds every job.
+    func createJob(_ job: JobRecord) throws
+    /// Writes status, stage, progress, summary, failure and `updatedAt` over the stored job.
+    func updateJob(_ job: JobRecord) throws
+    func job(_ id: String) throws -> JobRecord?
+    /// An account's jobs, newest first.
+    func jobs(owner: Int64) throws -> [JobRecord]
+    /// Finished (done, failed, cancelled, interrupted) jobs last changed before `date`.
+    func jobs(finishedBefore date: Date) throws -> [JobRecord]
+    func deleteJob(_ id: String) throws
+    /// Marks the jobs still `running` as `interrupted` and returns them as they were (run at start).
+    func interruptRunningJobs(now: Date) throws -> [JobRecord]
 }
 
 extension CatalogueStore: CatalogueImporting, ServiceRecordSource {

@@ -66,12 +66,16 @@ public enum StoreTables {
         Layout(name: "learnerProfile", columns: ["id", "ownerId", "document", "updatedAt"], key: ["id"], numbered: "id"),
         Layout(name: "catalogueEdit", columns: ["version", "at", "accountId", "summary"], key: ["version"]),
         Layout(name: "auditEntry", columns: ["id", "at", "accountId", "action", "subject"], key: ["id"], numbered: "id"),
+        Layout(name: "retiredRecord", columns: ["kind", "recordId", "retiredAt", "accountId"], key: ["kind", "recordId"]),
+        Layout(name: "serviceJob", columns: [
+            "id", "kind", "ownerId", "status", "stage", "progress", "summary", "error", "files", "createdAt", "updatedAt",
+        ], key: ["id"]),
     ]
 
     /// The SQLite migrations whose tables and columns ``layouts`` holds in full.
     public static let knownMigrations: Set<String> = [
         "v1: catalogue", "v2: planning columns", "v3: planning index", "v4: application id",
-        "v5: service accounts, saved plans, audit",
+        "v5: service accounts, saved plans, audit", "v6: retired records, service jobs",
     ]
 }
 

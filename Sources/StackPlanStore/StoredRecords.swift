@@ -54,14 +54,19 @@ public enum StoredRecords {
         public var place: String?
         /// Whether the whole stored document is valid JSON.
         public var documentIsJSON: Bool
+        /// The document's `code`, and its `isced` and `escoSkills` lists as JSON text (`nil` when
+        /// absent): they live in the document only, and requirement filters read them.
+        public var code: String?, isced: String?, escoSkills: String?
 
         public init(id: String, provider: String, title: String, kind: String, ects: Double?, hours: Double?, eqf: Int, cost: Double,
                     currency: String?, mode: String, accredited: Bool?, weeks: Int?, prerequisites: String?, excludes: String?,
-                    offerings: String?, place: String?, documentIsJSON: Bool) {
+                    offerings: String?, place: String?, documentIsJSON: Bool,
+                    code: String? = nil, isced: String? = nil, escoSkills: String? = nil) {
             self.id = id; self.provider = provider; self.title = title; self.kind = kind
             self.ects = ects; self.hours = hours; self.eqf = eqf; self.cost = cost; self.currency = currency; self.mode = mode
             self.accredited = accredited; self.weeks = weeks; self.prerequisites = prerequisites; self.excludes = excludes
             self.offerings = offerings; self.place = place; self.documentIsJSON = documentIsJSON
+            self.code = code; self.isced = isced; self.escoSkills = escoSkills
         }
     }
 
@@ -112,6 +117,14 @@ public enum StoredRecords {
             }
             credential.place = place
         }
+        func strings(_ text: String?, _ field: String) throws -> [String] {
+            guard let value = try json(text, field) else { return [] }
+            guard case .array(let values) = value else { throw DamagedRecord(record: record, reason: "its \(field) is not a list") }
+            return values.compactMap { if case .string(let text) = $0 { text } else { nil } }
+        }
+        credential.code = columns.code
+        credential.isced = try strings(columns.isced, "isced")
+        credential.escoSkills = try strings(columns.escoSkills, "escoSkills")
         return credential
     }
 
@@ -132,7 +145,7 @@ public enum StoredRecords {
     public static func collectNamedCredentials(_ node: RequirementNode, into ids: inout Set<String>) {
         switch node.rule {
         case .credential(let id): ids.insert(id)
-        case .credits(_, let filter), .maxCredits(_, let filter): ids.formUnion(filter.ids ?? [])
+        case .credits(_, let filter), .count(_, let filter), .maxCredits(_, let filter): ids.formUnion(filter.ids ?? [])
         case .allOf(let children), .anyOf(let children), .atLeast(_, let children):
             for child in children { collectNamedCredentials(child, into: &ids) }
         case .qualification: break

@@ -36,6 +36,11 @@ public struct CredentialVerification: Sendable, Equatable {
         case statusSet(purpose: String, list: String, index: Int)
         /// A validity date cannot be read.
         case unreadableDate(field: String, value: String)
+        /// The status list the learner supplied for this credential is not itself verified
+        /// (no proof, an unknown key, a broken signature), so its bits are not trusted.
+        case statusListNotVerified(list: String, reason: String)
+        /// The status list is signed by someone other than the credential's issuer.
+        case statusListFromAnotherIssuer(list: String, listIssuer: String?, issuer: String?)
 
         /// Whether the problem shows the credential to be wrong, rather than unchecked.
         public var isFailure: Bool {
@@ -74,6 +79,10 @@ public struct CredentialVerification: Sendable, Equatable {
                 "\(purpose == "suspension" ? "suspended" : purpose == "revocation" ? "revoked" : "status \"\(purpose)\" set") by status list \(list) (index \(index))"
             case .unreadableDate(let field, let value):
                 "\(field) \"\(value)\" is not a date"
+            case .statusListNotVerified(let list, let reason):
+                "its status cannot be trusted: status list \(list) is not verified (\(reason))"
+            case .statusListFromAnotherIssuer(let list, let listIssuer, let issuer):
+                "its status cannot be trusted: status list \(list) is issued by \(listIssuer ?? "no stated issuer"), not by the credential's issuer \(issuer ?? "(none stated)")"
             }
         }
     }
@@ -87,6 +96,8 @@ public struct CredentialVerification: Sendable, Equatable {
             case clear
             /// The supplied status list has the bit set (revoked, suspended, …).
             case set
+            /// A status list was supplied, but its own proof or issuer did not check out: its bit is not read.
+            case unverifiable
         }
 
         public var type: String?

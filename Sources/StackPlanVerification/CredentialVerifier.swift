@@ -6,14 +6,46 @@ import StackPlanCore
 /// lists supplied. Nothing is fetched; what cannot be checked is reported, never accepted.
 public struct CredentialVerifier: Sendable {
     /// The day validity dates are judged on. Dates are compared by day, as written.
-    public var today: Day
-    public var trustList: TrustList
-    public var statusLists: [StatusList]
+    public var today: Day {
+        didSet { statusListChecks = Self.check(statusLists, today: today, trustList: trustList) }
+    }
+    public var trustList: TrustList {
+        didSet { statusListChecks = Self.check(statusLists, today: today, trustList: trustList) }
+    }
+    public var statusLists: [StatusList] {
+        didSet { statusListChecks = Self.check(statusLists, today: today, trustList: trustList) }
+    }
+    /// Each supplied status list's own verification, by its id: a list's bits count only when
+    /// its proof was checked with its issuer's key.
+    private var statusListChecks: [String: CredentialVerification]
 
     public init(today: Day, trustList: TrustList = TrustList(), statusLists: [StatusList] = []) {
         self.today = today
         self.trustList = trustList
         self.statusLists = statusLists
+        statusListChecks = Self.check(statusLists, today: today, trustList: trustList)
+    }
+
+    /// Verifies status list credentials as credentials (proof, key, dates), without status
+    /// lists of their own: a list's status is not looked up, so no list can vouch for itself.
+    static func check(_ lists: [StatusList], today: Day, trustList: TrustList) -> [String: CredentialVerification] {
+        // Returning at once for no lists also ends the recursion: the plain verifier has none.
+        guard !lists.isEmpty else { return [:] }
+        let plain = CredentialVerifier(today: today, trustList: trustList)
+        var checks: [String: CredentialVerification] = [:]
+        for list in lists {
+            let result = switch list.secured {
+            case .document(let document): plain.verify(document: document)
+            case .jws(let token): plain.verify(jws: token)
+            }
+            checks[TrustList.comparable(list.id)] = result
+        }
+        return checks
+    }
+
+    /// What checking the status list `id` itself found, when it was supplied.
+    public func statusListVerification(_ id: String) -> CredentialVerification? {
+        statusListChecks[TrustList.comparable(id)]
     }
 
     /// The current day in UTC.
@@ -162,11 +194,26 @@ public struct CredentialVerifier: Sendable {
                 type: Self.text(fields["type"]), purpose: Self.text(fields["statusPurpose"]), list: listID, index: index, check: .notChecked)
             if let listID, let index, let list = statusLists.first(where: { TrustList.comparable($0.id) == TrustList.comparable(listID) }),
                let bit = list.isSet(index) {
-                recorded.check = bit ? .set : .clear
-                if bit { result.problems.append(.statusSet(purpose: recorded.purpose ?? list.purpose ?? "revocation", list: listID, index: index)) }
+                // The bit is read only from a list whose own proof holds and whose issuer is the
+                // credential's: otherwise anyone could revoke, or clear, any credential.
+                if let listCheck = statusListVerification(list.id), !listCheck.isVerified {
+                    recorded.check = .unverifiable
+                    result.problems.append(.statusListNotVerified(list: listID, reason: listCheck.summary))
+                } else if !Self.sameIssuer(list.issuer, result.issuer) {
+                    recorded.check = .unverifiable
+                    result.problems.append(.statusListFromAnotherIssuer(list: listID, listIssuer: list.issuer, issuer: result.issuer))
+                } else {
+                    recorded.check = bit ? .set : .clear
+                    if bit { result.problems.append(.statusSet(purpose: recorded.purpose ?? list.purpose ?? "revocation", list: listID, index: index)) }
+                }
             }
             result.statuses.append(recorded)
         }
+    }
+
+    static func sameIssuer(_ lhs: String?, _ rhs: String?) -> Bool {
+        guard let lhs, let rhs else { return false }
+        return TrustList.comparable(lhs) == TrustList.comparable(rhs)
     }
 
     // MARK: Reading values

@@ -8,7 +8,7 @@ struct CPDCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "cpd",
         abstract: "Regulators' CPD schemes: check practitioners' records, plan remediation, measure catalogue coverage.",
-        subcommands: [CPDCheckCommand.self, CPDPlanCommand.self, CPDCoverageCommand.self, CPDSchemesCommand.self, CPDGenerateCommand.self])
+        subcommands: [CPDCheckCommand.self, CPDImportCommand.self, CPDPlanCommand.self, CPDCoverageCommand.self, CPDSchemesCommand.self, CPDGenerateCommand.self])
 }
 
 /// Exit codes of `cpd check`, documented in docs/cpd.md.

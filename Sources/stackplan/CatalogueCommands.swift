@@ -138,10 +138,11 @@ struct ShowCommand: ParsableCommand {
             let rules = qualification.rules
             print("  prior learning  \(rules.maxPriorECTS.map { "at most \(formatNumber($0)) ECTS" } ?? "no cap")"
                 + "\(rules.priorWithinYears.map { ", earned within \(formatNumber($0)) years" } ?? ""); "
-                + (rules.sharedCounting ? "a credential may count toward several requirements" : "each credential counts toward one requirement"))
+                + (rules.sharedCounting ? "a credential may count toward several requirements" : countingNote(RequirementTree(qualification, in: catalogue))))
             let tree = RequirementTree(qualification, in: catalogue)
             for index in tree.nodes.indices {
-                print(String(repeating: "  ", count: tree.nodes[index].depth + 1) + "\(tree.nodes[index].path)  \(tree.describe(index, catalogue: catalogue))")
+                print(String(repeating: "  ", count: tree.nodes[index].depth + 1) + "\(tree.nodes[index].path)  \(tree.describe(index, catalogue: catalogue))"
+                    + (tree.nodes[index].declaredScope.map { " [counting scope \($0)]" } ?? ""))
             }
         } else if let provider = try reportingErrors({ try store.provider(id) }) {
             if json { return printJSON(CatalogueDocument.json(provider)) }
@@ -155,6 +156,13 @@ struct ShowCommand: ParsableCommand {
             printError("error: the catalogue has no credential, qualification or provider \"\(id)\"")
             throw Exit.notFound
         }
+    }
+
+    /// How often a credential may count, naming the counting scopes the tree declares.
+    func countingNote(_ tree: RequirementTree) -> String {
+        let scopes = Array(Set(tree.nodes.compactMap(\.declaredScope))).sorted()
+        return scopes.isEmpty ? "each credential counts toward one requirement"
+            : "each credential counts toward one requirement in each counting scope (\(scopes.joined(separator: ", ")) and the rest)"
     }
 
     /// The dated runs, each with its own weeks, fee and seats where it sets them, else the credential's.

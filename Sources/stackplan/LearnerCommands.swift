@@ -13,7 +13,7 @@ struct LearnerCommand: ParsableCommand {
 struct LearnerImportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "import",
-        abstract: "Read wallet credentials (Europass EDC, Open Badges 3.0, CLR 2.0; JSON or JWT) into a learner profile.",
+        abstract: "Read wallet credentials (Europass EDC, EU professional-training certificates, Open Badges 3.0, CLR 2.0; JSON or JWT) into a learner profile.",
         discussion: """
             Each credential is matched to a catalogue credential by identifier, or by title and provider; \
             otherwise it becomes an external held credential, or, when it lacks an EQF level or ECTS and hours, \

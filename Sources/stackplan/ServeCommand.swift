@@ -21,6 +21,16 @@ struct ServeCommand: ParsableCommand {
     @Option(help: "Solves that may run at once (1 to 256; default: the number of cores).", transform: ServeRanges.slots.parseWhole)
     var solveSlots: Int?
 
+    @Option(help: "Folder for jobs' uploads and results (default: DATABASE-jobs beside a SQLite database, stackplan-jobs in the working folder with a postgres:// --database).")
+    var jobsDir: String?
+
+    @Option(help: "Hours a finished job's results are kept (1 to 8,760; default 24).", transform: ServeRanges.retention.parseWhole)
+    var jobRetentionHours = 24
+
+    @Option(help: "Requests a signed-in account may make per second, after a burst of a minute's worth, at least 120 (1 to 100,000; default 2).",
+            transform: ServeRanges.rate.parseWhole)
+    var accountRate = 2
+
     @Flag(help: "Print the OpenAPI document (docs/openapi.json) and stop.")
     var printOpenapi = false
 
@@ -35,12 +45,12 @@ struct ServeCommand: ParsableCommand {
         }
         // Several instances may serve one PostgreSQL database; a SQLite file serves one.
         let store: any CatalogueSource & ServiceRecordSource
-        let location: String
+        let location: String, onPostgres: Bool
         if let postgres = try postgres.open(besides: database) {
-            (store, location) = (postgres, postgres.location)
+            (store, location, onPostgres) = (postgres, postgres.location, true)
         } else {
             let sqlite = try database.open()
-            (store, location) = (sqlite, database.path)
+            (store, location, onPostgres) = (sqlite, database.path, false)
         }
         let counts = try reportingErrors { try store.counts() }
         if counts.credentials == 0 {
@@ -61,6 +71,20 @@ struct ServeCommand: ParsableCommand {
         }
         var configuration = ServerConfiguration(host: host, port: port, schemesPath: schemeFile.path)
         if let solveSlots { configuration.solveSlots = solveSlots }
+        configuration.rateLimit = RateLimit(burst: Double(max(120, 60 * accountRate)), perSecond: Double(accountRate))
+        // A PostgreSQL database has no file to sit beside: its default folder is in the working directory.
+        configuration.jobFolder = jobsDir ?? (onPostgres ? "stackplan-jobs" : database.path + "-jobs")
+        configuration.jobRetention = TimeInterval(jobRetentionHours) * 3600
+        let jobFolder = configuration.jobFolder, retention = configuration.jobRetention
+        do {
+            try FileManager.default.createDirectory(atPath: jobFolder, withIntermediateDirectories: true)
+        } catch {
+            printError("error: cannot create the jobs folder \(jobFolder)")
+            throw Exit.ioFailure
+        }
+        // Jobs the last run left running are interrupted; their partial results go.
+        let interrupted = try reportingErrors { try recoverJobs(records: store, retention: retention) }
+        if interrupted > 0 { printError("note: \(plural(interrupted, "job")) the last run left unfinished marked interrupted") }
         let host = host, path = location
         let application = buildApplication(configuration, catalogue: store, records: store, version: StackPlan.version) { port in
             // Written straight through, not buffered: scripts wait for this line to know the port.
@@ -90,4 +114,6 @@ private final class ServeOutcome: @unchecked Sendable {
 enum ServeRanges {
     static let port = NumberRange.closed(0, 65_535, whole: true)
     static let slots = NumberRange.closed(1, 256, whole: true)
+    static let retention = NumberRange.closed(1, 8_760, whole: true)
+    static let rate = NumberRange.closed(1, 100_000, whole: true)
 }

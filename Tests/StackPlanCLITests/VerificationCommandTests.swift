@@ -10,7 +10,7 @@ extension CommandLineTests {
         let wallet = "docs/examples/wallet"
         let imported = try run(["learner", "import", "\(wallet)/ucp-ipc-fund.jwt", "\(wallet)/ucp-ipc-surv-altered.jwt", "\(wallet)/ucp-ams.json",
                                 "\(wallet)/ucp-ams-proj.jwt", "\(wallet)/ucp-research.jwt", "--today", "2026-11-23",
-                                "--trust-list", "\(wallet)/trust-list.json", "--status-list", "\(wallet)/status-list.json",
+                                "--trust-list", "\(wallet)/trust-list.json", "--status-list", "\(wallet)/status-list.jwt",
                                 "--output", profile, "--json"])
         #expect(imported.status == 0, "\(imported.error)")
         let report = try JSONSerialization.jsonObject(with: Data(imported.output.utf8)) as? [String: Any]

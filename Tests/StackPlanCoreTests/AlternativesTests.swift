@@ -16,7 +16,7 @@ import Testing
         var picked = 0, feasible = 0, several = 0
         // Random instances are often infeasible; draw until ten have a plan.
         for _ in 0..<80 where feasible < 10 {
-            var instance = RandomInstance(using: &generator)
+            var instance = RandomInstance(using: &generator, extended: false)
             var catalogue = instance.catalogue
             for (index, credential) in instance.catalogue.credentials.enumerated() {
                 var priced = credential
@@ -47,7 +47,7 @@ import Testing
         var generator = SeededGenerator(seed: UInt64(8000 + batch))
         var compared = 0, feasible = 0, several = 0
         for _ in 0..<160 where feasible < 20 {
-            let instance = RandomInstance(using: &generator)
+            let instance = RandomInstance(using: &generator, extended: false)
             let expected = enumerate(instance, count: 5, minDifference: 1)
             if !expected.isEmpty { feasible += 1 }
             let result = try Planner(catalogue: instance.catalogue).alternatives(instance.request, count: 5, minDifference: 1)

@@ -33,7 +33,10 @@ struct RandomInstance: CustomStringConvertible {
     var catalogue: Catalogue
     var request: PlanRequest
 
-    init(using generator: inout SeededGenerator) {
+    /// `extended` draws issue 17's constructs too (free-elective pools, counting scopes, the newer
+    /// filters, count leaves, distinct rules, caps on one part); without it the instances are
+    /// exactly those drawn before them, which the tests of alternatives keep to.
+    init(using generator: inout SeededGenerator, extended: Bool = true) {
         let competencies = ["a", "b", "c"]
         let count = Int.random(in: 5...10, using: &generator)
         var credentials: [Credential] = []
@@ -45,6 +48,11 @@ struct RandomInstance: CustomStringConvertible {
                 competencies: Array(competencies.shuffled(using: &generator).prefix(Int.random(in: 1...2, using: &generator))),
                 mode: Int.random(in: 0..<4, using: &generator) == 0 ? .inPerson : .online,
                 accredited: Bool.random(using: &generator))
+            // Codes and ISCED-F fields for the code-range, pattern and field filters.
+            if extended {
+                credential.code = "BIOL \(Int.random(in: 1...4, using: &generator) * 1000 + index)"
+                credential.isced = [["0913", "0912", "0511"].randomElement(using: &generator)!]
+            }
             if index > 0 && Int.random(in: 0..<4, using: &generator) == 0 {
                 let first = "c\(Int.random(in: 0..<index, using: &generator))"
                 let second = "c\(Int.random(in: 0..<index, using: &generator))"
@@ -57,10 +65,15 @@ struct RandomInstance: CustomStringConvertible {
             credentials.append(credential)
         }
         func randomFilter() -> CredentialFilter {
-            switch Int.random(in: 0..<4, using: &generator) {
+            let draw = Int.random(in: 0..<(extended ? 9 : 4), using: &generator)
+            return switch extended || draw < 3 ? draw : 99 {
             case 0: CredentialFilter(competencies: [competencies.randomElement(using: &generator)!])
             case 1: CredentialFilter(minEQF: Int.random(in: 6...7, using: &generator))
             case 2: CredentialFilter(competencies: [competencies.randomElement(using: &generator)!], accredited: true)
+            case 3: CredentialFilter(codeRanges: [CodeRange(prefix: "BIOL", from: 2000, to: 3999)])
+            case 4: CredentialFilter(minECTS: 3, isced: ["091"])
+            case 5: CredentialFilter(anyOf: [CredentialFilter(codes: ["BIOL 1*"]), CredentialFilter(competencies: [competencies.randomElement(using: &generator)!])])
+            case 6: CredentialFilter(notAnyOf: [CredentialFilter(competencies: [competencies.randomElement(using: &generator)!])])
             default: CredentialFilter()
             }
         }
@@ -68,16 +81,35 @@ struct RandomInstance: CustomStringConvertible {
         func randomLeaf() -> RequirementNode {
             leaves += 1
             if Bool.random(using: &generator) { return .credential("c\(Int.random(in: 0..<count, using: &generator))") }
-            return .credits(Double(Int.random(in: 1...6, using: &generator)), randomFilter())
+            guard extended else { return .credits(Double(Int.random(in: 1...6, using: &generator)), randomFilter()) }
+            var leaf: RequirementNode = Int.random(in: 0..<4, using: &generator) == 0
+                ? RequirementNode(.count(Int.random(in: 1...3, using: &generator), randomFilter()))
+                // 0 draws a free-elective pool, which asks for nothing but lets what it accepts count.
+                : .credits(Double(Int.random(in: 0...6, using: &generator)), randomFilter())
+            if Int.random(in: 0..<3, using: &generator) == 0 {
+                leaf.distinct = DistinctRule(
+                    by: [.competency, .isced, .subject, .eqf].randomElement(using: &generator)!,
+                    atLeast: Bool.random(using: &generator) ? Int.random(in: 1...3, using: &generator) : nil,
+                    atMostEach: Bool.random(using: &generator) ? Int.random(in: 1...2, using: &generator) : 1)
+            }
+            return leaf
         }
         var children: [RequirementNode] = []
         for _ in 0..<Int.random(in: 1...3, using: &generator) where leaves < 4 {
-            switch Int.random(in: 0..<5, using: &generator) {
+            let draw = Int.random(in: 0..<5, using: &generator)
+            switch extended || draw != 3 ? draw : 4 {
             case 0: children.append(RequirementNode(.anyOf([randomLeaf(), randomLeaf()])))
             case 1: children.append(RequirementNode(.atLeast(Int.random(in: 1...2, using: &generator), [randomLeaf(), randomLeaf()])))
             case 2: children.append(RequirementNode(.maxCredits(Double(Int.random(in: 2...8, using: &generator)), randomFilter())))
+            case 3:
+                // A part with a cap on what is applied inside it.
+                var cap = RequirementNode(.maxCredits(Double(Int.random(in: 2...8, using: &generator)), randomFilter()))
+                cap.capReach = .parent
+                children.append(RequirementNode(.allOf([randomLeaf(), cap])))
             default: children.append(randomLeaf())
             }
+            // Some parts are counting scopes of their own, two of them sometimes sharing a name.
+            if extended && Int.random(in: 0..<3, using: &generator) == 0 { children[children.count - 1].scope = ["s1", "s2"].randomElement(using: &generator)! }
         }
         let rules = QualificationRules(
             maxPriorECTS: Bool.random(using: &generator) ? Double(Int.random(in: 2...8, using: &generator)) : nil,
@@ -166,30 +198,44 @@ struct RandomInstance: CustomStringConvertible {
             case .external(let external): items.append(CountableItem(external: external, position: position, hoursPerECTS: 25, earned: held.earned))
             }
         }
-        var leafRules: [(path: String, rule: RequirementNode.Rule)] = []
-        func collect(_ node: RequirementNode, _ path: String) {
+        var leafRules: [(path: String, rule: RequirementNode.Rule, scope: String)] = []
+        var leafNodes: [String: RequirementNode] = [:]
+        let shared = qualification.rules.sharedCounting
+        func collect(_ node: RequirementNode, _ path: String, _ inherited: String) {
+            let scope = node.scope ?? inherited
             switch node.rule {
-            case .credential, .credits: leafRules.append((path, node.rule))
-            case .allOf(let children): for (i, child) in children.enumerated() { collect(child, "\(path).allOf[\(i)]") }
-            case .anyOf(let children): for (i, child) in children.enumerated() { collect(child, "\(path).anyOf[\(i)]") }
-            case .atLeast(_, let children): for (i, child) in children.enumerated() { collect(child, "\(path).of[\(i)]") }
+            case .credential, .credits, .count:
+                leafRules.append((path, node.rule, shared ? path : scope))
+                leafNodes[path] = node
+            case .allOf(let children): for (i, child) in children.enumerated() { collect(child, "\(path).allOf[\(i)]", scope) }
+            case .anyOf(let children): for (i, child) in children.enumerated() { collect(child, "\(path).anyOf[\(i)]", scope) }
+            case .atLeast(_, let children): for (i, child) in children.enumerated() { collect(child, "\(path).of[\(i)]", scope) }
             default: break
             }
         }
-        collect(qualification.requires, "requires")
+        collect(qualification.requires, "requires", "")
         func accepts(_ rule: RequirementNode.Rule, _ item: CountableItem) -> Bool {
             switch rule {
             case .credential(let id): item.catalogueID == id
             case .credits(_, let filter): item.ects > 0 && filter.matches(item)
+            case .count(_, let filter): filter.matches(item)
             default: false
             }
         }
-        let shared = qualification.rules.sharedCounting
-        // Choices per item: not counted, or one leaf; with shared counting, every leaf it fits at once.
+        func spreads(_ node: RequirementNode, _ applied: [CountableItem]) -> Bool {
+            guard let rule = node.distinct else { return true }
+            var perValue: [String: Int] = [:]
+            for item in applied { for value in rule.values(of: item) { perValue[value, default: 0] += 1 } }
+            return perValue.count >= (rule.atLeast ?? 0) && (perValue.values.max() ?? 0) <= (rule.atMostEach ?? .max)
+        }
+        // Choices per item: in each counting scope, no leaf or one of the leaves it fits there
+        // (under shared counting every leaf is a scope of its own).
         let choices: [[[Int]]] = items.map { item in
             let fitting = leafRules.indices.filter { accepts(leafRules[$0].rule, item) }
-            if fitting.isEmpty { return [[]] }
-            return shared ? [[], fitting] : [[]] + fitting.map { [$0] }
+            let byScope = Dictionary(grouping: fitting) { leafRules[$0].scope }
+            return byScope.keys.sorted().reduce([[Int]]([[]])) { partial, scope in
+                partial.flatMap { chosen in [chosen] + byScope[scope]!.map { chosen + [$0] } }
+            }
         }
         var chosen = [[Int]](repeating: [], count: items.count)
         func judge() -> Bool {
@@ -205,18 +251,33 @@ struct RandomInstance: CustomStringConvertible {
             for id in ids {
                 for other in catalogue.credential(id)!.excludes where ids.contains(other) { return false }
             }
-            func met(_ node: RequirementNode, _ path: String) -> Bool {
+            // "At most m sharing one value" binds what is applied, met or not.
+            for (path, rule, _) in leafRules where !spreadsAtMost(path, rule) { return false }
+            func met(_ node: RequirementNode, _ path: String, _ parent: String) -> Bool {
                 switch node.rule {
                 case .credential: return !(applied[path] ?? []).isEmpty
-                case .credits(let minimum, _): return (applied[path] ?? []).reduce(0) { $0 + $1.ects } >= minimum - 1e-9
-                case .maxCredits(let maximum, let filter): return counted.filter { filter.matches($0) }.reduce(0) { $0 + $1.ects } <= maximum + 1e-9
-                case .allOf(let children): return children.enumerated().allSatisfy { met($1, "\(path).allOf[\($0)]") }
-                case .anyOf(let children): return children.enumerated().contains { met($1, "\(path).anyOf[\($0)]") }
-                case .atLeast(let n, let children): return children.enumerated().count { met($1, "\(path).of[\($0)]") } >= n
+                case .credits(let minimum, _): return (applied[path] ?? []).reduce(0) { $0 + $1.ects } >= minimum - 1e-9 && spreads(node, applied[path] ?? [])
+                case .count(let minimum, _): return (applied[path] ?? []).count >= minimum && spreads(node, applied[path] ?? [])
+                case .maxCredits(let maximum, let filter):
+                    var limited = counted
+                    if node.capReach == .parent {
+                        var seen: Set<String> = []
+                        limited = applied.filter { $0.key.hasPrefix(parent + ".") }.flatMap(\.value).filter { seen.insert($0.id).inserted }
+                    }
+                    return limited.filter { filter.matches($0) }.reduce(0) { $0 + $1.ects } <= maximum + 1e-9
+                case .allOf(let children): return children.enumerated().allSatisfy { met($1, "\(path).allOf[\($0)]", path) }
+                case .anyOf(let children): return children.enumerated().contains { met($1, "\(path).anyOf[\($0)]", path) }
+                case .atLeast(let n, let children): return children.enumerated().count { met($1, "\(path).of[\($0)]", path) } >= n
                 case .qualification: return false
                 }
             }
-            return met(qualification.requires, "requires")
+            func spreadsAtMost(_ path: String, _ rule: RequirementNode.Rule) -> Bool {
+                guard let node = leafNodes[path], let most = node.distinct?.atMostEach else { return true }
+                var perValue: [String: Int] = [:]
+                for item in applied[path] ?? [] { for value in node.distinct!.values(of: item) { perValue[value, default: 0] += 1 } }
+                return (perValue.values.max() ?? 0) <= most
+            }
+            return met(qualification.requires, "requires", "requires")
         }
         func search(_ index: Int) -> Bool {
             if index == items.count { return judge() }

@@ -33,7 +33,7 @@ import Testing
             "id": "q", "title": "Q", "provider": "p", "eqf": 7, "ects": 30,
             "requires": {"allOf": [
               {"atLeast": 3, "of": [{"credential": "a"}, {"credential": "b"}]},
-              {"credits": 0, "where": {"minEqf": 8, "maxEqf": 6}},
+              {"credits": -1, "where": {"minEqf": 8, "maxEqf": 6}},
               {"credential": "missing"},
               {"credential": "a", "label": "x", "colour": "red"}
             ]}
@@ -56,7 +56,7 @@ import Testing
         #expect(has("$.credentials[4].currency", "no rate"))
         #expect(has("$.credentials[0].prerequisites", "prerequisite cycle: a → b → a"))
         #expect(has("$.qualifications[0].requires.allOf[0].atLeast", "asks for 3 of 2"))
-        #expect(has("$.qualifications[0].requires.allOf[1].credits", "must be more than 0 and at most 360, found 0"))
+        #expect(has("$.qualifications[0].requires.allOf[1].credits", "must lie in 0–360, found -1"))
         #expect(has("$.qualifications[0].requires.allOf[1].where", "minEqf 8 is above maxEqf 6"))
         #expect(has("$.qualifications[0].requires.allOf[2].credential", "\"missing\""))
         #expect(has("$.qualifications[0].requires.allOf[3].colour", "not a field"))

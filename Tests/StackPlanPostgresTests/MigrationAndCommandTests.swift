@@ -26,6 +26,9 @@ import StackPlanStore
             {"format": "stackplan/1", "providers": [], "credentials": [
               {"id": "tcd-nu7812", "title": "Édition", "provider": "tcd", "kind": "programme", "ects": 10, "eqf": 7, "mode": "online", "languages": ["en"]}]}
             """), by: ben.id, now: now)
+        _ = try store.retire(.credential, id: "tcd-nu7812", by: ben.id, now: now)
+        try store.createJob(JobRecord(id: "job-1", kind: "frontier", ownerID: ana.id, status: .done, stage: "done",
+                                      summary: .object(["points": .number(2)]), files: "/tmp/jobs/job-1", createdAt: now, updatedAt: now))
         return database
     }
 
@@ -36,6 +39,8 @@ import StackPlanStore
         let target = try PostgresStore(url: url)
         let tables = try sqlite.exportTables()
         #expect(tables.first { $0.name == "auditEntry" }?.rows.count ?? 0 > 5)
+        #expect(tables.first { $0.name == "retiredRecord" }?.rows.count == 1)
+        #expect(tables.first { $0.name == "serviceJob" }?.rows.count == 1)
         try target.copyTables(tables)
         let copied = try target.exportTables()
         #expect(copied.map(\.name) == tables.map(\.name))
@@ -46,6 +51,8 @@ import StackPlanStore
             }
         }
         #expect(try target.catalogue() == (try sqlite.catalogue()))
+        #expect(try target.retirements() == (try sqlite.retirements()))
+        #expect(try target.job("job-1") == (try sqlite.job("job-1")))
         // New rows are numbered after the copied ones, and a second copy is refused untouched.
         let next = try target.createAccount(name: "cy", role: .admin, passwordHash: "h", by: nil, now: Date())
         #expect(next.id == Int64(try sqlite.accountCount()) + 1)

@@ -119,6 +119,99 @@ import StackPlanStore
         #expect(try store.catalogueEditCount() == 2)
         #expect(try store.auditEntries(limit: 1).first?.subject.hasPrefix("catalogue edit 2:") == true)
     }
+
+    /// Retiring and restoring records: catalogue edits, audited, refused for unknown records and
+    /// twice over; a retired provider's credentials are no longer offered.
+    @Test(arguments: Backend.available)
+    func retirementsAreCatalogueEditsAndHideProvidersCredentials(_ backend: Backend) throws {
+        let database = try ScratchDatabase(backend)
+        let store = database.store
+        let editor = try store.createAccount(name: "eve", role: .editor, passwordHash: "h", by: nil, now: now)
+        let catalogue = try Samples.bundled()
+        _ = try store.editCatalogue(catalogue, by: editor.id, now: now)
+        let credential = try #require(catalogue.credentials.first)
+        let provider = try #require(catalogue.providers.first { provider in
+            provider.id != credential.provider && catalogue.credentials.contains { $0.provider == provider.id }
+        })
+        #expect(try store.retirements().isEmpty && store.unofferedCredentialIDs().isEmpty)
+
+        #expect(try store.retire(.credential, id: credential.id, by: editor.id, now: now) == 2)
+        #expect(try store.retire(.provider, id: provider.id, by: editor.id, now: now.addingTimeInterval(1)) == 3)
+        #expect(throws: RetirementError.alreadyRetired(.credential, credential.id)) {
+            try store.retire(.credential, id: credential.id, by: editor.id, now: now)
+        }
+        #expect(throws: RetirementError.unknownRecord(.qualification, "no-such")) {
+            try store.retire(.qualification, id: "no-such", by: editor.id, now: now)
+        }
+        #expect(throws: RetirementError.unknownRecord(.credential, "nul\u{0}id")) {
+            try store.retire(.credential, id: "nul\u{0}id", by: editor.id, now: now)
+        }
+        #expect(try store.retirements() == [
+            Retirement(kind: .credential, id: credential.id, retiredAt: now, accountID: editor.id),
+            Retirement(kind: .provider, id: provider.id, retiredAt: now.addingTimeInterval(1), accountID: editor.id),
+        ])
+        let ofProvider = Set(catalogue.credentials.filter { $0.provider == provider.id }.map(\.id))
+        #expect(try store.unofferedCredentialIDs() == ofProvider.union([credential.id]))
+        #expect(try store.catalogueEditCount() == 3)
+        #expect(try store.auditEntries(limit: 1).first?.subject == "catalogue edit 3: retired provider \(provider.id)")
+        // Retired records stay readable: saved plans name them.
+        #expect(try store.credential(credential.id) != nil)
+
+        #expect(try store.restore(.provider, id: provider.id, by: editor.id, now: now) == 4)
+        #expect(throws: RetirementError.notRetired(.provider, provider.id)) {
+            try store.restore(.provider, id: provider.id, by: editor.id, now: now)
+        }
+        #expect(throws: RetirementError.unknownRecord(.provider, "no-such")) {
+            try store.restore(.provider, id: "no-such", by: editor.id, now: now)
+        }
+        #expect(try store.unofferedCredentialIDs() == [credential.id])
+        #expect(try store.catalogueEditCount() == 4)
+    }
+
+    /// Jobs written as they change, listed per owner newest first, expired by age once finished,
+    /// and the running ones marked interrupted when a service starts.
+    @Test(arguments: Backend.available)
+    func jobsPersistAndRunningOnesAreInterrupted(_ backend: Backend) throws {
+        let database = try ScratchDatabase(backend)
+        let store = database.store
+        let ana = try store.createAccount(name: "ana", role: .learner, passwordHash: "h", by: nil, now: now)
+        let ben = try store.createAccount(name: "ben", role: .learner, passwordHash: "h", by: nil, now: now)
+        func job(_ id: String, owner: Int64, at offset: TimeInterval) -> JobRecord {
+            JobRecord(id: id, kind: "frontier", ownerID: owner, stage: "queued", files: "/jobs/\(id)",
+                      createdAt: now.addingTimeInterval(offset), updatedAt: now.addingTimeInterval(offset))
+        }
+        let first = job("j1", owner: ana.id, at: 0), second = job("j2", owner: ana.id, at: 10), other = job("j3", owner: ben.id, at: 5)
+        for record in [first, second, other] { try store.createJob(record) }
+        #expect(try store.job("j1") == first)
+        #expect(try store.job("none") == nil)
+        #expect(try store.jobs(owner: ana.id) == [second, first])
+
+        var finished = first
+        finished.status = .done
+        finished.stage = "done"
+        finished.progress = .object(["done": .number(3), "total": .number(3)])
+        finished.summary = .object(["points": .array([.number(1.5)])])
+        finished.updatedAt = now.addingTimeInterval(20)
+        try store.updateJob(finished)
+        #expect(try store.job("j1") == finished)
+        #expect(try store.jobs(finishedBefore: now.addingTimeInterval(21)) == [finished])
+        #expect(try store.jobs(finishedBefore: now.addingTimeInterval(20)).isEmpty)
+
+        // The service stopped while j2 and j3 ran: they are returned as they were, and marked.
+        let restart = now.addingTimeInterval(100)
+        let interrupted = try store.interruptRunningJobs(now: restart)
+        #expect(Set(interrupted.map(\.id)) == ["j2", "j3"])
+        #expect(interrupted.allSatisfy { $0.status == .running })
+        let marked = try #require(try store.job("j2"))
+        #expect(marked.status == .interrupted && marked.stage == "interrupted" && marked.updatedAt == restart)
+        #expect(marked.failure == "the service stopped while the job ran: start it again")
+        #expect(try store.interruptRunningJobs(now: restart).isEmpty)
+        #expect(try store.job("j1") == finished)
+
+        try store.deleteJob("j1")
+        #expect(try store.job("j1") == nil)
+        #expect(try store.jobs(owner: ana.id).map(\.id) == ["j2"])
+    }
 }
 
 /// Outcomes counted across threads.

@@ -29,8 +29,9 @@ import Testing
             return World(store: store, names: [:])
         }
 
-        func withAPI(_ body: @escaping @Sendable (any TestClientProtocol) async throws -> Void) async throws {
-            let app = buildApplication(Harness.configuration, catalogue: store, records: store)
+        func withAPI(_ configuration: ServerConfiguration = Harness.configuration,
+                     _ body: @escaping @Sendable (any TestClientProtocol) async throws -> Void) async throws {
+            let app = buildApplication(configuration, catalogue: store, records: store)
             try await app.test(.router) { client in try await body(client) }
         }
     }

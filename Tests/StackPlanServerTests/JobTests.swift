@@ -71,3 +71,121 @@ import Testing
         }
     }
 }
+
+/// Frontiers and alternatives as jobs, jobs kept in the database across restarts, and expiry.
+@Suite struct PlanJobTests {
+    static func waitForEnd(_ client: any TestClientProtocol, _ headers: HTTPFields, _ id: String) async throws -> TestResponse {
+        // The event stream ends when the job does.
+        try await client.execute(uri: "/api/v1/jobs/\(id)/events", method: .get, headers: headers)
+    }
+
+    static func costs(_ plans: [JSON]) -> [JSON?] { plans.map { $0["totals"]?["cost"] } }
+
+    static func jsonLines(_ response: TestResponse) throws -> [JSON] {
+        try response.text.split(separator: "\n").map { try JSON.parse(Data($0.utf8)) }
+    }
+
+    @Test func aFrontierJobFindsWhatTheFrontierRouteAnswersPointByPoint() async throws {
+        let world = try AccountTests.World.make()
+        try await world.withAPI { client in
+            let ana = try await AccountTests.signIn(client, "ana")
+            let body = try PlanningRouteTests.sofia(["limit": .number(4)])
+            let direct = try await client.post("/api/v1/frontier", body)
+            #expect(direct.status == .ok, "\(direct.text.prefix(300))")
+            let plans = direct.json["plans"]?.arrayItems ?? []
+            #expect(!plans.isEmpty)
+            #expect(try await client.post("/api/v1/jobs/frontier", body).status == .unauthorized)
+            let started = try await client.execute(uri: "/api/v1/jobs/frontier", method: .post, headers: ana, body: Harness.body(body))
+            #expect(started.status == .accepted, "\(started.text)")
+            #expect(started.json["kind"] == .string("frontier"))
+            let id = try JobTests.id(started)
+            let events = try await Self.waitForEnd(client, ana, id)
+            #expect(events.text.contains("\"total\":4"), "\(events.text.prefix(400))")
+            #expect(events.text.contains("event: done\ndata: "))
+            let results = try await client.execute(uri: "/api/v1/jobs/\(id)/results", method: .get, headers: ana)
+            let found = try Self.jsonLines(results)
+            #expect(Self.costs(found) == Self.costs(plans))
+            #expect(found.map { $0["credentials"] } == plans.map { $0["credentials"] })
+            let csv = try await client.execute(uri: "/api/v1/jobs/\(id)/results?format=csv", method: .get, headers: ana)
+            let rows = csv.text.split(separator: "\n")
+            #expect(rows.first == "rank,cost,hours,ects,completes,credentials")
+            #expect(rows.count == plans.count + 1)
+            let job = try await client.execute(uri: "/api/v1/jobs/\(id)", method: .get, headers: ana)
+            #expect(job.json["summary"]?["plans"] == .number(Double(plans.count)))
+            let mine = try await client.execute(uri: "/api/v1/jobs", method: .get, headers: ana)
+            #expect(mine.json.arrayItems.map { $0["id"] } == [.string(id)])
+            // A finished job is deleted with its results.
+            #expect(try await client.execute(uri: "/api/v1/jobs/\(id)", method: .delete, headers: ana).status == .noContent)
+            #expect(try await client.execute(uri: "/api/v1/jobs/\(id)", method: .get, headers: ana).status == .notFound)
+            #expect(try await client.execute(uri: "/api/v1/jobs/\(id)/results", method: .get, headers: ana).status == .notFound)
+            // Without hours per week there is no frontier.
+            var unscheduled = body.objectFields
+            unscheduled["schedule"] = .bool(false)
+            let refused = try await client.execute(uri: "/api/v1/jobs/frontier", method: .post, headers: ana, body: Harness.body(.object(unscheduled)))
+            #expect(refused.status == .badRequest)
+        }
+    }
+
+    @Test func anAlternativesJobFindsWhatTheAlternativesRouteAnswers() async throws {
+        let world = try AccountTests.World.make()
+        try await world.withAPI { client in
+            let ben = try await AccountTests.signIn(client, "ben")
+            let body = try PlanningRouteTests.sofia(["k": .number(3)])
+            let direct = try await client.post("/api/v1/alternatives", body)
+            let started = try await client.execute(uri: "/api/v1/jobs/alternatives", method: .post, headers: ben, body: Harness.body(body))
+            #expect(started.status == .accepted)
+            let id = try JobTests.id(started)
+            #expect(try await Self.waitForEnd(client, ben, id).text.contains("event: done"))
+            let found = try Self.jsonLines(try await client.execute(uri: "/api/v1/jobs/\(id)/results", method: .get, headers: ben))
+            #expect(found.map { $0["credentials"] } == (direct.json["plans"]?.arrayItems ?? []).map { $0["credentials"] })
+            #expect(found.count == 3)
+        }
+    }
+
+    @Test func jobsOutliveARestartAndExpireWithTheirFiles() async throws {
+        let world = try AccountTests.World.make()
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("stackplan-jobs-\(UUID())").path
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        var configuration = Harness.configuration
+        configuration.jobFolder = folder
+        let holder = Holder()
+        try await world.withAPI(configuration) { client in
+            let ben = try await AccountTests.signIn(client, "ben")
+            let started = try await client.execute(uri: "/api/v1/jobs/alternatives", method: .post, headers: ben,
+                                                   body: Harness.body(try PlanningRouteTests.sofia(["k": .number(2)])))
+            let id = try JobTests.id(started)
+            _ = try await Self.waitForEnd(client, ben, id)
+            holder.id = id
+        }
+        let done = try #require(holder.id)
+        // A job the stopped service left running, with a partial result file.
+        let owner = try #require(try world.store.account(named: "ben")).id
+        let stale = JobRecord(id: "0123456789abcdef", kind: "frontier", ownerID: owner, stage: "planning",
+                              files: (folder as NSString).appendingPathComponent("stackplan-job-0123456789abcdef"),
+                              createdAt: Date(), updatedAt: Date())
+        try world.store.createJob(stale)
+        FileManager.default.createFile(atPath: stale.files + ".jsonl", contents: Data("{}\n".utf8))
+        #expect(try recoverJobs(records: world.store, retention: 3600) == 1)
+        #expect(!FileManager.default.fileExists(atPath: stale.files + ".jsonl"))
+        // A new service on the same database.
+        try await world.withAPI(configuration) { client in
+            let ben = try await AccountTests.signIn(client, "ben")
+            let kept = try await client.execute(uri: "/api/v1/jobs/\(done)", method: .get, headers: ben)
+            #expect(kept.json["status"] == .string("done"))
+            let results = try await client.execute(uri: "/api/v1/jobs/\(done)/results", method: .get, headers: ben)
+            #expect(results.text.split(separator: "\n").count == 2)
+            let interrupted = try await client.execute(uri: "/api/v1/jobs/\(stale.id)", method: .get, headers: ben)
+            #expect(interrupted.json["status"] == .string("interrupted"))
+            #expect(try await Self.waitForEnd(client, ben, stale.id).text.contains("event: interrupted"))
+            #expect(try await client.execute(uri: "/api/v1/jobs/\(stale.id)/results", method: .get, headers: ben).status == .conflict)
+        }
+        // Expired: the job and its files are gone.
+        #expect(FileManager.default.fileExists(atPath: (folder as NSString).appendingPathComponent("stackplan-job-\(done).jsonl")))
+        _ = try recoverJobs(records: world.store, retention: 60, now: Date().addingTimeInterval(120))
+        #expect(try world.store.job(done) == nil)
+        #expect(try world.store.job(stale.id) == nil)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder).isEmpty)
+    }
+
+    final class Holder: @unchecked Sendable { var id: String? }
+}

@@ -16,6 +16,8 @@ public struct PlanExplanation: Sendable {
         case metBy([AppliedItem])
         /// A credits leaf: ECTS counted against the minimum, and each part.
         case credits(counted: Double, minimum: Double, parts: [CreditPart])
+        /// A count leaf: credentials applied against the minimum, and their ids.
+        case count(counted: Int, minimum: Int, items: [String])
         /// A cap: ECTS counted against the maximum.
         case cap(counted: Double, maximum: Double)
         /// An `anyOf`: alternatives met of all, one needed.
@@ -36,6 +38,7 @@ public struct PlanExplanation: Sendable {
             case .nothingApplied: "nothingApplied"
             case .metBy: "metBy"
             case .credits: "credits"
+            case .count: "count"
             case .cap: "cap"
             case .alternatives: "alternatives"
             case .atLeast: "atLeast"
@@ -77,6 +80,10 @@ public struct PlanExplanation: Sendable {
         public var margin: Margin
         /// The margin as a number where it is one: ECTS over the minimum or under the cap, extra alternatives.
         public var surplus: Double?
+        /// The counting scope the node names, if any (a credential counts once inside it).
+        public var scope: String? = nil
+        /// For leaves with a distinct rule: the values their applied credentials show.
+        public var spread: PlanReport.Spread? = nil
     }
 
     public let report: PlanReport
@@ -119,6 +126,10 @@ public struct PlanExplanation: Sendable {
                 let credits = line.credits ?? 0
                 surplus = credits - minimum
                 margin = .credits(counted: credits, minimum: minimum, parts: line.applied.map { CreditPart(id: $0, ects: items[$0]?.ects ?? 0) })
+            case (_, .count(let minimum, _)):
+                let counted = line.count ?? 0
+                surplus = Double(counted - minimum)
+                margin = .count(counted: counted, minimum: minimum, items: line.applied)
             case (_, .maxCredits(let maximum, _)):
                 let credits = line.credits ?? 0
                 surplus = maximum - credits
@@ -135,7 +146,8 @@ public struct PlanExplanation: Sendable {
                 margin = .parts(met: childrenMet, of: children.count)
             }
             requirements.append(Requirement(
-                path: node.path, depth: node.depth, requirement: line.requirement, status: status, applied: line.applied, margin: margin, surplus: surplus))
+                path: node.path, depth: node.depth, requirement: line.requirement, status: status, applied: line.applied, margin: margin, surplus: surplus,
+                scope: node.declaredScope, spread: line.spread))
         }
         let counted = plan.totals.countedECTS, needed = plan.qualification.ects
         requirements.append(Requirement(

@@ -13,6 +13,21 @@ public struct PlanReport: Sendable {
         public var waived = false
         /// Below a waived node: not asked for.
         public var setAside = false
+        /// The counting scope the node names itself, if any: inside it a credential counts once.
+        public var scope: String? = nil
+        /// For count leaves: how many credentials are applied.
+        public var count: Int? = nil
+        /// For leaves with a distinct rule: how the applied credentials spread over its field.
+        public var spread: Spread? = nil
+    }
+
+    /// The values of a distinct rule's field among a leaf's applied credentials.
+    public struct Spread: Sendable, Equatable {
+        public var rule: DistinctRule
+        /// Different values shown.
+        public var values: Int
+        /// The most applied credentials sharing one value.
+        public var largestShare: Int
     }
 
     public let plan: Plan
@@ -49,6 +64,16 @@ public struct PlanReport: Sendable {
         let countedItems = plan.applications.keys.compactMap { items[$0] }
         var met: [Int: Bool] = [:]
         var credits: [Int: Double] = [:]
+        var counts: [Int: Int] = [:]
+        var spreads: [Int: Spread] = [:]
+        func spreadMet(_ index: Int, _ applied: [CountableItem]) -> Bool {
+            guard let rule = tree.nodes[index].distinct else { return true }
+            var perValue: [String: Int] = [:]
+            for item in applied { for value in rule.values(of: item) { perValue[value, default: 0] += 1 } }
+            let spread = Spread(rule: rule, values: perValue.count, largestShare: perValue.values.max() ?? 0)
+            spreads[index] = spread
+            return spread.values >= (rule.atLeast ?? 0) && spread.largestShare <= (rule.atMostEach ?? Int.max)
+        }
         for index in tree.nodes.indices.reversed() {
             let node = tree.nodes[index]
             let applied = (byPath[node.path] ?? []).compactMap { items[$0] }
@@ -60,9 +85,18 @@ public struct PlanReport: Sendable {
             case .credential: met[index] = !applied.isEmpty
             case .credits(let minimum, _):
                 credits[index] = applied.reduce(0) { $0 + $1.ects }
-                met[index] = credits[index]! >= minimum - 1e-9
+                met[index] = spreadMet(index, applied) && credits[index]! >= minimum - 1e-9
+            case .count(let minimum, _):
+                counts[index] = applied.count
+                credits[index] = applied.reduce(0) { $0 + $1.ects }
+                met[index] = spreadMet(index, applied) && applied.count >= minimum
             case .maxCredits(let maximum, let filter):
-                credits[index] = countedItems.filter { filter.matches($0) }.reduce(0) { $0 + $1.ects }
+                var limited = countedItems
+                if let leaves = tree.leavesLimited(by: index) {
+                    let ids = Set(leaves.flatMap { byPath[tree.nodes[$0].path] ?? [] })
+                    limited = ids.sorted().compactMap { items[$0] }
+                }
+                credits[index] = limited.filter { $0.ects > 0 && filter.matches($0) }.reduce(0) { $0 + $1.ects }
                 met[index] = credits[index]! <= maximum + 1e-9
             case .allOf, .qualification: met[index] = node.children.allSatisfy { met[$0]! }
             case .anyOf: met[index] = node.children.contains { met[$0]! }
@@ -74,7 +108,8 @@ public struct PlanReport: Sendable {
             return RequirementLine(
                 path: node.path, depth: node.depth, requirement: tree.describe(index, catalogue: catalogue),
                 met: met[index]!, applied: (byPath[node.path] ?? []).sorted(), credits: credits[index],
-                waived: tree.isWaived(index), setAside: tree.isSetAside(index) && !tree.isWaived(index))
+                waived: tree.isWaived(index), setAside: tree.isSetAside(index) && !tree.isWaived(index), scope: node.declaredScope,
+                count: counts[index], spread: spreads[index])
         }
     }
 }

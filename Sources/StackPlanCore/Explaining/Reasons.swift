@@ -99,6 +99,10 @@ public enum UnmetReason: Sendable, Equatable, Hashable, Codable {
     case notTogether
     /// A credits requirement: at most `available` of the `needed` ECTS can be found among `matching` credentials.
     case creditsOutOfReach(available: Double, needed: Double, matching: Int)
+    /// A count leaf: only `available` of the `needed` credentials it accepts can be had.
+    case countOutOfReach(available: Int, needed: Int)
+    /// A distinct rule: the credentials a leaf accepts show only `available` of the `needed` different values of `field`.
+    case tooFewValues(field: DistinctRule.Field, available: Int, needed: Int)
     /// None of an `anyOf`'s alternatives can be met.
     case noAlternative(alternatives: Int)
     /// Only `met` of the `needed` parts of an `atLeast` can be met.
@@ -116,6 +120,8 @@ public enum UnmetReason: Sendable, Equatable, Hashable, Codable {
         case .prerequisitesOutOfReach: "prerequisitesOutOfReach"
         case .notTogether: "notTogether"
         case .creditsOutOfReach: "creditsOutOfReach"
+        case .countOutOfReach: "countOutOfReach"
+        case .tooFewValues: "tooFewValues"
         case .noAlternative: "noAlternative"
         case .tooFewMet: "tooFewMet"
         case .partsUnmet: "partsUnmet"

@@ -80,6 +80,12 @@ public struct Credential: Sendable, Equatable {
     /// As stated; `nil` inherits the provider's accreditation.
     public var accredited: Bool?
     public var competencies: [String] = []
+    /// The course code as the provider writes it (`BIOL 3120`), which `code` and `codeRange` filters read.
+    public var code: String?
+    /// ISCED-F 2013 fields of education (`0913`, nursing and midwifery; 2, 3 or 4 digits).
+    public var isced: [String] = []
+    /// ESCO skills the credential teaches, by URI (`http://data.europa.eu/esco/skill/…`).
+    public var escoSkills: [String] = []
     public var prerequisites: Prerequisite?
     public var excludes: [String] = []
     /// Dated runs of the credential; none means self-paced, startable any week.
@@ -214,10 +220,32 @@ public struct CredentialFilter: Sendable, Equatable {
     public var kinds: [CredentialKind]?
     public var providers: [String]?
     public var accredited: Bool?
+    /// Patterns of course codes, any of which the item's code (its id when it has none) must
+    /// match: `*` stands for any run of characters, `?` for one; letter case aside.
+    public var codes: [String]?
+    /// Ranges of course codes, any of which must hold the item's code.
+    public var codeRanges: [CodeRange]?
+    /// The item's ECTS lie within these bounds.
+    public var minECTS: Double?
+    public var maxECTS: Double?
+    /// ISCED-F fields, any of which the item must be in: a broad or narrow field holds every
+    /// field whose code begins with its own (`09` holds `0913`).
+    public var isced: [String]?
+    /// ESCO skill URIs, any of which the item must teach.
+    public var escoSkills: [String]?
+    /// Each of these filters must match too.
+    public var allOf: [CredentialFilter]?
+    /// At least one of these filters must match.
+    public var anyOf: [CredentialFilter]?
+    /// None of these filters may match (`"not"` in JSON holds one).
+    public var notAnyOf: [CredentialFilter]?
 
     public init(
         ids: [String]? = nil, competencies: [String]? = nil, minEQF: Int? = nil, maxEQF: Int? = nil,
-        kinds: [CredentialKind]? = nil, providers: [String]? = nil, accredited: Bool? = nil
+        kinds: [CredentialKind]? = nil, providers: [String]? = nil, accredited: Bool? = nil,
+        codes: [String]? = nil, codeRanges: [CodeRange]? = nil, minECTS: Double? = nil, maxECTS: Double? = nil,
+        isced: [String]? = nil, escoSkills: [String]? = nil,
+        allOf: [CredentialFilter]? = nil, anyOf: [CredentialFilter]? = nil, notAnyOf: [CredentialFilter]? = nil
     ) {
         self.ids = ids
         self.competencies = competencies
@@ -226,8 +254,19 @@ public struct CredentialFilter: Sendable, Equatable {
         self.kinds = kinds
         self.providers = providers
         self.accredited = accredited
+        self.codes = codes
+        self.codeRanges = codeRanges
+        self.minECTS = minECTS
+        self.maxECTS = maxECTS
+        self.isced = isced
+        self.escoSkills = escoSkills
+        self.allOf = allOf
+        self.anyOf = anyOf
+        self.notAnyOf = notAnyOf
     }
 
+    /// Whether the filter accepts the item. Combinations recurse as deep as the filter nests,
+    /// which reading and validation hold to ``InputLimits/nestingDepth``.
     public func matches(_ item: CountableItem) -> Bool {
         if let ids, !(item.catalogueID.map(ids.contains) ?? false) { return false }
         if let competencies, !competencies.contains(where: item.competencies.contains) { return false }
@@ -236,8 +275,132 @@ public struct CredentialFilter: Sendable, Equatable {
         if let kinds, !(item.kind.map(kinds.contains) ?? false) { return false }
         if let providers, !(item.provider.map(providers.contains) ?? false) { return false }
         if let accredited, item.accredited != accredited { return false }
+        if let minECTS, item.ects < minECTS - 1e-9 { return false }
+        if let maxECTS, item.ects > maxECTS + 1e-9 { return false }
+        if let codes {
+            guard let code = item.code ?? item.catalogueID, codes.contains(where: { CodePattern.matches(code, pattern: $0) }) else { return false }
+        }
+        if let codeRanges {
+            guard let code = item.code ?? item.catalogueID, codeRanges.contains(where: { $0.contains(code) }) else { return false }
+        }
+        if let isced, !isced.contains(where: { field in item.isced.contains { $0.hasPrefix(field) } }) { return false }
+        if let escoSkills, !escoSkills.contains(where: item.escoSkills.contains) { return false }
+        if let allOf, !allOf.allSatisfy({ $0.matches(item) }) { return false }
+        if let anyOf, !anyOf.contains(where: { $0.matches(item) }) { return false }
+        if let notAnyOf, notAnyOf.contains(where: { $0.matches(item) }) { return false }
         return true
     }
+
+    /// The filters this one combines, for walks over a whole filter.
+    public var parts: [CredentialFilter] { (allOf ?? []) + (anyOf ?? []) + (notAnyOf ?? []) }
+}
+
+/// Course codes from a prefix and a range of the number after it: `BIOL` 3000–3999 holds
+/// `BIOL 3120`, `biol-3999` and `BIOL3000L`, not `BIOL 4000` or `BIOC 3100`.
+public struct CodeRange: Sendable, Equatable {
+    /// Letters before the number, compared without regard to case; may be empty.
+    public var prefix: String
+    public var from: Int
+    public var to: Int
+
+    public init(prefix: String, from: Int, to: Int) {
+        self.prefix = prefix
+        self.from = from
+        self.to = to
+    }
+
+    /// Whether the code is the prefix, then optional spaces, hyphens or dots, then a number
+    /// (its leading digits, at most nine) within `from...to`.
+    public func contains(_ code: String) -> Bool {
+        let code = code.lowercased().unicodeScalars, start = prefix.lowercased().unicodeScalars
+        guard code.starts(with: start) else { return false }
+        var rest = code.dropFirst(start.count)
+        while let first = rest.first, [" ", "-", "."].contains(first) { rest = rest.dropFirst() }
+        var number = 0, digits = 0
+        for scalar in rest {
+            guard ("0"..."9").contains(scalar) else { break }
+            guard digits < 9 else { return false }
+            number = number * 10 + Int(scalar.value - 48)
+            digits += 1
+        }
+        return digits > 0 && from <= number && number <= to
+    }
+}
+
+/// Wildcard patterns over course codes.
+public enum CodePattern {
+    /// Whether `text` matches `pattern`, where `*` is any run of characters and `?` one,
+    /// letter case aside. Greedy with one backtrack point: linear in practice, never recursive.
+    public static func matches(_ text: String, pattern: String) -> Bool {
+        let text = Array(text.lowercased()), pattern = Array(pattern.lowercased())
+        var t = 0, p = 0, star: Int?, resume = 0
+        while t < text.count {
+            if p < pattern.count, pattern[p] == "?" || (pattern[p] != "*" && pattern[p] == text[t]) {
+                t += 1
+                p += 1
+            } else if p < pattern.count, pattern[p] == "*" {
+                star = p
+                resume = t
+                p += 1
+            } else if let star {
+                p = star + 1
+                resume += 1
+                t = resume
+            } else {
+                return false
+            }
+        }
+        while p < pattern.count, pattern[p] == "*" { p += 1 }
+        return p == pattern.count
+    }
+}
+
+/// How the credentials applied to one leaf must spread over the values of a field.
+public struct DistinctRule: Sendable, Equatable {
+    /// The fields whose values are counted.
+    public enum Field: String, Sendable, Equatable, CaseIterable, Codable {
+        case provider, competency, isced, kind, eqf
+        /// The letters of a course code before its number (`BIOL` of `BIOL 3120`).
+        case subject
+    }
+
+    public var by: Field
+    /// The applied credentials together show at least this many different values.
+    public var atLeast: Int?
+    /// No more than this many applied credentials share one value.
+    public var atMostEach: Int?
+
+    public init(by: Field, atLeast: Int? = nil, atMostEach: Int? = nil) {
+        self.by = by
+        self.atLeast = atLeast
+        self.atMostEach = atMostEach
+    }
+
+    /// The values an item has for the field: none, one, or (competencies, ISCED-F fields) several.
+    public func values(of item: CountableItem) -> [String] {
+        switch by {
+        case .provider: item.provider.map { [$0] } ?? []
+        case .competency: Array(Set(item.competencies)).sorted()
+        case .isced: Array(Set(item.isced)).sorted()
+        case .kind: item.kind.map { [$0.rawValue] } ?? []
+        case .eqf: [String(item.eqf)]
+        case .subject: (item.code ?? item.catalogueID).flatMap(Self.subject).map { [$0] } ?? []
+        }
+    }
+
+    /// The leading letters of a code, upper-cased; `nil` when it starts with none.
+    static func subject(of code: String) -> String? {
+        let letters = code.unicodeScalars.prefix { $0.properties.isAlphabetic }
+        return letters.isEmpty ? nil : String(String.UnicodeScalarView(letters)).uppercased()
+    }
+}
+
+/// What a `maxCredits` cap limits.
+public enum CapReach: String, Sendable, Equatable, CaseIterable {
+    /// Every counted credential matching the filter, wherever it counts.
+    case qualification
+    /// The credentials applied to leaves under the cap's parent node: a cap on one rule.
+    case parent
 }
 
 /// One node of a qualification's requirement tree.
@@ -248,16 +411,30 @@ public struct RequirementNode: Sendable, Equatable {
         case anyOf([RequirementNode])
         case atLeast(Int, [RequirementNode])
         case credits(Double, CredentialFilter)
+        /// At least this many credentials passing the filter are applied to the leaf, whatever their ECTS.
+        case count(Int, CredentialFilter)
         case maxCredits(Double, CredentialFilter)
         case qualification(String)
     }
 
     public var rule: Rule
     public var label: String?
+    /// On a `credits` or `count` leaf: how the credentials applied to it must spread over the
+    /// values of one field ("from at least 3 subjects", "at most 2 from one provider").
+    public var distinct: DistinctRule?
+    /// On a `maxCredits` cap: what it limits. Without it, every counted credential matching
+    /// the filter; with ``CapReach/parent``, those applied to leaves under the cap's parent node.
+    public var capReach: CapReach = .qualification
+    /// The name of a counting scope (`"major"`): a credential counts at most once among the
+    /// leaves of one scope, but may count once in each of several scopes. The node's subtree
+    /// belongs to this scope, except parts that name a scope of their own; nodes naming the
+    /// same scope share it. Leaves outside every named scope are in the qualification's own.
+    public var scope: String?
 
-    public init(_ rule: Rule, label: String? = nil) {
+    public init(_ rule: Rule, label: String? = nil, scope: String? = nil) {
         self.rule = rule
         self.label = label
+        self.scope = scope
     }
 
     public var children: [RequirementNode] {
@@ -271,6 +448,9 @@ public struct RequirementNode: Sendable, Equatable {
 public struct QualificationRules: Sendable, Equatable {
     public var maxPriorECTS: Double?
     public var priorWithinYears: Double?
+    /// The older, all-or-nothing form of counting scopes: `true` puts every leaf in a scope of
+    /// its own (a credential may count toward every leaf it fits, once each), whatever scopes
+    /// the nodes name; `false` leaves the nodes' ``RequirementNode/scope`` to decide.
     public var sharedCounting: Bool
 
     public init(maxPriorECTS: Double? = nil, priorWithinYears: Double? = nil, sharedCounting: Bool = false) {

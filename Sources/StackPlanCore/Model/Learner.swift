@@ -8,6 +8,10 @@ public struct ExternalCredential: Sendable, Equatable {
     public var provider: String?
     public var kind: CredentialKind?
     public var accredited: Bool
+    /// As for catalogue credentials: the course code, ISCED-F fields and ESCO skill URIs the award states.
+    public var code: String?
+    public var isced: [String] = []
+    public var escoSkills: [String] = []
 
     public init(
         title: String, ects: Double?, hours: Double? = nil, eqf: Int, competencies: [String] = [],
@@ -162,6 +166,9 @@ public struct CountableItem: Sendable, Equatable {
     public var accredited: Bool
     public var isHeld: Bool
     public var earned: Day?
+    public var code: String?
+    public var isced: [String]
+    public var escoSkills: [String]
 
     public init(credential: Credential, in catalogue: Catalogue, hoursPerECTS: Double, held: Bool = false, earned: Day? = nil) {
         id = credential.id
@@ -176,6 +183,9 @@ public struct CountableItem: Sendable, Equatable {
         accredited = catalogue.isAccredited(credential)
         isHeld = held
         self.earned = earned
+        code = credential.code
+        isced = credential.isced
+        escoSkills = credential.escoSkills
     }
 
     public init(external: ExternalCredential, position: Int, hoursPerECTS: Double, earned: Day?) {
@@ -191,5 +201,8 @@ public struct CountableItem: Sendable, Equatable {
         accredited = external.accredited
         isHeld = true
         self.earned = earned
+        code = external.code
+        isced = external.isced
+        escoSkills = external.escoSkills
     }
 }

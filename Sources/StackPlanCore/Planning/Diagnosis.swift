@@ -99,7 +99,18 @@ extension Planner {
                     reason = whyNot(id, request: request, takeable: takeable, eligibility: eligibility)
                 case .credits(let minimum, _):
                     let matching = reach.matching(index)
-                    reason = .creditsOutOfReach(available: reach.supply(of: matching), needed: minimum, matching: matching.count)
+                    if let (field, shown, needed) = reach.valuesShort(index), reach.supply(of: matching) >= minimum - 1e-9 {
+                        reason = .tooFewValues(field: field, available: shown, needed: needed)
+                    } else {
+                        reason = .creditsOutOfReach(available: reach.supply(of: matching), needed: minimum, matching: matching.count)
+                    }
+                case .count(let minimum, _):
+                    let matching = reach.matching(index)
+                    if let (field, shown, needed) = reach.valuesShort(index), matching.count >= minimum {
+                        reason = .tooFewValues(field: field, available: shown, needed: needed)
+                    } else {
+                        reason = .countOutOfReach(available: matching.count, needed: minimum)
+                    }
                 case .anyOf: reason = .noAlternative(alternatives: node.children.count)
                 case .atLeast(let count):
                     reason = .tooFewMet(met: node.children.count(where: reach.isMet), needed: count)

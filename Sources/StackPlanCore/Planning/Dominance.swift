@@ -92,7 +92,9 @@ struct Dominance {
             return nil
         }
         let leafIndices = tree.leafIndices
-        for index in leafIndices { if case .credits(let m, _) = tree.nodes[index].kind { minimum[index] = m } }
+        // Only plain credit leaves: swapping one credential for another can change how the
+        // applied credentials spread over a distinct rule's values.
+        for index in leafIndices where tree.nodes[index].distinct == nil { if case .credits(let m, _) = tree.nodes[index].kind { minimum[index] = m } }
         for (position, candidate) in candidates.enumerated() {
             let leaves = tree.leaves(accepting: candidate.item)
             guard !leaves.isEmpty, leaves.allSatisfy({ minimum[$0] != nil }) else { continue }

@@ -2,7 +2,9 @@ import MILP
 
 /// One way the elastic model lets a requirement fall short, and the column that measures it.
 struct ElasticTerm {
-    enum Kind { case credential, credits, cap, total, priorCap }
+    /// `threshold`: credentials or different values a count or distinct rule lacks; relaxed so
+    /// that the elastic model stays feasible, not yet listed among the shortfalls.
+    enum Kind { case credential, credits, threshold, cap, total, priorCap }
     let kind: Kind
     /// The requirement node; `nil` for the total and the prior-learning cap.
     let node: Int?
@@ -122,6 +124,7 @@ extension Planner {
             let amount = (solution[term.variable] * 1e4).rounded() / 1e4
             guard amount > 0 else { continue }
             switch term.kind {
+            case .threshold: continue
             case .credits:
                 let index = term.node!
                 let node = tree.nodes[index]

@@ -9,6 +9,8 @@ enum RelaxableRequirement {
     case bareCredentialLeaf(node: Int, sum: LinearExpression, uses: [(row: Int, sign: Double)], weight: Double)
     /// A credit leaf's row `credits[path]`.
     case credits(node: Int, row: Int, minimum: Double)
+    /// A count of credentials (`count[path]`) or of different values (`distinct[path]`) on a leaf.
+    case threshold(node: Int, row: Int, minimum: Double)
     /// A required cap's row `cap[path]`, and the most its load can exceed it by.
     case cap(node: Int, row: Int, excess: Double)
     /// The row `total_ects`.
@@ -49,6 +51,10 @@ extension Formulation {
                 let missing = model.addVariable("missing[\(tree.nodes[node].path)]", .continuous, lowerBound: 0, upperBound: minimum)
                 model.addTerm(1, missing, toRow: row)
                 terms.append(ElasticTerm(kind: .credits, node: node, variable: missing, weight: 1))
+            case .threshold(let node, let row, let minimum):
+                let missing = model.addVariable("short[\(tree.nodes[node].path)]", .continuous, lowerBound: 0, upperBound: minimum)
+                model.addTerm(1, missing, toRow: row)
+                terms.append(ElasticTerm(kind: .threshold, node: node, variable: missing, weight: 1))
             case .cap(let node, let row, let excess):
                 let over = model.addVariable("excess[\(tree.nodes[node].path)]", .continuous, lowerBound: 0, upperBound: excess)
                 model.addTerm(-1, over, toRow: row)

@@ -48,11 +48,14 @@ extension Planner {
                 handApplied[item, default: []].append(path)
             }
         }
-        if !qualification.rules.sharedCounting {
-            for (item, paths) in handApplied.sorted(by: { $0.key < $1.key }) where Set(paths).count > 1 {
+        // A credential counts at most once in each counting scope, by hand too.
+        for (item, paths) in handApplied.sorted(by: { $0.key < $1.key }) {
+            var byScope: [RequirementTree.CountingScope: Set<String>] = [:]
+            for path in paths { if let index = tree.index(of: path) { byScope[tree.nodes[index].countingScope, default: []].insert(path) } }
+            for (_, clashing) in byScope.sorted(by: { $0.key < $1.key }) where clashing.count > 1 {
                 issues.append(ValidationIssue(
                     path: "exceptions",
-                    message: "\(item) is applied by hand to \(Set(paths).sorted().joined(separator: " and ")), but in \(qualification.id) a credential counts toward one requirement only"))
+                    message: "\(item) is applied by hand to \(clashing.sorted().joined(separator: " and ")), but in \(qualification.id) a credential counts toward one requirement only\(tree.nodes.contains { $0.declaredScope != nil } ? " within one counting scope" : "")"))
             }
         }
         guard issues.isEmpty else { throw PlanningError.invalidLearner(InvalidDocument(issues: issues)) }

@@ -156,22 +156,28 @@ struct Formulation {
 
     // MARK: Applying items to leaves
 
+    /// An item counts at most once in each counting scope (RequirementTree.CountingScope): with
+    /// all its leaves in one scope, Σ a ≤ x is the whole rule and the sum says whether it counts;
+    /// across scopes, a binary count[i] bounds each scope's sum and is bounded by them together.
     private mutating func addAssignments() {
-        let shared = tree.qualification.rules.sharedCounting
         for (index, item) in items.enumerated() {
             let leaves = tree.leaves(accepting: item)
             guard !leaves.isEmpty else { continue }
+            var byScope: [RequirementTree.CountingScope: [Variable]] = [:]
             let variables = leaves.map { leaf -> Variable in
                 let variable = model.addBinary("apply[\(item.id)@\(tree.nodes[leaf].path)]")
                 if tree.appliedByHand[item.id]?.contains(tree.nodes[leaf].path) == true { model.fixVariable(variable, to: 1) }
                 assignments.append((index, leaf, variable))
                 assignmentsByNode[leaf, default: []].append((index, variable))
+                byScope[tree.nodes[leaf].countingScope, default: []].append(variable)
                 return variable
             }
             let upper = takeVariable(of: item).map(LinearExpression.init) ?? LinearExpression(constant: 1)
-            if shared {
+            if byScope.count > 1 {
                 let counts = model.addBinary("count[\(item.id)]")
-                for variable in variables { model.add(variable <= counts, name: "apply_needs_count[\(item.id)]") }
+                for (scope, inScope) in byScope.sorted(by: { $0.key < $1.key }) {
+                    model.add(LinearExpression.sum(inScope) <= counts, name: "once_in_scope[\(item.id)@\(Self.name(of: scope))]")
+                }
                 model.add(counts <= LinearExpression.sum(variables), name: "count_needs_apply[\(item.id)]")
                 model.add(counts <= upper, name: "count_needs_take[\(item.id)]")
                 counted[index] = LinearExpression(counts)
@@ -180,6 +186,15 @@ struct Formulation {
                 if !(item.isHeld && variables.count == 1) { model.add(sum <= upper, name: "one_leaf[\(item.id)]") }
                 counted[index] = sum
             }
+        }
+    }
+
+    /// A scope as row names write it: `qualification`, the scope's name, or the leaf's path.
+    static func name(of scope: RequirementTree.CountingScope) -> String {
+        switch scope {
+        case .qualification: "qualification"
+        case .named(let name): name
+        case .leaf(let path): path
         }
     }
 
@@ -225,22 +240,29 @@ struct Formulation {
             bareLeaves[index] = relaxable.count
             relaxable.append(.bareCredentialLeaf(node: index, sum: sum, uses: [], weight: weight))
             return sum
-        case .credits(let minimum, _):
-            let supply = LinearExpression(terms: applied(to: index).map { (items[$0.item].ects, $0.variable) })
-            if required {
-                model.add(supply >= minimum, name: "credits[\(name)]")
-                relaxable.append(.credits(node: index, row: lastRow, minimum: minimum))
-                return LinearExpression(constant: 1)
-            }
-            let met = model.addBinary("met[\(name)]")
-            model.add(supply - minimum * met >= 0, name: "credits[\(name)]")
-            relaxable.append(.credits(node: index, row: lastRow, minimum: minimum))
-            return LinearExpression(met)
+        case .credits, .count:
+            return encodePool(index, required: required)
         case .maxCredits(let maximum, let filter):
-            let matching = counted.sorted { $0.key < $1.key }.filter { items[$0.key].ects > 0 && filter.matches(items[$0.key]) }
+            // A cap on one rule limits what is applied under its parent, each item once however
+            // many leaves there it serves; a cap on the qualification limits what counts.
+            let matching: [(item: Int, load: LinearExpression)]
+            if let limited = tree.leavesLimited(by: index) {
+                var byItem: [Int: [(leaf: Int, variable: Variable)]] = [:]
+                for leaf in limited { for (item, variable) in applied(to: leaf) { byItem[item, default: []].append((leaf, variable)) } }
+                matching = byItem.keys.sorted().filter { items[$0].ects > 0 && filter.matches(items[$0]) }.map { item in
+                    let uses = byItem[item]!
+                    // All in one counting scope: the sum is at most 1 already and says whether it is applied.
+                    if Set(uses.map { tree.nodes[$0.leaf].countingScope }).count == 1 { return (item, LinearExpression.sum(uses.map(\.variable))) }
+                    let used = model.addVariable("used[\(items[item].id)@\(name)]", .continuous, lowerBound: 0, upperBound: 1)
+                    for use in uses { model.add(use.variable <= used, name: "use_in_part[\(items[item].id)@\(name)]") }
+                    return (item, LinearExpression(used))
+                }
+            } else {
+                matching = counted.sorted { $0.key < $1.key }.filter { items[$0.key].ects > 0 && filter.matches(items[$0.key]) }.map { ($0.key, $0.value) }
+            }
             var load = LinearExpression()
             for (item, expression) in matching { load.add(expression, times: items[item].ects) }
-            let most = matching.reduce(0) { $0 + items[$1.key].ects }
+            let most = matching.reduce(0) { $0 + items[$1.item].ects }
             if most <= maximum { return LinearExpression(constant: 1) }
             if required {
                 model.add(load <= maximum, name: "cap[\(name)]")
@@ -285,6 +307,60 @@ struct Formulation {
             node.children.forEach { noteUse(of: $0, sign: 1) }
             return LinearExpression(met)
         }
+    }
+
+    /// A `credits` or `count` leaf: each of its thresholds (ECTS applied, credentials applied,
+    /// different values among them) as a row, hard when the leaf is required and scaled by one
+    /// binary indicator when it is optional; "at most m sharing one value" is a hard row either way.
+    private mutating func encodePool(_ index: Int, required: Bool) -> LinearExpression {
+        let node = tree.nodes[index]
+        let name = node.path
+        let appliedHere = applied(to: index)
+        var thresholds: [(expression: LinearExpression, minimum: Double, row: String)] = []
+        switch node.kind {
+        case .credits(let minimum, _) where minimum > 0:
+            thresholds.append((LinearExpression(terms: appliedHere.map { (items[$0.item].ects, $0.variable) }), minimum, "credits"))
+        case .count(let minimum, _):
+            thresholds.append((LinearExpression.sum(appliedHere.map(\.variable)), Double(minimum), "count"))
+        default: break
+        }
+        if let distinct = node.distinct {
+            var byValue: [String: [Variable]] = [:]
+            for (item, variable) in appliedHere { for value in distinct.values(of: items[item]) { byValue[value, default: []].append(variable) } }
+            if let most = distinct.atMostEach {
+                for (value, variables) in byValue.sorted(by: { $0.key < $1.key }) where variables.count > most {
+                    model.add(LinearExpression.sum(variables) <= Double(most), name: "per_value[\(name)@\(value)]")
+                }
+            }
+            if let least = distinct.atLeast {
+                // Continuous: present[v] > 0 only if some item with value v is applied, and each is at most 1.
+                var present = LinearExpression()
+                for (value, variables) in byValue.sorted(by: { $0.key < $1.key }) {
+                    let shown = model.addVariable("present[\(name)@\(value)]", .continuous, lowerBound: 0, upperBound: 1)
+                    model.add(shown <= LinearExpression.sum(variables), name: "value_applied[\(name)@\(value)]")
+                    present.add(LinearExpression(shown))
+                }
+                thresholds.append((present, Double(least), "distinct"))
+            }
+        }
+        // A free-elective pool (`credits: 0`) asks for nothing: it only lets what it accepts
+        // count toward the total, so it is met whatever is applied.
+        if thresholds.isEmpty { return LinearExpression(constant: 1) }
+        if required {
+            for threshold in thresholds {
+                model.add(threshold.expression >= threshold.minimum, name: "\(threshold.row)[\(name)]")
+                relaxable.append(threshold.row == "credits"
+                    ? .credits(node: index, row: lastRow, minimum: threshold.minimum) : .threshold(node: index, row: lastRow, minimum: threshold.minimum))
+            }
+            return LinearExpression(constant: 1)
+        }
+        let met = model.addBinary("met[\(name)]")
+        for threshold in thresholds {
+            model.add(threshold.expression - threshold.minimum * met >= 0, name: "\(threshold.row)[\(name)]")
+            relaxable.append(threshold.row == "credits"
+                ? .credits(node: index, row: lastRow, minimum: threshold.minimum) : .threshold(node: index, row: lastRow, minimum: threshold.minimum))
+        }
+        return LinearExpression(met)
     }
 
     /// The index of the row added last.

@@ -96,25 +96,37 @@ public struct PlanChecker {
         }
 
         // Where it counts: walk the tree, collecting leaves by path, then judge each node.
+        // Each leaf's counting scope: the nearest named one above it ("" for the qualification's
+        // own), or the leaf alone under the older `sharedCounting`.
         var leaves: [String: RequirementNode.Rule] = [:]
-        func collect(_ node: RequirementNode, _ path: String, _ seen: Set<String>) {
+        var leafNodes: [String: RequirementNode] = [:]
+        var leafScope: [String: String] = [:]
+        func collect(_ node: RequirementNode, _ path: String, _ seen: Set<String>, _ inherited: String) {
             if waived.contains(path) { return }
+            let scope = node.scope.map { "named:" + $0 } ?? inherited
             switch node.rule {
-            case .credential, .credits: leaves[path] = node.rule
-            case .allOf(let children): children.enumerated().forEach { collect($1, "\(path).allOf[\($0)]", seen) }
-            case .anyOf(let children): children.enumerated().forEach { collect($1, "\(path).anyOf[\($0)]", seen) }
-            case .atLeast(_, let children): children.enumerated().forEach { collect($1, "\(path).of[\($0)]", seen) }
+            case .credential, .credits, .count:
+                leaves[path] = node.rule
+                leafNodes[path] = node
+                leafScope[path] = qualification.rules.sharedCounting ? "leaf:" + path : scope
+            case .allOf(let children): children.enumerated().forEach { collect($1, "\(path).allOf[\($0)]", seen, scope) }
+            case .anyOf(let children): children.enumerated().forEach { collect($1, "\(path).anyOf[\($0)]", seen, scope) }
+            case .atLeast(_, let children): children.enumerated().forEach { collect($1, "\(path).of[\($0)]", seen, scope) }
             case .qualification(let id):
-                if !seen.contains(id), let inner = catalogue.qualification(id) { collect(inner.requires, "\(path).requires", seen.union([id])) }
+                if !seen.contains(id), let inner = catalogue.qualification(id) { collect(inner.requires, "\(path).requires", seen.union([id]), scope) }
             case .maxCredits: break
             }
         }
-        collect(qualification.requires, "requires", [qualification.id])
+        collect(qualification.requires, "requires", [qualification.id], "")
         var appliedTo: [String: [CountableItem]] = [:]
         for (id, paths) in plan.applications {
             guard let item = items[id] else { continue }
             if paths.isEmpty { problems.append("\(id) is listed as applied but to no requirement") }
-            if !qualification.rules.sharedCounting && paths.count > 1 { problems.append("\(id) counts toward \(paths.count) requirements without shared counting") }
+            var pathsByScope: [String: [String]] = [:]
+            for path in Set(paths) { if let scope = leafScope[path] { pathsByScope[scope, default: []].append(path) } }
+            for (_, inOneScope) in pathsByScope.sorted(by: { $0.key < $1.key }) where inOneScope.count > 1 {
+                problems.append("\(id) counts toward \(inOneScope.sorted().joined(separator: " and ")), twice within one counting scope")
+            }
             if Set(paths).count != paths.count { problems.append("\(id) is applied to one requirement twice") }
             for path in paths {
                 let handApplied = byHand[id]?.contains(path) == true
@@ -123,7 +135,7 @@ public struct PlanChecker {
                     if item.catalogueID != wanted && !handApplied && substitutes[wanted]?.contains(id) != true {
                         problems.append("\(id) is applied to \(path), which asks for \(wanted)")
                     }
-                case .credits(_, let filter)?:
+                case .credits(_, let filter)?, .count(_, let filter)?:
                     if !filter.matches(item) && !handApplied { problems.append("\(id) is applied to \(path) but does not match its filter") }
                 default: problems.append("\(id) is applied to \(path), which is no credential or credit requirement")
                 }
@@ -133,27 +145,48 @@ public struct PlanChecker {
         for (path, applied) in appliedTo.sorted(by: { $0.key < $1.key }) where applied.count > 1 {
             if case .credential? = leaves[path] { problems.append("\(path) asks for one credential but \(applied.count) are applied to it") }
         }
+        // "At most m from one value" limits what may be applied to a leaf, met or not.
+        for (path, applied) in appliedTo.sorted(by: { $0.key < $1.key }) {
+            guard let distinct = leafNodes[path]?.distinct, let most = distinct.atMostEach else { continue }
+            var perValue: [String: Int] = [:]
+            for item in applied { for value in distinct.values(of: item) { perValue[value, default: 0] += 1 } }
+            for (value, count) in perValue.sorted(by: { $0.key < $1.key }) where count > most {
+                problems.append("\(count) credentials with \(distinct.by.rawValue) \(value) are applied to \(path), more than \(most)")
+            }
+        }
+        /// Whether the items applied to a leaf show as many different values as its distinct rule asks.
+        func spreads(_ node: RequirementNode, _ path: String) -> Bool {
+            guard let distinct = node.distinct, let least = distinct.atLeast else { return true }
+            return Set((appliedTo[path] ?? []).flatMap(distinct.values)).count >= least
+        }
+        /// The items applied to some leaf below `path`, each once.
+        func appliedUnder(_ path: String) -> [CountableItem] {
+            var seen: Set<String> = []
+            return appliedTo.filter { $0.key.hasPrefix(path + ".") }.sorted { $0.key < $1.key }.flatMap(\.value).filter { seen.insert($0.id).inserted }
+        }
         for (id, paths) in byHand.sorted(by: { $0.key < $1.key }) {
             for path in paths.sorted() where !(plan.applications[id] ?? []).contains(path) {
                 problems.append("\(id) must count toward \(path) by exception, but does not")
             }
         }
-        func met(_ node: RequirementNode, _ path: String, _ seen: Set<String>) -> Bool {
+        func met(_ node: RequirementNode, _ path: String, _ seen: Set<String>, parent: String) -> Bool {
             if waived.contains(path) { return true }
             switch node.rule {
             case .credential: return !(appliedTo[path] ?? []).isEmpty
-            case .credits(let minimum, _): return (appliedTo[path] ?? []).reduce(0) { $0 + $1.ects } >= minimum - 1e-9
+            case .credits(let minimum, _): return (appliedTo[path] ?? []).reduce(0) { $0 + $1.ects } >= minimum - 1e-9 && spreads(node, path)
+            case .count(let minimum, _): return (appliedTo[path] ?? []).count >= minimum && spreads(node, path)
             case .maxCredits(let maximum, let filter):
-                return items.values.filter { filter.matches($0) }.reduce(0) { $0 + $1.ects } <= maximum + 1e-9
-            case .allOf(let children): return children.enumerated().allSatisfy { met($1, "\(path).allOf[\($0)]", seen) }
-            case .anyOf(let children): return children.enumerated().contains { met($1, "\(path).anyOf[\($0)]", seen) }
-            case .atLeast(let count, let children): return children.enumerated().count { met($1, "\(path).of[\($0)]", seen) } >= count
+                let limited = node.capReach == .parent ? appliedUnder(parent) : Array(items.values)
+                return limited.filter { $0.ects > 0 && filter.matches($0) }.reduce(0) { $0 + $1.ects } <= maximum + 1e-9
+            case .allOf(let children): return children.enumerated().allSatisfy { met($1, "\(path).allOf[\($0)]", seen, parent: path) }
+            case .anyOf(let children): return children.enumerated().contains { met($1, "\(path).anyOf[\($0)]", seen, parent: path) }
+            case .atLeast(let count, let children): return children.enumerated().count { met($1, "\(path).of[\($0)]", seen, parent: path) } >= count
             case .qualification(let id):
                 guard !seen.contains(id), let inner = catalogue.qualification(id) else { return false }
-                return met(inner.requires, "\(path).requires", seen.union([id]))
+                return met(inner.requires, "\(path).requires", seen.union([id]), parent: path)
             }
         }
-        if !met(qualification.requires, "requires", [qualification.id]) { problems.append("the requirement tree of \(qualification.id) is not met") }
+        if !met(qualification.requires, "requires", [qualification.id], parent: "requires") { problems.append("the requirement tree of \(qualification.id) is not met") }
         let counted = items.values.reduce(0) { $0 + $1.ects }
         if counted < qualification.ects - 1e-9 { problems.append("\(counted) ECTS count, fewer than the \(qualification.ects) required") }
         return problems

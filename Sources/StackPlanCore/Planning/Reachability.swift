@@ -39,12 +39,23 @@ struct Reachability {
         let node = tree.nodes[index]
         switch node.kind {
         case .credential: return !matching(index).isEmpty
-        case .credits(let minimum, _): return supply(of: matching(index)) >= minimum - 1e-9
+        case .credits(let minimum, _): return supply(of: matching(index)) >= minimum - 1e-9 && spreads(index)
+        case .count(let minimum, _): return matching(index).count >= minimum && spreads(index)
         case .maxCredits: return true
         case .allOf, .qualification: return node.children.allSatisfy(isMet)
         case .anyOf: return node.children.contains(where: isMet)
         case .atLeast(let count): return node.children.count(where: isMet) >= count
         }
+    }
+
+    /// Whether the items a leaf accepts show as many different values as its distinct rule asks.
+    func spreads(_ index: Int) -> Bool { valuesShort(index) == nil }
+
+    /// The field, the values shown and those asked for, when the items a leaf accepts show too few.
+    func valuesShort(_ index: Int) -> (field: DistinctRule.Field, shown: Int, needed: Int)? {
+        guard let distinct = tree.nodes[index].distinct, let least = distinct.atLeast else { return nil }
+        let shown = Set(matching(index).flatMap(distinct.values)).count
+        return shown >= least ? nil : (distinct.by, shown, least)
     }
 
     var totalSupply: Double {

@@ -7,9 +7,20 @@ public struct RequirementTree: Sendable {
         case anyOf
         case atLeast(Int)
         case credits(Double, CredentialFilter)
+        case count(Int, CredentialFilter)
         case maxCredits(Double, CredentialFilter)
         /// Met when its one child, the referenced qualification's tree, is met.
         case qualification(String)
+    }
+
+    /// Where a credential counts at most once (docs/data-format.md, "Counting scopes").
+    public enum CountingScope: Sendable, Hashable, Comparable {
+        /// The qualification's own scope: every leaf outside a named scope.
+        case qualification
+        /// A scope a node names, shared by every node naming it.
+        case named(String)
+        /// One leaf alone, by its path: every leaf under the older `sharedCounting: true`.
+        case leaf(String)
     }
 
     public struct Node: Sendable {
@@ -18,11 +29,21 @@ public struct RequirementTree: Sendable {
         public var kind: Kind
         public var children: [Int]
         public var depth: Int
+        /// The scope the node names itself, if any.
+        public var declaredScope: String?
+        /// The scope the leaves count in: its own, else its nearest ancestor's.
+        public var countingScope: CountingScope
+        /// On credit and count leaves: how the applied credentials must spread over a field's values.
+        public var distinct: DistinctRule? = nil
+        /// On caps: what the cap limits.
+        public var capReach: CapReach = .qualification
+        /// The node's parent, `nil` for the root.
+        public var parent: Int? = nil
 
         /// Leaves are where credentials are applied.
         public var isLeaf: Bool {
             switch kind {
-            case .credential, .credits: true
+            case .credential, .credits, .count: true
             default: false
             }
         }
@@ -49,7 +70,10 @@ public struct RequirementTree: Sendable {
     /// Exceptions are taken as given: ``Planner`` checks them against the tree before planning.
     public init(_ qualification: Qualification, in catalogue: Catalogue, exceptions: [AdvisorException] = []) {
         self.qualification = qualification
-        _ = add(qualification.requires, path: "requires", depth: 0, catalogue: catalogue, expanding: [qualification.id])
+        _ = add(qualification.requires, path: "requires", depth: 0, catalogue: catalogue, expanding: [qualification.id], scope: .qualification)
+        if qualification.rules.sharedCounting {
+            for index in nodes.indices { nodes[index].countingScope = .leaf(nodes[index].path) }
+        }
         for exception in exceptions {
             switch exception.rule {
             case .waive(let path): waived.insert(path)
@@ -95,7 +119,7 @@ public struct RequirementTree: Sendable {
     /// The index of the node at a path, if the tree has one.
     public func index(of path: String) -> Int? { nodes.firstIndex { $0.path == path } }
 
-    private mutating func add(_ node: RequirementNode, path: String, depth: Int, catalogue: Catalogue, expanding: Set<String>) -> Int {
+    private mutating func add(_ node: RequirementNode, path: String, depth: Int, catalogue: Catalogue, expanding: Set<String>, scope inherited: CountingScope) -> Int {
         let index = nodes.count
         let kind: Kind
         var childNodes: [(RequirementNode, String)] = []
@@ -111,6 +135,7 @@ public struct RequirementTree: Sendable {
             kind = .atLeast(count)
             childNodes = children.enumerated().map { ($1, "\(path).of[\($0)]") }
         case .credits(let minimum, let filter): kind = .credits(minimum, filter)
+        case .count(let minimum, let filter): kind = .count(minimum, filter)
         case .maxCredits(let maximum, let filter): kind = .maxCredits(maximum, filter)
         case .qualification(let id):
             kind = .qualification(id)
@@ -118,11 +143,15 @@ public struct RequirementTree: Sendable {
                 childNodes = [(inner.requires, "\(path).requires")]
             }
         }
-        nodes.append(Node(path: path, label: node.label, kind: kind, children: [], depth: depth))
+        let scope = node.scope.map(CountingScope.named) ?? inherited
+        nodes.append(Node(
+            path: path, label: node.label, kind: kind, children: [], depth: depth, declaredScope: node.scope, countingScope: scope,
+            distinct: node.distinct, capReach: node.capReach))
         var nextExpanding = expanding
         if case .qualification(let id) = kind { nextExpanding.insert(id) }
-        let children = childNodes.map { add($0.0, path: $0.1, depth: depth + 1, catalogue: catalogue, expanding: nextExpanding) }
+        let children = childNodes.map { add($0.0, path: $0.1, depth: depth + 1, catalogue: catalogue, expanding: nextExpanding, scope: scope) }
         nodes[index].children = children
+        for child in children { nodes[child].parent = index }
         return index
     }
 
@@ -136,22 +165,45 @@ public struct RequirementTree: Sendable {
         switch node.kind {
         case .credential(let id): return item.catalogueID == id
         case .credits(_, let filter): return item.ects > 0 && filter.matches(item)
+        case .count(_, let filter): return filter.matches(item)
         default: return false
         }
+    }
+
+    /// The leaves at or below a node, in index order (walked with an explicit stack).
+    public func leaves(under index: Int) -> [Int] {
+        var found: [Int] = [], pending = [index]
+        while let next = pending.popLast() {
+            if nodes[next].isLeaf { found.append(next) }
+            pending.append(contentsOf: nodes[next].children)
+        }
+        return found.sorted()
+    }
+
+    /// The leaves a cap limits: every leaf for a cap on the qualification, else those under its parent.
+    public func leavesLimited(by cap: Int) -> [Int]? {
+        guard nodes[cap].capReach == .parent else { return nil }
+        return leaves(under: nodes[cap].parent ?? Self.rootIndex)
     }
 
     /// A short human description of the node's rule.
     public func describe(_ index: Int, catalogue: Catalogue) -> String {
         let node = nodes[index]
-        let rule: String
+        var rule: String
         switch node.kind {
         case .credential(let id): rule = "\(catalogue.credential(id)?.title ?? id) (\(id))"
         case .allOf: rule = "all of \(node.children.count)"
         case .anyOf: rule = "any of \(node.children.count)"
         case .atLeast(let count): rule = "at least \(count) of \(node.children.count)"
-        case .credits(let minimum, let filter): rule = "\(format(minimum)) ECTS\(describe(filter))"
-        case .maxCredits(let maximum, let filter): rule = "at most \(format(maximum)) ECTS\(describe(filter))"
+        case .credits(let minimum, let filter): rule = minimum > 0 ? "\(format(minimum)) ECTS\(describe(filter))" : "free electives\(describe(filter))"
+        case .count(let minimum, let filter): rule = "at least \(minimum) credential\(minimum == 1 ? "" : "s")\(describe(filter))"
+        case .maxCredits(let maximum, let filter): rule = "at most \(format(maximum)) ECTS\(describe(filter))\(node.capReach == .parent ? " within this part" : "")"
         case .qualification(let id): rule = "the requirements of \(catalogue.qualification(id)?.title ?? id) (\(id))"
+        }
+        if let distinct = node.distinct {
+            let field = distinct.by == .isced ? "ISCED-F fields" : distinct.by == .eqf ? "EQF levels" : distinct.by.rawValue == "competency" ? "competencies" : "\(distinct.by.rawValue)s"
+            if let least = distinct.atLeast { rule += ", from at least \(least) \(field)" }
+            if let most = distinct.atMostEach { rule += ", at most \(most) from one \(distinct.by == .isced ? "field" : distinct.by == .eqf ? "level" : distinct.by.rawValue)" }
         }
         guard let label = node.label else { return rule }
         if case .credential(let id) = node.kind { return "\(label) (\(id))" }
@@ -173,6 +225,17 @@ extension CredentialFilter {
         if let providers { parts.append("from " + providers.joined(separator: "/")) }
         if let accredited { parts.append(accredited ? "accredited" : "not accredited") }
         if let ids { parts.append("among " + ids.joined(separator: ", ")) }
+        if let codes { parts.append("coded " + codes.joined(separator: " or ")) }
+        if let codeRanges {
+            parts.append("coded " + codeRanges.map { "\($0.prefix.isEmpty ? "" : $0.prefix + " ")\($0.from)–\($0.to)" }.joined(separator: " or "))
+        }
+        if let minECTS { parts.append("of \(format(minECTS))+ ECTS each") }
+        if let maxECTS { parts.append("of at most \(format(maxECTS)) ECTS each") }
+        if let isced { parts.append("in ISCED-F " + isced.joined(separator: " or ")) }
+        if let escoSkills { parts.append("teaching " + escoSkills.joined(separator: " or ")) }
+        for part in allOf ?? [] { parts.append(part.phrase.trimmingPrefix(" ").description) }
+        if let anyOf { parts.append("either " + anyOf.map { $0.phrase.isEmpty ? "any" : String($0.phrase.dropFirst()) }.joined(separator: " or ")) }
+        for part in notAnyOf ?? [] { parts.append("not" + (part.phrase.isEmpty ? " anything" : part.phrase)) }
         return parts.isEmpty ? "" : " " + parts.joined(separator: ", ")
     }
 }

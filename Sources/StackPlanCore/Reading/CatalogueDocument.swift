@@ -138,7 +138,7 @@ public enum CatalogueDocument {
     static let credentialFields: Set<String> = [
         "id", "title", "provider", "kind", "ects", "hours", "eqf", "cost", "currency", "weeks", "mode", "languages",
         "accredited", "competencies", "prerequisites", "excludes", "learningOutcomes", "assessment",
-        "qualityAssurance", "source", "invented", "offerings", "cpd", "place",
+        "qualityAssurance", "source", "invented", "offerings", "cpd", "place", "code", "isced", "escoSkills",
     ]
 
     static func readCredential(_ value: JSON, path: String, log: IssueLog) -> Credential? {
@@ -172,8 +172,22 @@ public enum CatalogueDocument {
             readOffering(value, path: "\(reader.at("offerings"))[\(index)]", record: reader.record, log: log)
         }
         credential.cpd = readCPDPoints(reader)
+        readClassification(reader) { credential.code = $0; credential.isced = $1; credential.escoSkills = $2 }
         credential.extra = reader.extra(known: credentialFields)
         return credential
+    }
+
+    /// A credential's (or external held item's) `code`, `isced` and `escoSkills`, each checked.
+    package static func readClassification(_ reader: ObjectReader, _ set: (String?, [String], [String]) -> Void) {
+        let code = reader.string("code")
+        if let code, !InputLimits.isCode(code) {
+            reader.log.error(reader.at("code"), "must be a course code (\(InputLimits.codeRule)), found \(code.quotedForMessage)", record: reader.record)
+        }
+        let fields = reader.strings("isced") ?? []
+        for (index, field) in fields.enumerated() where !InputLimits.isISCEDField(field) {
+            reader.log.error("\(reader.at("isced"))[\(index)]", "must be an ISCED-F field code (\(InputLimits.iscedRule)), found \(field.quotedForMessage)", record: reader.record)
+        }
+        set(code, fields, reader.identifiers("escoSkills") ?? [])
     }
 
     static func readOffering(_ value: JSON, path: String, record: String?, log: IssueLog) -> Offering? {
@@ -258,8 +272,8 @@ public enum CatalogueDocument {
         return qualification
     }
 
-    static let requirementShapes = ["credential", "allOf", "anyOf", "atLeast", "credits", "maxCredits", "qualification"]
-    static let requirementKeys: Set<String> = Set(requirementShapes + ["of", "where", "label"])
+    static let requirementShapes = ["credential", "allOf", "anyOf", "atLeast", "credits", "count", "maxCredits", "qualification"]
+    static let requirementKeys: Set<String> = Set(requirementShapes + ["of", "where", "label", "scope", "distinct", "within"])
 
     /// `depth` counts the levels above and including this one; deeper than
     /// ``InputLimits/nestingDepth`` the tree is refused, so reading it never runs out of stack.
@@ -280,6 +294,7 @@ public enum CatalogueDocument {
             log.error(reader.at(key), "is not a field of a requirement node", record: record)
         }
         let label = reader.string("label")
+        let scope = reader.identifier("scope")
         func children(_ key: String) -> [RequirementNode]? {
             guard let items = reader.array(key, required: true) else { return nil }
             let parsed = items.enumerated().map { readRequirement($1, path: "\(path).\(key)[\($0)]", record: record, log: log, depth: depth + 1) }
@@ -302,16 +317,52 @@ public enum CatalogueDocument {
         case "credits":
             let minimum = reader.number("credits", within: InputLimits.creditsPool, required: true)
             rule = minimum.flatMap { minimum in filter().map { .credits(minimum, $0) } }
+        case "count":
+            let minimum = reader.integer("count", within: InputLimits.atLeastCount, required: true)
+            rule = minimum.flatMap { minimum in filter().map { .count(minimum, $0) } }
         default:
             let maximum = reader.number("maxCredits", within: InputLimits.ects, required: true)
             rule = maximum.flatMap { maximum in filter().map { .maxCredits(maximum, $0) } }
         }
-        return rule.map { RequirementNode($0, label: label) }
+        if reader.has("where") && !["credits", "count", "maxCredits"].contains(shapes[0]) {
+            log.error(reader.at("where"), "belongs to credits, count and maxCredits nodes only", record: record)
+        }
+        var distinct: DistinctRule?
+        if let value = reader.fields["distinct"], value != .null {
+            if ["credits", "count"].contains(shapes[0]) {
+                distinct = readDistinct(value, path: reader.at("distinct"), record: record, log: log)
+            } else {
+                log.error(reader.at("distinct"), "belongs to credits and count leaves only", record: record)
+            }
+        }
+        var reach = CapReach.qualification
+        if reader.has("within") {
+            if shapes[0] == "maxCredits" {
+                reach = reader.enumeration("within", CapReach.self) ?? .qualification
+            } else {
+                log.error(reader.at("within"), "belongs to maxCredits caps only", record: record)
+            }
+        }
+        return rule.map {
+            var node = RequirementNode($0, label: label, scope: scope)
+            node.distinct = distinct
+            node.capReach = reach
+            return node
+        }
     }
 
-    static let filterKeys: Set<String> = ["ids", "competency", "minEqf", "maxEqf", "kind", "provider", "accredited"]
+    static let filterKeys: Set<String> = [
+        "ids", "competency", "minEqf", "maxEqf", "kind", "provider", "accredited",
+        "code", "codeRange", "minEcts", "maxEcts", "isced", "escoSkill", "allOf", "anyOf", "not",
+    ]
 
-    static func readFilter(_ value: JSON, path: String, record: String?, log: IssueLog) -> CredentialFilter? {
+    /// `depth` counts the filters above and including this one, held to ``InputLimits/nestingDepth``
+    /// as requirement trees are, so that matching never runs out of stack.
+    static func readFilter(_ value: JSON, path: String, record: String?, log: IssueLog, depth: Int = 1) -> CredentialFilter? {
+        guard depth <= InputLimits.nestingDepth else {
+            log.error(path, "nests filters more than \(InputLimits.nestingDepth) levels deep, the most a catalogue may", record: record)
+            return nil
+        }
         guard let reader = ObjectReader(value, path: path, record: record, log: log) else { return nil }
         for key in reader.fields.keys.sorted() where !filterKeys.contains(key) {
             log.error(reader.at(key), "is not a filter field (use \(filterKeys.sorted().joined(separator: ", ")))", record: record)
@@ -325,9 +376,79 @@ public enum CatalogueDocument {
                 }
             }
         }
-        return CredentialFilter(
+        var filter = CredentialFilter(
             ids: reader.identifiers("ids", acceptSingle: true), competencies: reader.identifiers("competency", acceptSingle: true),
             minEQF: reader.integer("minEqf", within: InputLimits.eqfLevels, meaning: "an EQF level"), maxEQF: reader.integer("maxEqf", within: InputLimits.eqfLevels, meaning: "an EQF level"),
             kinds: kinds, providers: reader.identifiers("provider", acceptSingle: true), accredited: reader.bool("accredited"))
+        if let patterns = reader.strings("code", acceptSingle: true) {
+            let single: Bool = if case .string? = reader.fields["code"] { true } else { false }
+            for (index, pattern) in patterns.enumerated() where !InputLimits.isCode(pattern) {
+                log.error(single ? reader.at("code") : "\(reader.at("code"))[\(index)]", "must be a code pattern (\(InputLimits.codeRule)), found \(pattern.quotedForMessage)", record: record)
+            }
+            filter.codes = patterns
+        }
+        if let ranges = reader.fields["codeRange"], ranges != .null {
+            let list: [JSON] = if case .array(let items) = ranges { items } else { [ranges] }
+            let single: Bool = if case .array = ranges { false } else { true }
+            var read: [CodeRange] = []
+            for (index, range) in list.enumerated() {
+                let at = single ? reader.at("codeRange") : "\(reader.at("codeRange"))[\(index)]"
+                if let range = readCodeRange(range, path: at, record: record, log: log) { read.append(range) }
+            }
+            filter.codeRanges = read
+        }
+        filter.minECTS = reader.number("minEcts", within: InputLimits.ects)
+        filter.maxECTS = reader.number("maxEcts", within: InputLimits.ects)
+        if let fields = reader.strings("isced", acceptSingle: true) {
+            let single: Bool = if case .string? = reader.fields["isced"] { true } else { false }
+            for (index, field) in fields.enumerated() where !InputLimits.isISCEDField(field) {
+                log.error(single ? reader.at("isced") : "\(reader.at("isced"))[\(index)]", "must be an ISCED-F field code (\(InputLimits.iscedRule)), found \(field.quotedForMessage)", record: record)
+            }
+            filter.isced = fields
+        }
+        filter.escoSkills = reader.identifiers("escoSkill", acceptSingle: true)
+        func parts(_ key: String) -> [CredentialFilter]? {
+            guard let items = reader.array(key) else { return nil }
+            if items.isEmpty { log.error(reader.at(key), "must list at least one filter", record: record) }
+            return items.enumerated().compactMap { readFilter($1, path: "\(reader.at(key))[\($0)]", record: record, log: log, depth: depth + 1) }
+        }
+        filter.allOf = parts("allOf")
+        filter.anyOf = parts("anyOf")
+        if let negated = reader.fields["not"], negated != .null {
+            filter.notAnyOf = readFilter(negated, path: reader.at("not"), record: record, log: log, depth: depth + 1).map { [$0] } ?? []
+        }
+        return filter
+    }
+
+    /// `{"by": "provider", "atLeast": 3, "atMostEach": 2}`: at least one of the two counts.
+    static func readDistinct(_ value: JSON, path: String, record: String?, log: IssueLog) -> DistinctRule? {
+        guard let reader = ObjectReader(value, path: path, record: record, log: log) else { return nil }
+        for key in reader.fields.keys.sorted() where !["by", "atLeast", "atMostEach"].contains(key) {
+            log.error(reader.at(key), "is not a field of a distinct rule (use atLeast, atMostEach, by)", record: record)
+        }
+        let field = reader.enumeration("by", DistinctRule.Field.self, required: true)
+        let least = reader.integer("atLeast", within: InputLimits.atLeastCount)
+        let most = reader.integer("atMostEach", within: InputLimits.atLeastCount)
+        if least == nil && most == nil && !reader.has("atLeast") && !reader.has("atMostEach") {
+            log.error(path, "needs \"atLeast\" (different values) or \"atMostEach\" (credentials sharing one value)", record: record)
+        }
+        return field.map { DistinctRule(by: $0, atLeast: least, atMostEach: most) }
+    }
+
+    /// `{"prefix": "BIOL", "from": 3000, "to": 3999}`.
+    static func readCodeRange(_ value: JSON, path: String, record: String?, log: IssueLog) -> CodeRange? {
+        guard let reader = ObjectReader(value, path: path, record: record, log: log) else { return nil }
+        for key in reader.fields.keys.sorted() where !["prefix", "from", "to"].contains(key) {
+            log.error(reader.at(key), "is not a field of a code range (use from, prefix, to)", record: record)
+        }
+        let prefix = reader.string("prefix") ?? ""
+        if !prefix.isEmpty && !InputLimits.isCode(prefix) {
+            log.error(reader.at("prefix"), "must be a code prefix (\(InputLimits.codeRule)), found \(prefix.quotedForMessage)", record: record)
+        }
+        let from = reader.integer("from", within: InputLimits.codeNumbers, required: true)
+        let to = reader.integer("to", within: InputLimits.codeNumbers, required: true)
+        guard let from, let to else { return nil }
+        if from > to { log.error(path, "from \(from) is above to \(to): no code lies in it", record: record) }
+        return CodeRange(prefix: prefix, from: from, to: to)
     }
 }

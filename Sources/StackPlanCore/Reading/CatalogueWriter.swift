@@ -44,6 +44,9 @@ extension CatalogueDocument {
         fields["languages"] = .array(credential.languages.map(JSON.string))
         fields["accredited"] = credential.accredited.map(JSON.bool)
         if !credential.competencies.isEmpty { fields["competencies"] = .array(credential.competencies.map(JSON.string)) }
+        fields["code"] = credential.code.map(JSON.string)
+        if !credential.isced.isEmpty { fields["isced"] = .array(credential.isced.map(JSON.string)) }
+        if !credential.escoSkills.isEmpty { fields["escoSkills"] = .array(credential.escoSkills.map(JSON.string)) }
         fields["prerequisites"] = credential.prerequisites.map(json)
         if !credential.excludes.isEmpty { fields["excludes"] = .array(credential.excludes.map(JSON.string)) }
         if !credential.learningOutcomes.isEmpty { fields["learningOutcomes"] = .array(credential.learningOutcomes.map(JSON.string)) }
@@ -102,9 +105,18 @@ extension CatalogueDocument {
         case .anyOf(let children): fields = ["anyOf": .array(children.map(json))]
         case .atLeast(let count, let children): fields = ["atLeast": .number(Double(count)), "of": .array(children.map(json))]
         case .credits(let minimum, let filter): fields = ["credits": .number(minimum), "where": json(filter)]
+        case .count(let minimum, let filter): fields = ["count": .number(Double(minimum)), "where": json(filter)]
         case .maxCredits(let maximum, let filter): fields = ["maxCredits": .number(maximum), "where": json(filter)]
         }
         fields["label"] = node.label.map(JSON.string)
+        fields["scope"] = node.scope.map(JSON.string)
+        if let distinct = node.distinct {
+            var rule: [String: JSON] = ["by": .string(distinct.by.rawValue)]
+            rule["atLeast"] = distinct.atLeast.map { .number(Double($0)) }
+            rule["atMostEach"] = distinct.atMostEach.map { .number(Double($0)) }
+            fields["distinct"] = .object(rule)
+        }
+        if node.capReach != .qualification { fields["within"] = .string(node.capReach.rawValue) }
         return .object(fields)
     }
 
@@ -117,6 +129,20 @@ extension CatalogueDocument {
         fields["kind"] = filter.kinds.map { .array($0.map { .string($0.rawValue) }) }
         fields["provider"] = filter.providers.map { .array($0.map(JSON.string)) }
         fields["accredited"] = filter.accredited.map(JSON.bool)
+        fields["code"] = filter.codes.map { .array($0.map(JSON.string)) }
+        fields["codeRange"] = filter.codeRanges.map { .array($0.map { range in
+            .object(["prefix": .string(range.prefix), "from": .number(Double(range.from)), "to": .number(Double(range.to))])
+        }) }
+        fields["minEcts"] = filter.minECTS.map(JSON.number)
+        fields["maxEcts"] = filter.maxECTS.map(JSON.number)
+        fields["isced"] = filter.isced.map { .array($0.map(JSON.string)) }
+        fields["escoSkill"] = filter.escoSkills.map { .array($0.map(JSON.string)) }
+        fields["allOf"] = filter.allOf.map { .array($0.map(json)) }
+        fields["anyOf"] = filter.anyOf.map { .array($0.map(json)) }
+        // `not` holds one filter; several negated filters are written as not(anyOf(…)).
+        if let negated = filter.notAnyOf {
+            fields["not"] = negated.count == 1 ? json(negated[0]) : json(CredentialFilter(anyOf: negated))
+        }
         return .object(fields)
     }
 }

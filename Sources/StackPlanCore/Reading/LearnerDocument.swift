@@ -8,6 +8,7 @@ public enum LearnerDocument {
     ]
     static let heldFields: Set<String> = [
         "credential", "title", "ects", "hours", "eqf", "competencies", "provider", "kind", "accredited", "earned",
+        "code", "isced", "escoSkills",
     ]
 
     public static func read(_ data: Data, file: String? = nil) throws -> LearnerProfile {
@@ -84,10 +85,11 @@ public enum LearnerDocument {
             let eqf = reader.integer("eqf", within: InputLimits.eqfLevels, meaning: "an EQF level", required: true)
             if !reader.has("ects") && !reader.has("hours") { log.error(path, "an external held credential needs \"ects\" or \"hours\"") }
             if let title, let eqf, ects != nil || hours != nil {
-                let external = ExternalCredential(
+                var external = ExternalCredential(
                     title: title, ects: ects, hours: hours, eqf: eqf, competencies: reader.identifiers("competencies") ?? [],
                     provider: reader.identifier("provider"), kind: reader.enumeration("kind", CredentialKind.self),
                     accredited: reader.bool("accredited") ?? false)
+                CatalogueDocument.readClassification(reader) { external.code = $0; external.isced = $1; external.escoSkills = $2 }
                 item = HeldCredential(.external(external), earned: earned)
             }
         } else {
@@ -129,6 +131,9 @@ public enum LearnerDocument {
             fields["hours"] = external.hours.map(JSON.number)
             fields["eqf"] = .number(Double(external.eqf))
             if !external.competencies.isEmpty { fields["competencies"] = .array(external.competencies.map(JSON.string)) }
+            fields["code"] = external.code.map(JSON.string)
+            if !external.isced.isEmpty { fields["isced"] = .array(external.isced.map(JSON.string)) }
+            if !external.escoSkills.isEmpty { fields["escoSkills"] = .array(external.escoSkills.map(JSON.string)) }
             fields["provider"] = external.provider.map(JSON.string)
             fields["kind"] = external.kind.map { .string($0.rawValue) }
             if external.accredited { fields["accredited"] = .bool(true) }

@@ -128,6 +128,13 @@ public struct CatalogueValidator {
                 error("languages[\(position)]", "must be a two-letter ISO 639-1 code such as \"en\", found \(language.quotedForMessage)")
             }
             checkFeeInBaseCurrency(credential.cost, rate: rate, path: "\(path).cost", record: record)
+            if let code = credential.code, !InputLimits.isCode(code) {
+                error("code", "must be a course code (\(InputLimits.codeRule)), found \(code.quotedForMessage)")
+            }
+            for (position, field) in credential.isced.enumerated() where !InputLimits.isISCEDField(field) {
+                error("isced[\(position)]", "must be an ISCED-F field code (\(InputLimits.iscedRule)), found \(field.quotedForMessage)")
+            }
+            for (position, skill) in credential.escoSkills.enumerated() { checkReference(skill, path: "\(path).escoSkills[\(position)]", record: record) }
             for (position, offering) in credential.offerings.enumerated() {
                 let field = "\(path).offerings[\(position)]"
                 if let id = offering.id { checkReference(id, path: "\(field).id", record: record) }
@@ -219,6 +226,9 @@ public struct CatalogueValidator {
                 checkRange(years, InputLimits.priorWithinYears, path: "\(path).rules.priorWithinYears", record: record)
             }
             checkRequirement(qualification.requires, path: "\(path).requires", record: record)
+            if qualification.rules.sharedCounting && Self.namesScopes(qualification.requires) {
+                log.warning("\(path).rules.sharedCounting", "puts every requirement in a counting scope of its own, so the scopes the requirement nodes name change nothing; leave it out to count by those scopes", record: record)
+            }
             if let cycle = ladders[qualification.id] {
                 error("requires", "qualifications require each other in a cycle\(cycle.count > Self.cycleNamesShown ? " of \(cycle.count)" : ""): \(Self.describe(cycle: cycle))")
             }
@@ -233,6 +243,20 @@ public struct CatalogueValidator {
             if depth > InputLimits.nestingDepth {
                 error("", "nests requirement nodes more than \(InputLimits.nestingDepth) levels deep, the most a catalogue may")
                 continue
+            }
+            if let scope = node.scope { checkReference(scope, path: "\(path).scope", record: record) }
+            if let distinct = node.distinct {
+                switch node.rule {
+                case .credits, .count:
+                    for (field, number) in [("atLeast", distinct.atLeast), ("atMostEach", distinct.atMostEach)] {
+                        if let number, !InputLimits.atLeastCount.contains(number) { error("distinct.\(field)", "must lie in 1–100000, found \(number)") }
+                    }
+                    if distinct.atLeast == nil && distinct.atMostEach == nil { error("distinct", "needs \"atLeast\" (different values) or \"atMostEach\" (credentials sharing one value)") }
+                default: error("distinct", "belongs to credits and count leaves only")
+                }
+            }
+            if node.capReach != .qualification, !{ if case .maxCredits = node.rule { true } else { false } }() {
+                error("within", "belongs to maxCredits caps only")
             }
             switch node.rule {
             case .credential(let id):
@@ -257,6 +281,9 @@ public struct CatalogueValidator {
             case .credits(let minimum, let filter):
                 checkRange(minimum, InputLimits.creditsPool, path: "\(path).credits", record: record)
                 checkFilter(filter, path: "\(path).where", record: record)
+            case .count(let minimum, let filter):
+                if !InputLimits.atLeastCount.contains(minimum) { error("count", "must lie in 1–100000, found \(minimum)") }
+                checkFilter(filter, path: "\(path).where", record: record)
             case .maxCredits(let maximum, let filter):
                 checkRange(maximum, InputLimits.ects, path: "\(path).maxCredits", record: record)
                 checkFilter(filter, path: "\(path).where", record: record)
@@ -264,12 +291,67 @@ public struct CatalogueValidator {
         }
     }
 
-    func checkFilter(_ filter: CredentialFilter, path: String, record: String) {
+    /// Whether some node of the tree names a counting scope (walked with an explicit stack).
+    static func namesScopes(_ root: RequirementNode) -> Bool {
+        var pending = [root]
+        while let node = pending.popLast() {
+            if node.scope != nil { return true }
+            pending.append(contentsOf: node.children)
+        }
+        return false
+    }
+
+    /// Checks a filter and every filter it combines, with an explicit stack: a filter built in
+    /// code may nest deeper than a document can, and is refused below ``InputLimits/nestingDepth``.
+    func checkFilter(_ root: CredentialFilter, path: String, record: String) {
+        var pending: [(filter: CredentialFilter, path: String, depth: Int)] = [(root, path, 1)]
+        while let (filter, path, depth) = pending.popLast() {
+            if depth > InputLimits.nestingDepth {
+                log.error(path, "nests filters more than \(InputLimits.nestingDepth) levels deep, the most a catalogue may", record: record)
+                continue
+            }
+            checkFilterFields(filter, path: path, record: record)
+            for (key, parts) in [("allOf", filter.allOf), ("anyOf", filter.anyOf)] {
+                guard let parts else { continue }
+                if parts.isEmpty { log.error("\(path).\(key)", "must list at least one filter", record: record) }
+                for (index, part) in parts.enumerated().reversed() { pending.append((part, "\(path).\(key)[\(index)]", depth + 1)) }
+            }
+            if let negated = filter.notAnyOf {
+                for (index, part) in negated.enumerated().reversed() { pending.append((part, negated.count == 1 ? "\(path).not" : "\(path).not.anyOf[\(index)]", depth + 1)) }
+            }
+        }
+    }
+
+    private func checkFilterFields(_ filter: CredentialFilter, path: String, record: String) {
         for (field, level) in [("minEqf", filter.minEQF), ("maxEqf", filter.maxEQF)] {
             if let level, !Self.eqfLevels.contains(level) { log.error("\(path).\(field)", "must be an EQF level 1–8, found \(level)", record: record) }
         }
         if let low = filter.minEQF, let high = filter.maxEQF, low > high {
             log.error(path, "minEqf \(low) is above maxEqf \(high): nothing can match", record: record)
+        }
+        if let low = filter.minECTS { checkRange(low, InputLimits.ects, path: "\(path).minEcts", record: record) }
+        if let high = filter.maxECTS { checkRange(high, InputLimits.ects, path: "\(path).maxEcts", record: record) }
+        if let low = filter.minECTS, let high = filter.maxECTS, low > high {
+            log.error(path, "minEcts \(format(low)) is above maxEcts \(format(high)): nothing can match", record: record)
+        }
+        for (index, pattern) in (filter.codes ?? []).enumerated() where !InputLimits.isCode(pattern) {
+            log.error("\(path).code[\(index)]", "must be a code pattern (\(InputLimits.codeRule)), found \(pattern.quotedForMessage)", record: record)
+        }
+        for (index, range) in (filter.codeRanges ?? []).enumerated() {
+            let at = "\(path).codeRange[\(index)]"
+            if !range.prefix.isEmpty && !InputLimits.isCode(range.prefix) {
+                log.error("\(at).prefix", "must be a code prefix (\(InputLimits.codeRule)), found \(range.prefix.quotedForMessage)", record: record)
+            }
+            for (field, number) in [("from", range.from), ("to", range.to)] where !InputLimits.codeNumbers.contains(number) {
+                log.error("\(at).\(field)", "must lie in 0–999999999, found \(number)", record: record)
+            }
+            if range.from > range.to { log.error(at, "from \(range.from) is above to \(range.to): no code lies in it", record: record) }
+        }
+        for (index, field) in (filter.isced ?? []).enumerated() where !InputLimits.isISCEDField(field) {
+            log.error("\(path).isced[\(index)]", "must be an ISCED-F field code (\(InputLimits.iscedRule)), found \(field.quotedForMessage)", record: record)
+        }
+        for (index, skill) in (filter.escoSkills ?? []).enumerated() {
+            checkReference(skill, path: "\(path).escoSkill[\(index)]", record: record)
         }
         for (index, id) in (filter.ids ?? []).enumerated() where checkReference(id, path: "\(path).ids[\(index)]", record: record) && !credentialExists(id) {
             log.error("\(path).ids[\(index)]", "refers to credential \"\(id)\", which the catalogue does not have", record: record)

@@ -47,8 +47,9 @@ public enum InputLimits {
     /// ECTS of a credential, a held item, a qualification or a rule's cap: 360 is the largest
     /// award (an integrated bachelor's and master's degree).
     public static let ects = AllowedRange(0, 360)
-    /// ECTS a `credits` leaf asks for: more than none, at most a whole award.
-    public static let creditsPool = AllowedRange(0, 360, excludingLowest: true)
+    /// ECTS a `credits` leaf asks for, at most a whole award; 0 makes a free-elective pool,
+    /// which asks for nothing and lets what it accepts count toward the total.
+    public static let creditsPool = AllowedRange(0, 360)
     /// Learning hours of one credential or held item: 360 ECTS at 50 hours each is 18,000.
     public static let hours = AllowedRange(0, 20_000, excludingLowest: true)
     /// A learner's most learning hours for a whole plan.
@@ -104,6 +105,25 @@ public enum InputLimits {
         }
         return identifierLength.contains(count)
     }
+
+    /// The numbers of a code range (`BIOL` 3000–3999): up to nine digits.
+    public static let codeNumbers: ClosedRange<Int> = 0...999_999_999
+
+    /// Whether `text` can be a course code or a pattern of codes: 1–50 characters, none of them
+    /// a control character (spaces are allowed: `BIOL 3120`).
+    public static func isCode(_ text: String) -> Bool {
+        let count = text.unicodeScalars.count
+        return (1...50).contains(count) && !text.unicodeScalars.contains { $0.properties.generalCategory == .control }
+    }
+
+    public static let codeRule = "1–50 characters, no control characters"
+
+    /// Whether `text` is an ISCED-F 2013 field code: a broad (2 digits), narrow (3) or detailed (4) field.
+    public static func isISCEDField(_ text: String) -> Bool {
+        (2...4).contains(text.unicodeScalars.count) && text.unicodeScalars.allSatisfy { ("0"..."9").contains($0) }
+    }
+
+    public static let iscedRule = "2, 3 or 4 digits, such as 09 or 0913"
 
     /// The rule in words, for messages.
     public static let identifierRule = "1–200 characters, each an ASCII letter, a digit or one of - _ . : / @ # + ~ %"

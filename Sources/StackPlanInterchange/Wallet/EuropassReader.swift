@@ -28,7 +28,14 @@ extension WalletParser {
                     error("\(authorisation.path).limitQualification", "is required: it names the qualification the accreditation covers")
                     continue
                 }
+                let count = found.count
                 readEuropassClaim(qualification, envelope: envelope, levelFallback: authorisation["report"]?["eqfLevel"])
+                // The accreditation profile names the bodies that accredit the training.
+                if found.count > count {
+                    for agent in authorisation["accreditingAgent"]?.items ?? [] {
+                        if let name = agent["name"]?.text ?? organisationName(agent) { found[found.count - 1].accreditedBy.appendOnce(name) }
+                    }
+                }
             }
         }
     }
@@ -87,6 +94,9 @@ extension WalletParser {
                 if let label = skill["prefLabel"]?.text { credential.skills.appendOnce(label) }
             }
         }
+        if let end = claim["trainingDuration"]?["endDate"] ?? specification["trainingDuration"]?["endDate"] {
+            credential.completed = date(end)
+        }
         if let awarding = claim["awardedBy"]?.items.first {
             if let body = awarding["awardingBody"]?.items.first, let name = organisationName(body) { credential.issuer = name }
             if let awarded = awarding["awardingDate"], let day = date(awarded) { credential.earned = day }
@@ -118,7 +128,8 @@ extension WalletParser {
                 credential.ects = value
             }
         } else {
-            credential.otherCredits.append(.init(value: value, unit: frameworkName(framework), path: figure.path))
+            credential.otherCredits.append(.init(value: value, unit: frameworkName(framework), path: figure.path,
+                                                 framework: (framework?["id"] ?? framework?["@id"])?.string))
         }
     }
 }

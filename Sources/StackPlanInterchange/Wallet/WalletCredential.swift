@@ -8,12 +8,16 @@ public struct WalletCredential: Sendable, Equatable {
         case europass = "europass-elm3"
         case openBadges = "open-badges-3"
         case clr = "clr-2"
+        /// The EU professional-training certificate of the EAA rulebook (DC4EU pilot), used for
+        /// medical CPD: `ProfessionalTrainingCredential`, with hours and non-ECTS credits.
+        case professionalTraining = "eu-professional-training"
 
         public var name: String {
             switch self {
             case .europass: "European Digital Credential (ELM 3)"
             case .openBadges: "Open Badges 3.0"
             case .clr: "Comprehensive Learner Record 2.0"
+            case .professionalTraining: "EU professional training certificate"
             }
         }
     }
@@ -25,11 +29,14 @@ public struct WalletCredential: Sendable, Equatable {
         public var unit: String?
         /// Where the figure was read.
         public var path: String
+        /// The credit framework's identifier (an ELM concept URI), when the document gives one.
+        public var framework: String?
 
-        public init(value: Double, unit: String?, path: String) {
+        public init(value: Double, unit: String?, path: String, framework: String? = nil) {
             self.value = value
             self.unit = unit
             self.path = path
+            self.framework = framework
         }
 
         public var description: String {
@@ -58,6 +65,10 @@ public struct WalletCredential: Sendable, Equatable {
     public var skills: [String] = []
     /// The date of award or issue.
     public var earned: Day?
+    /// The last day of the training itself (`trainingDuration.endDate`), when the document states it.
+    public var completed: Day?
+    /// Bodies that accredit the training or its provider (UEMS-EACCME, a national CME council).
+    public var accreditedBy: [String] = []
     /// What the reader noticed on the way: variants it accepted, facts it could not use.
     public var notes: [String] = []
     /// What checking the enclosing credential's proof, issuer, dates and status found.

@@ -186,10 +186,13 @@ final class WalletParser {
             readCLR(node, envelope: envelope(node, jwt: jwt))
         } else if types.contains("OpenBadgeCredential") || types.contains("AchievementCredential") {
             readOpenBadge(node, envelope: envelope(node, jwt: jwt), format: format ?? .openBadges)
+        } else if types.contains("ProfessionalTrainingCredential")
+                    || (!types.contains("EuropeanDigitalCredential") && looksLikeProfessionalTraining(node)) {
+            readProfessionalTraining(node, envelope: envelope(node, jwt: jwt))
         } else if types.contains("EuropeanDigitalCredential") || looksLikeEuropass(node) {
             readEuropass(node, envelope: envelope(node, jwt: jwt))
         } else {
-            let known = "EuropeanDigitalCredential, OpenBadgeCredential, AchievementCredential, ClrCredential or VerifiablePresentation"
+            let known = "EuropeanDigitalCredential, ProfessionalTrainingCredential, OpenBadgeCredential, AchievementCredential, ClrCredential or VerifiablePresentation"
             if types.isEmpty {
                 error("\(node.path).type", "is required: name the credential type (\(known))")
             } else {

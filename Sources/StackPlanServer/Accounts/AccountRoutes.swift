@@ -48,6 +48,16 @@ struct AccountRoutes {
             }))
         }
         table.add(.post, "/api/v1/catalogue") { request, context in try await editCatalogue(request, context) }
+        for (kind, plural) in [(CatalogueRecordKind.provider, "providers"), (.credential, "credentials"), (.qualification, "qualifications")] {
+            table.add(.post, "/api/v1/\(plural)/{id}/retirement") { _, context in try await retire(kind, context, restoring: false) }
+            table.add(.delete, "/api/v1/\(plural)/{id}/retirement") { _, context in try await retire(kind, context, restoring: true) }
+        }
+        table.add(.get, "/api/v1/retirements") { _, _ in
+            let retired = try await run { try $0.retirements() }
+            return JSONResponse.ok(.array(retired.map { retirement in
+                .object(["kind": .string(retirement.kind.rawValue), "id": .string(retirement.id), "retiredAt": .string(timestamp(retirement.retiredAt))])
+            }))
+        }
         table.add(.post, "/api/v1/saved-plans") { request, context in try await savePlan(request, context) }
         table.add(.get, "/api/v1/saved-plans") { _, context in
             let account = try context.account()
@@ -183,6 +193,20 @@ struct AccountRoutes {
             "qualifications": .number(Double(summary.qualifications)), "replaced": .number(Double(summary.replaced)),
             "warnings": .array(summary.warnings.map { .object(["path": .string($0.path), "message": .string($0.message)]) }),
         ]), status: .created)
+    }
+
+    /// Retires a record (or, `restoring`, offers it again): an editor's catalogue edit, which
+    /// keeps the record readable and takes it out of new plans and lists.
+    func retire(_ kind: CatalogueRecordKind, _ context: APIContext, restoring: Bool) async throws -> Response {
+        let account = try context.account()
+        guard account.role == .editor || account.role == .admin else { throw APIProblem.forbidden("only editors change the catalogue") }
+        let id = try context.parameters.require("id")
+        let edit = try await run { records in
+            restoring ? try records.restore(kind, id: id, by: account.id, now: Date()) : try records.retire(kind, id: id, by: account.id, now: Date())
+        }
+        return JSONResponse.ok(.object([
+            "edit": .number(Double(edit)), "kind": .string(kind.rawValue), "id": .string(id), "retired": .bool(!restoring),
+        ]), status: restoring ? .ok : .created)
     }
 
     // MARK: saved plans
@@ -327,8 +351,9 @@ struct AccountRoutes {
             })
         }
         let records = records
-        return try await service.solve { source in
-            let result = try PlanningRoutes.plan(request, in: source)
+        // A save is not cancelled with its connection: what was asked is either written or not.
+        return try await service.solve(cancellation: nil) { source, offering in
+            let result = try PlanningRoutes.plan(try offering.apply(request), in: source)
             return PlanVersionContent(name: name, status: status, inputs: inputs, result: result, catalogueVersion: try records.catalogueVersion())
         }
     }

@@ -5,9 +5,6 @@ import HummingbirdBcrypt
 import StackPlanCore
 import StackPlanStore
 
-/// Every request's context: the account its bearer token proves, when it has one.
-public typealias APIContext = BasicAuthRequestContext<Account>
-
 /// Bearer tokens for API clients.
 ///
 /// A token is `SELECTOR.VERIFIER`, both random: the selector finds the stored token, and only a

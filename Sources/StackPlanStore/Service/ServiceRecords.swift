@@ -347,6 +347,8 @@ extension CatalogueStore {
 
     static func timeText(_ date: Date) -> String { text(date) }
 
+    static func storedTime(_ text: String) -> Date { date(text) }
+
     // MARK: catalogue edits
 
     /// An editor's change to the catalogue: validated as an import is (every problem listed,
@@ -355,10 +357,7 @@ extension CatalogueStore {
         try write { db in
             let summary = try Self.importCatalogue(document, file: nil, into: db)
             let text = "\(summary.providers) providers, \(summary.credentials) credentials, \(summary.qualifications) qualifications (\(summary.replaced) replaced)"
-            try db.execute(sql: "INSERT INTO catalogueEdit (at, accountId, summary) VALUES (?, ?, ?)", arguments: [Self.timeText(now), actor, text])
-            let version = Int(db.lastInsertedRowID)
-            try Self.audit(db, actor: actor, action: "edit catalogue", subject: "catalogue edit \(version): \(text)", now: now)
-            return (summary, version)
+            return (summary, try Self.recordEdit(db, summary: text, actor: actor, now: now))
         }
     }
 

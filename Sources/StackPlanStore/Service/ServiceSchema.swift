@@ -66,4 +66,35 @@ enum ServiceSchema {
             );
             """)
     }
+
+    static let retirementAndJobsMigration = "v6: retired records, service jobs"
+
+    /// Retired catalogue records (kept, readable, no longer offered) and long jobs, so that a
+    /// restart finds every job it had. Plain SQL that any SQL database reads the same way.
+    static func createRetirementAndJobs(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE retiredRecord (
+                kind TEXT NOT NULL CHECK (kind IN ('provider', 'credential', 'qualification')),
+                recordId TEXT NOT NULL,
+                retiredAt TEXT NOT NULL,
+                accountId INTEGER NOT NULL REFERENCES account(id),
+                PRIMARY KEY (kind, recordId)
+            );
+            CREATE TABLE serviceJob (
+                id TEXT PRIMARY KEY,
+                kind TEXT NOT NULL,
+                ownerId INTEGER NOT NULL REFERENCES account(id),
+                status TEXT NOT NULL CHECK (status IN ('running', 'done', 'failed', 'cancelled', 'interrupted')),
+                stage TEXT NOT NULL,
+                progress TEXT,
+                summary TEXT,
+                error TEXT,
+                files TEXT NOT NULL,
+                createdAt TEXT NOT NULL,
+                updatedAt TEXT NOT NULL
+            );
+            CREATE INDEX serviceJobOwner ON serviceJob(ownerId);
+            CREATE INDEX serviceJobStatus ON serviceJob(status, updatedAt);
+            """)
+    }
 }

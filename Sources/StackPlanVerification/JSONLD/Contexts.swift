@@ -11,6 +11,11 @@ enum BundledContexts {
         "https://www.w3.org/2018/credentials/v1": "credentials-v1",
         "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json": "ob-v3p0-context-3.0.3",
         "https://w3id.org/security/suites/ed25519-2020/v1": "ed25519-2020-v1",
+        "https://purl.imsglobal.org/spec/ob/v3p0/extensions.json": "ob-v3p0-extensions",
+        "https://purl.imsglobal.org/spec/clr/v2p0/context-2.0.1.json": "clr-v2p0-context-2.0.1",
+        "https://purl.imsglobal.org/spec/clr/v2p0/context.json": "clr-v2p0-context",
+        "https://w3id.org/security/v1": "security-v1",
+        "https://w3id.org/security/v2": "security-v2",
     ]
 
     private static let cache: [String: JSON] = {

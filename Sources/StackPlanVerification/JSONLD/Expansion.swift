@@ -175,6 +175,11 @@ struct JSONLDProcessor {
 
     /// Terms the document uses that no bundled context defines.
     private(set) var undefinedTerms: [String] = []
+    /// `@type` values that may stay undefined: they are dropped, as JSON-LD processors drop
+    /// relative IRIs when converting to RDF. Only a proof's own type is ever listed here, which
+    /// the verifier checks itself (legacy suites such as `EcdsaSecp256k1Signature2019` were
+    /// signed under contexts that do not define their own type name).
+    var droppableTypes: Set<String> = []
 
     mutating func expand(_ document: JSON) throws -> [JSON] {
         let result = try expand(document, context: ActiveContext(), property: nil)
@@ -252,7 +257,10 @@ struct JSONLDProcessor {
                     for type in types {
                         guard case .string(let text) = type else { throw Unsupported(description: "@type must hold strings") }
                         guard let iri = try expandIRI(text, context: typeScope, local: nil, vocab: true) else { continue }
-                        if !iri.contains(":") { undefinedTerms.append(text); continue }
+                        if !iri.contains(":") {
+                            if !droppableTypes.contains(text) { undefinedTerms.append(text) }
+                            continue
+                        }
                         expandedTypes.append(.string(iri))
                     }
                     if fields.keys.contains(where: { (try? expandIRI($0, context: context, local: nil, vocab: true)) == "@value" }) {
