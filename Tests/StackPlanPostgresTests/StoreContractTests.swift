@@ -100,6 +100,31 @@ import StackPlanStore
         #expect(try store.provider("no-such-provider") == nil)
     }
 
+    /// Candidates carry code, ISCED-F fields and ESCO skills (read from the document), and a
+    /// `count` leaf takes credentials without ECTS, which a `credits` leaf leaves out.
+    @Test(arguments: Backend.available)
+    func candidatesCarryFilterFieldsAndCountLeavesTakeCredentialsWithoutECTS(_ backend: Backend) throws {
+        let database = try ScratchDatabase(backend)
+        _ = try database.store.importCatalogues([(try Samples.document(#"""
+            {"format": "stackplan/1", "providers": [{"id": "p", "name": "P", "country": "IE"}],
+             "credentials": [
+               {"id": "bio", "title": "B", "provider": "p", "kind": "module", "ects": 5, "eqf": 7, "mode": "online", "languages": ["en"],
+                "code": "BIOL 3120", "isced": ["0511"], "escoSkills": ["http://data.europa.eu/esco/skill/abc"]},
+               {"id": "talk", "title": "T", "provider": "p", "kind": "module", "hours": 3, "eqf": 6, "mode": "online", "languages": ["en"]}
+             ],
+             "qualifications": [
+               {"id": "q", "title": "Q", "provider": "p", "eqf": 7, "ects": 5,
+                "requires": {"allOf": [{"credits": 5, "where": {"isced": "05"}}, {"count": 1, "where": {"minEqf": 6}}]}},
+               {"id": "r", "title": "R", "provider": "p", "eqf": 7, "ects": 5, "requires": {"credits": 5, "where": {"minEqf": 6}}}
+             ]}
+            """#), nil)])
+        let candidates = try database.store.candidateCatalogue(target: "q", held: [])
+        let bio = try #require(candidates.credential("bio"))
+        #expect(bio.code == "BIOL 3120" && bio.isced == ["0511"] && bio.escoSkills == ["http://data.europa.eu/esco/skill/abc"])
+        #expect(candidates.credentials.map(\.id) == ["bio", "talk"])
+        #expect(try database.store.candidateCatalogue(target: "r", held: []).credentials.map(\.id) == ["bio"])
+    }
+
     /// Each backend's candidate sub-catalogue equals the SQLite store's, on a generated
     /// catalogue with every kind of credit filter, for every qualification.
     @Test(.needsPostgres) func candidateCataloguesAgreeAcrossBackends() throws {
