@@ -52,6 +52,22 @@ test: setup
 	STACKPLAN_REQUIRE_POSTGRES=1 scripts/with-postgres.sh $(SWIFT) test --skip-build
 	$(MAKE) --no-print-directory docs-check
 
+.PHONY: test-browser
+BROWSER_PACKAGES := chromium chromium-driver
+## test-browser: drive every web page's journey in headless Chromium (Selenium) against a server of its own on a free loopback port; installs chromium, chromium-driver and selenium when missing (a few minutes)
+test-browser: setup
+	@missing=""; for package in $(BROWSER_PACKAGES); do \
+		dpkg -s $$package >/dev/null 2>&1 || missing="$$missing $$package"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+		echo "installing$$missing"; \
+		$(SUDO) apt-get update && $(SUDO) apt-get install -y $$missing; \
+	fi
+	@python3 -c 'import selenium' 2>/dev/null || { echo "installing selenium"; \
+		python3 -m pip install --quiet selenium 2>/dev/null || python3 -m pip install --quiet --break-system-packages selenium; }
+	$(SWIFT) build --product stackplan
+	python3 Tests/Browser/run.py --binary $(BIN) $(if $(SCREENSHOTS),--screenshots $(SCREENSHOTS))
+
 ## docs: re-run every example in docs/ and paste its real output
 docs: build
 	python3 scripts/refresh-doc-examples.py $(DOC_PAGES)
@@ -76,7 +92,9 @@ bench-cpd: setup
 clean:
 	rm -rf .build $(DB) $(DB)-wal $(DB)-shm
 
-## bench: build a release binary and measure import and planning on generated catalogues of 1k, 10k and 100k credentials, then schedule plans (bench-schedule)
+## bench: build a release binary and measure import and planning on generated catalogues of 1k, 10k and 100k credentials, then schedule plans (bench-schedule); SIZES="1000 10000 100000 1000000" adds the million, with a check that its plans equal the plans on every candidate
+SIZES ?= 1000 10000 100000
+bench: export SIZES := $(SIZES)
 bench: setup
 	@dpkg -s time >/dev/null 2>&1 || { echo "installing time"; $(SUDO) apt-get update && $(SUDO) apt-get install -y time; }
 	bench/run.sh
@@ -96,7 +114,7 @@ fuzz-api: setup
 	python3 scripts/fuzz-api.py
 
 .PHONY: bench-schedule
-## bench-schedule: only the schedule part of bench: plans in calendar time on the bundled catalogue and a generated one of 10k credentials
+## bench-schedule: only the schedule part of bench: plans and frontiers in calendar time on the bundled catalogue and generated ones of 10k and 100k credentials
 # bench's recipe with PARTS set: a target's variables reach its prerequisites' recipes.
 bench-schedule: export PARTS = schedule
 bench-schedule: bench

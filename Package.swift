@@ -30,6 +30,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.0.0"),
         // The PostgreSQL store (issue 15).
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.0"),
+        // Templates of the web pages (issue 14).
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
     ],
     targets: [
         // GLPK ships no pkg-config file on Debian; the module map links libglpk directly.
@@ -69,7 +71,8 @@ let package = Package(
             .product(name: "HummingbirdAuth", package: "hummingbird-auth"),
             .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
             .product(name: "NIOCore", package: "swift-nio"),
-        ]),
+            .product(name: "Mustache", package: "swift-mustache"),
+        ], resources: [.copy("Resources")]),
         .executableTarget(name: "stackplan", dependencies: [
             "StackPlanCore", "StackPlanStore", "StackPlanInterchange", "StackPlanCPD", "StackPlanGenerator", "StackPlanRendering", "StackPlanVerification",
             "StackPlanServer", "StackPlanPostgres",

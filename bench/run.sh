@@ -1,12 +1,16 @@
 #!/usr/bin/env bash
 # The benchmark (docs/performance.md), in two parts:
 #
-# - scale: generates catalogues of 1k, 10k and 100k credentials, imports each, plans every
-#   generated learner toward their goal with the cost and the workload objective;
+# - scale: generates catalogues of 1k, 10k and 100k credentials (SIZES; add 1000000 for the
+#   national size), imports each, plans every generated learner toward their goal with the cost
+#   and the workload objective; at sizes of CUT_CHECK_FROM credentials or more (default
+#   1,000,000), it also checks that every such plan equals the plan made on every candidate
+#   (`plan --no-cut`) on the same database, and fails when one differs;
 # - schedule: plans in calendar time (a schedule: hours per week and a start day). Sofia on the
 #   bundled catalogue (duration,cost and cost,workload, and her frontier), and every learner of
-#   a generated catalogue of 10k credentials at 20 h a week from 2027-01-04 (duration,cost and
-#   cost). Each solve gets SCHEDULE_TIME_LIMIT seconds, so one hard case cannot hang the run.
+#   generated catalogues of 10k and 100k credentials at 20 h a week from 2027-01-04
+#   (duration,cost, cost and the frontier). Each request gets SCHEDULE_TIME_LIMIT seconds, so
+#   one hard case cannot hang the run.
 #
 # It prints a table per part and one JSON line of figures.
 #
@@ -15,6 +19,7 @@
 #
 #   bench/run.sh                      # what `make bench` runs
 #   SIZES="1000 10000" RUNS=5 bench/run.sh
+#   SIZES="1000 10000 100000 1000000" bench/run.sh   # with the million (several minutes)
 #   PARTS=schedule SCHEDULE_SIZES="1000 10000" SCHEDULE_TIME_LIMIT=10 bench/run.sh
 #   BENCH_DIR=/tmp/bench bench/run.sh # keep the scratch files there
 #   BIN=/tmp/stackplan SKIP_BUILD=1 bench/run.sh   # time a binary built elsewhere
@@ -25,10 +30,11 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 PARTS=${PARTS:-"scale schedule"}
 SIZES=${SIZES:-"1000 10000 100000"}
-SCHEDULE_SIZES=${SCHEDULE_SIZES-"10000"}    # set but empty: the bundled catalogue only
+SCHEDULE_SIZES=${SCHEDULE_SIZES-"10000 100000"}    # set but empty: the bundled catalogue only
 SCHEDULE_TIME_LIMIT=${SCHEDULE_TIME_LIMIT:-10}
 RUNS=${RUNS:-3}
 SEED=${SEED:-1}
+CUT_CHECK_FROM=${CUT_CHECK_FROM:-1000000}
 BIN=${BIN:-.build/release/stackplan}
 
 part() { [[ " $PARTS " == *" $1 "* ]]; }
@@ -101,7 +107,9 @@ goal_of() { sed -n 's/.*"goal" : "\([^"]*\)".*/\1/p' "$1"; }
 declare -A imported=()
 generate_and_import() {
     local size=$1 db="$DIR/bench-$1.sqlite"
-    "$BIN" generate --credentials "$size" --seed "$SEED" --output "$DIR/catalogue-$size.json" --learners "$DIR/learners-$size" 2>/dev/null
+    measure "$BIN" generate --credentials "$size" --seed "$SEED" --output "$DIR/catalogue-$size.json" --learners "$DIR/learners-$size"
+    [ "$STATUS" = 0 ] || { cat "$DIR/err.txt" >&2; exit 1; }
+    generate_seconds=$SECONDS_TAKEN generate_mb=$PEAK_MB generate_cpu=$CPU_TAKEN
     rm -f "$db" "$db-wal" "$db-shm"
     measure "$BIN" import "$DIR/catalogue-$size.json" --db "$db"
     [ "$STATUS" = 0 ] || { cat "$DIR/err.txt" >&2; exit 1; }
@@ -112,6 +120,7 @@ load_start=$(cut -d' ' -f1-3 /proc/loadavg)
 
 rows=()
 json_sizes=()
+cut_checks=()
 if part scale; then
     for size in $SIZES; do
         catalogue="$DIR/catalogue-$size.json"
@@ -119,8 +128,10 @@ if part scale; then
         db="$DIR/bench-$size.sqlite"
         generate_and_import "$size"
         import_seconds=$SECONDS_TAKEN import_mb=$PEAK_MB import_cpu=$CPU_TAKEN
+        rows+=("$(printf '%-8s %-7s %-9s %-44s %8s %6s %8s  %-8s %6s %6s  %s' "$size" generate - "$(basename "$catalogue")" "$generate_seconds" "$generate_cpu" "$generate_mb" - - - -)")
         rows+=("$(printf '%-8s %-7s %-9s %-44s %8s %6s %8s  %-8s %6s %6s  %s' "$size" import - "$(basename "$catalogue")" "$import_seconds" "$import_cpu" "$import_mb" - - - -)")
         plans=()
+        checked=0 differing=0 tied=0
         for learner in "$learners"/learner-*.json; do
             goal=$(goal_of "$learner")
             name=$(basename "$learner" .json)
@@ -130,13 +141,34 @@ if part scale; then
                 stats=$(plan_stats --target "$goal" --learner "$learner" --objective "$objective" --db "$db")
                 before="$(field "$stats" rows unprunedModel)×$(field "$stats" columns unprunedModel), $(field "$stats" nonZeros unprunedModel) nz"
                 after="$(field "$stats" rows model)×$(field "$stats" columns model), $(field "$stats" nonZeros model) nz"
-                rows+=("$(printf '%-8s %-7s %-9s %-44s %8s %6s %8s  %-8s %6s %6s  %s → %s' "$size" plan "$objective" "$name → $goal" \
+                rows+=("$(printf '%-8s %-7s %-9s %-44s %8s %6s %8s  %-8s %6s %6s  %s → %s; cut read %s of %s' "$size" plan "$objective" "$name → $goal" \
                     "$SECONDS_MEDIAN" "$CPU_MEDIAN" "$PEAK" "$([ "$status" = 0 ] && echo optimal || echo "exit $status")" \
-                    "$(field "$stats" unprunedCandidates)" "$(field "$stats" candidates)" "$before" "$after")")
+                    "$(field "$stats" unprunedCandidates)" "$(field "$stats" candidates)" "$before" "$after" \
+                    "$(field "$stats" keptByCut)" "$(field "$stats" examinedByCut)")")
+                if [ "$size" -ge "$CUT_CHECK_FROM" ]; then
+                    # The same request on every candidate, uncut: the plan must be the same, to the byte.
+                    "$BIN" plan --target "$goal" --learner "$learner" --objective "$objective" --db "$db" --json >"$DIR/cut.json" 2>/dev/null || true
+                    "$BIN" plan --target "$goal" --learner "$learner" --objective "$objective" --db "$db" --json --no-cut >"$DIR/uncut.json" 2>/dev/null || true
+                    checked=$((checked + 1))
+                    # The model's size differs by design; a plan among equals (the same objective values,
+                    # another tie-break) is counted apart; different values fail the benchmark.
+                    if ! cmp -s <(jq -S 'del(.model)' "$DIR/cut.json") <(jq -S 'del(.model)' "$DIR/uncut.json"); then
+                        if cmp -s <(jq -S '.objectives' "$DIR/cut.json") <(jq -S '.objectives' "$DIR/uncut.json"); then
+                            tied=$((tied + 1))
+                        else
+                            differing=$((differing + 1))
+                        fi
+                        echo "bench: $size $name $objective: the plan on the cut candidates differs from the plan on every candidate:" >&2
+                        diff <(jq -S 'del(.model)' "$DIR/uncut.json") <(jq -S 'del(.model)' "$DIR/cut.json") | head -20 >&2 || true
+                    fi
+                fi
                 plans+=("{\"learner\":\"$name\",\"target\":\"$goal\",\"objective\":\"$objective\",\"exitCode\":$status,\"seconds\":$SECONDS_MEDIAN,\"cpuSeconds\":$CPU_MEDIAN,\"runs\":[$RUN_TIMES],\"peakMB\":$PEAK,\"stats\":${stats:-null}}")
             done
         done
-        json_sizes+=("{\"credentials\":$size,\"import\":{\"seconds\":$import_seconds,\"cpuSeconds\":$import_cpu,\"peakMB\":$import_mb},\"plans\":[$(IFS=,; echo "${plans[*]}")]}")
+        if [ "$size" -ge "$CUT_CHECK_FROM" ]; then
+            cut_checks+=("$size: $((checked - differing)) of $checked plans with the values of the plans on every candidate ($tied of them another plan among equals)")
+        fi
+        json_sizes+=("{\"credentials\":$size,\"generate\":{\"seconds\":$generate_seconds,\"cpuSeconds\":$generate_cpu,\"peakMB\":$generate_mb},\"cutCheck\":{\"plans\":$checked,\"differing\":$differing,\"tied\":$tied},\"import\":{\"seconds\":$import_seconds,\"cpuSeconds\":$import_cpu,\"peakMB\":$import_mb},\"plans\":[$(IFS=,; echo "${plans[*]}")]}")
     done
 fi
 
@@ -146,7 +178,14 @@ fi
 run_status() {
     local command=$1 line gap
     if [ "$STATUS" != 0 ]; then echo "exit $STATUS"; return; fi
-    if [ "$command" = frontier ]; then awk 'NR == 1 { print $1, $2; exit }' "$DIR/out.txt"; return; fi
+    if [ "$command" = frontier ]; then
+        # Every plan of the frontier proven optimal, or how many are not (from a --json run of its own).
+        local count unproven
+        count=$(awk 'NR == 1 { print $1; exit }' "$DIR/out.txt")
+        unproven=$("$BIN" frontier "${FRONTIER_OPTIONS[@]}" --json 2>/dev/null | grep -o '"status" *: *"[a-z]*"' | grep -vc optimal || true)
+        if [ "$unproven" = 0 ]; then echo "$count plans"; else echo "$count plans, $unproven unproven"; fi
+        return
+    fi
     line=$(grep -m1 '^Minimising' "$DIR/out.txt" || true)
     case $line in
         *"proven optimal"*) echo optimal ;;
@@ -170,6 +209,7 @@ schedule_case() {
     name=$(basename "$learner" .json)
     echo "bench: schedule: $catalogue $command $objective $name → $target" >&2
     measure_runs "$BIN" "$command" "${options[@]}"
+    FRONTIER_OPTIONS=("${options[@]}")
     status=$(run_status "$command")
     if [ "$command" = plan ]; then
         stats=$(plan_stats "${options[@]}")
@@ -200,6 +240,8 @@ if part schedule; then
                 schedule_case "$size" plan "$objective" "$learner" "$(goal_of "$learner")" "$DIR/bench-$size.sqlite" \
                     --hours-per-week 20 --start 2027-01-04
             done
+            schedule_case "$size" frontier - "$learner" "$(goal_of "$learner")" "$DIR/bench-$size.sqlite" \
+                --hours-per-week 20 --start 2027-01-04
         done
     done
 fi
@@ -211,14 +253,18 @@ machine="$cores cores, $memory GiB, load average at start $load_start, at end $l
 if part scale; then
     echo
     echo "StackPlan scale benchmark: seed $SEED, median of $RUNS runs, $machine"
-    printf '%-8s %-7s %-9s %-44s %8s %6s %8s  %-8s %6s %6s  %s\n' credits step objective "learner → target / file" seconds cpu "peak MB" status cands pruned "model rows×columns, non-zeros: unpruned → pruned"
+    printf '%-8s %-7s %-9s %-44s %8s %6s %8s  %-8s %6s %6s  %s\n' credits step objective "learner → target / file" seconds cpu "peak MB" status cands pruned "model rows×columns, non-zeros: unpruned → pruned; credentials the cut read of those it examined"
     printf '%s\n' "${rows[@]}"
+    for check in "${cut_checks[@]}"; do echo "cut check at $check"; done
 fi
 if part schedule; then
     echo
-    echo "StackPlan schedule benchmark: seed $SEED, median of $RUNS runs, time limit $SCHEDULE_TIME_LIMIT s per solve, generated learners at 20 h a week from 2027-01-04, $machine"
+    echo "StackPlan schedule benchmark: seed $SEED, median of $RUNS runs, time limit $SCHEDULE_TIME_LIMIT s per request, generated learners at 20 h a week from 2027-01-04, $machine"
     printf '%-10s %-9s %-14s %-50s %8s %7s %8s  %-10s %-18s %-17s %s\n' catalogue step objective "learner → target" seconds cpu "peak MB" status "cands all→pruned" "model rows×cols" "non-zeros"
     printf '%s\n' "${schedule_rows[@]}"
 fi
 echo
+cut_failed=0
+for check in "${cut_checks[@]}"; do case $check in *": 0 of 0"* ) ;; *) set -- $check; [ "$2" = "$4" ] || cut_failed=1 ;; esac; done
 echo "{\"benchmark\":\"stackplan-scale\",\"seed\":$SEED,\"runs\":$RUNS,\"cores\":$cores,\"loadAverage\":{\"start\":\"$load_start\",\"end\":\"$load\"},\"memoryGiB\":$memory,\"sizes\":[$(IFS=,; echo "${json_sizes[*]}")],\"scheduleTimeLimit\":$SCHEDULE_TIME_LIMIT,\"schedules\":[$(IFS=,; echo "${json_schedules[*]}")]}"
+if [ "$cut_failed" = 1 ]; then echo "bench: a plan on the cut candidates differs from the plan on every candidate" >&2; exit 1; fi

@@ -8,6 +8,14 @@ public struct LexicographicSolution: Sendable {
     /// The objectives, in priority order.
     public var objectives: [LinearExpression]
 
+    /// The stages of a lexicographic solve made elsewhere (a decomposition that solves each
+    /// stage in several steps), read the same way as ``Model/minimizeLexicographically``'s.
+    public init(final: Solution, stages: [Solution], objectives: [LinearExpression]) {
+        self.final = final
+        self.stages = stages
+        self.objectives = objectives
+    }
+
     /// Each objective's value at the final solution.
     public var values: [Double] { final.status.hasSolution ? objectives.map { final.value(of: $0) } : [] }
 

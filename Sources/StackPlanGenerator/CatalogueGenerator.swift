@@ -76,8 +76,11 @@ public struct CatalogueGenerator {
     var chains: [String: [(id: String, eqf: Int)]] = [:]
     /// Recent credentials by primary competency and kind, for overlaps between providers.
     var similar: [String: [String]] = [:]
-    /// Every credential of a provider, by field.
-    var byProviderField: [String: [String]] = [:]
+    /// Every credential of a provider, by field: positions in ``emitted``.
+    var byProviderField: [String: [Int]] = [:]
+    /// Every credential made so far, id and ECTS, in order: what qualifications made after the
+    /// credentials need of them, when the credentials themselves have been written out.
+    var emitted: [(id: String, ects: Double?)] = []
 
     public init(sizes: Sizes, seed: UInt64) {
         self.sizes = sizes
@@ -93,7 +96,7 @@ public struct CatalogueGenerator {
         makeProviders()
         let ladderCount = Sizes.ladders(sizes.qualifications)
         for _ in 0..<ladderCount { makeLadderCredentials() }
-        while credentials.count < sizes.credentials { makeOpenCredential() }
+        while emitted.count < sizes.credentials { makeOpenCredential() }
         for index in ladders.indices { makeLadderQualifications(index) }
         for _ in 0..<(sizes.qualifications - 3 * ladderCount) { makeProfessionalCertificate() }
         let usedCurrencies = Set(providers.map(\.country.currency))
@@ -101,6 +104,55 @@ public struct CatalogueGenerator {
             baseCurrency: "EUR", exchangeRates: Vocabulary.exchangeRates.filter { usedCurrencies.contains($0.key) },
             providers: providers.map(\.provider), credentials: credentials, qualifications: qualifications)
         return Output(catalogue: catalogue, learners: makeLearners(catalogue))
+    }
+
+    /// What ``write(_:seed:to:)`` wrote.
+    public struct Written: Sendable {
+        public var providers: Int
+        public var credentials: Int
+        public var qualifications: Int
+        /// Learner profiles, each aiming at the qualification in its `goal` field.
+        public var learners: [LearnerProfile]
+    }
+
+    /// Writes the catalogue as compact JSON, piece by piece, to `write`: the same text as
+    /// `CatalogueDocument.json(generate(sizes, seed: seed).catalogue).compactText`, but holding
+    /// a thousand credentials at a time instead of all of them (a million credentials would
+    /// take gigabytes as values).
+    public static func write(_ sizes: Sizes, seed: UInt64, to write: (String) throws -> Void) throws -> Written {
+        var generator = CatalogueGenerator(sizes: sizes, seed: seed)
+        generator.makeProviders()
+        // The document's keys in the writer's sorted order: baseCurrency, credentials, exchangeRates, format, providers, qualifications.
+        try write("{\"baseCurrency\":\(JSON.string("EUR").compactText),\"credentials\":[")
+        var written = 0
+        func drain() throws {
+            for credential in generator.credentials {
+                try write((written == 0 ? "" : ",") + CatalogueDocument.json(credential).compactText)
+                written += 1
+            }
+            generator.credentials.removeAll(keepingCapacity: true)
+        }
+        let ladderCount = Sizes.ladders(sizes.qualifications)
+        for _ in 0..<ladderCount { generator.makeLadderCredentials() }
+        try drain()
+        while generator.emitted.count < sizes.credentials {
+            generator.makeOpenCredential()
+            if generator.credentials.count >= 1000 { try drain() }
+        }
+        try drain()
+        for index in generator.ladders.indices { generator.makeLadderQualifications(index) }
+        for _ in 0..<(sizes.qualifications - 3 * ladderCount) { generator.makeProfessionalCertificate() }
+        let usedCurrencies = Set(generator.providers.map(\.country.currency))
+        let rates = Vocabulary.exchangeRates.filter { usedCurrencies.contains($0.key) }
+        try write("]")
+        if !rates.isEmpty { try write(",\"exchangeRates\":" + JSON.object(rates.mapValues(JSON.number)).compactText) }
+        try write(",\"format\":\(JSON.string(Catalogue.formatName).compactText),\"providers\":"
+            + JSON.array(generator.providers.map { CatalogueDocument.json($0.provider) }).compactText)
+        try write(",\"qualifications\":" + JSON.array(generator.qualifications.map(CatalogueDocument.json)).compactText + "}")
+        let shell = Catalogue(baseCurrency: "EUR", exchangeRates: rates, providers: generator.providers.map(\.provider), credentials: [], qualifications: generator.qualifications)
+        return Written(
+            providers: generator.providers.count, credentials: written, qualifications: generator.qualifications.count,
+            learners: generator.makeLearners(shell))
     }
 
     // MARK: Providers
@@ -258,6 +310,7 @@ public struct CatalogueGenerator {
 
     mutating func add(_ credential: Credential) {
         credentials.append(credential)
+        emitted.append((credential.id, credential.ects))
         let primary = credential.competencies[0]
         chains["\(credential.provider)/\(primary)", default: []].append((credential.id, credential.eqf))
         var recent = similar["\(primary)/\(credential.kind.rawValue)", default: []]
@@ -265,7 +318,7 @@ public struct CatalogueGenerator {
         if recent.count > 8 { recent.removeFirst() }
         similar["\(primary)/\(credential.kind.rawValue)"] = recent
         if let field = Vocabulary.fields.firstIndex(where: { $0.competencies.contains(primary) }) {
-            byProviderField["\(credential.provider)/\(field)", default: []].append(credential.id)
+            byProviderField["\(credential.provider)/\(field)", default: []].append(emitted.count - 1)
         }
     }
 
@@ -343,7 +396,7 @@ public struct CatalogueGenerator {
 
     mutating func makeProfessionalCertificate() {
         // A provider with at least two credentials in one of its fields offers the core choice.
-        var provider = 0, field = 0, pool: [String] = []
+        var provider = 0, field = 0, pool: [Int] = []
         for _ in 0..<50 {
             provider = random.pick(providers.indices.filter { providers[$0].type != .platform })
             field = random.pick(providers[provider].fields)
@@ -351,9 +404,10 @@ public struct CatalogueGenerator {
             if pool.count >= 2 { break }
         }
         // A tiny catalogue may have no such provider: any two courses then make the choice.
-        if pool.count < 2 { pool = credentials.map(\.id) }
-        let core = random.sample(pool, 2)
-        let coreECTS = core.compactMap { id in credentials.first(where: { $0.id == id })?.ects }.min() ?? 0
+        if pool.count < 2 { pool = Array(emitted.indices) }
+        let chosen = random.sample(pool, 2)
+        let core = chosen.map { emitted[$0].id }
+        let coreECTS = chosen.compactMap { emitted[$0].ects }.min() ?? 0
         let competencies = random.sample(Vocabulary.fields[field].competencies, 2)
         let electiveECTS: Double = random.pick([5, 10])
         let eqf = random.pick([(6, 50.0), (7, 50)])

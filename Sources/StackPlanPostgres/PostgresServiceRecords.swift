@@ -269,6 +269,6 @@ extension PostgresStore: ServiceRecordSource {
     }
 
     public func catalogueVersion() throws -> String {
-        catalogueFingerprint(try catalogue())
+        catalogueFingerprint(try catalogue(), retired: try retirements())
     }
 }

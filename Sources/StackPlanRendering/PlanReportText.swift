@@ -69,6 +69,15 @@ extension PlanReport {
         }
         lines.append("")
         lines.append("Requirements")
+        lines += requirementLines
+        return lines.joined(separator: "\n")
+    }
+
+    /// The requirement tree line by line, each met (✓) or not (✗) with what counts toward it.
+    public var requirementLines: [String] {
+        var lines: [String] = []
+        let qualification = plan.qualification
+        let totals = plan.totals
         for line in requirements {
             let indent = String(repeating: "  ", count: line.depth + 1)
             var detail = ""
@@ -92,7 +101,7 @@ extension PlanReport {
             lines.append("\(indent)\(line.met ? "✓" : "✗") \(line.path)  \(line.requirement)\(scope)\(detail)\(spread)")
         }
         lines.append("  \(totals.countedECTS >= qualification.ects - 1e-9 ? "✓" : "✗") ects  \(formatNumber(qualification.ects)) ECTS in all — \(formatNumber(totals.countedECTS)) count")
-        return lines.joined(separator: "\n")
+        return lines
     }
 
     private func describeValue(_ value: Double, of objective: Objective) -> String {

@@ -135,6 +135,10 @@ public func buildRouter(_ configuration: ServerConfiguration, catalogue: any Cat
         reads: BlockingWorkQueue(name: "read", slots: max(4, configuration.solveSlots * 2), waitingLimit: 256),
         version: version, records: records)
     let table = RouteTable(router: router)
+    // One board of jobs for the API and the pages: a batch started on a page is a job of the API too.
+    let board = JobBoard(limit: configuration.jobSlots, folder: configuration.jobFolder, records: records, retention: configuration.jobRetention)
+    // The web pages (issue 14), before the API's middlewares: they answer HTML and check their own session and CSRF token.
+    WebPages(service: service, records: records, passwordCost: min(31, max(4, configuration.passwordCost)), jobs: board).register(on: router)
     // Before the routes: Hummingbird wraps only the routes added after a middleware.
     router.middlewares.add(ProblemMiddleware<APIContext>(table: table))
     router.middlewares.add(BearerTokenMiddleware(records: records, reads: service.reads))
@@ -145,7 +149,6 @@ public func buildRouter(_ configuration: ServerConfiguration, catalogue: any Cat
     let accounts = AccountRoutes(service: service, records: records, passwordCost: min(31, max(4, configuration.passwordCost)))
     accounts.register(in: table)
     ProfileRoutes(accounts: accounts).register(in: table)
-    let board = JobBoard(limit: configuration.jobSlots, folder: configuration.jobFolder, records: records, retention: configuration.jobRetention)
     JobRoutes(service: service, board: board, maximumUploadBytes: configuration.limits.maximumUploadBytes)
         .register(in: table)
     OpenAPIRoutes(version: version).register(in: table)

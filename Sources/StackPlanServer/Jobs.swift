@@ -202,7 +202,7 @@ struct JobRoutes {
             try await service.reads.run { try board.delete(job) }
             return Response(status: .noContent)
         }
-        table.add(.get, "/api/v1/jobs/{id}/events") { _, context in events(try await visible(context).id) }
+        table.add(.get, "/api/v1/jobs/{id}/events") { _, context in Self.events(try await visible(context).id, board: board, reads: service.reads) }
         table.add(.get, "/api/v1/jobs/{id}/results") { request, context in
             let job = try await visible(context)
             var query = QueryReader(request, known: ["format"])
@@ -321,7 +321,7 @@ struct JobRoutes {
     }
 
     /// The batch itself, on its own thread: results to both files, progress to the board.
-    private static func runBatch(_ job: JobRecord, scheme: CPDScheme, format: CPDBatch.InputFormat, asOf: Day, cycleEnds: Day?,
+    static func runBatch(_ job: JobRecord, scheme: CPDScheme, format: CPDBatch.InputFormat, asOf: Day, cycleEnds: Day?,
                                  catalogue source: any CatalogueSource, board: JobBoard) {
         let files = JobBoard.Files(job)
         defer { unlink(files.input) }
@@ -484,8 +484,7 @@ struct JobRoutes {
 
     /// Server-Sent Events: `progress` while the job runs (done/total and stage), then one `done`,
     /// `failed`, `cancelled` or `interrupted` event with the job, and the stream ends.
-    private func events(_ id: String) -> Response {
-        let board = board, reads = service.reads
+    static func events(_ id: String, board: JobBoard, reads: BlockingWorkQueue) -> Response {
         let stream = AsyncStream<ByteBuffer> { continuation in
             let task = Task {
                 var last: JSON?

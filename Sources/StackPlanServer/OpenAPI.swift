@@ -174,7 +174,7 @@ public enum OpenAPIDocument {
                   success: (202, "application/json", object), problems: [401, 404], secured: true, orNoContent: true),
         Operation(route: APIRoute(.get, "/api/v1/jobs/{id}/events"), id: "jobEvents",
                   summary: "Server-Sent Events: progress (stage; done and total or bytes) while the job runs, then done, failed, cancelled or interrupted.", tag: "jobs",
-                  success: (200, "text/event-stream", .object(["type": .string("string")])), problems: [401, 404], secured: true),
+                  success: (200, "text/event-stream", sseEvent), problems: [401, 404], secured: true),
         Operation(route: APIRoute(.get, "/api/v1/jobs/{id}/results"), id: "jobResults",
                   summary: "A finished job's results: JSON lines (one per record or plan), or CSV with format=csv.", tag: "jobs",
                   query: [("format", "jsonl (default) or csv.", "string")],
@@ -403,3 +403,16 @@ struct OpenAPIRoutes {
         table.add(.get, "/api/v1/openapi.json") { _, _ in JSONResponse.ok(document) }
     }
 }
+
+/// One Server-Sent Event as a client reads it (an `event` name and its `data`, JSON text):
+/// the schema of each event of a `text/event-stream` answer.
+private let sseEvent: JSON = .object([
+    "type": .string("object"),
+    "properties": .object([
+        "event": .object(["type": .string("string"), "enum": .array(["progress", "done", "failed", "cancelled", "interrupted"].map(JSON.string))]),
+        "data": .object(["type": .string("string"), "description": .string("The job's progress or, at the end, the job itself, as JSON text")]),
+        "id": .object(["type": .string("string")]),
+        "retry": .object(["type": .string("integer")]),
+    ]),
+    "required": .array([.string("data")]),
+])

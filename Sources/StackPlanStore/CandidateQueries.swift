@@ -45,40 +45,51 @@ extension CatalogueStore {
             for qualification in qualifications.values {
                 try Self.collectAcceptedCredentials(qualification.requires, into: &credentials, named: &named, db)
             }
-            // Only for the message that a held id is a qualification, not a credential.
-            for qualification in try Self.catalogue(qualifications: try Self.documents("qualification", ids: held, db), db).qualifications
-            where qualifications[qualification.id] == nil {
-                qualifications[qualification.id] = qualification
-            }
-            // Named credentials, then the prerequisite closure of everything, level by level.
-            var frontier = Set(StoredText.lookupable(named.filter { !credentials.contains($0) }))
-            for credential in credentials.list {
-                for id in credential.prerequisites?.credentialIDs ?? [] where !credentials.contains(id) && StoredText.isExact(id) { frontier.insert(id) }
-            }
-            while !frontier.isEmpty {
-                var next: Set<String> = []
-                let ids = frontier.sorted()
-                var start = 0
-                while start < ids.count {
-                    let chunk = Array(ids[start..<min(start + 500, ids.count)])
-                    for credential in try Self.credentialRows(where: "c.id IN (\(Self.marks(chunk.count)))", StatementArguments(chunk), db)
-                    where credentials.add(credential) {
-                        for id in credential.prerequisites?.credentialIDs ?? []
-                        where !credentials.contains(id) && !frontier.contains(id) && StoredText.isExact(id) {
-                            next.insert(id)
-                        }
-                    }
-                    start += 500
-                }
-                frontier = next
-            }
-            try Self.attachSideTables(to: &credentials, db)
-            let settings = try Self.catalogue(providers: try Self.storedDocuments("provider", where: nil, db), db)
-            return Catalogue(
-                baseCurrency: settings.baseCurrency, exchangeRates: settings.exchangeRates, providers: settings.providers,
-                credentials: credentials.list.sorted { $0.id < $1.id },
-                qualifications: qualifications.keys.sorted().map { qualifications[$0]! })
+            return try Self.completeCandidates(credentials, named: named, held: held, qualifications: qualifications, db)
         }
+    }
+
+    /// The rest of a candidate catalogue once the credentials `credits` leaves accept are in
+    /// `credentials`: the named and held credentials, the prerequisite closure of everything,
+    /// the side tables, every provider and the exchange rates.
+    static func completeCandidates(
+        _ loaded: LoadedCredentials, named: Set<String>, held: [String], qualifications found: [String: Qualification], _ db: Database
+    ) throws -> Catalogue {
+        var credentials = loaded
+        var qualifications = found
+        // Only for the message that a held id is a qualification, not a credential.
+        for qualification in try Self.catalogue(qualifications: try Self.documents("qualification", ids: held, db), db).qualifications
+        where qualifications[qualification.id] == nil {
+            qualifications[qualification.id] = qualification
+        }
+        // Named credentials, then the prerequisite closure of everything, level by level.
+        var frontier = Set(StoredText.lookupable(named.filter { !credentials.contains($0) }))
+        for credential in credentials.list {
+            for id in credential.prerequisites?.credentialIDs ?? [] where !credentials.contains(id) && StoredText.isExact(id) { frontier.insert(id) }
+        }
+        while !frontier.isEmpty {
+            var next: Set<String> = []
+            let ids = frontier.sorted()
+            var start = 0
+            while start < ids.count {
+                let chunk = Array(ids[start..<min(start + 500, ids.count)])
+                for credential in try Self.credentialRows(where: "c.id IN (\(Self.marks(chunk.count)))", StatementArguments(chunk), db)
+                where credentials.add(credential) {
+                    for id in credential.prerequisites?.credentialIDs ?? []
+                    where !credentials.contains(id) && !frontier.contains(id) && StoredText.isExact(id) {
+                        next.insert(id)
+                    }
+                }
+                start += 500
+            }
+            frontier = next
+        }
+        try Self.attachSideTables(to: &credentials, db)
+        let settings = try Self.catalogue(providers: try Self.storedDocuments("provider", where: nil, db), db)
+        return Catalogue(
+            baseCurrency: settings.baseCurrency, exchangeRates: settings.exchangeRates, providers: settings.providers,
+            credentials: credentials.list.sorted { $0.id < $1.id },
+            qualifications: qualifications.keys.sorted().map { qualifications[$0]! })
     }
 
     static func marks(_ count: Int) -> String { Array(repeating: "?", count: count).joined(separator: ",") }

@@ -256,6 +256,7 @@ public final class CatalogueStore: Sendable {
             }
             let summaries = try documents.map { try Self.importCatalogue($0.catalogue, file: $0.file, into: db) }
             for index in rebuilt { try db.execute(sql: index.sql) }
+            try Self.refreshReferencedCredentials(db)
             return summaries
         }
     }
@@ -336,6 +337,36 @@ public final class CatalogueStore: Sendable {
             qualifications: document.qualifications.count,
             replaced: document.providers.count + document.credentials.count + document.qualifications.count - added,
             warnings: issues.filter { $0.severity == .warning })
+    }
+
+    /// Rebuilds `referencedCredential` (every id a stored credential names in its prerequisites
+    /// or overlaps) from the columns, inside the import's transaction: an import may add or drop
+    /// any reference, and a candidate query trusts the table to cut (CandidateCut).
+    static func refreshReferencedCredentials(_ db: Database) throws {
+        try db.execute(sql: """
+            DELETE FROM referencedCredential;
+            INSERT OR IGNORE INTO referencedCredential (id)
+                SELECT j.value FROM credential c, json_tree(c.prerequisites) j
+                    WHERE c.prerequisites IS NOT NULL AND j.key = 'credential' AND j.type = 'text'
+                UNION SELECT j.value FROM credential c, json_each(c.excludes) j WHERE c.excludes IS NOT NULL AND j.type = 'text';
+            """)
+    }
+
+    /// Adds what the given stored credentials name in their prerequisites or overlaps to
+    /// `referencedCredential`, for an edit of a few records: an id left there that nothing names
+    /// any more only keeps a candidate the cut could have dropped (never a wrong plan), so the
+    /// table need not be rebuilt from every credential for each edit.
+    static func noteReferences(of ids: [String], _ db: Database) throws {
+        for chunk in stride(from: 0, to: ids.count, by: 500).map({ Array(ids[$0..<min($0 + 500, ids.count)]) }) {
+            let marks = databaseQuestionMarks(count: chunk.count)
+            try db.execute(sql: """
+                INSERT OR IGNORE INTO referencedCredential (id)
+                    SELECT j.value FROM credential c, json_tree(c.prerequisites) j
+                        WHERE c.id IN (\(marks)) AND c.prerequisites IS NOT NULL AND j.key = 'credential' AND j.type = 'text'
+                    UNION SELECT j.value FROM credential c, json_each(c.excludes) j
+                        WHERE c.id IN (\(marks)) AND c.excludes IS NOT NULL AND j.type = 'text';
+                """, arguments: StatementArguments(chunk + chunk))
+        }
     }
 
     /// weeks, prerequisites, excludes and offerings as the v2 columns hold them.

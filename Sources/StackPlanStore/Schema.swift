@@ -18,6 +18,9 @@ enum Schema {
     /// database migrated this far, even when later migrations are pending.
     static let readableMigration = "v3: planning index"
 
+    /// The migration that adds `referencedCredential`; without it a plan's candidates are read uncut.
+    static let referencedMigration = "v7: referenced credentials"
+
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
         migrator.registerMigration(firstMigration) { db in
@@ -82,6 +85,19 @@ enum Schema {
         // The service's own tables (issue 13): Service/ServiceSchema.swift.
         migrator.registerMigration(ServiceSchema.migration, migrate: ServiceSchema.create)
         migrator.registerMigration(ServiceSchema.retirementAndJobsMigration, migrate: ServiceSchema.createRetirementAndJobs)
+        // Every credential some stored credential names in its prerequisites or overlaps: a plan's
+        // candidate query cuts a credential only when nothing names it (CandidateCut), and finding
+        // that out from the JSON columns at query time would read every prerequisite there is.
+        migrator.registerMigration(referencedMigration) { db in
+            try db.execute(sql: """
+                CREATE TABLE "referencedCredential" ("id" TEXT PRIMARY KEY NOT NULL) WITHOUT ROWID;
+                INSERT OR IGNORE INTO "referencedCredential" ("id")
+                    SELECT j."value" FROM "credential" c, json_tree(c."prerequisites") j
+                        WHERE c."prerequisites" IS NOT NULL AND j."key" = 'credential' AND j."type" = 'text'
+                    UNION SELECT j."value" FROM "credential" c, json_each(c."excludes") j
+                        WHERE c."excludes" IS NOT NULL AND j."type" = 'text';
+                """)
+        }
         return migrator
     }
 

@@ -84,11 +84,16 @@ extension CatalogueStore: CatalogueImporting, ServiceRecordSource {
     public var location: String { path }
 }
 
-/// A fingerprint of a catalogue's content (FNV-1a over its stackplan/1 document), the same for
-/// the same records in any store: saved plans record it, so that a re-plan can tell the
-/// catalogue has changed since.
-public func catalogueFingerprint(_ catalogue: Catalogue) -> String {
-    let data = CatalogueDocument.data(catalogue)
+/// A fingerprint of a catalogue's content and its retired records (FNV-1a over its stackplan/1
+/// document, then one line per retirement), the same for the same records in any store: saved
+/// plans record it, so that a re-plan can tell the catalogue has changed since, a retirement
+/// (which leaves the records themselves as they were) included.
+public func catalogueFingerprint(_ catalogue: Catalogue, retired: [Retirement]) -> String {
+    var data = CatalogueDocument.data(catalogue)
+    // Sorted here rather than trusted from the query: PostgreSQL's collation may order ids
+    // differently from SQLite's, and the same records must give the same fingerprint.
+    let lines = retired.map { "\nretired \($0.kind.rawValue) \($0.id)" }.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+    for line in lines { data.append(contentsOf: line.utf8) }
     var hash: UInt64 = 0xcbf2_9ce4_8422_2325
     for byte in data {
         hash ^= UInt64(byte)

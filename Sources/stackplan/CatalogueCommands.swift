@@ -46,17 +46,37 @@ struct ListCommand: ParsableCommand {
             table(rows).forEach { print($0) }
             print(plural(providers.count, "provider"))
         case .credentials:
-            let (credentials, baseCurrency) = try reportingErrors {
-                (try store.credentials(matching: credentialQuery), try store.baseCurrency())
+            if json {
+                let credentials = try reportingErrors { try store.credentials(matching: credentialQuery) }
+                return printJSON(.array(credentials.map(CatalogueDocument.json)))
             }
-            if json { return printJSON(.array(credentials.map(CatalogueDocument.json))) }
-            let rows = [["id", "title", "provider", "kind", "ECTS", "EQF", "cost", "mode"]] + credentials.map { credential in
-                [credential.id, shortened(credential.title, to: 48), credential.provider, credential.kind.rawValue,
+            // Read twice, a row at a time (widths, then lines): a national catalogue is never held whole.
+            let baseCurrency = try reportingErrors { try store.baseCurrency() }
+            let header = ["id", "title", "provider", "kind", "ECTS", "EQF", "cost", "mode"]
+            func cells(_ credential: CredentialListing) -> [String] {
+                [credential.id, shortened(credential.title, to: 48), credential.provider, credential.kind,
                  credential.ects.map(formatNumber) ?? "-", String(credential.eqf),
-                 "\(formatNumber(credential.cost)) \(credential.currency ?? baseCurrency)", credential.mode.rawValue]
+                 "\(formatNumber(credential.cost)) \(credential.currency ?? baseCurrency)", credential.mode]
             }
-            table(rows, rightAligned: [4, 5, 6]).forEach { print($0) }
-            print(plural(credentials.count, "credential"))
+            var widths = header.map(\.count)
+            var count = 0
+            try reportingErrors {
+                try store.forEachCredentialListing(matching: credentialQuery) { credential in
+                    for (column, cell) in cells(credential).enumerated() { widths[column] = max(widths[column], cell.count) }
+                    count += 1
+                }
+            }
+            let rightAligned: Set<Int> = [4, 5, 6]
+            func line(_ row: [String]) -> String {
+                "  " + row.enumerated().map { column, cell in
+                    let padding = String(repeating: " ", count: widths[column] - cell.count)
+                    if column == row.count - 1 && !rightAligned.contains(column) { return cell }
+                    return rightAligned.contains(column) ? padding + cell : cell + padding
+                }.joined(separator: "  ")
+            }
+            print(line(header))
+            try reportingErrors { try store.forEachCredentialListing(matching: credentialQuery) { print(line(cells($0))) } }
+            print(plural(count, "credential"))
         case .qualifications:
             let qualifications = try reportingErrors {
                 try store.qualifications(matching: QualificationQuery(provider: provider, search: search))
@@ -128,8 +148,8 @@ struct ShowCommand: ParsableCommand {
             if let source = credential.source { print("  source       \(source)") }
             if credential.invented { print("  (an invented offering, for illustration)") }
         } else if try reportingErrors({ try store.qualification(id) }) != nil {
-            // The requirement tree names credentials and counts what its filters accept: it needs the catalogue.
-            let catalogue = try reportingErrors { try store.catalogue() }
+            // The tree names credentials and other qualifications: those, not the whole catalogue.
+            let catalogue = try reportingErrors { try store.records(qualifications: [id], expandingQualifications: true) }
             guard let qualification = catalogue.qualification(id) else { throw Exit.notFound }
             if json { return printJSON(CatalogueDocument.json(qualification)) }
             print("\(qualification.title) (\(qualification.id))")

@@ -40,14 +40,25 @@ struct GenerateCommand: ParsableCommand {
     }
 
     func run() throws {
-        let generated = CatalogueGenerator.generate(sizes, seed: seed)
-        let catalogue = generated.catalogue
-        let json = CatalogueDocument.json(catalogue)
-        let data = pretty ? json.prettyData() : Data((json.compactText + "\n").utf8)
-        try writeOutput(data, to: output)
+        let counts: (providers: Int, credentials: Int, qualifications: Int), learnerProfiles: [LearnerProfile]
+        if pretty {
+            let generated = CatalogueGenerator.generate(sizes, seed: seed)
+            let catalogue = generated.catalogue
+            try writeOutput(CatalogueDocument.json(catalogue).prettyData(), to: output)
+            counts = (catalogue.providers.count, catalogue.credentials.count, catalogue.qualifications.count)
+            learnerProfiles = generated.learners
+        } else {
+            // Written as it is made: a million credentials held as values would take gigabytes.
+            let file = try OutputFile(path: output)
+            let written = try CatalogueGenerator.write(sizes, seed: seed) { try file.write($0) }
+            try file.write("\n")
+            try file.commit()
+            counts = (written.providers, written.credentials, written.qualifications)
+            learnerProfiles = written.learners
+        }
         if let output {
-            printError("\(output): \(plural(catalogue.providers.count, "provider")), \(plural(catalogue.credentials.count, "credential")), "
-                + "\(plural(catalogue.qualifications.count, "qualification")) (seed \(seed))")
+            printError("\(output): \(plural(counts.providers, "provider")), \(plural(counts.credentials, "credential")), "
+                + "\(plural(counts.qualifications, "qualification")) (seed \(seed))")
         }
         if let learners {
             do {
@@ -55,7 +66,7 @@ struct GenerateCommand: ParsableCommand {
             } catch {
                 throw CommandFailure(.invalidInput, "cannot create the folder \(learners): a file of that name is in the way, or it may not be written")
             }
-            for learner in generated.learners {
+            for learner in learnerProfiles {
                 let path = (learners as NSString).appendingPathComponent("\(learner.id ?? "learner").json")
                 try writeOutput(LearnerDocument.json(learner).prettyData(), to: path)
                 if case .string(let goal)? = learner.extra["goal"] { printError("\(path): aims for \(goal)") }

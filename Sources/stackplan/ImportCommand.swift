@@ -93,7 +93,11 @@ struct Validate: ParsableCommand {
         } catch let invalid as InvalidDocument {
             return invalid.issues
         }
-        let catalogue = try reportingErrors { try database.openExisting().catalogue() }
+        // Only the records the profile names: a national catalogue need not be read to check a few ids.
+        let catalogue = try reportingErrors {
+            let ids = profile.held.compactMap(\.catalogueID)
+            return try database.openExisting().records(credentials: ids, qualifications: ids, providers: profile.constraints.excludeProviders)
+        }
         return LearnerDocument.problems(profile, in: catalogue)
     }
 }

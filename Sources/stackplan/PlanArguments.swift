@@ -5,8 +5,8 @@ import StackPlanCore
 
 /// The options every planning command shares: the target, the learner, objectives and limits.
 struct PlanArguments: ParsableArguments {
-    @Option(name: .customLong("target"), help: "Id of the qualification to reach (compare takes several).")
-    var targets: [String]
+    @Option(name: .customLong("target"), help: "Id of the qualification to reach (plan takes several for one plan meeting all; compare takes several side by side).")
+    var targets: [String] = []
 
     /// The one qualification every command but compare plans toward.
     var target: String { targets.last ?? "" }
@@ -43,10 +43,13 @@ struct PlanArguments: ParsableArguments {
         return try reportingErrors { (try request(), try store.catalogue()) }
     }
 
-    /// One request per --target, for the commands that take several.
+    /// The qualifications to plan toward: the --target flags, or else the profile's `goals`.
+    func goals(of request: PlanRequest) -> [String] { targets.isEmpty ? request.learner.goals : targets }
+
+    /// One request per --target (or goal of the profile), for the commands that take several.
     func requests() throws -> [PlanRequest] {
         let first = try request(allowingSeveralTargets: true)
-        return targets.map { target in
+        return goals(of: first).map { target in
             var request = first
             request.target = target
             return request
@@ -57,16 +60,21 @@ struct PlanArguments: ParsableArguments {
     /// Without `schedule`, the plan ignores the calendar even when the profile gives weekly hours.
     func request(schedule: Bool = true, allowingSeveralTargets: Bool = false) throws -> PlanRequest {
         if targets.count > 1 && !allowingSeveralTargets {
-            throw PlanningError.invalidRequest("--target: give one qualification (only compare takes several), not \(targets.joined(separator: ", "))")
+            throw PlanningError.invalidRequest("--target: give one qualification (only plan and compare take several), not \(targets.joined(separator: ", "))")
         }
         let profile = try LearnerDocument.read(try readFile(learner), file: learner)
+        let goals = targets.isEmpty ? profile.goals : targets
+        if goals.isEmpty { throw CommandFailure(.invalidInput, "--target: name the qualification to reach (or list \"goals\" in the learner profile)") }
+        if goals.count > 1 && !allowingSeveralTargets {
+            throw CommandFailure(.invalidInput, "\(learner): $.goals lists several qualifications; this command plans toward one: give --target")
+        }
         var constraints = limits.applied(to: profile.constraints)
         if accreditedOnly { constraints.accreditedOnly = true }
         if verifiedOnly { constraints.verifiedOnly = true }
         if let deadline { constraints.deadline = deadline }
         let objectives = objective.objectives
         var request = PlanRequest(
-            target: target, learner: profile, constraints: constraints, objectives: objectives,
+            target: goals.last ?? target, learner: profile, constraints: constraints, objectives: objectives,
             hoursPerECTS: calendar.hoursPerEcts, today: calendar.today, solverOptions: solver.options)
         guard schedule else {
             if objectives.contains(.duration) {

@@ -72,3 +72,28 @@ import Testing
         #expect(CatalogueGenerator.Sizes(credentials: 1000, qualifications: 20).problem == nil)
     }
 }
+
+/// `stackplan generate` writes the catalogue as it makes it, a thousand credentials at a time.
+@Suite struct StreamedGeneratorTests {
+    @Test(arguments: [(UInt64(1), 2000, 20), (UInt64(5), 20, 0), (UInt64(9), 3500, 4)])
+    func writtenTextIsTheWholeCataloguesText(seed: UInt64, credentials: Int, qualifications: Int) throws {
+        let sizes = CatalogueGenerator.Sizes(credentials: credentials, qualifications: qualifications)
+        let whole = CatalogueGenerator.generate(sizes, seed: seed)
+        var pieces: [String] = []
+        let written = try CatalogueGenerator.write(sizes, seed: seed) { pieces.append($0) }
+        #expect(pieces.joined() == CatalogueDocument.json(whole.catalogue).compactText)
+        #expect(written.learners == whole.learners)
+        #expect(written.credentials == credentials && written.qualifications == qualifications)
+        #expect(written.providers == whole.catalogue.providers.count)
+        // Pieces of a thousand credentials at most, not the catalogue in one.
+        #expect(pieces.count > credentials / 1000)
+    }
+
+    /// A writer that fails stops the generator with its error.
+    @Test func aFailingWriterStopsIt() {
+        struct Full: Error {}
+        #expect(throws: Full.self) {
+            try CatalogueGenerator.write(CatalogueGenerator.Sizes(credentials: 2000, qualifications: 8), seed: 1) { _ in throw Full() }
+        }
+    }
+}

@@ -18,9 +18,37 @@ import Testing
         #expect(compared.status == 0)
         #expect(compared.output.hasPrefix("2 plans toward 2 qualifications, side by side\n"))
         #expect(compared.output.contains("  qualification   ucp-pgcert-ipc  ucd-profcert-ipc"))
-        let planned = try run(["plan", "--target", "ucp-pgcert-ipc", "--target", "ucd-profcert-ipc", "--learner", "data/learners/sofia.json"])
-        #expect(planned.status == 2)
-        #expect(planned.error.contains("--target: give one qualification (only compare takes several)"))
+        let alternatives = try run(["alternatives", "--target", "ucp-pgcert-ipc", "--target", "ucd-profcert-ipc", "--learner", "data/learners/sofia.json"])
+        #expect(alternatives.status == 2)
+        #expect(alternatives.error.contains("--target: give one qualification (only plan and compare take several)"))
+    }
+
+    /// `plan` with several targets: one set of credentials for all, each credential's goals named.
+    @Test func planMeetsSeveralGoalsAtOnce() throws {
+        let arguments = ["plan", "--target", "ucp-pgcert-ipc", "--target", "ucd-profcert-ipc", "--learner", "data/learners/sofia.json"]
+        let planned = try run(arguments)
+        #expect(planned.status == 0, "\(planned.error)")
+        #expect(planned.output.hasPrefix("Plan for 2 goals: "))
+        #expect(planned.output.contains("Toward "))
+        let json = try run(arguments + ["--json"])
+        #expect(json.status == 0, "\(json.error)")
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(json.output.utf8)) as? [String: Any])
+        #expect(object["targets"] as? [String] == ["ucp-pgcert-ipc", "ucd-profcert-ipc"])
+        let credentials = try #require(object["credentials"] as? [String])
+        let countsToward = try #require(object["countsToward"] as? [String: [String]])
+        #expect(!credentials.isEmpty)
+        #expect((object["goals"] as? [Any])?.count == 2)
+        // Every credential counted toward some goal names it.
+        for goals in countsToward.values { #expect(goals.allSatisfy { ["ucp-pgcert-ipc", "ucd-profcert-ipc"].contains($0) }) }
+        // The same goals from the profile, with no --target.
+        let profile = try String(contentsOf: CLIHarness.repository.appendingPathComponent("data/learners/sofia.json"), encoding: .utf8)
+        let withGoals = profile.replacingOccurrences(of: "{", with: #"{"goals": ["ucp-pgcert-ipc", "ucd-profcert-ipc"], "#, options: [], range: profile.range(of: "{"))
+        let fromProfile = try run(["plan", "--learner", try cli.write("goals.json", withGoals), "--json"])
+        #expect(fromProfile.status == 0, "\(fromProfile.error)")
+        #expect(fromProfile.output == json.output)
+        let repeated = try run(["plan", "--target", "ucp-pgcert-ipc", "--target", "ucp-pgcert-ipc", "--learner", "data/learners/sofia.json"])
+        #expect(repeated.status == 2)
+        #expect(repeated.error.contains("goal \"ucp-pgcert-ipc\" is given twice"))
     }
 
     /// One target, several objectives side by side, as docs/advisor.md shows them.

@@ -187,6 +187,9 @@ import Testing
         #expect { try planner.whatIf(F.request(), WhatIfScenario(assumeHeld: ["nope"])) } throws: { "\($0)".contains("--assume-held nope") }
         #expect { try planner.whatIf(F.request(held: [.catalogue("a")]), WhatIfScenario(assumeHeld: ["a"])) } throws: { "\($0)".contains("holds it already") }
         #expect { try planner.whatIf(F.request(), WhatIfScenario(without: ["b@spring"])) } throws: { "\($0)".contains("b has no offering \"spring\"") }
+        // An empty id, alone or before an offering (found by fuzzing the API), is an unknown id, not a crash.
+        #expect { try planner.whatIf(F.request(), WhatIfScenario(without: [""])) } throws: { "\($0)".contains("no credential \"\"") }
+        #expect { try planner.whatIf(F.request(), WhatIfScenario(without: ["@spring"])) } throws: { "\($0)".contains("no credential \"\"") }
     }
 
     @Test func bundledWhatIfForAoife() throws {

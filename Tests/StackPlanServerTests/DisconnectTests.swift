@@ -50,14 +50,15 @@ import Glibc
             // A thousand alternatives by duration: a search of about a minute on this catalogue.
             let body = try PlanningRouteTests.sofia([
                 "k": .number(1000), "objectives": .array([.string("duration"), .string("cost")]), "maxHours": .number(9000),
-                "timeLimit": .number(50),
+                "timeLimit": .number(600),
             ])
             let text = String(decoding: body.serialized(pretty: false), as: UTF8.self)
             let socket = try Self.send(
                 "POST /api/v1/alternatives HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: \(text.utf8.count)\r\n\r\n\(text)",
                 port: port)
             var started = false
-            for _ in 0..<100 where !started {
+            // Generous waits: beside the whole suite on two cores, reading and building take a while.
+            for _ in 0..<600 where !started {
                 started = try await Self.solves(client)["running"] == .number(1)
                 if !started { try await Task.sleep(for: .milliseconds(100)) }
             }
@@ -66,14 +67,14 @@ import Glibc
             close(socket)
             let hungUp = ContinuousClock.now
             var freed = false
-            while !freed && ContinuousClock.now - hungUp < .seconds(30) {
+            while !freed && ContinuousClock.now - hungUp < .seconds(180) {
                 let solves = try await Self.solves(client)
                 freed = solves["running"] == .number(0) && solves["abandoned"] == .number(1)
                 if !freed { try await Task.sleep(for: .milliseconds(100)) }
             }
+            // Freed and counted as abandoned: stopped by the hang-up, long before the search's own
+            // ten minutes (which would end it uncounted).
             #expect(freed)
-            // Well before the search's own 50 seconds.
-            #expect(ContinuousClock.now - hungUp < .seconds(15))
         }
     }
 }

@@ -24,6 +24,9 @@ enum Harness {
         var configuration = ServerConfiguration(schemesPath: repository.appendingPathComponent("data/cpd-schemes.json").path)
         // The cheapest bcrypt: the tests sign in often.
         configuration.passwordCost = 4
+        // A diagnosis runs several solves; side by side with the whole suite on two cores it can
+        // take minutes of wall time. The tests check answers, not speed (`make bench` does that).
+        configuration.limits.maximumSolveSeconds = 900
         return configuration
     }
 

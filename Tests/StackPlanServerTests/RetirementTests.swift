@@ -38,6 +38,7 @@ import Testing
             let retired = try #require(taken.first)
 
             #expect(try await client.execute(uri: "/api/v1/credentials/\(retired)/retirement", method: .post, headers: ana).status == .forbidden)
+            let fingerprint = try world.store.catalogueVersion()
             let done = try await client.execute(uri: "/api/v1/credentials/\(retired)/retirement", method: .post, headers: eddie)
             #expect(done.status == .created, "\(done.text)")
             #expect(done.json["edit"] == .number(1))
@@ -69,14 +70,16 @@ import Testing
             let kept = try await client.execute(uri: location, method: .get, headers: ana)
             let keptCredentials = Self.strings(kept.json["result"]?["credentials"])
             #expect(keptCredentials.contains(retired))
+            // The fingerprint saved plans record moves with a retirement, so a re-plan tells the catalogue changed.
+            #expect(try world.store.catalogueVersion() != fingerprint)
 
             // Restored: offered again, as the next edit.
             let restored = try await client.execute(uri: "/api/v1/credentials/\(retired)/retirement", method: .delete, headers: eddie)
             #expect(restored.status == .ok)
             #expect(restored.json["edit"] == .number(2))
             #expect(try await client.execute(uri: "/api/v1/credentials/\(retired)/retirement", method: .delete, headers: eddie).status == .conflict)
-            let replanned = try await client.post("/api/v1/plans", try PlanningRouteTests.sofia())
-            #expect(replanned.json["credentials"] == before.json["credentials"])
+            let offeredAgain = try await client.post("/api/v1/plans", try PlanningRouteTests.sofia())
+            #expect(offeredAgain.json["credentials"] == before.json["credentials"])
         }
         #expect(try world.store.auditEntries(limit: 10).filter { $0.action == "edit catalogue" }.count == 2)
     }
@@ -107,7 +110,8 @@ import Testing
             if other.status == .ok {
                 #expect(!Self.strings(other.json["credentials"]).contains { ucpCredentials.contains($0) })
             } else {
-                #expect(other.status == .unprocessableContent, "\(other.text.prefix(300))")
+                // No plan, or (on a loaded machine) none within the time limit.
+                #expect(other.status == .unprocessableContent || other.status == .serviceUnavailable, "\(other.text.prefix(300))")
             }
         }
     }

@@ -165,15 +165,6 @@ import Testing
         document["issuanceDate"] = .string("2024-01-02T00:00:00Z")
         #expect(Self.verifier.verify(document: .object(document)).outcome == .failed)
     }
-
-    @Test func theValidatorsDidKeySampleNowReachesItsSignature() throws {
-        // 1EdTech's signed did:key sample uses the OB 3.0 extensions context, now bundled: the
-        // check is no longer stopped by a missing context (BundledContextTests for the rest).
-        let document = try JSON.parse(try StatusAndTrustListTests.vector("samples/ob30-simple-did-key-method.json"))
-        let result = Self.verifier.verify(document: document)
-        #expect(!result.summary.contains("is not bundled"), "\(result.summary)")
-        #expect(result.outcome != .verified)
-    }
 }
 
 @Suite struct Ed25519Signature2020Tests {

@@ -136,6 +136,8 @@ public struct LearnerProfile: Sendable, Equatable {
     public var hoursPerWeek: Double?
     /// Advisors' exceptions, each for one qualification.
     public var exceptions: [AdvisorException] = []
+    /// Qualifications the learner works toward at once (`goals`): planned when no target is given.
+    public var goals: [String] = []
     public var extra: [String: JSON] = [:]
 
     public init(

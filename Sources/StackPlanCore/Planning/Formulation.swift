@@ -49,6 +49,8 @@ struct Formulation {
     private(set) var unprunedCandidateList: [Credential] = []
     /// What the plan without a calendar tells the calendar's model.
     let scheduleHint: ScheduleHint?
+    /// How a schedule enters the model: every run a column, or only bounds (branch and check).
+    let scheduleForm: ScheduleForm
     /// The heuristic's schedule as values of take and run columns, when it found one.
     var startingPoint: [Variable: Double]?
 
@@ -63,10 +65,14 @@ struct Formulation {
     /// by node: their place in ``relaxable``.
     private var bareLeaves: [Int: Int] = [:]
 
-    init(catalogue: Catalogue, request: PlanRequest, qualification: Qualification, scheduleHint: ScheduleHint? = nil) {
+    init(
+        catalogue: Catalogue, request: PlanRequest, qualification: Qualification, scheduleHint: ScheduleHint? = nil,
+        scheduleForm: ScheduleForm = .timeIndexed
+    ) {
         self.catalogue = catalogue
         self.request = request
         self.scheduleHint = scheduleHint
+        self.scheduleForm = scheduleForm
         self.tree = RequirementTree(qualification, in: catalogue, exceptions: request.exceptions)
         var eligibility = Eligibility(
             catalogue: catalogue, constraints: request.constraints, qualification: qualification, today: request.today,

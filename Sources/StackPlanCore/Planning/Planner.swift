@@ -6,6 +6,9 @@ public struct Planner: Sendable {
     public let catalogue: Catalogue
     /// The work the elastic diagnosis may do (ElasticDiagnosis.swift).
     public var shortfallLimits = ShortfallWorkLimits()
+    /// Set when ``catalogue`` holds only the candidates this cut left: ``plan(_:)`` then throws
+    /// ``CandidateCut/Uncovered`` rather than diagnose or plan within limits on too few.
+    public var cut: CandidateCut?
 
     /// A planner over `catalogue`.
     public init(catalogue: Catalogue) {
@@ -27,6 +30,7 @@ public struct Planner: Sendable {
            PlanChecker(catalogue: catalogue, request: request).violations(of: plan).isEmpty {
             return .planned(plan)
         }
+        if let cut, !cut.coversLimits { throw CandidateCut.Uncovered() }
         return try planModel(request)
     }
 
@@ -34,6 +38,7 @@ public struct Planner: Sendable {
         let qualification = try validate(request)
         let outcome = try attempt(request, qualification: qualification)
         if case .infeasible = outcome {
+            if cut != nil { throw CandidateCut.Uncovered() }
             let diagnosis = try findShortfalls(request, qualification: qualification, diagnosis: diagnose(request, qualification: qualification))
             // A diagnosis whose solves ran out of time may be wrong: the answer is then that the solver stopped.
             if request.solverOptions.deadline?.hasPassed == true { return .stopped(.timeLimit) }
@@ -71,6 +76,9 @@ public struct Planner: Sendable {
         let nothing = Diagnosis(cause: .conflict, summary: .requirementsConflict, unmet: [])
         if formulation.stopped { return .stopped(.timeLimit) }
         if formulation.structurallyInfeasible { return .infeasible(nothing) }
+        if let calendar = formulation.calendar, calendar.form == .bounds {
+            return try attemptBranchAndCheck(formulation, calendar: calendar, request: request, nothing: nothing)
+        }
         // The heuristic fixed what to take and when; the best rest of a plan around that is the start.
         var start: [Double]?
         if let partial = formulation.startingPoint {
@@ -98,7 +106,26 @@ public struct Planner: Sendable {
         case .timeLimit, .unbounded: return .stopped(result.status)
         case .optimal, .feasible: break
         }
-        let plan = extract(result.final, formulation: formulation, request: request, result: result)
+        let plan = extract(result.final, formulation: formulation, request: request, result: result, model: formulation.model)
+        let violations = PlanChecker(catalogue: catalogue, request: request).violations(of: plan)
+        guard violations.isEmpty else { throw PlanningError.inconsistentPlan(violations) }
+        return .planned(plan)
+    }
+
+    /// A scheduled plan by branch and check (ScheduleBranchAndCheck.swift): the master's stages, each set checked on the calendar.
+    private func attemptBranchAndCheck(_ formulation: Formulation, calendar: ScheduleModel, request: PlanRequest, nothing: Diagnosis) throws -> PlanOutcome {
+        let stages = Self.stages(of: formulation, request: request)
+        // Duration is the user's stage where asked for, else the one appended after theirs (``stages(of:request:)``).
+        let durationStages: Set<Int> = [request.objectives.firstIndex(of: .duration) ?? request.objectives.count]
+        let solver = ScheduleBranchAndCheck(formulation: formulation, calendar: calendar, request: request, catalogue: catalogue)
+        let outcome = try solver.minimize(stages, durationStages: durationStages)
+        let result = outcome.result
+        switch result.status {
+        case .infeasible: return .infeasible(nothing)
+        case .timeLimit, .unbounded: return .stopped(result.status)
+        case .optimal, .feasible: break
+        }
+        let plan = extract(result.final, formulation: formulation, request: request, result: result, model: outcome.model, schedule: outcome.schedule)
         let violations = PlanChecker(catalogue: catalogue, request: request).violations(of: plan)
         guard violations.isEmpty else { throw PlanningError.inconsistentPlan(violations) }
         return .planned(plan)
@@ -114,7 +141,13 @@ public struct Planner: Sendable {
 
     /// The request's model; with a schedule, built with what the plan without a calendar says.
     func formulation(_ request: PlanRequest, qualification: Qualification) throws -> Formulation {
-        Formulation(
+        // Branch and check needs a plan's fee to follow from its credentials: when some
+        // offering charges a fee of its own, the time-indexed model decides between runs.
+        if request.schedule != nil && !request.timeIndexedSchedule {
+            let bounds = Formulation(catalogue: catalogue, request: request, qualification: qualification, scheduleForm: .bounds)
+            if bounds.calendar?.runsChargeTheirFee ?? true { return bounds }
+        }
+        return Formulation(
             catalogue: catalogue, request: request, qualification: qualification,
             scheduleHint: request.schedule == nil ? nil : try scheduleHint(request, qualification: qualification))
     }
@@ -213,7 +246,10 @@ public struct Planner: Sendable {
         }
     }
 
-    private func extract(_ solution: Solution, formulation: Formulation, request: PlanRequest, result: LexicographicSolution) -> Plan {
+    func extract(
+        _ solution: Solution, formulation: Formulation, request: PlanRequest, result: LexicographicSolution, model: Model,
+        schedule given: [ScheduleOption]? = nil
+    ) -> Plan {
         let taken = formulation.columns.filter { solution.isSet($0.take) }.map(\.credential.id)
         var applications: [String: [String]] = [:]
         for assignment in formulation.assignments where solution.isSet(assignment.variable) {
@@ -227,8 +263,8 @@ public struct Planner: Sendable {
             prerequisiteOf[id] = taken.filter { catalogue.credential($0)?.prerequisites?.credentialIDs.contains(id) ?? false }
         }
         let takenCredentials = taken.compactMap(catalogue.credential)
-        var schedule: [ScheduleOption]?
-        if let calendar = formulation.calendar {
+        var schedule = given
+        if given == nil, let calendar = formulation.calendar {
             schedule = taken.compactMap { id in calendar.options[id]?.first { solution.isSet($0.variable) }?.option }
         }
         let countedECTS = formulation.items.filter { applications[$0.id] != nil }.reduce(0) { $0 + $1.ects }
@@ -239,7 +275,6 @@ public struct Planner: Sendable {
             countedECTS: countedECTS)
         var durationDays = 0.0
         if let end = schedule?.map(\.end.ordinal).max(), let start = request.schedule?.start.ordinal { durationDays = Double(end - start) }
-        let model = formulation.model
         // The tie-break stage is ours, not the user's: its own gap does not make a plan less optimal.
         let userStages = request.objectives.count
         let gap = result.gap(ofFirst: userStages)

@@ -34,6 +34,8 @@ struct StudyWeek {
 /// The calendar side of a plan's model, as docs/formulation.md writes it out:
 /// w[c,o] chooses option o of credential c, one row per week bounds the load, u[c,d] orders prerequisites.
 struct ScheduleModel {
+    /// How the calendar is in the model.
+    let form: ScheduleForm
     let settings: ScheduleSettings
     /// Beyond the weekly start times, self-paced credentials may start every this many weeks.
     let startGridWeeks: Int
@@ -45,6 +47,16 @@ struct ScheduleModel {
     var precedences: [(owner: String, prerequisite: String, variable: Variable)] = []
     /// Days no plan can complete in, proven from the fewest learning hours (`weeks_studied`).
     var leastCompletion: Double?
+    /// With the bounds form: K, the weeks the plan runs in (`weeks_studied`).
+    var weeksStudied: Variable?
+    /// With the bounds form: what each candidate's runs allow, by id (``RunSummary``).
+    var summaries: [String: RunSummary] = [:]
+    /// With the bounds form: whether every run of every candidate charges its credential's fee,
+    /// so that a plan's fee depends on its credentials alone (the condition for branch and check).
+    var runsChargeTheirFee = true
+    /// Whether every run of every candidate ends on a week boundary from the start, so that
+    /// the completion is a whole number of weeks.
+    var endsOnWeekBoundaries = true
 
     func startDay(of credential: String) -> LinearExpression {
         LinearExpression(terms: (options[credential] ?? []).map { (Double($0.option.start.ordinal - settings.start.ordinal), $0.variable) })
@@ -124,6 +136,7 @@ extension Formulation {
     /// heuristic's placement (the start), the run columns, the completion, the energy rows and
     /// the weekly capacity rows. The deadline is looked at between the long steps.
     mutating func addSchedule(_ settings: ScheduleSettings) {
+        if scheduleForm == .bounds { return addScheduleBounds(settings) }
         var (end, startGridWeeks) = scheduleHorizon(settings)
         guard let options = runOptions(settings, horizonEnd: end, startGridWeeks: startGridWeeks) else { return }
         var runs = options
@@ -135,7 +148,7 @@ extension Formulation {
             for id in runs.keys { runs[id]?.removeAll { $0.end > end } }
         }
         var calendar = ScheduleModel(
-            settings: settings, startGridWeeks: startGridWeeks, horizonEnd: end,
+            form: .timeIndexed, settings: settings, startGridWeeks: startGridWeeks, horizonEnd: end,
             // Runs end on whole days, so the completion can be whole too: the duration stage
             // then moves in steps of a day, and a bound within a day of a plan proves it optimal.
             completion: model.addVariable("completion_days", .integer, lowerBound: 0, upperBound: nil))
@@ -151,7 +164,7 @@ extension Formulation {
     /// Horizon: the deadline, else the latest offering end plus every candidate's self-paced
     /// weeks (room to run them all one after another), capped. Candidates before pruning
     /// decide it, and with it the start grid, so that pruning removes only columns.
-    private func scheduleHorizon(_ settings: ScheduleSettings) -> (end: Day, startGridWeeks: Int) {
+    func scheduleHorizon(_ settings: ScheduleSettings) -> (end: Day, startGridWeeks: Int) {
         let cap = settings.start.adding(days: 7 * settings.maxHorizonWeeks)
         var end: Day
         if let deadline = request.constraints.deadline {
@@ -296,6 +309,7 @@ extension Formulation {
     /// end[d] ≤ start[c] whenever d serves as c's prerequisite (big-M with M = the horizon).
     mutating func addPrecedences() {
         guard let calendar else { return }
+        if calendar.form == .bounds { return addChainBounds(calendar) }
         for (owner, prerequisite, variable) in calendar.precedences {
             let gap = calendar.endDay(of: prerequisite) - calendar.startDay(of: owner)
             model.add(gap + calendar.horizonDays * variable <= calendar.horizonDays, name: "order[\(prerequisite)<\(owner)]")

@@ -37,7 +37,7 @@ public struct WhatIfScenario: Sendable {
             }
         }
         for name in without {
-            let parts = name.split(separator: "@", maxSplits: 1).map(String.init)
+            let parts = name.split(separator: "@", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
             guard var credential = catalogue.credential(parts[0]) else {
                 problems.append("--without \(name): the catalogue has no credential \"\(parts[0])\"")
                 continue

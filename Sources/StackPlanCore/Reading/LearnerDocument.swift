@@ -4,7 +4,7 @@ import Foundation
 public enum LearnerDocument {
     static let profileFields: Set<String> = [
         "id", "name", "held", "budget", "maxHours", "modes", "languages", "accreditedOnly", "excludeProviders", "today",
-        "start", "hoursPerWeek", "deadline", "exceptions", "verifiedOnly", "places",
+        "start", "hoursPerWeek", "deadline", "exceptions", "verifiedOnly", "places", "goals",
     ]
     static let heldFields: Set<String> = [
         "credential", "title", "ects", "hours", "eqf", "competencies", "provider", "kind", "accredited", "earned",
@@ -54,6 +54,11 @@ public enum LearnerDocument {
         profile.exceptions = (root.array("exceptions") ?? []).enumerated().compactMap { index, value in
             readException(value, path: "$.exceptions[\(index)]", log: log)
         }
+        let goals = root.identifiers("goals") ?? []
+        for (index, goal) in goals.enumerated() where goals[..<index].contains(goal) {
+            log.error("$.goals[\(index)]", "repeats the goal \(goal.quotedForMessage)")
+        }
+        profile.goals = goals
         profile.extra = root.extra(known: profileFields)
         return profile
     }
@@ -118,6 +123,7 @@ public enum LearnerDocument {
         fields["deadline"] = constraints.deadline.map { .string($0.description) }
         fields["places"] = constraints.places.map { .array($0.map(CatalogueDocument.json)) }
         if !profile.exceptions.isEmpty { fields["exceptions"] = .array(profile.exceptions.map(json)) }
+        if !profile.goals.isEmpty { fields["goals"] = .array(profile.goals.map(JSON.string)) }
         return .object(fields)
     }
 

@@ -356,6 +356,7 @@ extension CatalogueStore {
     public func editCatalogue(_ document: Catalogue, by actor: Int64, now: Date = Date()) throws -> (summary: ImportSummary, version: Int) {
         try write { db in
             let summary = try Self.importCatalogue(document, file: nil, into: db)
+            try Self.noteReferences(of: document.credentials.map(\.id), db)
             let text = "\(summary.providers) providers, \(summary.credentials) credentials, \(summary.qualifications) qualifications (\(summary.replaced) replaced)"
             return (summary, try Self.recordEdit(db, summary: text, actor: actor, now: now))
         }
@@ -382,9 +383,10 @@ extension CatalogueStore {
         }
     }
 
-    /// A fingerprint of the stored catalogue's content (FNV-1a over its stackplan/1 document):
-    /// saved plans record it, so that a re-plan can tell the catalogue has changed since.
+    /// A fingerprint of the stored catalogue's content (FNV-1a over its stackplan/1 document and
+    /// the retired records): saved plans record it, so that a re-plan can tell the catalogue has
+    /// changed since, a retirement included.
     public func catalogueVersion() throws -> String {
-        catalogueFingerprint(try catalogue())
+        catalogueFingerprint(try catalogue(), retired: try retirements())
     }
 }

@@ -93,12 +93,14 @@ struct RDFWriter {
         case .bool(let flag):
             return .literal(flag ? "true" : "false", datatype: datatype ?? Self.xsd + "boolean", language: nil)
         case .number(let number):
-            let isInteger = number.rounded() == number && abs(number) < 1e21
-            if isInteger && (datatype == nil || datatype == Self.xsd + "integer") {
-                return .literal(String(format: "%.0f", number), datatype: Self.xsd + "integer", language: nil)
+            // JSON-LD 1.1 "Object to RDF Conversion": a number without a fractional part, below
+            // 10^21, is written in integer form whatever its datatype (`36` stays "36" as an
+            // xsd:float, as OB 3.0's creditsAvailable is signed), unless the datatype is xsd:double.
+            let isIntegral = number.rounded() == number && abs(number) < 1e21
+            if isIntegral && datatype != Self.xsd + "double" {
+                return .literal(Self.canonicalInteger(number), datatype: datatype ?? Self.xsd + "integer", language: nil)
             }
-            datatype = datatype ?? Self.xsd + "double"
-            return .literal(Self.canonicalDouble(number), datatype: datatype!, language: nil)
+            return .literal(Self.canonicalDouble(number), datatype: datatype ?? Self.xsd + "double", language: nil)
         case .string(let text):
             if case .string(let code)? = language { return .literal(text, datatype: Term.langString, language: code) }
             return .literal(text, datatype: datatype ?? Term.xsdString, language: nil)
@@ -107,9 +109,14 @@ struct RDFWriter {
         }
     }
 
+    /// An integral number below 10^21 in integer form; negative zero is `0`.
+    static func canonicalInteger(_ number: Double) -> String {
+        number == 0 ? "0" : String(format: "%.0f", number)
+    }
+
     /// XML Schema canonical double: `1.5E0`, `1.0E1`.
     static func canonicalDouble(_ number: Double) -> String {
-        var text = String(format: "%.15E", number)
+        var text = String(format: "%.15E", number == 0 ? 0 : number)
         guard let exponentIndex = text.firstIndex(of: "E") else { return text }
         var mantissa = String(text[..<exponentIndex])
         var exponent = String(text[text.index(after: exponentIndex)...])
@@ -127,8 +134,7 @@ struct RDFWriter {
         case .null: return "null"
         case .bool(let flag): return flag ? "true" : "false"
         case .number(let number):
-            if number.rounded() == number && abs(number) < 1e21 { return String(format: "%.0f", number) }
-            return "\(number)"
+            return ecmaScriptNumber(number)
         case .string(let text):
             let data = JSON.string(text).serialized(pretty: false)
             return String(decoding: data, as: UTF8.self)
@@ -137,5 +143,42 @@ struct RDFWriter {
             let keys = fields.keys.sorted { $0.utf16.lexicographicallyPrecedes($1.utf16) }
             return "{" + keys.map { canonicalJSON(.string($0)) + ":" + canonicalJSON(fields[$0]!) }.joined(separator: ",") + "}"
         }
+    }
+
+    /// A number as ECMAScript's `Number.prototype.toString` writes it, which RFC 8785 requires:
+    /// the shortest digits that read back as the same double, in plain notation from 10^-7 up to
+    /// 10^21 (`0.000001`, `100`, `1.5`), otherwise as `1e-7`, `1.5e+300`.
+    static func ecmaScriptNumber(_ number: Double) -> String {
+        guard number.isFinite else { return "null" }
+        if number == 0 { return "0" }
+        // Swift's description holds the shortest round-trip digits ("1.5e-07", "123.0", "0.001").
+        let text = abs(number).description
+        let parts = text.split(separator: "e", maxSplits: 1)
+        let exponent = parts.count == 2 ? Int(parts[1]) ?? 0 : 0
+        let mantissa = parts[0]
+        let pointIndex = mantissa.firstIndex(of: ".") ?? mantissa.endIndex
+        let integerDigits = mantissa[..<pointIndex]
+        let fractionDigits = pointIndex < mantissa.endIndex ? mantissa[mantissa.index(after: pointIndex)...] : ""
+        var digits = String(integerDigits + fractionDigits)
+        // The value is 0.digits × 10^point.
+        var point = integerDigits.count + exponent
+        while digits.hasPrefix("0") && digits.count > 1 { digits.removeFirst(); point -= 1 }
+        while digits.hasSuffix("0") && digits.count > 1 { digits.removeLast() }
+        let count = digits.count
+        let sign = number < 0 ? "-" : ""
+        if count <= point && point <= 21 {
+            return sign + digits + String(repeating: "0", count: point - count)
+        }
+        if 0 < point && point <= 21 {
+            let split = digits.index(digits.startIndex, offsetBy: point)
+            return sign + digits[..<split] + "." + digits[split...]
+        }
+        if -6 < point && point <= 0 {
+            return sign + "0." + String(repeating: "0", count: -point) + digits
+        }
+        let shown = point - 1
+        let exponentText = (shown < 0 ? "-" : "+") + String(abs(shown))
+        if count == 1 { return sign + digits + "e" + exponentText }
+        return sign + digits.prefix(1) + "." + digits.dropFirst() + "e" + exponentText
     }
 }

@@ -1,0 +1,232 @@
+import MILP
+
+/// One set of credentials that meets several goals at once (docs/formulation.md, "One plan for
+/// several goals"): each goal under its own requirement tree and counting rules, the
+/// objectives and the learner's limits over the union, each credential paid for once.
+public struct MultiGoalPlan: Sendable {
+    /// Each goal's part of the plan, in the order the goals were given: what counts toward it
+    /// (``Plan/applications``), the credentials it needs taken, its held credentials used.
+    public var goals: [Plan]
+    /// Every credential to take, in id order: the union of the goals' parts.
+    public var taken: [String]
+    /// Figures over the union, each credential once (`countedECTS` sums the goals' counted ECTS).
+    public var totals: Plan.Totals
+    public var objectives: [Objective]
+    /// One value per objective, over the union.
+    public var objectiveValues: [Double]
+    public var status: SolveStatus
+    /// The goals (qualification ids) each taken or held credential counts toward, in goal order.
+    public var countsToward: [String: [String]]
+    public var modelSize: Plan.ModelSize
+}
+
+/// What planning for several goals gives.
+public enum MultiGoalOutcome: Sendable {
+    case planned(MultiGoalPlan)
+    /// No plan meets every goal; the diagnosis is the first goal's that fails alone, or a
+    /// conflict between goals (or the union's limits) when each goal alone has a plan.
+    case infeasible(goal: String?, Diagnosis)
+    /// The solver's time limit passed before it found any plan.
+    case stopped(SolveStatus)
+
+    /// The plan, when there is one.
+    public var plan: MultiGoalPlan? {
+        if case .planned(let plan) = self { return plan }
+        return nil
+    }
+}
+
+extension Planner {
+    /// One goal's request inside a plan for several: its own target; no budget or hours limit
+    /// (those hold over the union); no dominance pruning, which compares credentials within
+    /// one goal and could drop one that serves another.
+    static func goalRequest(_ request: PlanRequest, goal: String) -> PlanRequest {
+        var single = request
+        single.target = goal
+        single.constraints.budget = nil
+        single.constraints.maxHours = nil
+        single.pruneDominated = false
+        return single
+    }
+
+    /// Plans one set of credentials toward every goal in `goals` (qualification ids, two or
+    /// more, none repeated), with `request`'s learner, limits and objectives; its own target is
+    /// not used. Each goal's part passes ``PlanChecker`` under that goal's rules.
+    public func plan(goals: [String], _ request: PlanRequest) throws -> MultiGoalOutcome {
+        guard goals.count >= 2 else { throw PlanningError.invalidRequest("planning for several goals needs at least two, not \(goals.count)") }
+        if let repeated = goals.enumerated().first(where: { goals[..<$0.offset].contains($0.element) })?.element {
+            throw PlanningError.invalidRequest("goal \"\(repeated)\" is given twice")
+        }
+        guard request.schedule == nil else {
+            throw PlanningError.invalidRequest("planning for several goals works without the calendar: drop hours per week, the deadline and the duration objective")
+        }
+        let request = request.startingClock()
+        // Validates the learner's limits and each goal's exceptions.
+        var probe = request
+        probe.target = goals[0]
+        _ = try validate(probe)
+        let requests = goals.map { Self.goalRequest(request, goal: $0) }
+        let qualifications = try requests.map { try validate($0) }
+        var formulations: [Formulation] = []
+        for (goalRequest, qualification) in zip(requests, qualifications) {
+            let formulation = Formulation(catalogue: catalogue, request: goalRequest, qualification: qualification)
+            if formulation.stopped { return .stopped(.timeLimit) }
+            if formulation.structurallyInfeasible { return try infeasibility(requests: requests, request: request) }
+            formulations.append(formulation)
+        }
+        let union = UnionModel(formulations, goals: goals)
+        var model = union.model
+        let cost = union.objective(.cost, catalogue: catalogue, hoursPerECTS: request.hoursPerECTS)
+        let workload = union.objective(.workload, catalogue: catalogue, hoursPerECTS: request.hoursPerECTS)
+        if let budget = request.constraints.budget { model.add(Constraint(cost, .lessOrEqual, budget), name: "budget") }
+        if let hours = request.constraints.maxHours { model.add(Constraint(workload, .lessOrEqual, hours), name: "max_hours") }
+        var stages = request.objectives.map { union.objective($0, catalogue: catalogue, hoursPerECTS: request.hoursPerECTS) }
+        stages.append(union.tieBreak)
+        let result = try model.minimizeLexicographically(stages, options: request.solverOptions)
+        switch result.status {
+        case .infeasible: return try infeasibility(requests: requests, request: request)
+        case .timeLimit, .unbounded: return .stopped(result.status)
+        case .optimal, .feasible: break
+        }
+        let final = result.final
+        let taken = union.takes.keys.sorted().filter { final.isSet(union.takes[$0]!) }
+        var parts: [Plan] = []
+        var violations: [String] = []
+        for (position, formulation) in formulations.enumerated() {
+            let goalSolution = union.solution(ofGoal: position, in: final, formulation: formulation, catalogue: catalogue)
+            let part = extract(goalSolution, formulation: formulation, request: requests[position], result: result, model: model)
+            violations += PlanChecker(catalogue: catalogue, request: requests[position]).violations(of: part).map { "\(goals[position]): \($0)" }
+            parts.append(part)
+        }
+        // Every taken credential is some goal's: counted there or a prerequisite of one that is.
+        let claimed = Set(parts.flatMap(\.taken))
+        violations += taken.filter { !claimed.contains($0) }.map { "\($0) is taken but serves no goal" }
+        let takenCredentials = taken.compactMap(catalogue.credential)
+        let totals = Plan.Totals(
+            cost: takenCredentials.reduce(0) { $0 + (catalogue.costInBaseCurrency($1) ?? 0) },
+            hours: takenCredentials.reduce(0) { $0 + $1.learningHours(hoursPerECTS: request.hoursPerECTS) },
+            ects: takenCredentials.reduce(0) { $0 + $1.credits },
+            countedECTS: parts.reduce(0) { $0 + $1.totals.countedECTS })
+        if let budget = request.constraints.budget, totals.cost > budget + 1e-6 { violations.append("the union costs \(totals.cost), over the budget of \(budget)") }
+        if let hours = request.constraints.maxHours, totals.hours > hours + 1e-6 { violations.append("the union takes \(totals.hours) hours, over the limit of \(hours)") }
+        guard violations.isEmpty else { throw PlanningError.inconsistentPlan(violations) }
+        var countsToward: [String: [String]] = [:]
+        for (goal, part) in zip(goals, parts) {
+            for item in part.applications.keys.sorted() { countsToward[item, default: []].append(goal) }
+        }
+        let gap = result.gap(ofFirst: request.objectives.count)
+        return .planned(MultiGoalPlan(
+            goals: parts, taken: taken, totals: totals, objectives: request.objectives,
+            objectiveValues: request.objectives.map { objective in
+                switch objective {
+                case .cost: totals.cost
+                case .workload: totals.hours
+                case .ects: totals.ects
+                case .count: Double(taken.count)
+                case .duration: 0
+                }
+            },
+            status: gap == 0 && result.stages.count >= request.objectives.count ? .optimal : .feasible,
+            countsToward: countsToward,
+            modelSize: Plan.ModelSize(
+                rows: model.rows.count, columns: model.variables.count,
+                integerColumns: model.numberOfIntegerVariables, nonZeros: model.numberOfNonZeros)))
+    }
+
+    /// Why no plan meets every goal: the first goal without a plan of its own, with its
+    /// diagnosis; otherwise the goals (with the union's limits) conflict.
+    private func infeasibility(requests: [PlanRequest], request: PlanRequest) throws -> MultiGoalOutcome {
+        for goalRequest in requests {
+            var alone = goalRequest
+            alone.constraints.budget = request.constraints.budget
+            alone.constraints.maxHours = request.constraints.maxHours
+            alone.pruneDominated = true
+            switch try plan(alone) {
+            case .infeasible(let diagnosis): return .infeasible(goal: goalRequest.target, diagnosis)
+            case .stopped(let status): return .stopped(status)
+            case .planned: continue
+            }
+        }
+        if request.solverOptions.deadline?.hasPassed == true { return .stopped(.timeLimit) }
+        return .infeasible(goal: nil, Diagnosis(cause: .conflict, summary: .requirementsConflict, unmet: []))
+    }
+}
+
+/// The goals' models side by side in one: each goal's columns and rows copied under the
+/// goal's name (`goal/…`), except its take columns, which become one shared x[c] per credential.
+struct UnionModel {
+    var model: Model
+    /// The shared x[c], by credential id.
+    var takes: [String: Variable] = [:]
+    /// For each goal, its columns' places in the union model, by the goal's column index.
+    var columnMaps: [[Variable]] = []
+
+    init(_ formulations: [Formulation], goals: [String]) {
+        model = Model(name: "plan_" + goals.joined(separator: "+"))
+        // Shared columns first, in id order, so that the union is the same whatever the goals' order.
+        let ids = Set(formulations.flatMap { $0.take.keys }).sorted()
+        for id in ids { takes[id] = model.addBinary("take[\(id)]") }
+        for (formulation, goal) in zip(formulations, goals) {
+            let sharedByIndex = Dictionary(uniqueKeysWithValues: formulation.take.map { ($0.value.index, $0.key) })
+            var map: [Variable] = []
+            for (index, column) in formulation.model.variables.enumerated() {
+                if let id = sharedByIndex[index], let shared = takes[id] {
+                    map.append(shared)
+                } else {
+                    map.append(model.addVariable("\(goal)/\(column.name)", column.kind, lowerBound: column.lowerBound, upperBound: column.upperBound))
+                }
+            }
+            for row in formulation.model.rows {
+                let expression = LinearExpression(terms: row.constraint.expression.sortedTerms.map { ($0.coefficient, map[$0.variable.index]) })
+                model.add(Constraint(expression, row.constraint.relation, row.constraint.rightHandSide), name: "\(goal)/\(row.name)")
+            }
+            columnMaps.append(map)
+        }
+    }
+
+    /// An objective over the union: each credential's figure once, however many goals it serves.
+    func objective(_ objective: Objective, catalogue: Catalogue, hoursPerECTS: Double) -> LinearExpression {
+        LinearExpression(terms: takes.sorted { $0.key < $1.key }.compactMap { id, take in
+            guard let credential = catalogue.credential(id) else { return nil }
+            let coefficient: Double = switch objective {
+            case .duration: 0
+            case .cost: catalogue.costInBaseCurrency(credential) ?? 0
+            case .workload: credential.learningHours(hoursPerECTS: hoursPerECTS)
+            case .ects: credential.credits
+            case .count: 1
+            }
+            return (coefficient, take)
+        })
+    }
+
+    /// Fewest credentials, then earlier ids: rank weights sum to less than one.
+    var tieBreak: LinearExpression {
+        let ids = takes.keys.sorted()
+        let scale = Double(ids.count + 1) * Double(ids.count + 1)
+        return LinearExpression(terms: ids.enumerated().map { rank, id in (1 + Double(rank + 1) / scale, takes[id]!) })
+    }
+
+    /// The union's solution as the goal's own model sees it, with the goal's take columns kept
+    /// only for what the goal uses: the credentials that count toward it and, through
+    /// prerequisites, the taken credentials these need.
+    func solution(ofGoal position: Int, in union: Solution, formulation: Formulation, catalogue: Catalogue) -> Solution {
+        let map = columnMaps[position]
+        var values = map.map { union[$0] }
+        var used: Set<String> = []
+        for assignment in formulation.assignments where values[assignment.variable.index] > 0.5 {
+            if let id = formulation.items[assignment.item].catalogueID, formulation.take[id] != nil { used.insert(id) }
+        }
+        var pending = Array(used)
+        while let id = pending.popLast() {
+            for needed in catalogue.credential(id)?.prerequisites?.credentialIDs ?? [] {
+                guard let take = formulation.take[needed], values[take.index] > 0.5, !used.contains(needed) else { continue }
+                used.insert(needed)
+                pending.append(needed)
+            }
+        }
+        for (id, take) in formulation.take where !used.contains(id) { values[take.index] = 0 }
+        var solution = union
+        solution.values = values
+        return solution
+    }
+}
