@@ -110,6 +110,8 @@ let package = Package(
         // The store's contract on both backends; PostgreSQL from $STACKPLAN_TEST_POSTGRES (scripts/test-postgres.sh).
         .testTarget(name: "StackPlanPostgresTests", dependencies: [
             "StackPlanPostgres", "StackPlanStore", "StackPlanCore", "StackPlanGenerator", "stackplan",
+            // To make a SQLite database as an earlier version left it.
+            .product(name: "GRDB", package: "GRDB.swift"),
         ]),
         .testTarget(name: "StackPlanTextTests", dependencies: ["StackPlanText"]),
         .testTarget(name: "StackPlanCPDTests", dependencies: ["StackPlanCPD", "StackPlanCore", "MILP"]),

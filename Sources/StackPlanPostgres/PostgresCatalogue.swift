@@ -20,6 +20,7 @@ extension PostgresStore: CatalogueImporting {
             for document in documents {
                 summaries.append(try await Self.importCatalogue(document.catalogue, file: document.file, into: connection))
             }
+            try await Self.refreshReferencedCredentials(connection)
             return summaries
         }
     }
@@ -27,6 +28,23 @@ extension PostgresStore: CatalogueImporting {
     struct UncheckedDocument: Sendable {
         var catalogue: Catalogue
         var file: String?
+    }
+
+    /// Rebuilds `referencedCredential` from every stored credential, in the import's
+    /// transaction: an import may add or drop any reference, and the candidate cut trusts the table.
+    static func refreshReferencedCredentials(_ connection: PostgresConnection) async throws {
+        try await connection.execute(#"DELETE FROM "referencedCredential""#)
+        try await connection.execute(PostgresSchema.referencedCredentialsInsert(where: "TRUE"))
+    }
+
+    /// Adds what the given credentials name to `referencedCredential`, for an edit of a few
+    /// records: an id left there that nothing names any more only keeps a candidate the cut
+    /// could have dropped, never a wrong plan, so the table is not rebuilt for each edit.
+    static func noteReferences(of ids: [String], _ connection: PostgresConnection) async throws {
+        guard !ids.isEmpty else { return }
+        var binds = Binds()
+        let mark = binds.add(ids)
+        try await connection.execute(PostgresSchema.referencedCredentialsInsert(where: #"c."id" = ANY("# + mark + ")"), binds)
     }
 
     static func lockCatalogue(_ connection: PostgresConnection) async throws {
@@ -335,49 +353,68 @@ extension PostgresStore: CatalogueImporting {
     public func candidateCatalogue(target: String, held: [String]) throws -> Catalogue {
         try read { connection in
             let settings = try await Settings.read(connection)
-            var qualifications: [String: Qualification] = [:]
-            var pending = [target]
-            while let id = pending.popLast() {
-                guard qualifications[id] == nil else { continue }
-                for qualification in try settings.catalogue(qualifications: try await Self.documents("qualification", ids: [id], connection)).qualifications {
-                    qualifications[id] = qualification
-                    pending += StoredRecords.qualificationReferences(qualification.requires)
-                }
-            }
+            let qualifications = try await Self.qualificationClosure(of: target, settings: settings, connection)
             var credentials = LoadedCredentials()
             var named = Set(held)
             for qualification in qualifications.values {
                 try await Self.collectAcceptedCredentials(qualification.requires, into: &credentials, named: &named, connection)
             }
-            // Only for the message that a held id is a qualification, not a credential.
-            for qualification in try settings.catalogue(qualifications: try await Self.documents("qualification", ids: held, connection)).qualifications
-            where qualifications[qualification.id] == nil {
-                qualifications[qualification.id] = qualification
-            }
-            // Named credentials, then the prerequisite closure of everything, level by level.
-            var frontier = Set(StoredRecords.lookupable(named.filter { !credentials.contains($0) }))
-            for credential in credentials.list {
-                for id in credential.prerequisites?.credentialIDs ?? [] where !credentials.contains(id) && StoredRecords.isExact(id) { frontier.insert(id) }
-            }
-            while !frontier.isEmpty {
-                var next: Set<String> = []
-                var binds = Binds()
-                let mark = binds.add(frontier.sorted())
-                for credential in try await Self.credentialRows(where: #"c."id" = ANY("# + mark + ")", binds, connection) where credentials.add(credential) {
-                    for id in credential.prerequisites?.credentialIDs ?? []
-                    where !credentials.contains(id) && !frontier.contains(id) && StoredRecords.isExact(id) {
-                        next.insert(id)
-                    }
-                }
-                frontier = next
-            }
-            try await Self.attachSideTables(to: &credentials, connection)
-            let providers = try settings.catalogue(providers: try await Self.storedDocuments("provider", connection)).providers
-            return Catalogue(
-                baseCurrency: settings.baseCurrency, exchangeRates: settings.exchangeRates, providers: providers,
-                credentials: credentials.list.sorted { $0.id < $1.id },
-                qualifications: qualifications.keys.sorted().map { qualifications[$0]! })
+            return try await Self.completeCandidates(credentials, named: named, held: held, qualifications: qualifications,
+                                                     settings: settings, connection)
         }
+    }
+
+    /// The target qualification and every qualification its tree refers to, by id.
+    static func qualificationClosure(of target: String, settings: Settings, _ connection: PostgresConnection) async throws -> [String: Qualification] {
+        var qualifications: [String: Qualification] = [:]
+        var pending = [target]
+        while let id = pending.popLast() {
+            guard qualifications[id] == nil else { continue }
+            for qualification in try settings.catalogue(qualifications: try await documents("qualification", ids: [id], connection)).qualifications {
+                qualifications[id] = qualification
+                pending += StoredRecords.qualificationReferences(qualification.requires)
+            }
+        }
+        return qualifications
+    }
+
+    /// The rest of a candidate catalogue once the credentials leaves accept are in `loaded`: the
+    /// named and held credentials, the prerequisite closure of everything, the side tables, every
+    /// provider and the exchange rates (as the SQLite store's `completeCandidates`).
+    static func completeCandidates(
+        _ loaded: LoadedCredentials, named: Set<String>, held: [String], qualifications found: [String: Qualification],
+        settings: Settings, _ connection: PostgresConnection
+    ) async throws -> Catalogue {
+        var credentials = loaded
+        var qualifications = found
+        // Only for the message that a held id is a qualification, not a credential.
+        for qualification in try settings.catalogue(qualifications: try await documents("qualification", ids: held, connection)).qualifications
+        where qualifications[qualification.id] == nil {
+            qualifications[qualification.id] = qualification
+        }
+        // Named credentials, then the prerequisite closure of everything, level by level.
+        var frontier = Set(StoredRecords.lookupable(named.filter { !credentials.contains($0) }))
+        for credential in credentials.list {
+            for id in credential.prerequisites?.credentialIDs ?? [] where !credentials.contains(id) && StoredRecords.isExact(id) { frontier.insert(id) }
+        }
+        while !frontier.isEmpty {
+            var next: Set<String> = []
+            var binds = Binds()
+            let mark = binds.add(frontier.sorted())
+            for credential in try await credentialRows(where: #"c."id" = ANY("# + mark + ")", binds, connection) where credentials.add(credential) {
+                for id in credential.prerequisites?.credentialIDs ?? []
+                where !credentials.contains(id) && !frontier.contains(id) && StoredRecords.isExact(id) {
+                    next.insert(id)
+                }
+            }
+            frontier = next
+        }
+        try await attachSideTables(to: &credentials, connection)
+        let providers = try settings.catalogue(providers: try await storedDocuments("provider", connection)).providers
+        return Catalogue(
+            baseCurrency: settings.baseCurrency, exchangeRates: settings.exchangeRates, providers: providers,
+            credentials: credentials.list.sorted { $0.id < $1.id },
+            qualifications: qualifications.keys.sorted().map { qualifications[$0]! })
     }
 
     /// Credentials built from their columns, without competencies and languages.
@@ -442,8 +479,14 @@ extension PostgresStore: CatalogueImporting {
     /// `CredentialFilter.matches` reads it. The filter fields of issue 17 (codes, ECTS bounds,
     /// ISCED-F, ESCO skills, combinations) are left to `matches`, as on SQLite: wider, never narrower.
     static func acceptingCondition(_ filter: CredentialFilter, needingCredits: Bool = true) -> (String, Binds) {
-        var conditions = [needingCredits ? #"c."ects" > 0"# : "TRUE"]
         var binds = Binds()
+        let condition = acceptingCondition(filter, needingCredits: needingCredits, binds: &binds)
+        return (condition, binds)
+    }
+
+    /// The same condition, its values added to `binds` (for a query that combines several).
+    static func acceptingCondition(_ filter: CredentialFilter, needingCredits: Bool = true, binds: inout Binds) -> String {
+        var conditions = [needingCredits ? #"c."ects" > 0"# : "TRUE"]
         func list(_ values: [String]) -> String { "ANY(" + binds.add(StoredRecords.lookupable(values)) + ")" }
         if let ids = filter.ids { conditions.append(#"c."id" = "# + list(ids)) }
         if let competencies = filter.competencies {
@@ -454,6 +497,6 @@ extension PostgresStore: CatalogueImporting {
         if let kinds = filter.kinds { conditions.append(#"c."kind" = "# + list(kinds.map(\.rawValue))) }
         if let providers = filter.providers { conditions.append(#"c."providerId" = "# + list(providers)) }
         if let accredited = filter.accredited { conditions.append(#"COALESCE(c."accredited", p."accredited", false) = "# + binds.add(accredited)) }
-        return (conditions.joined(separator: " AND "), binds)
+        return conditions.joined(separator: " AND ")
     }
 }

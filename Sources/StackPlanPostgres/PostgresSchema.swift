@@ -120,7 +120,30 @@ enum PostgresSchema {
             CREATE INDEX "serviceJobOwner" ON "serviceJob"("ownerId");
             CREATE INDEX "serviceJobStatus" ON "serviceJob"("status", "updatedAt");
             """),
+        // The SQLite store's v7 (Schema.swift): every credential a stored credential names in its
+        // prerequisites or overlaps, which the candidate cut never drops. No reference to
+        // "credential": an overlap may name a credential not (yet) stored, as on SQLite.
+        Migration(identifier: "v7: referenced credentials", sql: """
+            CREATE TABLE "referencedCredential" ("id" TEXT COLLATE "C" PRIMARY KEY);
+            \(referencedCredentialsInsert(where: "TRUE"))
+            """),
     ]
+
+    /// Adds to `referencedCredential` the ids named by the credentials `c` meeting `condition`:
+    /// every text value of a "credential" member at any depth of their prerequisites (as SQLite's
+    /// json_tree finds them) and every text item of their overlaps.
+    static func referencedCredentialsInsert(where condition: String) -> String {
+        """
+        INSERT INTO "referencedCredential" ("id")
+            SELECT r.value #>> '{}' FROM "credential" c,
+                jsonb_path_query(c."prerequisites"::jsonb, 'lax $.**.credential ? (@.type() == "string")') AS r(value)
+                WHERE c."prerequisites" IS NOT NULL AND \(condition)
+            UNION SELECT r.value #>> '{}' FROM "credential" c,
+                jsonb_path_query(c."excludes"::jsonb, 'lax $[*] ? (@.type() == "string")') AS r(value)
+                WHERE c."excludes" IS NOT NULL AND \(condition)
+        ON CONFLICT DO NOTHING
+        """
+    }
 
     static let migrationTable = """
         CREATE TABLE IF NOT EXISTS "stackplanMigration" ("identifier" TEXT PRIMARY KEY, "appliedAt" TIMESTAMPTZ NOT NULL DEFAULT now())

@@ -244,6 +244,7 @@ extension PostgresStore: ServiceRecordSource {
             // Numbered under the catalogue's write lock, so two instances never take the same number.
             try await Self.lockCatalogue(connection)
             let summary = try await Self.importCatalogue(document.catalogue, file: nil, into: connection)
+            try await Self.noteReferences(of: document.catalogue.credentials.map(\.id), connection)
             let text = "\(summary.providers) providers, \(summary.credentials) credentials, \(summary.qualifications) qualifications (\(summary.replaced) replaced)"
             let version = try await Self.recordEdit(connection, summary: text, actor: actor, now: now)
             return (summary, version)

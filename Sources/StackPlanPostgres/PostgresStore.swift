@@ -19,14 +19,27 @@ public final class PostgresStore: Sendable {
 
     /// Opens the database at `url` (see ``PostgresLocation``), setting it up or upgrading it
     /// when needed. A database holding another program's tables is refused untouched.
-    public convenience init(url text: String) throws {
-        try self.init(location: try PostgresLocation(text))
+    public convenience init(url text: String, access: Access = .readWrite) throws {
+        try self.init(location: try PostgresLocation(text), access: access)
     }
 
-    public init(location: PostgresLocation) throws {
+    public init(location: PostgresLocation, access: Access = .readWrite) throws {
         url = location
         pool = ConnectionPool(configuration: try Self.configuration(for: location), logger: Self.quietLogger)
-        try migrate()
+        switch access {
+        case .readWrite: try migrate()
+        case .readOnly: try checkMigrated()
+        }
+    }
+
+    /// Whether the store may set up and upgrade its database.
+    public enum Access: Sendable {
+        /// Sets the database up or upgrades it on opening, and writes.
+        case readWrite
+        /// Writes nothing, not even migrations: for a read replica (a hot standby refuses every
+        /// write), whose primary an instance opened read-write has brought up to date. Only the
+        /// catalogue is to be read from it.
+        case readOnly
     }
 
     /// How postgres-nio connects to `location`.
@@ -130,6 +143,28 @@ public final class PostgresStore: Sendable {
                 var binds = Binds()
                 let mark = binds.add(migration.identifier)
                 try await connection.execute(#"INSERT INTO "stackplanMigration" ("identifier") VALUES ("# + mark + ")", binds)
+            }
+        }
+    }
+
+    /// For a read-only store: the database must have been through every migration this version
+    /// knows (and no newer one), else its tables may lack what the queries read.
+    func checkMigrated() throws {
+        let location = url
+        try read { connection in
+            let tables = try await connection.strings("""
+                SELECT table_name::text FROM information_schema.tables WHERE table_schema = current_schema() ORDER BY 1
+                """)
+            guard tables.contains("stackplanMigration") else {
+                throw tables.isEmpty ? PostgresStoreError.notMigrated(location: location.description, missing: PostgresSchema.migrations[0].identifier)
+                                     : PostgresStoreError.notStackPlan(location: location.description, tables: tables)
+            }
+            let applied = Set(try await connection.strings(#"SELECT "identifier" FROM "stackplanMigration""#))
+            if let newer = applied.subtracting(PostgresSchema.migrations.map(\.identifier)).sorted().first {
+                throw PostgresStoreError.newerVersion(location: location.description, migration: newer)
+            }
+            if let missing = PostgresSchema.migrations.first(where: { !applied.contains($0.identifier) }) {
+                throw PostgresStoreError.notMigrated(location: location.description, missing: missing.identifier)
             }
         }
     }

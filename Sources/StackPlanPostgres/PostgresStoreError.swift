@@ -25,6 +25,9 @@ public enum PostgresStoreError: ClassifiedError, Equatable, Sendable {
     case busy(location: String)
     /// One stored record cannot be read back.
     case damagedRecord(location: String, record: String, reason: String)
+    /// A database opened read-only (a read replica) that lacks a migration this version needs:
+    /// not yet set up, or a replica of a primary no instance of this version has opened.
+    case notMigrated(location: String, missing: String)
     /// A target of `stackplan migrate` that holds records already.
     case notEmpty(location: String, table: String)
     /// A failure the store does not expect of a healthy database.
@@ -34,6 +37,7 @@ public enum PostgresStoreError: ClassifiedError, Equatable, Sendable {
         switch self {
         case .cannotConnect, .refusedUser, .noSuchDatabase, .tlsFailed, .connectionLost: .ioFailure
         case .notStackPlan, .newerVersion, .damagedRecord: .damagedData
+        case .notMigrated: .invalidInput
         case .busy: .busy
         case .notEmpty: .conflict
         case .unexpected: .internalFault
@@ -60,6 +64,8 @@ public enum PostgresStoreError: ClassifiedError, Equatable, Sendable {
             "the database \(location) is locked by another connection for too long; try again"
         case .damagedRecord(let location, let record, let reason):
             "record \(record) in \(location) is damaged: \(reason); import the record again"
+        case .notMigrated(let location, let missing):
+            "the read database \(location) is not set up for this version of StackPlan (it lacks \"\(missing)\"): give the URL of a replica of the primary, and start an instance on the primary first"
         case .notEmpty(let location, let table):
             "the database \(location) already holds StackPlan records (table \(table)); migrate copies into an empty database only"
         case .unexpected(let location, let reason):

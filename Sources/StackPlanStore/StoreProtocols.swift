@@ -18,7 +18,17 @@ public protocol CatalogueSource: Sendable {
     func catalogue() throws -> Catalogue
     /// Only what planning toward one qualification can use (docs/performance.md).
     func candidateCatalogue(target: String, held: [String]) throws -> Catalogue
+    /// The candidates of one plan request, cut as ``CandidateCut`` allows (CandidateCutQueries.swift).
+    func candidateCatalogue(for request: PlanRequest) throws -> CandidateLoad
     func counts() throws -> CatalogueStore.Counts
+}
+
+extension CatalogueSource {
+    /// A source that cannot cut reads every candidate.
+    public func candidateCatalogue(for request: PlanRequest) throws -> CandidateLoad {
+        let held = request.learner.held.compactMap(\.catalogueID)
+        return CandidateLoad(catalogue: try candidateCatalogue(target: request.target, held: held), cut: nil, examined: 0, kept: 0)
+    }
 }
 
 /// Loading catalogue documents, all or nothing: every document is validated against what is

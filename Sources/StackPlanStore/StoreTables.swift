@@ -55,6 +55,8 @@ public enum StoreTables {
         ], key: ["id"]),
         Layout(name: "credentialCompetency", columns: ["credentialId", "competency"], key: ["credentialId", "competency"]),
         Layout(name: "credentialLanguage", columns: ["credentialId", "language"], key: ["credentialId", "language"]),
+        // Derived from the credentials, but copied as stored: the candidate cut trusts it.
+        Layout(name: "referencedCredential", columns: ["id"], key: ["id"]),
         Layout(name: "qualification", columns: ["id", "providerId", "title", "eqf", "ects", "document"], key: ["id"]),
         Layout(name: "account", columns: ["id", "name", "role", "passwordHash", "createdAt"], key: ["id"], numbered: "id"),
         Layout(name: "advisorAssignment", columns: ["advisorId", "learnerId"], key: ["advisorId", "learnerId"]),
@@ -75,8 +77,17 @@ public enum StoreTables {
     /// The SQLite migrations whose tables and columns ``layouts`` holds in full.
     public static let knownMigrations: Set<String> = [
         "v1: catalogue", "v2: planning columns", "v3: planning index", "v4: application id",
-        "v5: service accounts, saved plans, audit", "v6: retired records, service jobs",
+        "v5: service accounts, saved plans, audit", "v6: retired records, service jobs", "v7: referenced credentials",
     ]
+
+    /// The rows "v7: referenced credentials" makes from the credentials: what a database that
+    /// has not been through it (one opened read-only to be copied) exports for that table, so
+    /// that its copy holds what migrating it would have made.
+    static let derivedReferencedCredentials = """
+        SELECT j.value AS "id" FROM credential c, json_tree(c.prerequisites) j
+            WHERE c.prerequisites IS NOT NULL AND j.key = 'credential' AND j.type = 'text'
+        UNION SELECT j.value FROM credential c, json_each(c.excludes) j WHERE c.excludes IS NOT NULL AND j.type = 'text'
+        """
 }
 
 extension CatalogueStore {
@@ -91,8 +102,12 @@ extension CatalogueStore {
             try StoreTables.layouts.map { layout in
                 let columns = layout.columns.map { "\"\($0)\"" }.joined(separator: ", ")
                 let order = layout.key.map { "\"\($0)\"" }.joined(separator: ", ")
+                var source = "\"\(layout.name)\""
+                if layout.name == "referencedCredential", try !db.tableExists(layout.name) {
+                    source = "(\(StoreTables.derivedReferencedCredentials))"
+                }
                 var rows: [[StoredValue]] = []
-                let cursor = try Row.fetchCursor(db, sql: "SELECT \(columns) FROM \"\(layout.name)\" ORDER BY \(order)")
+                let cursor = try Row.fetchCursor(db, sql: "SELECT \(columns) FROM \(source) ORDER BY \(order)")
                 while let row = try cursor.next() {
                     rows.append((0..<layout.columns.count).map { index in
                         let value: DatabaseValue = row[index]

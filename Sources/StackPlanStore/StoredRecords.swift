@@ -152,6 +152,16 @@ public enum StoredRecords {
         }
     }
 
+    /// The ids named by `credential` leaves only (the candidate cut never drops them); iterative,
+    /// as a tree read from a document may be deep.
+    public static func collectCredentialLeafIDs(_ node: RequirementNode, into ids: inout Set<String>) {
+        var pending = [node]
+        while let node = pending.popLast() {
+            if case .credential(let id) = node.rule { ids.insert(id) }
+            pending += node.children
+        }
+    }
+
     /// Every value of `document` that the databases cannot store or compare exactly (a NUL
     /// character, a key not in normalization form C), by JSON path.
     public static func textProblems(in document: Catalogue) -> [ValidationIssue] { StoredText.problems(in: document) }

@@ -23,4 +23,15 @@ struct PostgresOption: ParsableArguments {
         }
         return try reportingErrors { try PostgresStore(url: url) }
     }
+
+    /// The read replica of `serve --read-database`, opened read-only (it is checked, never
+    /// migrated); `nil` without one.
+    static func openReplica(_ url: String?) throws -> PostgresStore? {
+        guard let url else { return nil }
+        guard PostgresLocation.isURL(url) else {
+            printError("error: --read-database takes a postgres:// URL, found \"\(url)\"")
+            throw Exit.invalidInput
+        }
+        return try reportingErrors { try PostgresStore(url: url, access: .readOnly) }
+    }
 }

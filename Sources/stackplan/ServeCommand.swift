@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import StackPlanCore
+import StackPlanPostgres
 import StackPlanServer
 import StackPlanStore
 
@@ -38,6 +39,10 @@ struct ServeCommand: ParsableCommand {
     @OptionGroup var database: DatabaseOption
     @OptionGroup var postgres: PostgresOption
 
+    @Option(name: .customLong("read-database"),
+            help: "A read replica of the --database PostgreSQL database (a postgres:// URL): the catalogue is read from it; accounts, saved plans, jobs and every write stay on --database.")
+    var readDatabase: String?
+
     func run() throws {
         if printOpenapi {
             print(String(decoding: OpenAPIDocument.json(version: StackPlan.version).serialized(pretty: true), as: UTF8.self))
@@ -49,10 +54,17 @@ struct ServeCommand: ParsableCommand {
         if let postgres = try postgres.open(besides: database) {
             (store, location, onPostgres) = (postgres, postgres.location, true)
         } else {
+            if readDatabase != nil {
+                printError("error: --read-database is a replica of a PostgreSQL --database; give --database postgres://… beside it")
+                throw Exit.invalidInput
+            }
             let sqlite = try database.open()
             (store, location, onPostgres) = (sqlite, database.path, false)
         }
-        let counts = try reportingErrors { try store.counts() }
+        // Catalogue reads (listing, planning) may go to a replica; everything else stays on the primary.
+        let replica = try PostgresOption.openReplica(readDatabase)
+        let catalogue: any CatalogueSource = replica ?? store
+        let counts = try reportingErrors { try catalogue.counts() }
         if counts.credentials == 0 {
             printError("note: the catalogue in \(location) is empty: load one with `stackplan import data/catalogue.json` and the same database option")
         }
@@ -85,8 +97,8 @@ struct ServeCommand: ParsableCommand {
         // Jobs the last run left running are interrupted; their partial results go.
         let interrupted = try reportingErrors { try recoverJobs(records: store, retention: retention) }
         if interrupted > 0 { printError("note: \(plural(interrupted, "job")) the last run left unfinished marked interrupted") }
-        let host = host, path = location
-        let application = buildApplication(configuration, catalogue: store, records: store, version: StackPlan.version) { port in
+        let host = host, path = replica.map { "\($0.location), read replica of \(location)" } ?? location
+        let application = buildApplication(configuration, catalogue: catalogue, records: store, version: StackPlan.version) { port in
             // Written straight through, not buffered: scripts wait for this line to know the port.
             let line = "StackPlan API listening on http://\(host):\(port.map(String.init) ?? "?")/api/v1 (\(plural(counts.credentials, "credential")) in \(path)); Ctrl-C stops it\n"
             FileHandle.standardOutput.write(Data(line.utf8))

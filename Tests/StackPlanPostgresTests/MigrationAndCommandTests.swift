@@ -1,8 +1,9 @@
 import Foundation
+import GRDB
 import Testing
 import StackPlanCore
 @testable import StackPlanPostgres
-import StackPlanStore
+@testable import StackPlanStore
 
 /// `stackplan migrate`, `import --database` and `serve --database`, and what PostgreSQL URLs
 /// and servers that cannot be used are told.
@@ -41,6 +42,7 @@ import StackPlanStore
         #expect(tables.first { $0.name == "auditEntry" }?.rows.count ?? 0 > 5)
         #expect(tables.first { $0.name == "retiredRecord" }?.rows.count == 1)
         #expect(tables.first { $0.name == "serviceJob" }?.rows.count == 1)
+        #expect(tables.first { $0.name == "referencedCredential" }?.rows.count ?? 0 > 5)
         try target.copyTables(tables)
         let copied = try target.exportTables()
         #expect(copied.map(\.name) == tables.map(\.name))
@@ -57,6 +59,29 @@ import StackPlanStore
         let next = try target.createAccount(name: "cy", role: .admin, passwordHash: "h", by: nil, now: Date())
         #expect(next.id == Int64(try sqlite.accountCount()) + 1)
         #expect(throws: PostgresStoreError.notEmpty(location: target.location, table: "setting")) { try target.copyTables(tables) }
+    }
+
+    /// A SQLite database made before "v7: referenced credentials", opened read-only to be
+    /// copied, is copied with the table that migration would have made, so that the candidate
+    /// cut on PostgreSQL never drops a credential another one names.
+    @Test(.needsPostgres) func migrateFromADatabaseBeforeV7CopiesItsReferences() throws {
+        let source = try filledSQLite()
+        let current = try #require(source.store as? CatalogueStore)
+        let expected = try #require(try current.exportTables().first { $0.name == "referencedCredential" })
+        #expect(expected.rows.count > 5)
+        try current.write { db in
+            try db.execute(sql: """
+                DROP TABLE referencedCredential;
+                DELETE FROM grdb_migrations WHERE identifier = 'v7: referenced credentials';
+                """)
+        }
+        let older = try CatalogueStore(path: source.address, access: .readOnly)
+        #expect(!(try older.appliedMigrations()).contains("v7: referenced credentials"))
+        let tables = try older.exportTables()
+        #expect(tables.first { $0.name == "referencedCredential" } == expected)
+        let target = try PostgresStore(url: try ScratchDatabase.newPostgresDatabase())
+        try target.copyTables(tables)
+        #expect(try target.exportTables() == tables)
     }
 
     @Test(.needsPostgres) func commandsImportServeAndMigrateOnPostgres() throws {
@@ -148,15 +173,19 @@ enum CommandRunner {
         var error: String
     }
 
-    static func run(_ arguments: [String]) throws -> Result {
+    /// The built `stackplan`, beside the tests.
+    static func executable() throws -> URL {
         let candidates = [
             URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("stackplan"),
             Bundle.main.bundleURL.deletingLastPathComponent().appendingPathComponent("stackplan"),
             Samples.repository.appendingPathComponent(".build/debug/stackplan"),
         ]
-        let executable = try #require(candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) }, "build the stackplan product first")
+        return try #require(candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) }, "build the stackplan product first")
+    }
+
+    static func run(_ arguments: [String]) throws -> Result {
         let process = Process()
-        process.executableURL = executable
+        process.executableURL = try executable()
         process.arguments = arguments
         process.currentDirectoryURL = Samples.repository
         var environment = ProcessInfo.processInfo.environment
