@@ -46,10 +46,10 @@ serve: build
 	@test -s $(DB) || $(BIN) import data/catalogue.json --db $(DB)
 	$(BIN) serve --db $(DB) --host $(HOST) --port $(PORT)
 
-## test: run every test, then check that every documented example still prints what its page shows
+## test: run every test (beside a throwaway PostgreSQL server: scripts/with-postgres.sh), then check that every documented example still prints what its page shows
 test: setup
 	$(SWIFT) build --build-tests
-	$(SWIFT) test --skip-build
+	STACKPLAN_REQUIRE_POSTGRES=1 scripts/with-postgres.sh $(SWIFT) test --skip-build
 	$(MAKE) --no-print-directory docs-check
 
 .PHONY: test-browser
@@ -118,3 +118,8 @@ fuzz-api: setup
 # bench's recipe with PARTS set: a target's variables reach its prerequisites' recipes.
 bench-schedule: export PARTS = schedule
 bench-schedule: bench
+
+.PHONY: bench-postgres
+## bench-postgres: the PostgreSQL store against SQLite (import and plan at 100k, two instances under load, kill -9 of one); heavy, run it once
+bench-postgres: setup
+	scripts/bench-postgres.sh

@@ -13,6 +13,7 @@ let package = Package(
         .library(name: "StackPlanRendering", targets: ["StackPlanRendering"]),
         .library(name: "StackPlanCPD", targets: ["StackPlanCPD"]),
         .library(name: "StackPlanServer", targets: ["StackPlanServer"]),
+        .library(name: "StackPlanPostgres", targets: ["StackPlanPostgres"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -27,6 +28,8 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird-auth", from: "2.0.0"),
         // NIOCore's Channel: the service watches a client's connection to cancel its solve.
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.0.0"),
+        // The PostgreSQL store (issue 15).
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.0"),
         // Templates of the web pages (issue 14).
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
     ],
@@ -44,6 +47,11 @@ let package = Package(
         .target(name: "StackPlanStore", dependencies: [
             "StackPlanCore",
             .product(name: "GRDB", package: "GRDB.swift"),
+        ]),
+        // The same store protocols on PostgreSQL, for several service instances on one database (issue 15).
+        .target(name: "StackPlanPostgres", dependencies: [
+            "StackPlanStore", "StackPlanCore",
+            .product(name: "PostgresNIO", package: "postgres-nio"),
         ]),
         // English text (and --json) renderings of the core's typed results, for every front end.
         .target(name: "StackPlanRendering", dependencies: ["StackPlanCore"]),
@@ -67,7 +75,7 @@ let package = Package(
         ], resources: [.copy("Resources")]),
         .executableTarget(name: "stackplan", dependencies: [
             "StackPlanCore", "StackPlanStore", "StackPlanInterchange", "StackPlanCPD", "StackPlanGenerator", "StackPlanRendering", "StackPlanVerification",
-            "StackPlanServer",
+            "StackPlanServer", "StackPlanPostgres",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "MILPTests", dependencies: ["MILP"]),
@@ -98,6 +106,12 @@ let package = Package(
             "stackplan",
             .product(name: "HummingbirdTesting", package: "hummingbird"),
             .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+        ]),
+        // The store's contract on both backends; PostgreSQL from $STACKPLAN_TEST_POSTGRES (scripts/test-postgres.sh).
+        .testTarget(name: "StackPlanPostgresTests", dependencies: [
+            "StackPlanPostgres", "StackPlanStore", "StackPlanCore", "StackPlanGenerator", "stackplan",
+            // To make a SQLite database as an earlier version left it.
+            .product(name: "GRDB", package: "GRDB.swift"),
         ]),
         .testTarget(name: "StackPlanTextTests", dependencies: ["StackPlanText"]),
         .testTarget(name: "StackPlanCPDTests", dependencies: ["StackPlanCPD", "StackPlanCore", "MILP"]),

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import StackPlanCore
+import StackPlanStore
 
 /// How `stackplan serve` runs the service.
 public struct ServerConfiguration: Sendable {

@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import MILP
 import StackPlanCore
+import StackPlanStore
 import StackPlanInterchange
 import StackPlanRendering
 

@@ -112,65 +112,16 @@ extension CatalogueStore {
         return credentials
     }
 
-    /// One credential from the columns of ``credentialColumns``.
+    /// One credential from the columns of ``credentialColumns`` (StoredRecords reads them).
     private static func credential(id: String, _ row: Row) throws -> Credential {
-        let record = "credential \"\(id)\""
-        let kindName: String = try row.decode(atIndex: 3), modeName: String = try row.decode(atIndex: 9)
-        guard let kind = CredentialKind(rawValue: kindName), let mode = DeliveryMode(rawValue: modeName) else {
-            throw DamagedRecord(record: record, reason: "its kind \"\(kindName)\" or mode \"\(modeName)\" is not one StackPlan knows")
-        }
-        var credential = Credential(
-            id: id, title: try row.decode(atIndex: 2), provider: try row.decode(atIndex: 1), kind: kind,
+        try StoredRecords.credential(StoredRecords.CredentialColumns(
+            id: id, provider: try row.decode(atIndex: 1), title: try row.decode(atIndex: 2), kind: try row.decode(atIndex: 3),
             ects: try row.decode(atIndex: 4), hours: try row.decode(atIndex: 5), eqf: try row.decode(atIndex: 6),
-            cost: try row.decode(atIndex: 7), currency: try row.decode(atIndex: 8), weeks: try row.decode(atIndex: 11),
-            mode: mode, languages: [], accredited: try row.decode(atIndex: 10))
-        func json(_ index: Int, _ column: String) throws -> JSON? {
-            guard let text: String = try row.decode(atIndex: index) else { return nil }
-            guard let value = try? JSON.parse(Data(text.utf8)) else {
-                throw DamagedRecord(record: record, reason: "its \(column) column is not valid JSON")
-            }
-            return value
-        }
-        if let value = try json(12, "prerequisites") {
-            guard let prerequisite = CatalogueDocument.prerequisite(value) else {
-                throw DamagedRecord(record: record, reason: "its prerequisites column cannot be read")
-            }
-            credential.prerequisites = prerequisite
-        }
-        if let value = try json(13, "excludes") {
-            guard case .array(let values) = value else { throw DamagedRecord(record: record, reason: "its excludes column is not a list") }
-            credential.excludes = values.compactMap { if case .string(let id) = $0 { return id } else { return nil } }
-        }
-        // Schedules need the dated runs; without them every credential would look self-paced.
-        if let value = try json(14, "offerings") {
-            guard case .array(let values) = value else { throw DamagedRecord(record: record, reason: "its offerings column is not a list") }
-            credential.offerings = try values.enumerated().map { index, value in
-                guard let offering = CatalogueDocument.offering(value) else {
-                    throw DamagedRecord(record: record, reason: "its offering \(index) cannot be read")
-                }
-                return offering
-            }
-        }
-        // Where it is held decides whether a learner limited to some places can take it; the place
-        // lives in the document only, so a damaged document is named rather than read as "no place".
-        let documentIsJSON: Bool = try row.decode(atIndex: 16)
-        guard documentIsJSON else { throw DamagedRecord(record: record, reason: "its stored document is not valid JSON") }
-        if let text: String = try row.decode(atIndex: 15) {
-            guard let place = CatalogueDocument.place(stored: text) else {
-                throw DamagedRecord(record: record, reason: "its place \(text) cannot be read")
-            }
-            credential.place = place
-        }
-        // Code, ISCED-F fields and ESCO skills live in the document only; requirement filters read them.
-        func strings(_ index: Int, _ field: String) throws -> [String] {
-            guard let value = try json(index, field) else { return [] }
-            guard case .array(let values) = value else { throw DamagedRecord(record: record, reason: "its \(field) is not a list") }
-            return values.compactMap { if case .string(let text) = $0 { text } else { nil } }
-        }
-        credential.code = try row.decode(atIndex: 17)
-        credential.isced = try strings(18, "isced")
-        credential.escoSkills = try strings(19, "escoSkills")
-        return credential
+            cost: try row.decode(atIndex: 7), currency: try row.decode(atIndex: 8), mode: try row.decode(atIndex: 9),
+            accredited: try row.decode(atIndex: 10), weeks: try row.decode(atIndex: 11), prerequisites: try row.decode(atIndex: 12),
+            excludes: try row.decode(atIndex: 13), offerings: try row.decode(atIndex: 14), place: try row.decode(atIndex: 15),
+            documentIsJSON: try row.decode(atIndex: 16), code: try row.decode(atIndex: 17), isced: try row.decode(atIndex: 18),
+            escoSkills: try row.decode(atIndex: 19)))
     }
 
     /// Fills competencies and languages from their side tables, in chunks of ids.
@@ -195,10 +146,7 @@ extension CatalogueStore {
         }
     }
 
-    static func qualificationReferences(_ node: RequirementNode) -> [String] {
-        if case .qualification(let id) = node.rule { return [id] }
-        return node.children.flatMap(qualificationReferences)
-    }
+    static func qualificationReferences(_ node: RequirementNode) -> [String] { StoredRecords.qualificationReferences(node) }
 
     /// Adds every stored credential some `credits` leaf of the tree accepts, and the ids
     /// `credential` leaves name.
@@ -282,13 +230,7 @@ extension CatalogueStore {
     }
 
     static func collectNamedCredentials(_ node: RequirementNode, into ids: inout Set<String>) {
-        switch node.rule {
-        case .credential(let id): ids.insert(id)
-        case .credits(_, let filter), .count(_, let filter), .maxCredits(_, let filter): ids.formUnion(filter.ids ?? [])
-        case .allOf(let children), .anyOf(let children), .atLeast(_, let children):
-            for child in children { collectNamedCredentials(child, into: &ids) }
-        case .qualification: break
-        }
+        StoredRecords.collectNamedCredentials(node, into: &ids)
     }
 
     // MARK: Documents
@@ -334,68 +276,11 @@ extension CatalogueStore {
         _ db: Database
     ) throws -> Catalogue {
         let base = try String.fetchOne(db, sql: "SELECT value FROM setting WHERE key = 'baseCurrency'") ?? "EUR"
-        var rates: [String: JSON] = [:]
+        var rates: [String: Double] = [:]
         for row in try Row.fetchAll(db, sql: "SELECT currency, rate FROM exchangeRate") {
-            rates[try row.decode(atIndex: 0)] = .number(try row.decode(atIndex: 1))
+            rates[try row.decode(atIndex: 0)] = try row.decode(atIndex: 1)
         }
-        let lists = [("providers", providers), ("credentials", credentials), ("qualifications", qualifications)]
-        var document: [String: JSON] = [
-            "format": .string(Catalogue.formatName), "baseCurrency": .string(base), "exchangeRates": .object(rates),
-        ]
-        for (key, stored) in lists {
-            document[key] = .array(try stored.map { record in
-                guard let value = try? JSON.parse(Data(record.text.utf8)) else {
-                    throw DamagedRecord(record: record.name, reason: "its stored document is not valid JSON")
-                }
-                return value
-            })
-        }
-        do {
-            return try CatalogueDocument.read(JSON.object(document))
-        } catch let invalid as InvalidDocument {
-            // Name the record of the first problem: its path starts with the list and the index.
-            for issue in invalid.errors {
-                for (key, stored) in lists where issue.path.hasPrefix("$.\(key)[") {
-                    let index = issue.path.dropFirst(key.count + 3).prefix { $0.isNumber }
-                    if let position = Int(index), stored.indices.contains(position) {
-                        throw DamagedRecord(record: stored[position].name, reason: "its stored document cannot be read (\(issue.message))")
-                    }
-                }
-            }
-            throw DamagedRecord(record: "settings", reason: "the stored base currency or exchange rates cannot be read")
-        }
-    }
-}
-
-/// One stored record's JSON document.
-struct StoredDocument {
-    var table: String
-    var id: String
-    var text: String
-
-    /// As messages name records: `credential "tcd-nu7812"`.
-    var name: String { "\(table) \"\(id)\"" }
-}
-
-/// A stored record that cannot be read back; the store turns it into ``StoreError/damagedRecord(path:record:reason:)``.
-struct DamagedRecord: Error {
-    var record: String
-    var reason: String
-}
-
-/// Credentials as they are loaded, each once, found by id.
-struct LoadedCredentials {
-    var list: [Credential] = []
-    var position: [String: Int] = [:]
-
-    func contains(_ id: String) -> Bool { position[id] != nil }
-
-    /// Adds the credential unless one with its id is there; whether it was added.
-    @discardableResult
-    mutating func add(_ credential: Credential) -> Bool {
-        guard position[credential.id] == nil else { return false }
-        position[credential.id] = list.count
-        list.append(credential)
-        return true
+        return try StoredRecords.catalogue(
+            baseCurrency: base, exchangeRates: rates, providers: providers, credentials: credentials, qualifications: qualifications)
     }
 }

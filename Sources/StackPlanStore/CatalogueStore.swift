@@ -371,9 +371,8 @@ public final class CatalogueStore: Sendable {
 
     /// weeks, prerequisites, excludes and offerings as the v2 columns hold them.
     static func planningColumns(_ credential: Credential) -> StatementArguments {
-        [credential.weeks, credential.prerequisites.map { CatalogueDocument.json($0).compactText },
-         credential.excludes.isEmpty ? nil : JSON.array(credential.excludes.map(JSON.string)).compactText,
-         credential.offerings.isEmpty ? nil : JSON.array(credential.offerings.map(CatalogueDocument.json)).compactText]
+        let columns = StoredRecords.planningColumns(credential)
+        return [columns.weeks, columns.prerequisites, columns.excludes, columns.offerings]
     }
 
     static func rowCounts(_ db: Database) throws -> [Int] {

@@ -14,9 +14,11 @@ struct Import: ParsableCommand {
     var files: [String]
 
     @OptionGroup var database: DatabaseOption
+    @OptionGroup var postgres: PostgresOption
 
     func run() throws {
-        let store = try database.open()
+        let store: any CatalogueImporting
+        if let postgres = try postgres.open(besides: database) { store = postgres } else { store = try database.open() }
         try reportingErrors {
             var readers = CatalogueFiles()
             var documents: [(catalogue: Catalogue, file: String?)] = []
@@ -37,7 +39,7 @@ struct Import: ParsableCommand {
             for (file, summary) in zip(files, summaries) {
                 for warning in summary.warnings { printError("\(file): \(warning)") }
                 print("\(file): imported \(plural(summary.providers, "provider")), \(plural(summary.credentials, "credential")), "
-                    + "\(plural(summary.qualifications, "qualification")) (\(summary.replaced) replaced) into \(database.path)")
+                    + "\(plural(summary.qualifications, "qualification")) (\(summary.replaced) replaced) into \(store.location)")
             }
         }
     }

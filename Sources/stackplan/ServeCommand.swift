@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import StackPlanCore
+import StackPlanPostgres
 import StackPlanServer
 import StackPlanStore
 
@@ -21,7 +22,7 @@ struct ServeCommand: ParsableCommand {
     @Option(help: "Solves that may run at once (1 to 256; default: the number of cores).", transform: ServeRanges.slots.parseWhole)
     var solveSlots: Int?
 
-    @Option(help: "Folder for jobs' uploads and results (default: DATABASE-jobs beside the database).")
+    @Option(help: "Folder for jobs' uploads and results (default: DATABASE-jobs beside a SQLite database, stackplan-jobs in the working folder with a postgres:// --database).")
     var jobsDir: String?
 
     @Option(help: "Hours a finished job's results are kept (1 to 8,760; default 24).", transform: ServeRanges.retention.parseWhole)
@@ -36,19 +37,44 @@ struct ServeCommand: ParsableCommand {
 
     @OptionGroup var schemeFile: SchemeFileOption
     @OptionGroup var database: DatabaseOption
+    @OptionGroup var postgres: PostgresOption
+
+    @Option(name: .customLong("read-database"),
+            help: "A read replica of the --database PostgreSQL database (a postgres:// URL): the catalogue is read from it; accounts, saved plans, jobs and every write stay on --database.")
+    var readDatabase: String?
 
     func run() throws {
         if printOpenapi {
             print(String(decoding: OpenAPIDocument.json(version: StackPlan.version).serialized(pretty: true), as: UTF8.self))
             return
         }
-        let store = try database.open()
-        let counts = try reportingErrors { try store.counts() }
+        // Several instances may serve one PostgreSQL database; a SQLite file serves one.
+        let store: any CatalogueSource & ServiceRecordSource
+        let location: String, onPostgres: Bool
+        if let postgres = try postgres.open(besides: database) {
+            (store, location, onPostgres) = (postgres, postgres.location, true)
+        } else {
+            if readDatabase != nil {
+                printError("error: --read-database is a replica of a PostgreSQL --database; give --database postgres://… beside it")
+                throw Exit.invalidInput
+            }
+            let sqlite = try database.open()
+            (store, location, onPostgres) = (sqlite, database.path, false)
+        }
+        // Catalogue reads (listing, planning) may go to a replica; everything else stays on the primary.
+        let replica = try PostgresOption.openReplica(readDatabase)
+        let catalogue: any CatalogueSource = replica ?? store
+        let counts = try reportingErrors { try catalogue.counts() }
         if counts.credentials == 0 {
-            printError("note: the catalogue in \(database.path) is empty: load one with `stackplan import data/catalogue.json --db \(database.path)`")
+            printError("note: the catalogue in \(location) is empty: load one with `stackplan import data/catalogue.json` and the same database option")
         }
         // The first start creates one demo account per role; their passwords are shown this once.
-        let demo = try reportingErrors { try DemoAccounts.createIfNone(in: store) }
+        let demo = try reportingErrors { () throws -> [DemoAccounts.Created] in
+            do { return try DemoAccounts.createIfNone(in: store) } catch ServiceRecordError.duplicateAccount {
+                // Another instance on the same database made them at the same moment: it shows them.
+                return []
+            }
+        }
         if !demo.isEmpty {
             var text = "Demo accounts (passwords shown once; sign in with POST /api/v1/sessions):\n"
             for account in demo { text += "  \(account.name)  role \(account.role.rawValue)  password \(account.password)\n" }
@@ -58,7 +84,8 @@ struct ServeCommand: ParsableCommand {
         var configuration = ServerConfiguration(host: host, port: port, schemesPath: schemeFile.path)
         if let solveSlots { configuration.solveSlots = solveSlots }
         configuration.rateLimit = RateLimit(burst: Double(max(120, 60 * accountRate)), perSecond: Double(accountRate))
-        configuration.jobFolder = jobsDir ?? database.path + "-jobs"
+        // A PostgreSQL database has no file to sit beside: its default folder is in the working directory.
+        configuration.jobFolder = jobsDir ?? (onPostgres ? "stackplan-jobs" : database.path + "-jobs")
         configuration.jobRetention = TimeInterval(jobRetentionHours) * 3600
         let jobFolder = configuration.jobFolder, retention = configuration.jobRetention
         do {
@@ -70,8 +97,8 @@ struct ServeCommand: ParsableCommand {
         // Jobs the last run left running are interrupted; their partial results go.
         let interrupted = try reportingErrors { try recoverJobs(records: store, retention: retention) }
         if interrupted > 0 { printError("note: \(plural(interrupted, "job")) the last run left unfinished marked interrupted") }
-        let host = host, path = database.path
-        let application = buildApplication(configuration, catalogue: store, records: store, version: StackPlan.version) { port in
+        let host = host, path = replica.map { "\($0.location), read replica of \(location)" } ?? location
+        let application = buildApplication(configuration, catalogue: catalogue, records: store, version: StackPlan.version) { port in
             // Written straight through, not buffered: scripts wait for this line to know the port.
             let line = "StackPlan API listening on http://\(host):\(port.map(String.init) ?? "?")/api/v1 (\(plural(counts.credentials, "credential")) in \(path)); Ctrl-C stops it\n"
             FileHandle.standardOutput.write(Data(line.utf8))

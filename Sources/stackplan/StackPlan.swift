@@ -26,7 +26,7 @@ struct StackPlan: ParsableCommand {
             ]),
             CommandGroup(name: "Regulator", subcommands: [CPDCommand.self, LintCommand.self]),
             CommandGroup(name: "Tools", subcommands: [GenerateCommand.self]),
-            CommandGroup(name: "Service", subcommands: [ServeCommand.self]),
+            CommandGroup(name: "Service", subcommands: [ServeCommand.self, MigrateCommand.self]),
         ])
 
     /// Parses and runs the command with one error mapping for every command (docs/commands.md,

@@ -299,9 +299,10 @@ struct AccountRoutes {
         if replan || newInputs != nil {
             content = try await planned(newInputs ?? latest.content.inputs, name: name, status: status)
         }
-        let planID = latest.planID
+        let planID = latest.planID, basis = latest.version
         let frozen = content
-        let saved = try await run { try $0.addPlanVersion(planID: planID, content: frozen, by: account.id, now: Date()) }
+        // Made from the version read above: one saved since (by another request or instance) is a 409.
+        let saved = try await run { try $0.addPlanVersion(planID: planID, expecting: basis, content: frozen, by: account.id, now: Date()) }
         var answer = try await full(saved).objectFields
         if replan || newInputs != nil { answer["changes"] = Self.changes(from: latest.content, to: content) }
         return JSONResponse.ok(.object(answer), status: .created)

@@ -138,8 +138,8 @@ extension WebPages {
                                    catalogueVersion: try records.catalogueVersion())
             }
         }
-        let planID = latest.planID, frozen = content
-        _ = try await accounts.run { try $0.addPlanVersion(planID: planID, content: frozen, by: account.id, now: Date()) }
+        let planID = latest.planID, basis = latest.version, frozen = content
+        _ = try await accounts.run { try $0.addPlanVersion(planID: planID, expecting: basis, content: frozen, by: account.id, now: Date()) }
         return redirect("/saved-plans/\(planID)" + (replan ? "?changed=1" : ""))
     }
 

@@ -73,6 +73,15 @@ public struct SavedPlanVersion: Sendable, Equatable {
     public var content: PlanVersionContent
     public var createdAt: Date
     public var createdBy: Int64
+
+    public init(planID: Int64, ownerID: Int64, version: Int, content: PlanVersionContent, createdAt: Date, createdBy: Int64) {
+        self.planID = planID
+        self.ownerID = ownerID
+        self.version = version
+        self.content = content
+        self.createdAt = createdAt
+        self.createdBy = createdBy
+    }
 }
 
 /// A learner profile kept by the service (docs/data-format.md), owned by a learner's account.
@@ -81,6 +90,13 @@ public struct StoredProfile: Sendable, Equatable {
     public var ownerID: Int64
     public var document: JSON
     public var updatedAt: Date
+
+    public init(id: Int64, ownerID: Int64, document: JSON, updatedAt: Date) {
+        self.id = id
+        self.ownerID = ownerID
+        self.document = document
+        self.updatedAt = updatedAt
+    }
 }
 
 public struct AuditEntry: Sendable, Equatable {
@@ -89,6 +105,14 @@ public struct AuditEntry: Sendable, Equatable {
     public var accountID: Int64?
     public var action: String
     public var subject: String
+
+    public init(id: Int64, at: Date, accountID: Int64?, action: String, subject: String) {
+        self.id = id
+        self.at = at
+        self.accountID = accountID
+        self.action = action
+        self.subject = subject
+    }
 }
 
 /// Failures of the service's own records that are the request's fault.
@@ -97,10 +121,12 @@ public enum ServiceRecordError: ClassifiedError, Equatable {
     case unknownAccount(String)
     case unknownPlan(Int64)
     case unknownProfile(Int64)
+    /// A new version was made from `expected`, but `latest` has been saved since (optimistic concurrency).
+    case staleVersion(plan: Int64, expected: Int, latest: Int)
 
     public var kind: ErrorKind {
         switch self {
-        case .duplicateAccount: .conflict
+        case .duplicateAccount, .staleVersion: .conflict
         case .unknownAccount, .unknownPlan, .unknownProfile: .notFound
         }
     }
@@ -111,6 +137,8 @@ public enum ServiceRecordError: ClassifiedError, Equatable {
         case .unknownAccount(let name): "there is no account \"\(name)\""
         case .unknownPlan(let id): "there is no saved plan \(id)"
         case .unknownProfile(let id): "there is no learner profile \(id)"
+        case .staleVersion(let plan, let expected, let latest):
+            "saved plan \(plan) has changed: this change was made from version \(expected), but version \(latest) has been saved since; reload it and try again"
         }
     }
 }
@@ -216,12 +244,14 @@ extension CatalogueStore {
 
     /// Adds the next version of a saved plan; earlier versions are never changed. The version
     /// number is taken inside the write transaction, so concurrent writers never share one.
-    public func addPlanVersion(planID: Int64, content: PlanVersionContent, by actor: Int64, now: Date = Date()) throws -> SavedPlanVersion {
+    /// With `expecting`, a version saved since that one is a conflict and nothing is written.
+    public func addPlanVersion(planID: Int64, expecting: Int? = nil, content: PlanVersionContent, by actor: Int64, now: Date = Date()) throws -> SavedPlanVersion {
         try write { db in
             guard let owner = try Int64.fetchOne(db, sql: "SELECT ownerId FROM savedPlan WHERE id = ?", arguments: [planID]) else {
                 throw ServiceRecordError.unknownPlan(planID)
             }
             let last = try Int.fetchOne(db, sql: "SELECT max(version) FROM savedPlanVersion WHERE planId = ?", arguments: [planID]) ?? 0
+            if let expecting, expecting != last { throw ServiceRecordError.staleVersion(plan: planID, expected: expecting, latest: last) }
             return try Self.insertVersion(db, planID: planID, owner: owner, version: last + 1, content: content, by: actor, now: now)
         }
     }
@@ -357,13 +387,6 @@ extension CatalogueStore {
     /// the retired records): saved plans record it, so that a re-plan can tell the catalogue has
     /// changed since, a retirement included.
     public func catalogueVersion() throws -> String {
-        var data = CatalogueDocument.data(try catalogue())
-        for retirement in try retirements() { data.append(contentsOf: "\nretired \(retirement.kind.rawValue) \(retirement.id)".utf8) }
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in data {
-            hash ^= UInt64(byte)
-            hash = hash &* 0x0000_0100_0000_01b3
-        }
-        return String(hash, radix: 16)
+        catalogueFingerprint(try catalogue(), retired: try retirements())
     }
 }

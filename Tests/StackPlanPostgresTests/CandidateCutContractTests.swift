@@ -1,0 +1,120 @@
+import Foundation
+import Testing
+import StackPlanCore
+import StackPlanGenerator
+@testable import StackPlanPostgres
+import StackPlanStore
+
+/// The candidate cut (migration v7, `referencedCredential`) and the catalogue's fingerprint, the
+/// same on SQLite and PostgreSQL.
+@Suite struct CandidateCutContractTests {
+    let now = Date(timeIntervalSince1970: 1_790_000_000)
+
+    /// Every row of `referencedCredential` as the store holds it.
+    static func referenced(_ database: ScratchDatabase) throws -> Set<String> {
+        let sqlite = database.store as? CatalogueStore, postgres = database.store as? PostgresStore
+        let tables = try #require(try sqlite?.exportTables() ?? postgres?.exportTables())
+        let table = try #require(tables.first { $0.name == "referencedCredential" })
+        return Set(table.rows.compactMap { row in if case .text(let id)? = row.first { id } else { nil } })
+    }
+
+    static func references(of credentials: [Credential]) -> Set<String> {
+        var ids: Set<String> = []
+        for credential in credentials {
+            ids.formUnion(credential.prerequisites?.credentialIDs ?? [])
+            ids.formUnion(credential.excludes)
+        }
+        return ids
+    }
+
+    /// The table holds what the credentials name (nested prerequisites and overlaps), is rebuilt
+    /// by every import and added to by a catalogue edit.
+    @Test(arguments: Backend.available)
+    func referencedCredentialsFollowImportsAndEdits(_ backend: Backend) throws {
+        let database = try ScratchDatabase(backend)
+        let bundled = try Samples.bundled()
+        _ = try database.store.importCatalogues([(bundled, nil)])
+        let expected = Self.references(of: bundled.credentials)
+        #expect(expected.count > 5)
+        #expect(try Self.referenced(database) == expected)
+
+        // An import that drops every reference empties the table.
+        let unlinked = bundled.credentials.map { credential in
+            var plain = credential
+            plain.prerequisites = nil
+            plain.excludes = []
+            return plain
+        }
+        let plain = Catalogue(baseCurrency: bundled.baseCurrency, exchangeRates: bundled.exchangeRates, providers: bundled.providers,
+                              credentials: unlinked, qualifications: bundled.qualifications)
+        _ = try database.store.importCatalogues([(plain, nil)])
+        #expect(try Self.referenced(database).isEmpty)
+
+        // An edit naming credentials deep in a prerequisite expression and as an overlap: noted at once.
+        let editor = try database.store.createAccount(name: "eve", role: .editor, passwordHash: "h", by: nil, now: now)
+        var edited = unlinked[0]
+        edited.prerequisites = .allOf([.credential(unlinked[1].id), .anyOf([.credential(unlinked[2].id), .atLeast(1, [.credential(unlinked[3].id)])])])
+        edited.excludes = [unlinked[4].id]
+        _ = try database.store.editCatalogue(Catalogue(
+            baseCurrency: bundled.baseCurrency, exchangeRates: bundled.exchangeRates, providers: [], credentials: [edited], qualifications: []),
+            by: editor.id, now: now)
+        #expect(try Self.referenced(database) == Set(unlinked[1...4].map(\.id)))
+    }
+
+    /// `candidateCatalogue(for:)` cuts the same credentials on both backends, for every
+    /// generated learner under each objective, and leaves something out.
+    @Test(.needsPostgres) func cutCandidatesAgreeAcrossBackends() throws {
+        let generated = CatalogueGenerator.generate(.init(credentials: 3_000, qualifications: 24), seed: 19)
+        let sqlite = try ScratchDatabase(.sqlite)
+        let postgres = try ScratchDatabase(.postgres)
+        for database in [sqlite, postgres] { try _ = database.store.importCatalogues([(generated.catalogue, nil)]) }
+        var examined = 0, kept = 0
+        for learner in generated.learners {
+            guard case .string(let goal)? = learner.extra["goal"] else {
+                Issue.record("a generated learner without a goal")
+                continue
+            }
+            for objectives in [[Objective.cost], [.workload], [.cost, .ects]] {
+                let request = PlanRequest(target: goal, learner: learner, objectives: objectives)
+                let expected = try sqlite.store.candidateCatalogue(for: request)
+                let found = try postgres.store.candidateCatalogue(for: request)
+                #expect(found.catalogue == expected.catalogue, "candidates toward \(goal) by \(objectives)")
+                #expect(found.cut == expected.cut && found.examined == expected.examined && found.kept == expected.kept)
+                examined += found.examined
+                kept += found.kept
+            }
+        }
+        #expect(kept < examined, "the cut kept \(kept) of \(examined)")
+    }
+
+    /// Retiring a credential or a qualification changes the fingerprint saved plans record
+    /// (the records themselves are unchanged), and restoring it gives the former one back; both
+    /// backends give the same fingerprint for the same records.
+    @Test(arguments: Backend.available)
+    func retirementsChangeTheCatalogueVersion(_ backend: Backend) throws {
+        let database = try ScratchDatabase(backend)
+        let store = database.store
+        let bundled = try Samples.bundled()
+        _ = try store.importCatalogues([(bundled, nil)])
+        let editor = try store.createAccount(name: "eve", role: .editor, passwordHash: "h", by: nil, now: now)
+        let original = try store.catalogueVersion()
+        #expect(original == catalogueFingerprint(try store.catalogue(), retired: []))
+
+        let credential = try #require(bundled.credentials.first).id
+        _ = try store.retire(.credential, id: credential, by: editor.id, now: now)
+        let withCredential = try store.catalogueVersion()
+        #expect(withCredential != original)
+        let qualification = try #require(bundled.qualifications.first).id
+        _ = try store.retire(.qualification, id: qualification, by: editor.id, now: now)
+        let withBoth = try store.catalogueVersion()
+        #expect(withBoth != withCredential && withBoth != original)
+
+        _ = try store.restore(.credential, id: credential, by: editor.id, now: now)
+        _ = try store.restore(.qualification, id: qualification, by: editor.id, now: now)
+        #expect(try store.catalogueVersion() == original)
+        // Whichever store holds them, the same records and retirements give the same fingerprint.
+        let retired = [Retirement(kind: .qualification, id: qualification, retiredAt: now, accountID: 1),
+                       Retirement(kind: .credential, id: credential, retiredAt: now, accountID: 1)]
+        #expect(catalogueFingerprint(bundled, retired: retired) == catalogueFingerprint(bundled, retired: retired.reversed()))
+    }
+}
