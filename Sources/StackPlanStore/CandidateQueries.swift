@@ -94,7 +94,7 @@ extension CatalogueStore {
 
     static func marks(_ count: Int) -> String { Array(repeating: "?", count: count).joined(separator: ",") }
 
-    static let credentialColumns = "c.id, c.providerId, c.title, c.kind, c.ects, c.hours, c.eqf, c.cost, c.currency, c.mode, c.accredited, c.weeks, c.prerequisites, c.excludes, c.offerings, CASE WHEN json_valid(c.document) THEN json_extract(c.document, '$.place') END, json_valid(c.document), CASE WHEN json_valid(c.document) THEN json_extract(c.document, '$.code') END, CASE WHEN json_valid(c.document) THEN json_extract(c.document, '$.isced') END, CASE WHEN json_valid(c.document) THEN json_extract(c.document, '$.escoSkills') END"
+    static let credentialColumns = "c.id, c.providerId, c.title, c.kind, c.ects, c.hours, c.eqf, c.cost, c.currency, c.mode, c.accredited, c.weeks, c.prerequisites, c.excludes, c.offerings, CASE WHEN json_valid(c.document) THEN json_extract(c.document, '$.place') END, json_valid(c.document), CASE WHEN json_valid(c.document) THEN json_extract(c.document, '$.code') END, CASE WHEN json_valid(c.document) THEN json_extract(c.document, '$.isced') END, CASE WHEN json_valid(c.document) THEN json_extract(c.document, '$.escoSkills') END, CASE WHEN json_valid(c.document) THEN json_extract(c.document, '$.repeatable') END"
 
     /// Credentials built from their columns, without competencies and languages (``attachSideTables(to:_:)`` adds those).
     static func credentialRows(where condition: String, _ arguments: StatementArguments, _ db: Database) throws -> [Credential] {
@@ -170,6 +170,11 @@ extension CatalogueStore {
         credential.code = try row.decode(atIndex: 17)
         credential.isced = try strings(18, "isced")
         credential.escoSkills = try strings(19, "escoSkills")
+        // How often it may be taken for credit lives in the document only: a whole number in range, else once.
+        if let times: Int64 = try row.decode(atIndex: 20) {
+            guard InputLimits.repeats.contains(Int(clamping: times)) else { throw DamagedRecord(record: record, reason: "its repeatable \(times) is out of range") }
+            credential.repeatable = Int(times)
+        }
         return credential
     }
 
