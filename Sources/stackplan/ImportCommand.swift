@@ -34,7 +34,7 @@ struct Import: ParsableCommand {
                 if format == .ctdl {
                     let read = try CTDLCatalogue(try readFile(file), file: file, defaults: ctdl.defaults, resolvingAgainst: try documents.reduce(into: store.catalogue()) { $0.merge($1.catalogue) })
                     for issue in read.unmapped { printError("\(file): \(issue)") }
-                    documents.append((read.catalogue, file))
+                    documents.append((catalogue: read.catalogue, file: Optional(file)))
                     progress?.advance()
                     continue
                 }

@@ -162,7 +162,7 @@ struct PlanCommand: ParsableCommand {
                 throw CommandFailure(.invalidInput, "--cpd-record \(file): \(record.scheme.map { "its scheme \($0) is not among the goals" } ?? "the record names no \"scheme\"")")
             }
         }
-        return try schemes.map { id in
+        return try schemes.map { id -> any ExternalGoal in
             let scheme = try schemeFile.scheme(id, book: book, catalogue: catalogue)
             let found = records.filter { ($0.record.scheme ?? id) == id }
             if found.count > 1 { throw CommandFailure(.invalidInput, "--cpd-record: \(found.map(\.file).joined(separator: " and ")) are both for scheme \(id)") }
