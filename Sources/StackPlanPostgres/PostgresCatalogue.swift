@@ -425,19 +425,21 @@ extension PostgresStore: CatalogueImporting {
             SELECT c."id", c."providerId", c."title", c."kind", c."ects", c."hours", c."eqf", c."cost", c."currency", c."mode",
                 c."accredited", c."weeks", c."prerequisites", c."excludes", c."offerings", c."place",
                 c."document"::jsonb ->> 'code', NULLIF((c."document"::jsonb -> 'isced')::text, 'null'),
-                NULLIF((c."document"::jsonb -> 'escoSkills')::text, 'null')
+                NULLIF((c."document"::jsonb -> 'escoSkills')::text, 'null'), c."document"::jsonb ->> 'repeatable'
             FROM "credential" c LEFT JOIN "provider" p ON p."id" = c."providerId" WHERE \(condition)
             """
         return try await connection.rows(sql, binds).map { row in
             let (id, provider, title, kind, ects, hours, eqf, cost, currency, mode, accredited, weeks, prerequisites, excludes, offerings, place,
-                 code, isced, escoSkills) =
+                 code, isced, escoSkills, repeatableText) =
                 try row.decode((String, String, String, String, Double?, Double?, Int, Double, String?, String,
-                                Bool?, Int?, String?, String?, String?, String?, String?, String?, String?).self)
+                                Bool?, Int?, String?, String?, String?, String?, String?, String?, String?, String?).self)
+            // A `repeatable` that is not a whole number is out of range, as SQLite's reading finds it.
+            let repeatable = repeatableText.map { Int64($0) ?? 0 }
             // The stored document is JSON: the place column is computed from it as jsonb on every write.
             return try StoredRecords.credential(StoredRecords.CredentialColumns(
                 id: id, provider: provider, title: title, kind: kind, ects: ects, hours: hours, eqf: eqf, cost: cost, currency: currency,
                 mode: mode, accredited: accredited, weeks: weeks, prerequisites: prerequisites, excludes: excludes, offerings: offerings,
-                place: place, documentIsJSON: true, code: code, isced: isced, escoSkills: escoSkills))
+                place: place, documentIsJSON: true, code: code, isced: isced, escoSkills: escoSkills, repeatable: repeatable))
         }
     }
 

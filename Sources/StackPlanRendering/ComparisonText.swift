@@ -29,7 +29,7 @@ extension PlanComparison {
         switch role {
         case .countsToward(let paths): paths.joined(separator: ", ")
         case .heldCountsToward(let paths): "held → " + paths.joined(separator: ", ")
-        case .prerequisiteOf: role.text
+        case .prerequisiteOf, .corequisiteOf: role.text
         }
     }
 

@@ -33,12 +33,17 @@ public struct MultiGoalReport: Sendable {
     private func role(of id: String) -> String {
         if let goals = plan.countsToward[id] { return goals.joined(separator: ", ") }
         let dependants = plan.goals.flatMap { $0.prerequisiteOf[id] ?? [] }
-        return dependants.isEmpty ? "" : "prerequisite of " + Array(Set(dependants)).sorted().joined(separator: ", ")
+        if !dependants.isEmpty { return "prerequisite of " + Array(Set(dependants)).sorted().joined(separator: ", ") }
+        let alongside = plan.goals.flatMap { $0.corequisiteOf[id] ?? [] }
+        if !alongside.isEmpty { return "corequisite of " + Array(Set(alongside)).sorted().joined(separator: ", ") }
+        // Taken for an external goal's prerequisite chain.
+        return plan.taken.contains(where: { catalogue.credential($0)?.prerequisites?.credentialIDs.contains(id) == true }) ? "prerequisite" : ""
     }
 
     public var text: String {
         let currency = catalogue.baseCurrency
-        var lines = ["Plan for \(plural(plan.goals.count, "goal")): " + plan.goals.map { "\($0.qualification.title) (\($0.qualification.id))" }.joined(separator: ", ")]
+        let names = plan.goals.map { "\($0.qualification.title) (\($0.qualification.id))" } + plan.external.map { "\($0.title) (\($0.goal))" }
+        var lines = ["Plan for \(plural(names.count, "goal")): " + names.joined(separator: ", ")]
         let objectives = zip(plan.objectives, plan.objectiveValues).map { "\($0.rawValue) \(describe($1, of: $0))" }
         lines.append("Minimising \(objectives.joined(separator: ", then ")) over the union: \(plan.status == .optimal ? "proven optimal" : "best found").")
         lines.append("")
@@ -57,7 +62,7 @@ public struct MultiGoalReport: Sendable {
             }
             lines += table(rows, rightAligned: [2, 3, 4])
         }
-        let held = Set(plan.goals.flatMap(\.heldApplied)).sorted()
+        let held = Set(plan.goals.flatMap(\.heldApplied) + plan.external.flatMap { $0.contributions.filter { !$0.planned }.map(\.credential) }).sorted()
         if !held.isEmpty {
             lines.append("")
             lines.append("Held credentials that count")
@@ -73,14 +78,32 @@ public struct MultiGoalReport: Sendable {
             lines.append("Toward \(qualification.title) (\(qualification.id)): \(formatNumber(report.plan.totals.countedECTS)) ECTS count")
             lines += report.requirementLines
         }
+        for part in plan.external { lines += externalLines(part) }
         return lines.joined(separator: "\n")
+    }
+
+    /// An external goal (a CPD cycle): what each credential brings, then each requirement.
+    private func externalLines(_ part: ExternalGoalPart) -> [String] {
+        let period = part.from.flatMap { from in part.until.map { ", cycle \(from) – \($0)" } } ?? ""
+        let total = part.contributions.reduce(0) { $0 + $1.amount }
+        var lines = ["", "Toward \(part.title) (\(part.goal))\(period): \(formatNumber(total)) \(part.unit) from credentials"]
+        for contribution in part.contributions {
+            let category = contribution.category.map { " in \($0)" } ?? ""
+            lines.append("  \(contribution.credential)  \(formatNumber(contribution.amount)) \(part.unit)\(category)\(contribution.planned ? "" : " (held)")")
+        }
+        for requirement in part.requirements {
+            let figures = requirement.required.map { " — \(formatNumber(requirement.achieved)) of \(formatNumber($0))" } ?? " — waived"
+            let own = requirement.closableByCredentials ? "" : " (declared by the practitioner, not met by courses)"
+            lines.append("  \(requirement.met ? "✓" : "✗") \(requirement.id)  \(requirement.label)\(figures)\(own)")
+        }
+        return lines
     }
 
     public var json: JSON {
         var objectives: [String: JSON] = [:]
         for (objective, value) in zip(plan.objectives, plan.objectiveValues) { objectives[objective.rawValue] = .number(rounded(value)) }
         return .object([
-            "targets": .array(plan.goals.map { .string($0.qualification.id) }),
+            "targets": .array(plan.goals.map { .string($0.qualification.id) } + plan.external.map { .string($0.goal) }),
             "status": .string(plan.status.rawValue),
             "objectives": .object(objectives),
             "credentials": .array(plan.taken.map(JSON.string)),
@@ -90,6 +113,30 @@ public struct MultiGoalReport: Sendable {
                 "ects": .number(rounded(plan.totals.ects)), "currency": .string(catalogue.baseCurrency),
             ]),
             "goals": .array(goals.map(\.json)),
+            "external": .array(plan.external.map(Self.json)),
         ])
+    }
+
+    static func json(_ part: ExternalGoalPart) -> JSON {
+        var fields: [String: JSON] = [
+            "goal": .string(part.goal), "title": .string(part.title), "unit": .string(part.unit),
+            "contributions": .array(part.contributions.map { contribution in
+                .object([
+                    "credential": .string(contribution.credential), "category": contribution.category.map(JSON.string) ?? .null,
+                    "amount": .number(rounded(contribution.amount)), "planned": .bool(contribution.planned),
+                ])
+            }),
+            "requirements": .array(part.requirements.map { requirement in
+                .object([
+                    "id": .string(requirement.id), "label": .string(requirement.label),
+                    "required": requirement.required.map { .number(rounded($0)) } ?? .null,
+                    "achieved": .number(rounded(requirement.achieved)), "met": .bool(requirement.met),
+                    "closableByCredentials": .bool(requirement.closableByCredentials),
+                ])
+            }),
+        ]
+        if let from = part.from { fields["from"] = .string(from.description) }
+        if let until = part.until { fields["until"] = .string(until.description) }
+        return .object(fields)
     }
 }

@@ -20,15 +20,21 @@ extension PlanReport {
             var rows = [["id", "title", "provider", "ECTS", "EQF", "cost \(currency)", "hours", "counts toward"]]
             for id in plan.taken {
                 guard let credential = catalogue.credential(id) else { continue }
-                let role: String = switch CredentialRole(of: id, in: plan) {
+                var role: String = switch CredentialRole(of: id, in: plan) {
                 case .countsToward(let paths)?, .heldCountsToward(let paths)?: paths.joined(separator: ", ")
                 case let other?: other.text
                 case nil: ""
                 }
+                // A repeatable credential taken several times: once a row, each taking's fee and hours summed.
+                let times = plan.times(id)
+                if times > 1 {
+                    let further = (2...times).map { time in "\(time): " + (plan.applications[Plan.takingID(id, time)]?.joined(separator: ", ") ?? "-") }
+                    role += "; " + further.joined(separator: "; ")
+                }
                 rows.append([
-                    id, truncate(credential.title, 44), credential.provider, formatNumber(credential.credits), String(credential.eqf),
-                    formatMoney(catalogue.costInBaseCurrency(credential) ?? 0),
-                    formatNumber(credential.learningHours(hoursPerECTS: request.hoursPerECTS)), role,
+                    times > 1 ? "\(id) ×\(times)" : id, truncate(credential.title, 44), credential.provider, formatNumber(credential.credits), String(credential.eqf),
+                    formatMoney(Double(times) * (catalogue.costInBaseCurrency(credential) ?? 0)),
+                    formatNumber(Double(times) * credential.learningHours(hoursPerECTS: request.hoursPerECTS)), role,
                 ])
             }
             lines += table(rows, rightAligned: [3, 4, 5, 6])
@@ -166,6 +172,8 @@ extension PlanReport {
             "applied": .object(applied),
             "appliedAll": .object(appliedAll),
             "prerequisiteOf": .object(plan.prerequisiteOf.mapValues { .array($0.map(JSON.string)) }),
+            "repeats": .object(plan.repeats.mapValues { .number(Double($0)) }),
+            "corequisiteOf": .object(plan.corequisiteOf.mapValues { .array($0.map(JSON.string)) }),
             "unusedHeld": .array(plan.unusedHeld.map {
                 .object(["id": .string($0.id), "title": .string($0.title), "reason": .string($0.reason.text),
                          "code": .string($0.reason.code), "details": $0.reason.json])

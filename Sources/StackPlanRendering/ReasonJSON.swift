@@ -159,7 +159,7 @@ extension CredentialRole {
     public var json: JSON {
         switch self {
         case .countsToward(let paths), .heldCountsToward(let paths): .object(["code": .string(code), "paths": strings(paths)])
-        case .prerequisiteOf(let dependants): .object(["code": .string(code), "of": strings(dependants)])
+        case .prerequisiteOf(let dependants), .corequisiteOf(let dependants): .object(["code": .string(code), "of": strings(dependants)])
         }
     }
 }

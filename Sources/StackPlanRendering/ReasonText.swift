@@ -124,6 +124,7 @@ extension CredentialRole {
         case .countsToward(let paths): "counts toward " + paths.joined(separator: ", ")
         case .heldCountsToward(let paths): "held, counts toward " + paths.joined(separator: ", ")
         case .prerequisiteOf(let dependants): "prerequisite of " + (dependants.isEmpty ? "a planned credential" : dependants.joined(separator: ", "))
+        case .corequisiteOf(let dependants): "corequisite of " + dependants.joined(separator: ", ")
         }
     }
 }

@@ -94,7 +94,7 @@ extension CatalogueStore {
 
     static func marks(_ count: Int) -> String { Array(repeating: "?", count: count).joined(separator: ",") }
 
-    static let credentialColumns = "c.id, c.providerId, c.title, c.kind, c.ects, c.hours, c.eqf, c.cost, c.currency, c.mode, c.accredited, c.weeks, c.prerequisites, c.excludes, c.offerings, CASE WHEN json_valid(c.document) THEN json_extract(c.document, '$.place') END, json_valid(c.document), CASE WHEN json_valid(c.document) THEN json_extract(c.document, '$.code') END, CASE WHEN json_valid(c.document) THEN json_extract(c.document, '$.isced') END, CASE WHEN json_valid(c.document) THEN json_extract(c.document, '$.escoSkills') END"
+    static let credentialColumns = "c.id, c.providerId, c.title, c.kind, c.ects, c.hours, c.eqf, c.cost, c.currency, c.mode, c.accredited, c.weeks, c.prerequisites, c.excludes, c.offerings, CASE WHEN json_valid(c.document) THEN json_extract(c.document, '$.place') END, json_valid(c.document), CASE WHEN json_valid(c.document) THEN json_extract(c.document, '$.code') END, CASE WHEN json_valid(c.document) THEN json_extract(c.document, '$.isced') END, CASE WHEN json_valid(c.document) THEN json_extract(c.document, '$.escoSkills') END, CASE WHEN json_valid(c.document) THEN json_extract(c.document, '$.repeatable') END"
 
     /// Credentials built from their columns, without competencies and languages (``attachSideTables(to:_:)`` adds those).
     static func credentialRows(where condition: String, _ arguments: StatementArguments, _ db: Database) throws -> [Credential] {
@@ -121,7 +121,7 @@ extension CatalogueStore {
             accredited: try row.decode(atIndex: 10), weeks: try row.decode(atIndex: 11), prerequisites: try row.decode(atIndex: 12),
             excludes: try row.decode(atIndex: 13), offerings: try row.decode(atIndex: 14), place: try row.decode(atIndex: 15),
             documentIsJSON: try row.decode(atIndex: 16), code: try row.decode(atIndex: 17), isced: try row.decode(atIndex: 18),
-            escoSkills: try row.decode(atIndex: 19)))
+            escoSkills: try row.decode(atIndex: 19), repeatable: try row.decode(atIndex: 20)))
     }
 
     /// Fills competencies and languages from their side tables, in chunks of ids.

@@ -57,16 +57,18 @@ public enum StoredRecords {
         /// The document's `code`, and its `isced` and `escoSkills` lists as JSON text (`nil` when
         /// absent): they live in the document only, and requirement filters read them.
         public var code: String?, isced: String?, escoSkills: String?
+        /// The document's `repeatable`: how many times the credential may be taken for credit.
+        public var repeatable: Int64?
 
         public init(id: String, provider: String, title: String, kind: String, ects: Double?, hours: Double?, eqf: Int, cost: Double,
                     currency: String?, mode: String, accredited: Bool?, weeks: Int?, prerequisites: String?, excludes: String?,
                     offerings: String?, place: String?, documentIsJSON: Bool,
-                    code: String? = nil, isced: String? = nil, escoSkills: String? = nil) {
+                    code: String? = nil, isced: String? = nil, escoSkills: String? = nil, repeatable: Int64? = nil) {
             self.id = id; self.provider = provider; self.title = title; self.kind = kind
             self.ects = ects; self.hours = hours; self.eqf = eqf; self.cost = cost; self.currency = currency; self.mode = mode
             self.accredited = accredited; self.weeks = weeks; self.prerequisites = prerequisites; self.excludes = excludes
             self.offerings = offerings; self.place = place; self.documentIsJSON = documentIsJSON
-            self.code = code; self.isced = isced; self.escoSkills = escoSkills
+            self.code = code; self.isced = isced; self.escoSkills = escoSkills; self.repeatable = repeatable
         }
     }
 
@@ -125,6 +127,11 @@ public enum StoredRecords {
         credential.code = columns.code
         credential.isced = try strings(columns.isced, "isced")
         credential.escoSkills = try strings(columns.escoSkills, "escoSkills")
+        // How often it may be taken for credit lives in the document only: a whole number in range, else once.
+        if let times = columns.repeatable {
+            guard InputLimits.repeats.contains(Int(clamping: times)) else { throw DamagedRecord(record: record, reason: "its repeatable \(times) is out of range") }
+            credential.repeatable = Int(times)
+        }
         return credential
     }
 

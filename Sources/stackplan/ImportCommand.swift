@@ -13,6 +13,11 @@ struct Import: ParsableCommand {
     @Argument(help: "Catalogue JSON documents (format stackplan/1), or CSV files of credentials (docs/csv-format.md).")
     var files: [String]
 
+    @Option(help: ArgumentHelp("ctdl: the files are Credential Engine CTDL JSON-LD (docs/interchange.md#ctdl); what cannot be mapped is reported by JSON path.", valueName: "format"))
+    var format: ImportFormat?
+
+    @OptionGroup var ctdl: CTDLImportOptions
+
     @OptionGroup var database: DatabaseOption
     @OptionGroup var postgres: PostgresOption
 
@@ -28,6 +33,13 @@ struct Import: ParsableCommand {
             for file in files {
                 progress?.enter("reading \(file)")
                 // A CSV cannot name its currency: it takes the one of the stored catalogue and the documents before it.
+                if format == .ctdl {
+                    let read = try CTDLCatalogue(try readFile(file), file: file, defaults: ctdl.defaults, resolvingAgainst: try documents.reduce(into: store.catalogue()) { $0.merge($1.catalogue) })
+                    for issue in read.unmapped { printError("\(file): \(issue)") }
+                    documents.append((catalogue: read.catalogue, file: Optional(file)))
+                    progress?.advance()
+                    continue
+                }
                 documents.append(try readers.read(file, before: try documents.reduce(into: store.catalogue()) { $0.merge($1.catalogue) }))
                 progress?.advance()
             }
@@ -99,5 +111,50 @@ struct Validate: ParsableCommand {
             return try database.openExisting().records(credentials: ids, qualifications: ids, providers: profile.constraints.excludeProviders)
         }
         return LearnerDocument.problems(profile, in: catalogue)
+    }
+}
+
+/// What `import --format` reads besides StackPlan's own JSON and CSV.
+enum ImportFormat: String, ExpressibleByArgument, CaseIterable {
+    case ctdl
+}
+
+/// What a CTDL document may not say, stated by the person importing it (never guessed).
+struct CTDLImportOptions: ParsableArguments {
+    @Option(name: .customLong("ctdl-eqf"), help: ArgumentHelp("With --format ctdl: EQF level (1–8) of resources whose level CTDL does not give.", valueName: "level"))
+    var eqf: Int?
+
+    @Option(name: .customLong("ctdl-country"), help: ArgumentHelp("With --format ctdl: country (ISO 3166-1 alpha-2) of organizations whose address gives none.", valueName: "code"))
+    var country: String?
+
+    @Option(name: .customLong("ctdl-mode"), help: ArgumentHelp("With --format ctdl: delivery (online, blended, in-person) of resources that state none.", valueName: "mode"))
+    var mode: DeliveryMode?
+
+    @Option(name: .customLong("ctdl-provider"), help: ArgumentHelp("With --format ctdl: provider id (of the document or the database) for resources that name no organization.", valueName: "id"))
+    var provider: String?
+
+    @Option(name: .customLong("credit-rate"), help: ArgumentHelp("With --format ctdl: ECTS per credit of a unit without a fixed conversion, e.g. SemesterHour=2 (repeatable).", valueName: "unit=ects"))
+    var creditRates: [String] = []
+
+    func validate() throws {
+        if let eqf, !(1...8).contains(eqf) { throw ValidationError("--ctdl-eqf must be an EQF level 1–8, not \(eqf)") }
+        if let country, country.count != 2 || !country.allSatisfy({ $0.isASCII && $0.isLetter }) {
+            throw ValidationError("--ctdl-country must be a two-letter country code, not \(country)")
+        }
+        for rate in creditRates {
+            let parts = rate.split(separator: "=", maxSplits: 1)
+            guard parts.count == 2, let value = Double(parts[1]), value.isFinite, value > 0, value <= 100 else {
+                throw ValidationError("--credit-rate \(rate): write UNIT=ECTS with ECTS per unit more than 0 and at most 100, e.g. SemesterHour=2")
+            }
+        }
+    }
+
+    var defaults: CTDLCatalogue.Defaults {
+        var rates: [String: Double] = [:]
+        for rate in creditRates {
+            let parts = rate.split(separator: "=", maxSplits: 1)
+            if parts.count == 2, let value = Double(parts[1]) { rates[String(parts[0])] = value }
+        }
+        return CTDLCatalogue.Defaults(eqf: eqf, country: country?.uppercased(), mode: mode, creditRates: rates, provider: provider)
     }
 }

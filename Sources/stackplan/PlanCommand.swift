@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import MILP
 import StackPlanCore
+import StackPlanCPD
 import StackPlanRendering
 import StackPlanStore
 
@@ -25,6 +26,18 @@ struct PlanCommand: ParsableCommand {
 
     @OptionGroup var measuring: PlanMeasuring
 
+    @Option(name: .customLong("cpd-record"), help: ArgumentHelp(
+        "With a goal cpd:SCHEME: the practitioner's CPD record for that scheme's cycle (JSON, as cpd check reads; repeatable, one per scheme).",
+        valueName: "file"))
+    var cpdRecords: [String] = []
+
+    @Option(help: ArgumentHelp("With a goal cpd:SCHEME and no record giving it: the last day of the CPD cycle (the renewal date for rolling cycles).", valueName: "YYYY-MM-DD"))
+    var cycleEnds: Day?
+
+    @OptionGroup var schemeFile: SchemeFileOption
+
+    func validate() throws { try checkDays([("--cycle-ends", cycleEnds)]) }
+
     @OptionGroup var database: DatabaseOption
 
     func run() throws {
@@ -33,6 +46,10 @@ struct PlanCommand: ParsableCommand {
             let asked = try planning.request(schedule: !noSchedule, allowingSeveralTargets: true)
             let goals = planning.goals(of: asked)
             if goals.count > 1 { return try planSeveralGoals(goals, asked, store) }
+            if let scheme = goals.first.flatMap(CPDGoal.schemeID(of:)) {
+                throw CommandFailure(.invalidInput, "--target cpd:\(scheme) is a goal beside a qualification; for a CPD cycle alone use cpd plan")
+            }
+            if !cpdRecords.isEmpty || cycleEnds != nil { throw CommandFailure(.invalidInput, "--cpd-record and --cycle-ends go with a goal cpd:SCHEME") }
             var request = measuring.adjusted(asked)
             exceptions.add(to: &request)
             // GLPK's own progress (--verbose) takes standard error instead.
@@ -97,7 +114,8 @@ struct PlanCommand: ParsableCommand {
             request.schedule = nil
         }
         let catalogue = try store.catalogue()
-        let outcome = try Planner(catalogue: catalogue).plan(goals: goals, request)
+        let external = try cpdGoals(goals.compactMap(CPDGoal.schemeID(of:)), request, catalogue)
+        let outcome = try Planner(catalogue: catalogue).plan(goals: goals.filter { CPDGoal.schemeID(of: $0) == nil }, external: external, request)
         switch outcome {
         case .planned(let plan):
             let report = MultiGoalReport(plan: plan, catalogue: catalogue, request: request)
@@ -112,10 +130,53 @@ struct PlanCommand: ParsableCommand {
                 print("Each goal has a plan of its own, but no one set of credentials meets them all within the limits.")
             }
             throw Exit.noPlan
+        case .unreachable(let goal, let reasons):
+            if json {
+                printJSON(.object(["goal": .string(goal), "reasons": .array(reasons.map(JSON.string))]))
+            } else {
+                print("Goal \(goal) cannot be met even on its own:")
+                for reason in reasons { print("  - \(reason)") }
+            }
+            throw Exit.noPlan
         case .stopped(let status):
             if json { printJSON(.object(["status": .string(status.rawValue)])) }
             printError("no plan found within the time limit of \(planning.timeLimit) s (status: \(status.rawValue)); try a longer --time-limit")
             throw Exit.solverStopped
+        }
+    }
+
+    /// The CPD goals (`cpd:SCHEME`) among the targets, each with its record (`--cpd-record`
+    /// naming the scheme, or the one record when one goal and one unnamed record), else an
+    /// empty record ending on --cycle-ends.
+    private func cpdGoals(_ schemes: [String], _ request: PlanRequest, _ catalogue: Catalogue) throws -> [any ExternalGoal] {
+        if schemes.isEmpty {
+            if !cpdRecords.isEmpty || cycleEnds != nil { throw CommandFailure(.invalidInput, "--cpd-record and --cycle-ends go with a goal cpd:SCHEME") }
+            return []
+        }
+        let book = try schemeFile.load()
+        var records: [(file: String, record: PractitionerRecord)] = []
+        for file in cpdRecords { records.append((file, try PractitionerRecordDocument.read(try readFile(file), file: file))) }
+        for (file, record) in records {
+            let named = record.scheme ?? (schemes.count == 1 && records.count == 1 ? schemes[0] : nil)
+            guard let named, schemes.contains(named) else {
+                throw CommandFailure(.invalidInput, "--cpd-record \(file): \(record.scheme.map { "its scheme \($0) is not among the goals" } ?? "the record names no \"scheme\"")")
+            }
+        }
+        return try schemes.map { id -> any ExternalGoal in
+            let scheme = try schemeFile.scheme(id, book: book, catalogue: catalogue)
+            let found = records.filter { ($0.record.scheme ?? id) == id }
+            if found.count > 1 { throw CommandFailure(.invalidInput, "--cpd-record: \(found.map(\.file).joined(separator: " and ")) are both for scheme \(id)") }
+            let remediation = CPDRemediation(
+                checker: CPDChecker(scheme: scheme, catalogue: catalogue), solveOptions: request.solverOptions,
+                hoursPerWeek: request.learner.hoursPerWeek ?? 10)
+            do {
+                return try CPDGoal(
+                    remediation: remediation, record: found.first?.record ?? PractitionerRecord(scheme: id), asOf: request.today,
+                    cycleEnds: cycleEnds, held: request.learner.held, constraints: request.constraints)
+            } catch {
+                let source = found.first.map { "--cpd-record \($0.file)" } ?? "goal cpd:\(id) (give --cpd-record FILE or --cycle-ends)"
+                throw CommandFailure(error.kind, "\(source): \(error)")
+            }
         }
     }
 }

@@ -19,7 +19,8 @@ import Testing
                 #expect(violations.isEmpty, "\(violations)")
                 #expect(best != nil, "planner found a plan where enumeration found none: \(plan.taken)\n\(instance)")
                 if let best { #expect(abs(plan.objectiveValues[0] - best) < 1e-6, "planner \(plan.objectiveValues[0]) vs enumeration \(best): \(plan.taken)\n\(instance)") }
-                #expect(instance.isFeasible(Set(plan.taken)), "enumeration rejects the plan \(plan.taken)\n\(instance)")
+                let takings = plan.taken + plan.repeats.flatMap { id, times in (2...times).map { Plan.takingID(id, $0) } }
+                #expect(instance.isFeasible(Set(takings)), "enumeration rejects the plan \(plan.taken) \(plan.repeats)\n\(instance)")
             case .infeasible:
                 #expect(best == nil, "planner says infeasible, enumeration found \(String(describing: best))\n\(instance)")
             case .stopped(let status):
@@ -34,7 +35,7 @@ struct RandomInstance: CustomStringConvertible {
     var request: PlanRequest
 
     /// `extended` draws issue 17's constructs too (free-elective pools, counting scopes, the newer
-    /// filters, count leaves, distinct rules, caps on one part); without it the instances are
+    /// filters, count leaves, distinct rules, caps on one part, corequisites, repeatable credentials); without it the instances are
     /// exactly those drawn before them, which the tests of alternatives keep to.
     init(using generator: inout SeededGenerator, extended: Bool = true) {
         let competencies = ["a", "b", "c"]
@@ -58,6 +59,13 @@ struct RandomInstance: CustomStringConvertible {
                 let second = "c\(Int.random(in: 0..<index, using: &generator))"
                 credential.prerequisites = Bool.random(using: &generator) ? .credential(first) : .anyOf([.credential(first), .credential(second)])
             }
+            // A credential that may be taken twice or three times for credit.
+            if extended && Int.random(in: 0..<8, using: &generator) == 0 { credential.repeatable = Int.random(in: 2...3, using: &generator) }
+            // A corequisite, on any other credential (two may name each other).
+            if extended && Int.random(in: 0..<6, using: &generator) == 0 {
+                let other = Int.random(in: 0..<count, using: &generator)
+                if other != index { credential.prerequisites = .corequisite("c\(other)") }
+            }
             if Int.random(in: 0..<7, using: &generator) == 0 {
                 let other = "c\(Int.random(in: 0..<count, using: &generator))"
                 if other != credential.id { credential.excludes = [other] }
@@ -74,6 +82,7 @@ struct RandomInstance: CustomStringConvertible {
             case 4: CredentialFilter(minECTS: 3, isced: ["091"])
             case 5: CredentialFilter(anyOf: [CredentialFilter(codes: ["BIOL 1*"]), CredentialFilter(competencies: [competencies.randomElement(using: &generator)!])])
             case 6: CredentialFilter(notAnyOf: [CredentialFilter(competencies: [competencies.randomElement(using: &generator)!])])
+            case 7: CredentialFilter(minGrade: Grade("B-", on: "us-letter"))
             default: CredentialFilter()
             }
         }
@@ -86,6 +95,7 @@ struct RandomInstance: CustomStringConvertible {
                 ? RequirementNode(.count(Int.random(in: 1...3, using: &generator), randomFilter()))
                 // 0 draws a free-elective pool, which asks for nothing but lets what it accepts count.
                 : .credits(Double(Int.random(in: 0...6, using: &generator)), randomFilter())
+            if Int.random(in: 0..<5, using: &generator) == 0 { leaf.meanGrade = Grade(["B", "B+"].randomElement(using: &generator)!, on: "us-letter") }
             if Int.random(in: 0..<3, using: &generator) == 0 {
                 leaf.distinct = DistinctRule(
                     by: [.competency, .isced, .subject, .eqf].randomElement(using: &generator)!,
@@ -111,24 +121,34 @@ struct RandomInstance: CustomStringConvertible {
             // Some parts are counting scopes of their own, two of them sometimes sharing a name.
             if extended && Int.random(in: 0..<3, using: &generator) == 0 { children[children.count - 1].scope = ["s1", "s2"].randomElement(using: &generator)! }
         }
-        let rules = QualificationRules(
+        var rules = QualificationRules(
             maxPriorECTS: Bool.random(using: &generator) ? Double(Int.random(in: 2...8, using: &generator)) : nil,
             priorWithinYears: Bool.random(using: &generator) ? 5 : nil,
             sharedCounting: Int.random(in: 0..<5, using: &generator) == 0)
+        if extended && Int.random(in: 0..<5, using: &generator) == 0 { rules.meanGrade = Grade("B", on: "us-letter") }
         let qualification = Fixture.qualification(ects: Double(Int.random(in: 0...10, using: &generator)), rules: rules, .allOf(children))
         catalogue = Fixture.catalogue(credentials, [qualification])
 
         var held: [HeldCredential] = []
         for position in 0..<Int.random(in: 0...2, using: &generator) {
             let earned = Fixture.today.adding(days: -Int.random(in: 0...(8 * 365), using: &generator))
+            // Grades on the US letter scale for two held items in three (extended only).
+            let grade = extended && Int.random(in: 0..<3, using: &generator) > 0
+                ? Grade(["A", "B+", "B", "B-", "C", "D"].randomElement(using: &generator)!, on: "us-letter") : nil
             if Bool.random(using: &generator) {
                 let id = "c\(Int.random(in: 0..<count, using: &generator))"
-                if !held.contains(where: { $0.catalogueID == id }) { held.append(.catalogue(id, earned: earned)) }
+                if !held.contains(where: { $0.catalogueID == id }) {
+                    var item = HeldCredential.catalogue(id, earned: earned)
+                    item.grade = grade
+                    held.append(item)
+                }
             } else {
                 let external = ExternalCredential(
                     title: "External \(position)", ects: [2, 3, 5].randomElement(using: &generator)!, eqf: Int.random(in: 5...8, using: &generator),
                     competencies: [competencies.randomElement(using: &generator)!])
-                held.append(HeldCredential(.external(external), earned: earned))
+                var item = HeldCredential(.external(external), earned: earned)
+                item.grade = grade
+                held.append(item)
             }
         }
         let constraints = LearnerConstraints(
@@ -166,10 +186,17 @@ struct RandomInstance: CustomStringConvertible {
                 && (limits.modes?.contains(credential.mode) ?? true)
                 && (!limits.accreditedOnly || catalogue.isAccredited(credential))
         }
+        // Each taking: a repeatable credential's further ones (`c[2]`) only after the one before.
+        var takings: [(id: String, credential: Credential, after: Int?)] = []
+        for credential in options {
+            takings.append((credential.id, credential, nil))
+            for time in 1..<max(1, credential.repeatable ?? 1) { takings.append((Plan.takingID(credential.id, time + 1), credential, takings.count - 1)) }
+        }
         var subsets: [(value: Double, members: Set<String>)] = []
-        for mask in 0..<(1 << options.count) {
-            let members = options.indices.filter { mask >> $0 & 1 == 1 }.map { options[$0] }
-            subsets.append((members.reduce(0) { $0 + value($1) }, Set(members.map(\.id))))
+        for mask in 0..<(1 << takings.count) {
+            let chosen = takings.indices.filter { mask >> $0 & 1 == 1 }
+            if chosen.contains(where: { index in takings[index].after.map { mask >> $0 & 1 == 0 } ?? false }) { continue }
+            subsets.append((chosen.reduce(0) { $0 + value(takings[$1].credential) }, Set(chosen.map { takings[$0].id })))
         }
         subsets.sort { $0.value < $1.value }
         return subsets.first { isFeasible($0.members) }?.value
@@ -180,7 +207,13 @@ struct RandomInstance: CustomStringConvertible {
         let limits = request.constraints
         let heldIDs = Set(request.learner.held.compactMap(\.catalogueID))
         let takenCredentials = catalogue.credentials.filter { taken.contains($0.id) }
-        if let budget = limits.budget, takenCredentials.reduce(0, { $0 + $1.cost }) > budget + 1e-9 { return false }
+        // Further takings of repeatable credentials, each an item of its own.
+        let repeated: [(id: String, credential: Credential)] = taken.sorted().compactMap { id in
+            guard let (base, time) = Plan.taking(id), let credential = catalogue.credential(base), taken.contains(base), time <= credential.repeatable ?? 1 else { return nil }
+            return (id, credential)
+        }
+        if taken.count != takenCredentials.count + repeated.count { return false }
+        if let budget = limits.budget, (takenCredentials + repeated.map(\.credential)).reduce(0, { $0 + $1.cost }) > budget + 1e-9 { return false }
         for credential in takenCredentials {
             if heldIDs.contains(credential.id) { return false }
             if let modes = limits.modes, !modes.contains(credential.mode) { return false }
@@ -190,13 +223,20 @@ struct RandomInstance: CustomStringConvertible {
 
         // Items that may count, and the leaves (by path) each could be applied to.
         var items: [CountableItem] = takenCredentials.map { CountableItem(credential: $0, in: catalogue, hoursPerECTS: 25) }
+        for (id, credential) in repeated {
+            var item = CountableItem(credential: credential, in: catalogue, hoursPerECTS: 25)
+            item.id = id
+            items.append(item)
+        }
         let oldest = qualification.rules.priorWithinYears.map { request.today.adding(months: -Int($0 * 12)) }
         for (position, held) in request.learner.held.enumerated() {
             if let oldest, (held.earned.map { $0 < oldest } ?? true) { continue }
-            switch held.source {
-            case .catalogue(let id): items.append(CountableItem(credential: catalogue.credential(id)!, in: catalogue, hoursPerECTS: 25, held: true))
-            case .external(let external): items.append(CountableItem(external: external, position: position, hoursPerECTS: 25, earned: held.earned))
+            var item = switch held.source {
+            case .catalogue(let id): CountableItem(credential: catalogue.credential(id)!, in: catalogue, hoursPerECTS: 25, held: true)
+            case .external(let external): CountableItem(external: external, position: position, hoursPerECTS: 25, earned: held.earned)
             }
+            item.grade = held.grade
+            items.append(item)
         }
         var leafRules: [(path: String, rule: RequirementNode.Rule, scope: String)] = []
         var leafNodes: [String: RequirementNode] = [:]
@@ -251,6 +291,14 @@ struct RandomInstance: CustomStringConvertible {
             for id in ids {
                 for other in catalogue.credential(id)!.excludes where ids.contains(other) { return false }
             }
+            // Mean grades: over held items graded on the scale, credit-weighted; hard, met or not.
+            func meanHolds(_ applied: [CountableItem], _ least: Grade?) -> Bool {
+                guard let least else { return true }
+                let graded = applied.filter { $0.isHeld && $0.grade?.scale == least.scale }
+                return graded.reduce(0) { $0 + $1.ects * ($1.grade!.points - least.points) } >= -1e-9
+            }
+            if !meanHolds(counted, qualification.rules.meanGrade) { return false }
+            for (path, _, _) in leafRules where !meanHolds(applied[path] ?? [], leafNodes[path]?.meanGrade) { return false }
             // "At most m sharing one value" binds what is applied, met or not.
             for (path, rule, _) in leafRules where !spreadsAtMost(path, rule) { return false }
             func met(_ node: RequirementNode, _ path: String, _ parent: String) -> Bool {

@@ -135,6 +135,8 @@ import Testing
                 #expect(best == nil, "planner says infeasible, enumeration found \(String(describing: best))\n\(forFirst)")
             case .stopped(let status):
                 Issue.record("solver stopped: \(status)")
+            case .unreachable(let goal, _):
+                Issue.record("no external goal was given, yet \(goal) is unreachable")
             }
         }
     }

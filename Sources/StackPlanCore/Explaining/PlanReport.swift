@@ -51,6 +51,12 @@ public struct PlanReport: Sendable {
         for id in plan.taken {
             if let credential = catalogue.credential(id) {
                 items[id] = CountableItem(credential: credential, in: catalogue, hoursPerECTS: request.hoursPerECTS)
+                // A repeatable credential's further takings count as items of their own.
+                for time in 1..<max(1, plan.times(id)) {
+                    var item = CountableItem(credential: credential, in: catalogue, hoursPerECTS: request.hoursPerECTS)
+                    item.id = Plan.takingID(id, time + 1)
+                    items[item.id] = item
+                }
             }
         }
         return items

@@ -206,12 +206,15 @@ public enum CredentialRole: Sendable, Equatable, Hashable, Codable {
     case heldCountsToward([String])
     /// To take only because these planned credentials require it (empty: the dependants are unknown).
     case prerequisiteOf([String])
+    /// To take only because these planned credentials name it as a corequisite.
+    case corequisiteOf([String])
 
     public var code: String {
         switch self {
         case .countsToward: "countsToward"
         case .heldCountsToward: "heldCountsToward"
         case .prerequisiteOf: "prerequisiteOf"
+        case .corequisiteOf: "corequisiteOf"
         }
     }
 
@@ -219,6 +222,8 @@ public enum CredentialRole: Sendable, Equatable, Hashable, Codable {
     public init?(of id: String, in plan: Plan) {
         if let paths = plan.applications[id] {
             self = plan.heldApplied.contains(id) ? .heldCountsToward(paths) : .countsToward(paths)
+        } else if let dependants = plan.corequisiteOf[id] {
+            self = .corequisiteOf(dependants)
         } else if plan.taken.contains(id) {
             self = .prerequisiteOf(plan.prerequisiteOf[id] ?? [])
         } else {

@@ -88,6 +88,9 @@ public struct Credential: Sendable, Equatable {
     public var escoSkills: [String] = []
     public var prerequisites: Prerequisite?
     public var excludes: [String] = []
+    /// How many times in all a learner may take the credential for credit (a placement or a
+    /// topics course that changes each run), each time counting anew; `nil` means once.
+    public var repeatable: Int?
     /// Dated runs of the credential; none means self-paced, startable any week.
     public var offerings: [Offering] = []
     public var learningOutcomes: [String] = []
@@ -182,6 +185,10 @@ public struct CPDPoints: Sendable, Equatable {
 /// What a learner must hold (or plan) before taking a credential.
 public indirect enum Prerequisite: Sendable, Equatable {
     case credential(String)
+    /// A corequisite: the credential is held, or taken in the same plan, before or alongside
+    /// the one that names it (in a schedule it need not finish first). Two credentials may name
+    /// each other: they are then taken together or not at all.
+    case corequisite(String)
     case allOf([Prerequisite])
     case anyOf([Prerequisite])
     case atLeast(Int, [Prerequisite])
@@ -193,20 +200,46 @@ public indirect enum Prerequisite: Sendable, Equatable {
         var pending: [Prerequisite] = [self]
         while let expression = pending.popLast() {
             switch expression {
-            case .credential(let id): ids.append(id)
+            case .credential(let id), .corequisite(let id): ids.append(id)
             case .allOf(let children), .anyOf(let children), .atLeast(_, let children): pending.append(contentsOf: children.reversed())
             }
         }
         return ids
     }
 
-    /// Whether the expression holds when exactly the credentials in `available` are held or planned.
+    /// The ids of the expression's prerequisites proper, corequisites left out: those that must
+    /// finish before the credential starts, and whose chains must not loop.
+    public var precedingIDs: [String] {
+        var ids: [String] = []
+        var pending: [Prerequisite] = [self]
+        while let expression = pending.popLast() {
+            switch expression {
+            case .credential(let id): ids.append(id)
+            case .corequisite: break
+            case .allOf(let children), .anyOf(let children), .atLeast(_, let children): pending.append(contentsOf: children.reversed())
+            }
+        }
+        return ids
+    }
+
+    /// Whether the expression has a corequisite anywhere in it.
+    public var hasCorequisite: Bool { credentialIDs.count != precedingIDs.count }
+
+    /// Whether the expression holds when exactly the credentials in `available` are held or
+    /// planned (a corequisite, like a prerequisite, by being among them).
     public func isMet(by available: (String) -> Bool) -> Bool {
+        isMet(before: available, alongside: available)
+    }
+
+    /// Whether the expression holds when prerequisites are judged by `before` (finished in
+    /// time) and corequisites by `alongside` (held or in the plan at all).
+    public func isMet(before: (String) -> Bool, alongside: (String) -> Bool) -> Bool {
         switch self {
-        case .credential(let id): available(id)
-        case .allOf(let children): children.allSatisfy { $0.isMet(by: available) }
-        case .anyOf(let children): children.contains { $0.isMet(by: available) }
-        case .atLeast(let count, let children): children.count { $0.isMet(by: available) } >= count
+        case .credential(let id): before(id)
+        case .corequisite(let id): alongside(id)
+        case .allOf(let children): children.allSatisfy { $0.isMet(before: before, alongside: alongside) }
+        case .anyOf(let children): children.contains { $0.isMet(before: before, alongside: alongside) }
+        case .atLeast(let count, let children): children.count { $0.isMet(before: before, alongside: alongside) } >= count
         }
     }
 }
@@ -239,14 +272,20 @@ public struct CredentialFilter: Sendable, Equatable {
     public var anyOf: [CredentialFilter]?
     /// None of these filters may match (`"not"` in JSON holds one).
     public var notAnyOf: [CredentialFilter]?
+    /// A held item counts only with a grade on this scale at least this good; a held item
+    /// without a grade, or graded on another scale, does not match. A credential still to
+    /// take matches: the plan counts on the learner reaching the grade (reports say so).
+    public var minGrade: Grade?
 
     public init(
         ids: [String]? = nil, competencies: [String]? = nil, minEQF: Int? = nil, maxEQF: Int? = nil,
         kinds: [CredentialKind]? = nil, providers: [String]? = nil, accredited: Bool? = nil,
         codes: [String]? = nil, codeRanges: [CodeRange]? = nil, minECTS: Double? = nil, maxECTS: Double? = nil,
         isced: [String]? = nil, escoSkills: [String]? = nil,
-        allOf: [CredentialFilter]? = nil, anyOf: [CredentialFilter]? = nil, notAnyOf: [CredentialFilter]? = nil
+        allOf: [CredentialFilter]? = nil, anyOf: [CredentialFilter]? = nil, notAnyOf: [CredentialFilter]? = nil,
+        minGrade: Grade? = nil
     ) {
+        self.minGrade = minGrade
         self.ids = ids
         self.competencies = competencies
         self.minEQF = minEQF
@@ -288,6 +327,9 @@ public struct CredentialFilter: Sendable, Equatable {
         if let allOf, !allOf.allSatisfy({ $0.matches(item) }) { return false }
         if let anyOf, !anyOf.contains(where: { $0.matches(item) }) { return false }
         if let notAnyOf, notAnyOf.contains(where: { $0.matches(item) }) { return false }
+        if let minGrade, item.isHeld {
+            guard let grade = item.grade, grade.scale == minGrade.scale, grade.points >= minGrade.points - 1e-9 else { return false }
+        }
         return true
     }
 
@@ -430,6 +472,10 @@ public struct RequirementNode: Sendable, Equatable {
     /// belongs to this scope, except parts that name a scope of their own; nodes naming the
     /// same scope share it. Leaves outside every named scope are in the qualification's own.
     public var scope: String?
+    /// On a `credits` or `count` leaf: the credit-weighted mean grade of the held credentials
+    /// applied to it, on this grade's scale, is at least this grade's points. Credentials still
+    /// to take, ungraded ones and those graded on another scale are left out of the mean.
+    public var meanGrade: Grade?
 
     public init(_ rule: Rule, label: String? = nil, scope: String? = nil) {
         self.rule = rule
@@ -452,8 +498,12 @@ public struct QualificationRules: Sendable, Equatable {
     /// its own (a credential may count toward every leaf it fits, once each), whatever scopes
     /// the nodes name; `false` leaves the nodes' ``RequirementNode/scope`` to decide.
     public var sharedCounting: Bool
+    /// The credit-weighted mean grade of the held credentials that count, on this grade's
+    /// scale, is at least this grade's points (others are left out of the mean, as on a leaf).
+    public var meanGrade: Grade?
 
-    public init(maxPriorECTS: Double? = nil, priorWithinYears: Double? = nil, sharedCounting: Bool = false) {
+    public init(maxPriorECTS: Double? = nil, priorWithinYears: Double? = nil, sharedCounting: Bool = false, meanGrade: Grade? = nil) {
+        self.meanGrade = meanGrade
         self.maxPriorECTS = maxPriorECTS
         self.priorWithinYears = priorWithinYears
         self.sharedCounting = sharedCounting

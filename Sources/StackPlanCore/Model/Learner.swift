@@ -36,6 +36,8 @@ public struct HeldCredential: Sendable, Equatable {
 
     public var source: Source
     public var earned: Day?
+    /// The grade the award states (`"grade"` with `"gradeScale"`), when it states one.
+    public var grade: Grade?
     public var extra: [String: JSON] = [:]
 
     public init(_ source: Source, earned: Day? = nil) {
@@ -70,9 +72,15 @@ public struct HeldCredential: Sendable, Equatable {
     public func item(position: Int, in catalogue: Catalogue, hoursPerECTS: Double) -> CountableItem? {
         switch source {
         case .catalogue(let id):
-            return catalogue.credential(id).map { CountableItem(credential: $0, in: catalogue, hoursPerECTS: hoursPerECTS, held: true, earned: earned) }
+            return catalogue.credential(id).map {
+                var item = CountableItem(credential: $0, in: catalogue, hoursPerECTS: hoursPerECTS, held: true, earned: earned)
+                item.grade = grade
+                return item
+            }
         case .external(let external):
-            return CountableItem(external: external, position: position, hoursPerECTS: hoursPerECTS, earned: earned)
+            var item = CountableItem(external: external, position: position, hoursPerECTS: hoursPerECTS, earned: earned)
+            item.grade = grade
+            return item
         }
     }
 }
@@ -171,6 +179,8 @@ public struct CountableItem: Sendable, Equatable {
     public var code: String?
     public var isced: [String]
     public var escoSkills: [String]
+    /// A held item's grade, when its award states one; `nil` for credentials still to take.
+    public var grade: Grade? = nil
 
     public init(credential: Credential, in catalogue: Catalogue, hoursPerECTS: Double, held: Bool = false, earned: Day? = nil) {
         id = credential.id

@@ -96,6 +96,8 @@ struct Dominance {
         // applied credentials spread over a distinct rule's values.
         for index in leafIndices where tree.nodes[index].distinct == nil { if case .credits(let m, _) = tree.nodes[index].kind { minimum[index] = m } }
         for (position, candidate) in candidates.enumerated() {
+            // A repeatable credential may be taken again where a dominator could not: neither side of a swap.
+            if (candidate.credential.repeatable ?? 1) > 1 { continue }
             let leaves = tree.leaves(accepting: candidate.item)
             guard !leaves.isEmpty, leaves.allSatisfy({ minimum[$0] != nil }) else { continue }
             let matchedCaps = caps.indices.filter { caps[$0].matches(candidate.item) }

@@ -129,6 +129,30 @@ struct Formulation {
             items.append(candidate.item)
         }
         candidates = columns.map(\.credential)
+        addRepeatColumns(selection)
+    }
+
+    /// A repeatable credential's further takings, `c[2]`, `c[3]`, …: a take column and an item
+    /// each, priced and counted like the first, the k-th only with the one before
+    /// (x[c[k]] ≤ x[c[k-1]], so that equal plans are not counted twice). Not with a calendar,
+    /// which runs each credential once, nor in a plan for several goals.
+    private mutating func addRepeatColumns(_ selection: CandidateSelection) {
+        guard request.schedule == nil, request.repeatsAllowed else { return }
+        for candidate in selection.candidates {
+            let id = candidate.credential.id
+            guard let times = candidate.credential.repeatable, times > 1, var previous = take[id] else { continue }
+            for time in 2...min(times, InputLimits.repeats.upperBound) {
+                let copy = Plan.takingID(id, time)
+                let variable = model.addBinary("take[\(copy)]")
+                model.add(LinearExpression(variable) <= LinearExpression(previous), name: "repeat_after[\(copy)]")
+                columns.append(TakeColumn(credential: candidate.credential, take: variable, rank: selection.tieBreakRank[id] ?? 0))
+                take[copy] = variable
+                var item = candidate.item
+                item.id = copy
+                items.append(item)
+                previous = variable
+            }
+        }
     }
 
     /// The credentials a learner can reach by taking them one after another from what they hold:
@@ -145,20 +169,35 @@ struct Formulation {
         for position in result { available.insert(credentials[position].id) }
         var pending = offered.filter { credentials[$0].prerequisites != nil }
         var changed = true
+        // Corequisites are taken as met while prerequisites are added one after another (two
+        // credentials may name each other); those whose corequisites are then out of reach go below.
         while changed {
             changed = false
             pending.removeAll { position in
-                guard credentials[position].prerequisites?.isMet(by: available.contains) ?? true else { return false }
+                guard credentials[position].prerequisites?.isMet(before: available.contains, alongside: { _ in true }) ?? true else { return false }
                 available.insert(credentials[position].id)
                 result.append(position)
                 changed = true
                 return true
             }
         }
-        return result
+        guard result.contains(where: { credentials[$0].prerequisites?.hasCorequisite == true }) else { return result }
+        // The greatest set within it whose every member's expression holds over the set itself.
+        var kept = Set(result)
+        var removed = true
+        while removed {
+            removed = false
+            for position in kept where !(credentials[position].prerequisites?.isMet(by: available.contains) ?? true) {
+                kept.remove(position)
+                if !held.contains(credentials[position].id) { available.remove(credentials[position].id) }
+                removed = true
+            }
+        }
+        return result.filter(kept.contains)
     }
 
-    func takeVariable(of item: CountableItem) -> Variable? { item.isHeld ? nil : item.catalogueID.flatMap { take[$0] } }
+    /// x of the item's own taking: its credential's column, or a further taking's (`c[2]`).
+    func takeVariable(of item: CountableItem) -> Variable? { item.isHeld ? nil : take[item.id] ?? item.catalogueID.flatMap { take[$0] } }
 
     // MARK: Applying items to leaves
 
@@ -193,6 +232,13 @@ struct Formulation {
                 counted[index] = sum
             }
         }
+    }
+
+    /// How far a held item's grade lies above a mean-grade rule's least (points), or `nil` when
+    /// the item is left out of the mean: still to take, ungraded, or graded on another scale.
+    static func gradeMargin(_ item: CountableItem, _ least: Grade) -> Double? {
+        guard item.isHeld, let grade = item.grade, grade.scale == least.scale else { return nil }
+        return grade.points - least.points
     }
 
     /// A scope as row names write it: `qualification`, the scope's name, or the leaf's path.
@@ -349,6 +395,14 @@ struct Formulation {
                 thresholds.append((present, Double(least), "distinct"))
             }
         }
+        // A mean grade over what is applied here: Σ ects·(grade − least)·a ≥ 0, over held items
+        // graded on the rule's scale (the rest are left out of the mean). Hard, met or not.
+        if let mean = node.meanGrade {
+            let terms = appliedHere.compactMap { applied -> (Double, Variable)? in
+                Self.gradeMargin(items[applied.item], mean).map { ($0 * items[applied.item].ects, applied.variable) }
+            }
+            if terms.contains(where: { $0.0 < 0 }) { model.add(LinearExpression(terms: terms) >= 0, name: "mean_grade[\(name)]") }
+        }
         // A free-elective pool (`credits: 0`) asks for nothing: it only lets what it accepts
         // count toward the total, so it is met whatever is applied.
         if thresholds.isEmpty { return LinearExpression(constant: 1) }
@@ -394,6 +448,13 @@ struct Formulation {
             model.add(total >= qualification.ects, name: "total_ects")
             relaxable.append(.total(row: lastRow, ects: qualification.ects))
         }
+        if let mean = qualification.rules.meanGrade {
+            var margin = LinearExpression()
+            for (item, expression) in counted.sorted(by: { $0.key < $1.key }) {
+                if let points = Self.gradeMargin(items[item], mean) { margin.add(expression, times: points * items[item].ects) }
+            }
+            if margin.sortedTerms.contains(where: { $0.coefficient < 0 }) { model.add(margin >= 0, name: "mean_grade") }
+        }
         if let cap = qualification.rules.maxPriorECTS {
             var prior = LinearExpression()
             for (item, expression) in counted where items[item].isHeld { prior.add(expression, times: items[item].ects) }
@@ -405,8 +466,9 @@ struct Formulation {
     }
 
     private mutating func addExclusions() {
-        var byCatalogueID: [String: Int] = [:]
-        for item in counted.keys { if let id = items[item].catalogueID { byCatalogueID[id] = item } }
+        // Every item of a credential: the held or planned one, and a repeatable one's further takings.
+        var byCatalogueID: [String: [Int]] = [:]
+        for item in counted.keys.sorted() { if let id = items[item].catalogueID { byCatalogueID[id, default: []].append(item) } }
         var pairs: Set<[String]> = []
         for id in byCatalogueID.keys {
             for other in catalogue.credential(id)?.excludes ?? [] where byCatalogueID[other] != nil {
@@ -414,16 +476,21 @@ struct Formulation {
             }
         }
         for pair in pairs.sorted(by: { $0.lexicographicallyPrecedes($1) }) {
-            guard let first = byCatalogueID[pair[0]].flatMap({ counted[$0] }),
-                  let second = byCatalogueID[pair[1]].flatMap({ counted[$0] }) else { continue }
-            model.add(first + second <= 1, name: "overlap[\(pair[0])|\(pair[1])]")
+            for first in byCatalogueID[pair[0]] ?? [] {
+                for second in byCatalogueID[pair[1]] ?? [] {
+                    guard let one = counted[first], let two = counted[second] else { continue }
+                    let name = items[first].id == pair[0] && items[second].id == pair[1] ? "\(pair[0])|\(pair[1])" : "\(items[first].id)|\(items[second].id)"
+                    model.add(one + two <= 1, name: "overlap[\(name)]")
+                }
+            }
         }
     }
 
     // MARK: Prerequisites
 
     private mutating func addPrerequisites() {
-        for column in columns {
+        // Further takings of a repeatable credential need the first, which carries the rows.
+        for column in columns where take[column.credential.id] == column.take {
             guard let prerequisite = column.credential.prerequisites else { continue }
             require(prerequisite, whenever: LinearExpression(column.take), owner: column.credential.id, path: "pre")
         }
@@ -436,6 +503,10 @@ struct Formulation {
         case .credential(let id):
             if heldIDs.contains(id) { return }
             model.add(trigger <= prerequisiteValue(owner: owner, id: id), name: "prereq[\(owner)<-\(id)]")
+        case .corequisite(let id):
+            // Held, or in the plan too; a schedule places it freely (no order between the two).
+            if heldIDs.contains(id) { return }
+            model.add(trigger <= corequisiteValue(id), name: "coreq[\(owner)+\(id)]")
         case .allOf(let children):
             for (index, child) in children.enumerated() { require(child, whenever: trigger, owner: owner, path: "\(path).\(index)") }
         case .anyOf(let children):
@@ -453,6 +524,7 @@ struct Formulation {
                 if heldIDs.contains(id) { return LinearExpression(constant: 1) }
                 return prerequisiteValue(owner: owner, id: id)
             }
+            if case .corequisite(let id) = child { return heldIDs.contains(id) ? LinearExpression(constant: 1) : corequisiteValue(id) }
             let met = model.addBinary("prereq_met[\(owner):\(path).\(index)]")
             require(child, whenever: LinearExpression(met), owner: owner, path: "\(path).\(index)")
             return LinearExpression(met)
@@ -463,6 +535,11 @@ struct Formulation {
 
     /// Whether planned credential `id` serves as `owner`'s prerequisite: simply x[id] without a
     /// schedule; with one, a variable u[owner,id] ≤ x[id] that also forces `id` to end first.
+    /// Whether corequisite `id` is planned: x[id], or 0 for a credential without a column.
+    private func corequisiteValue(_ id: String) -> LinearExpression {
+        take[id].map { LinearExpression($0) } ?? LinearExpression()
+    }
+
     private mutating func prerequisiteValue(owner: String, id: String) -> LinearExpression {
         guard let variable = take[id] else { return LinearExpression() }
         guard calendar != nil else { return LinearExpression(variable) }

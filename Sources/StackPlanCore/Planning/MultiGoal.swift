@@ -15,8 +15,11 @@ public struct MultiGoalPlan: Sendable {
     /// One value per objective, over the union.
     public var objectiveValues: [Double]
     public var status: SolveStatus
-    /// The goals (qualification ids) each taken or held credential counts toward, in goal order.
+    /// The goals each taken or held credential counts toward: qualification ids in goal order,
+    /// then external goals' ids (`cpd:NMC`) in theirs.
     public var countsToward: [String: [String]]
+    /// Each external goal's part (a CPD cycle), in the order given, checked without the model.
+    public var external: [ExternalGoalPart] = []
     public var modelSize: Plan.ModelSize
 }
 
@@ -28,6 +31,9 @@ public enum MultiGoalOutcome: Sendable {
     case infeasible(goal: String?, Diagnosis)
     /// The solver's time limit passed before it found any plan.
     case stopped(SolveStatus)
+    /// An external goal (a CPD cycle) cannot be met even on its own within the learner's limits;
+    /// its module's reasons.
+    case unreachable(goal: String, reasons: [String])
 
     /// The plan, when there is one.
     public var plan: MultiGoalPlan? {
@@ -46,6 +52,7 @@ extension Planner {
         single.constraints.budget = nil
         single.constraints.maxHours = nil
         single.pruneDominated = false
+        single.repeatsAllowed = false
         return single
     }
 
@@ -53,8 +60,18 @@ extension Planner {
     /// more, none repeated), with `request`'s learner, limits and objectives; its own target is
     /// not used. Each goal's part passes ``PlanChecker`` under that goal's rules.
     public func plan(goals: [String], _ request: PlanRequest) throws -> MultiGoalOutcome {
-        guard goals.count >= 2 else { throw PlanningError.invalidRequest("planning for several goals needs at least two, not \(goals.count)") }
-        if let repeated = goals.enumerated().first(where: { goals[..<$0.offset].contains($0.element) })?.element {
+        try plan(goals: goals, external: [], request)
+    }
+
+    /// Plans one set of credentials toward every qualification in `goals` (at least one) and
+    /// every external goal in `external` (a CPD cycle), two goals or more in all, none repeated.
+    /// The external goals' rows join the union over the same take columns; each reads its part
+    /// back and checks it without the model (formulation.md §11).
+    public func plan(goals: [String], external: [any ExternalGoal], _ request: PlanRequest) throws -> MultiGoalOutcome {
+        let names = goals + external.map(\.id)
+        guard names.count >= 2 else { throw PlanningError.invalidRequest("planning for several goals needs at least two, not \(names.count)") }
+        guard !goals.isEmpty else { throw PlanningError.invalidRequest("a plan for several goals needs a qualification among them; for a CPD cycle alone use cpd plan") }
+        if let repeated = names.enumerated().first(where: { names[..<$0.offset].contains($0.element) })?.element {
             throw PlanningError.invalidRequest("goal \"\(repeated)\" is given twice")
         }
         guard request.schedule == nil else {
@@ -71,10 +88,19 @@ extension Planner {
         for (goalRequest, qualification) in zip(requests, qualifications) {
             let formulation = Formulation(catalogue: catalogue, request: goalRequest, qualification: qualification)
             if formulation.stopped { return .stopped(.timeLimit) }
-            if formulation.structurallyInfeasible { return try infeasibility(requests: requests, request: request) }
+            if formulation.structurallyInfeasible { return try infeasibility(requests: requests, request: request, external: external) }
             formulations.append(formulation)
         }
-        let union = UnionModel(formulations, goals: goals)
+        var union = UnionModel(formulations, goals: names)
+        var eligibility = Eligibility(
+            catalogue: catalogue, constraints: request.constraints, qualification: qualifications[0], today: request.today,
+            hoursPerECTS: request.hoursPerECTS)
+        eligibility.withdrawn = request.withdrawn
+        let held = request.heldCatalogueIDs
+        union.addExternalTakes(external.flatMap(\.usableCredentials), catalogue: catalogue, eligibility: eligibility, held: held)
+        var encodings: [any ExternalGoalEncoding] = []
+        let shared = union.takes
+        for goal in external { encodings.append(try goal.encode(into: &union.model, take: shared)) }
         var model = union.model
         let cost = union.objective(.cost, catalogue: catalogue, hoursPerECTS: request.hoursPerECTS)
         let workload = union.objective(.workload, catalogue: catalogue, hoursPerECTS: request.hoursPerECTS)
@@ -84,7 +110,7 @@ extension Planner {
         stages.append(union.tieBreak)
         let result = try model.minimizeLexicographically(stages, options: request.solverOptions)
         switch result.status {
-        case .infeasible: return try infeasibility(requests: requests, request: request)
+        case .infeasible: return try infeasibility(requests: requests, request: request, external: external)
         case .timeLimit, .unbounded: return .stopped(result.status)
         case .optimal, .feasible: break
         }
@@ -98,8 +124,26 @@ extension Planner {
             violations += PlanChecker(catalogue: catalogue, request: requests[position]).violations(of: part).map { "\(goals[position]): \($0)" }
             parts.append(part)
         }
+        var externalParts: [ExternalGoalPart] = []
+        for encoding in encodings {
+            let part = try encoding.part(of: final, taken: Set(taken))
+            violations += part.violations.map { "\(part.goal): \($0)" }
+            externalParts.append(part)
+        }
+        // Every taken credential's prerequisites are held or taken: external goals' credentials
+        // have no qualification's checker to see to it.
+        let available = Set(taken).union(held)
+        for id in taken where catalogue.credential(id)?.prerequisites?.isMet(by: available.contains) == false {
+            violations.append("\(id) is taken without its prerequisites")
+        }
         // Every taken credential is some goal's: counted there or a prerequisite of one that is.
-        let claimed = Set(parts.flatMap(\.taken))
+        var claimed = Set(parts.flatMap(\.taken) + externalParts.flatMap(\.taken))
+        var pending = externalParts.flatMap(\.taken)
+        while let id = pending.popLast() {
+            for needed in catalogue.credential(id)?.prerequisites?.credentialIDs ?? [] where available.contains(needed) && claimed.insert(needed).inserted {
+                pending.append(needed)
+            }
+        }
         violations += taken.filter { !claimed.contains($0) }.map { "\($0) is taken but serves no goal" }
         let takenCredentials = taken.compactMap(catalogue.credential)
         let totals = Plan.Totals(
@@ -113,6 +157,9 @@ extension Planner {
         var countsToward: [String: [String]] = [:]
         for (goal, part) in zip(goals, parts) {
             for item in part.applications.keys.sorted() { countsToward[item, default: []].append(goal) }
+        }
+        for part in externalParts {
+            for credential in Set(part.contributions.map(\.credential)).sorted() { countsToward[credential, default: []].append(part.goal) }
         }
         let gap = result.gap(ofFirst: request.objectives.count)
         return .planned(MultiGoalPlan(
@@ -128,6 +175,7 @@ extension Planner {
             },
             status: gap == 0 && result.stages.count >= request.objectives.count ? .optimal : .feasible,
             countsToward: countsToward,
+            external: externalParts,
             modelSize: Plan.ModelSize(
                 rows: model.rows.count, columns: model.variables.count,
                 integerColumns: model.numberOfIntegerVariables, nonZeros: model.numberOfNonZeros)))
@@ -135,7 +183,7 @@ extension Planner {
 
     /// Why no plan meets every goal: the first goal without a plan of its own, with its
     /// diagnosis; otherwise the goals (with the union's limits) conflict.
-    private func infeasibility(requests: [PlanRequest], request: PlanRequest) throws -> MultiGoalOutcome {
+    private func infeasibility(requests: [PlanRequest], request: PlanRequest, external: [any ExternalGoal]) throws -> MultiGoalOutcome {
         for goalRequest in requests {
             var alone = goalRequest
             alone.constraints.budget = request.constraints.budget
@@ -146,6 +194,9 @@ extension Planner {
             case .stopped(let status): return .stopped(status)
             case .planned: continue
             }
+        }
+        for goal in external {
+            if let reasons = try goal.reasonsUnreachableAlone(within: request.constraints) { return .unreachable(goal: goal.id, reasons: reasons) }
         }
         if request.solverOptions.deadline?.hasPassed == true { return .stopped(.timeLimit) }
         return .infeasible(goal: nil, Diagnosis(cause: .conflict, summary: .requirementsConflict, unmet: []))

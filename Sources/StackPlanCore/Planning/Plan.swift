@@ -41,12 +41,18 @@ public struct Plan: Sendable {
     public var gap: Double?
     /// Credential ids to take, in id order.
     public var taken: [String]
+    /// How many times a repeatable credential is taken, for those taken more than once; each
+    /// further taking counts as an item of its own, `c[2]`, `c[3]` (``takingID(_:_:)``).
+    public var repeats: [String: Int] = [:]
     /// Ids of held credentials counted toward the qualification (`held[N]` for external ones).
     public var heldApplied: [String]
     /// Every counted item's leaf paths, such as `requires.allOf[0]`.
     public var applications: [String: [String]]
     /// Credentials taken only because a planned credential requires them, with those dependants.
     public var prerequisiteOf: [String: [String]]
+    /// Credentials taken only because planned credentials name them as corequisites, with those
+    /// credentials: taken in the same plan, not necessarily first.
+    public var corequisiteOf: [String: [String]] = [:]
     public var unusedHeld: [UnusedHeld]
     public var totals: Totals
     public var modelSize: ModelSize
@@ -57,6 +63,22 @@ public struct Plan: Sendable {
     public var completes: Day?
     /// After their first two years of weekly start times, self-paced credentials could start every this many weeks.
     public var startGridWeeks: Int?
+}
+
+extension Plan {
+    /// The item id of the `time`-th taking of a repeatable credential (2 and up): `c[2]`.
+    /// Identifiers hold no brackets, so it names no catalogue credential.
+    public static func takingID(_ id: String, _ time: Int) -> String { "\(id)[\(time)]" }
+
+    /// The credential and the time of a further taking's item id, `nil` for any other id.
+    public static func taking(_ itemID: String) -> (id: String, time: Int)? {
+        guard itemID.hasSuffix("]"), let open = itemID.lastIndex(of: "["), open > itemID.startIndex,
+              let time = Int(itemID[itemID.index(after: open)..<itemID.index(before: itemID.endIndex)]), time >= 2 else { return nil }
+        return (String(itemID[..<open]), time)
+    }
+
+    /// How many times the plan takes a credential: 0, 1, or its repeats.
+    public func times(_ id: String) -> Int { repeats[id] ?? (taken.contains(id) ? 1 : 0) }
 }
 
 public enum PlanOutcome: Sendable {

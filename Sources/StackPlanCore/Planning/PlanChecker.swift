@@ -48,10 +48,15 @@ public struct PlanChecker {
                !prerequisites.isMet(by: { taken.contains($0) || heldCatalogueIDs.contains($0) }) {
                 problems.append("\(id) is taken without its prerequisites")
             }
+            let times = plan.times(id)
+            if times > 1 && (request.schedule != nil || times > credential.repeatable ?? 1) {
+                problems.append("\(id) is taken \(times) times, more than its \(request.schedule != nil ? 1 : credential.repeatable ?? 1)")
+            }
             let currency = credential.currency ?? catalogue.baseCurrency
-            cost += credential.cost * (currency == catalogue.baseCurrency ? 1 : catalogue.exchangeRates[currency] ?? .nan)
-            hours += credential.hours ?? (credential.ects ?? 0) * request.hoursPerECTS
+            cost += Double(times) * credential.cost * (currency == catalogue.baseCurrency ? 1 : catalogue.exchangeRates[currency] ?? .nan)
+            hours += Double(times) * (credential.hours ?? (credential.ects ?? 0) * request.hoursPerECTS)
         }
+        for id in plan.repeats.keys.sorted() where !taken.contains(id) { problems.append("\(id) is repeated but not taken") }
         if let settings = request.schedule {
             if let scheduledCost = checkSchedule(plan, settings: settings, taken: taken, held: heldCatalogueIDs, problems: &problems) {
                 cost = scheduledCost
@@ -66,6 +71,12 @@ public struct PlanChecker {
         for id in plan.applications.keys {
             if taken.contains(id), let credential = catalogue.credential(id) {
                 items[id] = CountableItem(credential: credential, in: catalogue, hoursPerECTS: request.hoursPerECTS)
+            } else if heldByID[id] == nil, let (base, time) = Plan.taking(id), taken.contains(base), time <= plan.times(base),
+                      let credential = catalogue.credential(base) {
+                // A further taking of a repeatable credential: an item of its own.
+                var item = CountableItem(credential: credential, in: catalogue, hoursPerECTS: request.hoursPerECTS)
+                item.id = id
+                items[id] = item
             } else if let (position, held) = heldByID[id] {
                 if let years = qualification.rules.priorWithinYears, byHand[id] == nil {
                     let oldest = request.today.adding(months: -Int((years * 12).rounded()))
@@ -154,6 +165,21 @@ public struct PlanChecker {
                 problems.append("\(count) credentials with \(distinct.by.rawValue) \(value) are applied to \(path), more than \(most)")
             }
         }
+        // Mean grades: of the held items graded on the rule's scale, credit-weighted.
+        func meanGradeShort(_ applied: [CountableItem], _ least: Grade) -> Double? {
+            let graded = applied.compactMap { item in Formulation.gradeMargin(item, least).map { (item.ects, $0 + least.points) } }
+            let credits = graded.reduce(0) { $0 + $1.0 }
+            guard credits > 0 else { return nil }
+            let mean = graded.reduce(0) { $0 + $1.0 * $1.1 } / credits
+            return mean < least.points - 1e-9 ? mean : nil
+        }
+        for (path, applied) in appliedTo.sorted(by: { $0.key < $1.key }) {
+            guard let least = leafNodes[path]?.meanGrade, let mean = meanGradeShort(applied, least) else { continue }
+            problems.append("the credits applied to \(path) have a mean grade of \(mean), below \(least.text) (\(least.points)) on \(least.scale)")
+        }
+        if let least = qualification.rules.meanGrade, let mean = meanGradeShort(Array(items.values), least) {
+            problems.append("the credentials that count have a mean grade of \(mean), below \(least.text) (\(least.points)) on \(least.scale)")
+        }
         /// Whether the items applied to a leaf show as many different values as its distinct rule asks.
         func spreads(_ node: RequirementNode, _ path: String) -> Bool {
             guard let distinct = node.distinct, let least = distinct.atLeast else { return true }
@@ -229,10 +255,10 @@ public struct PlanChecker {
             if abs(run.cost - expectedCost) > 1e-6 { problems.append("\(run.credential) costs \(run.cost) in the schedule, not \(expectedCost)") }
             if let deadline = request.constraints.deadline, run.end.adding(days: -1) > deadline { problems.append("\(run.credential) ends after the deadline \(deadline)") }
             if let prerequisites = credential.prerequisites {
-                let met = prerequisites.isMet { id in
-                    held.contains(id) || (byCredential[id].map { $0.end <= run.start } ?? false)
-                }
-                if !met { problems.append("\(run.credential) starts before its prerequisites are finished") }
+                let met = prerequisites.isMet(
+                    before: { id in held.contains(id) || (byCredential[id].map { $0.end <= run.start } ?? false) },
+                    alongside: { id in held.contains(id) || byCredential[id] != nil })
+                if !met { problems.append("\(run.credential) starts before its prerequisites are finished, or lacks a corequisite") }
             }
             cost += expectedCost
         }

@@ -250,7 +250,12 @@ public struct Planner: Sendable {
         _ solution: Solution, formulation: Formulation, request: PlanRequest, result: LexicographicSolution, model: Model,
         schedule given: [ScheduleOption]? = nil
     ) -> Plan {
-        let taken = formulation.columns.filter { solution.isSet($0.take) }.map(\.credential.id)
+        // Each taking: a repeatable credential's further takings repeat its id.
+        let takings = formulation.columns.filter { solution.isSet($0.take) }.map(\.credential.id)
+        var repeats: [String: Int] = [:]
+        for id in takings { repeats[id, default: 0] += 1 }
+        let taken = repeats.keys.sorted()
+        repeats = repeats.filter { $0.value > 1 }
         var applications: [String: [String]] = [:]
         for assignment in formulation.assignments where solution.isSet(assignment.variable) {
             applications[formulation.items[assignment.item].id, default: []].append(formulation.tree.nodes[assignment.node].path)
@@ -258,11 +263,14 @@ public struct Planner: Sendable {
         applications = applications.mapValues { $0.sorted() }
         let heldApplied = formulation.items.filter { $0.isHeld && applications[$0.id] != nil }.map(\.id)
 
-        var prerequisiteOf: [String: [String]] = [:]
+        var prerequisiteOf: [String: [String]] = [:], corequisiteOf: [String: [String]] = [:]
         for id in taken where applications[id] == nil {
-            prerequisiteOf[id] = taken.filter { catalogue.credential($0)?.prerequisites?.credentialIDs.contains(id) ?? false }
+            let before = taken.filter { catalogue.credential($0)?.prerequisites?.precedingIDs.contains(id) ?? false }
+            let alongside = taken.filter { catalogue.credential($0)?.prerequisites.map { $0.credentialIDs.count != $0.precedingIDs.count && !$0.precedingIDs.contains(id) && $0.credentialIDs.contains(id) } ?? false }
+            // Taken only as a corequisite: said so; as a prerequisite of anything, a prerequisite.
+            if before.isEmpty && !alongside.isEmpty { corequisiteOf[id] = alongside } else { prerequisiteOf[id] = before + alongside }
         }
-        let takenCredentials = taken.compactMap(catalogue.credential)
+        let takenCredentials = takings.compactMap(catalogue.credential)
         var schedule = given
         if given == nil, let calendar = formulation.calendar {
             schedule = taken.compactMap { id in calendar.options[id]?.first { solution.isSet($0.variable) }?.option }
@@ -288,12 +296,12 @@ public struct Planner: Sendable {
                 case .cost: totals.cost
                 case .workload: totals.hours
                 case .ects: totals.ects
-                case .count: Double(taken.count)
+                case .count: Double(takings.count)
                 case .duration: durationDays
                 }
             },
             gap: gap,
-            taken: taken, heldApplied: heldApplied, applications: applications, prerequisiteOf: prerequisiteOf,
+            taken: taken, repeats: repeats, heldApplied: heldApplied, applications: applications, prerequisiteOf: prerequisiteOf, corequisiteOf: corequisiteOf,
             unusedHeld: unusedHeld(formulation: formulation, request: request, applications: applications),
             totals: totals,
             modelSize: Plan.ModelSize(

@@ -37,6 +37,8 @@ public struct RequirementTree: Sendable {
         public var distinct: DistinctRule? = nil
         /// On caps: what the cap limits.
         public var capReach: CapReach = .qualification
+        /// On credit and count leaves: the least credit-weighted mean grade of the held items applied.
+        public var meanGrade: Grade? = nil
         /// The node's parent, `nil` for the root.
         public var parent: Int? = nil
 
@@ -146,7 +148,7 @@ public struct RequirementTree: Sendable {
         let scope = node.scope.map(CountingScope.named) ?? inherited
         nodes.append(Node(
             path: path, label: node.label, kind: kind, children: [], depth: depth, declaredScope: node.scope, countingScope: scope,
-            distinct: node.distinct, capReach: node.capReach))
+            distinct: node.distinct, capReach: node.capReach, meanGrade: node.meanGrade))
         var nextExpanding = expanding
         if case .qualification(let id) = kind { nextExpanding.insert(id) }
         let children = childNodes.map { add($0.0, path: $0.1, depth: depth + 1, catalogue: catalogue, expanding: nextExpanding, scope: scope) }
@@ -205,6 +207,7 @@ public struct RequirementTree: Sendable {
             if let least = distinct.atLeast { rule += ", from at least \(least) \(field)" }
             if let most = distinct.atMostEach { rule += ", at most \(most) from one \(distinct.by == .isced ? "field" : distinct.by == .eqf ? "level" : distinct.by.rawValue)" }
         }
+        if let mean = node.meanGrade { rule += ", mean grade \(mean.text) or better (\(mean.scale))" }
         guard let label = node.label else { return rule }
         if case .credential(let id) = node.kind { return "\(label) (\(id))" }
         return "\(label): \(rule)"
@@ -236,6 +239,7 @@ extension CredentialFilter {
         for part in allOf ?? [] { parts.append(part.phrase.trimmingPrefix(" ").description) }
         if let anyOf { parts.append("either " + anyOf.map { $0.phrase.isEmpty ? "any" : String($0.phrase.dropFirst()) }.joined(separator: " or ")) }
         for part in notAnyOf ?? [] { parts.append("not" + (part.phrase.isEmpty ? " anything" : part.phrase)) }
+        if let minGrade { parts.append("with grade \(minGrade.text) or better (\(minGrade.scale))") }
         return parts.isEmpty ? "" : " " + parts.joined(separator: ", ")
     }
 }

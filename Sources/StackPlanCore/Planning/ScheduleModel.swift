@@ -204,7 +204,7 @@ extension Formulation {
     private func heuristicPlacement(_ settings: ScheduleSettings, horizonEnd: Day, runs: [String: [ScheduleOption]]) -> ScheduleHeuristic.Placement? {
         guard let hint = scheduleHint else { return nil }
         let placement = ScheduleHeuristic(settings: settings, horizonEnd: horizonEnd).place(hint.credentials, runs: runs) { id in
-            catalogue.credential(id)?.prerequisites?.credentialIDs ?? []
+            catalogue.credential(id)?.prerequisites?.precedingIDs ?? []
         }
         // The plan without a calendar kept the budget at the credentials' fees; offerings may charge more.
         if let placed = placement, let budget = request.constraints.budget,

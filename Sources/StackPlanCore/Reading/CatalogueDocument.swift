@@ -138,7 +138,7 @@ public enum CatalogueDocument {
     static let credentialFields: Set<String> = [
         "id", "title", "provider", "kind", "ects", "hours", "eqf", "cost", "currency", "weeks", "mode", "languages",
         "accredited", "competencies", "prerequisites", "excludes", "learningOutcomes", "assessment",
-        "qualityAssurance", "source", "invented", "offerings", "cpd", "place", "code", "isced", "escoSkills",
+        "qualityAssurance", "source", "invented", "offerings", "cpd", "place", "code", "isced", "escoSkills", "repeatable",
     ]
 
     static func readCredential(_ value: JSON, path: String, log: IssueLog) -> Credential? {
@@ -172,6 +172,7 @@ public enum CatalogueDocument {
             readOffering(value, path: "\(reader.at("offerings"))[\(index)]", record: reader.record, log: log)
         }
         credential.cpd = readCPDPoints(reader)
+        credential.repeatable = reader.integer("repeatable", within: InputLimits.repeats)
         readClassification(reader) { credential.code = $0; credential.isced = $1; credential.escoSkills = $2 }
         credential.extra = reader.extra(known: credentialFields)
         return credential
@@ -228,7 +229,10 @@ public enum CatalogueDocument {
             return parsed.contains { $0 == nil } ? nil : parsed.compactMap { $0 }
         }
         switch shapes[0] {
-        case "credential": return reader.identifier("credential", required: true).map(Prerequisite.credential)
+        case "credential":
+            guard let id = reader.identifier("credential", required: true) else { return nil }
+            // `"corequisite": true` makes the leaf a corequisite: held, or taken in the same plan.
+            return reader.bool("corequisite") == true ? .corequisite(id) : .credential(id)
         case "allOf": return children("allOf").map(Prerequisite.allOf)
         case "anyOf": return children("anyOf").map(Prerequisite.anyOf)
         default:
@@ -253,7 +257,10 @@ public enum CatalogueDocument {
             rules.maxPriorECTS = rulesReader.number("maxPriorEcts", within: InputLimits.ects)
             rules.priorWithinYears = rulesReader.number("priorWithinYears", within: InputLimits.priorWithinYears)
             rules.sharedCounting = rulesReader.bool("sharedCounting") ?? false
-            for key in rulesReader.fields.keys where !["maxPriorEcts", "priorWithinYears", "sharedCounting"].contains(key) {
+            if let value = rulesReader.fields["meanGrade"], value != .null {
+                rules.meanGrade = readGradeThreshold(value, path: rulesReader.at("meanGrade"), record: reader.record, log: log)
+            }
+            for key in rulesReader.fields.keys where !["maxPriorEcts", "priorWithinYears", "sharedCounting", "meanGrade"].contains(key) {
                 log.warning(rulesReader.at(key), "is not a rule this version knows; it is ignored", record: reader.record)
             }
         }
@@ -273,7 +280,7 @@ public enum CatalogueDocument {
     }
 
     static let requirementShapes = ["credential", "allOf", "anyOf", "atLeast", "credits", "count", "maxCredits", "qualification"]
-    static let requirementKeys: Set<String> = Set(requirementShapes + ["of", "where", "label", "scope", "distinct", "within"])
+    static let requirementKeys: Set<String> = Set(requirementShapes + ["of", "where", "label", "scope", "distinct", "within", "meanGrade"])
 
     /// `depth` counts the levels above and including this one; deeper than
     /// ``InputLimits/nestingDepth`` the tree is refused, so reading it never runs out of stack.
@@ -335,6 +342,14 @@ public enum CatalogueDocument {
                 log.error(reader.at("distinct"), "belongs to credits and count leaves only", record: record)
             }
         }
+        var meanGrade: Grade?
+        if let value = reader.fields["meanGrade"], value != .null {
+            if ["credits", "count"].contains(shapes[0]) {
+                meanGrade = readGradeThreshold(value, path: reader.at("meanGrade"), record: record, log: log)
+            } else {
+                log.error(reader.at("meanGrade"), "belongs to credits and count leaves only", record: record)
+            }
+        }
         var reach = CapReach.qualification
         if reader.has("within") {
             if shapes[0] == "maxCredits" {
@@ -347,13 +362,14 @@ public enum CatalogueDocument {
             var node = RequirementNode($0, label: label, scope: scope)
             node.distinct = distinct
             node.capReach = reach
+            node.meanGrade = meanGrade
             return node
         }
     }
 
     static let filterKeys: Set<String> = [
         "ids", "competency", "minEqf", "maxEqf", "kind", "provider", "accredited",
-        "code", "codeRange", "minEcts", "maxEcts", "isced", "escoSkill", "allOf", "anyOf", "not",
+        "code", "codeRange", "minEcts", "maxEcts", "isced", "escoSkill", "allOf", "anyOf", "not", "minGrade",
     ]
 
     /// `depth` counts the filters above and including this one, held to ``InputLimits/nestingDepth``
@@ -407,6 +423,9 @@ public enum CatalogueDocument {
             filter.isced = fields
         }
         filter.escoSkills = reader.identifiers("escoSkill", acceptSingle: true)
+        if let value = reader.fields["minGrade"], value != .null {
+            filter.minGrade = readGradeThreshold(value, path: reader.at("minGrade"), record: record, log: log)
+        }
         func parts(_ key: String) -> [CredentialFilter]? {
             guard let items = reader.array(key) else { return nil }
             if items.isEmpty { log.error(reader.at(key), "must list at least one filter", record: record) }
@@ -433,6 +452,49 @@ public enum CatalogueDocument {
             log.error(path, "needs \"atLeast\" (different values) or \"atMostEach\" (credentials sharing one value)", record: record)
         }
         return field.map { DistinctRule(by: $0, atLeast: least, atMostEach: most) }
+    }
+
+    /// `{"scale": "us-letter", "grade": "B-"}` (a number for numeric scales: `{"scale": "percent", "grade": 60}`).
+    static func readGradeThreshold(_ value: JSON, path: String, record: String?, log: IssueLog) -> Grade? {
+        guard let reader = ObjectReader(value, path: path, record: record, log: log) else { return nil }
+        for key in reader.fields.keys.sorted() where !["scale", "grade"].contains(key) {
+            log.error(reader.at(key), "is not a field of a grade (use grade, scale)", record: record)
+        }
+        return readGrade(reader, gradeKey: "grade", scaleKey: "scale", required: true)
+    }
+
+    /// A held item's `grade` on its `gradeScale`, both or neither.
+    package static func readHeldGrade(_ reader: ObjectReader) -> Grade? {
+        guard reader.has("grade") || reader.has("gradeScale") else { return nil }
+        return readGrade(reader, gradeKey: "grade", scaleKey: "gradeScale", required: true)
+    }
+
+    /// A grade from two fields: the scale's id (one of ``GradingScale/known``) and the grade, a
+    /// string or (numeric scales) a number, checked against the scale.
+    static func readGrade(_ reader: ObjectReader, gradeKey: String, scaleKey: String, required: Bool) -> Grade? {
+        let scaleID = reader.string(scaleKey, required: required)
+        let text: String?
+        switch reader.fields[gradeKey] {
+        case .string(let written)?: text = written
+        case .number(let value)?: text = format(value)
+        case nil, .null?:
+            if required { reader.missing(gradeKey) }
+            text = nil
+        case let other?:
+            reader.log.error(reader.at(gradeKey), "must be a grade (a string, or a number on a numeric scale), found \(other.typeName)", record: reader.record)
+            text = nil
+        }
+        guard let scaleID else { return nil }
+        guard let scale = GradingScale.named(scaleID) else {
+            reader.log.error(reader.at(scaleKey), "is not a grading scale StackPlan knows (\(GradingScale.knownIDs)), found \(scaleID.quotedForMessage)", record: reader.record)
+            return nil
+        }
+        guard let text else { return nil }
+        guard let grade = Grade(text, on: scaleID) else {
+            reader.log.error(reader.at(gradeKey), "is not a grade on scale \(scaleID) (\(scale.accepted)), found \(text.quotedForMessage)", record: reader.record)
+            return nil
+        }
+        return grade
     }
 
     /// `{"prefix": "BIOL", "from": 3000, "to": 3999}`.

@@ -49,6 +49,7 @@ extension CatalogueDocument {
         if !credential.escoSkills.isEmpty { fields["escoSkills"] = .array(credential.escoSkills.map(JSON.string)) }
         fields["prerequisites"] = credential.prerequisites.map(json)
         if !credential.excludes.isEmpty { fields["excludes"] = .array(credential.excludes.map(JSON.string)) }
+        fields["repeatable"] = credential.repeatable.map { .number(Double($0)) }
         if !credential.learningOutcomes.isEmpty { fields["learningOutcomes"] = .array(credential.learningOutcomes.map(JSON.string)) }
         fields["assessment"] = credential.assessment.map(JSON.string)
         fields["qualityAssurance"] = credential.qualityAssurance.map(JSON.string)
@@ -72,6 +73,7 @@ extension CatalogueDocument {
     public static func json(_ prerequisite: Prerequisite) -> JSON {
         switch prerequisite {
         case .credential(let id): .object(["credential": .string(id)])
+        case .corequisite(let id): .object(["credential": .string(id), "corequisite": .bool(true)])
         case .allOf(let children): .object(["allOf": .array(children.map(json))])
         case .anyOf(let children): .object(["anyOf": .array(children.map(json))])
         case .atLeast(let count, let children): .object(["atLeast": .number(Double(count)), "of": .array(children.map(json))])
@@ -89,6 +91,7 @@ extension CatalogueDocument {
         rules["maxPriorEcts"] = qualification.rules.maxPriorECTS.map(JSON.number)
         rules["priorWithinYears"] = qualification.rules.priorWithinYears.map(JSON.number)
         rules["sharedCounting"] = .bool(qualification.rules.sharedCounting)
+        rules["meanGrade"] = qualification.rules.meanGrade.map(json)
         fields["rules"] = .object(rules)
         fields["requires"] = json(qualification.requires)
         fields["source"] = qualification.source.map(JSON.string)
@@ -117,7 +120,13 @@ extension CatalogueDocument {
             fields["distinct"] = .object(rule)
         }
         if node.capReach != .qualification { fields["within"] = .string(node.capReach.rawValue) }
+        fields["meanGrade"] = node.meanGrade.map(json)
         return .object(fields)
+    }
+
+    /// A grade threshold as catalogues write it: `{"scale": "us-letter", "grade": "B-"}`.
+    public static func json(_ grade: Grade) -> JSON {
+        .object(["scale": .string(grade.scale), "grade": .string(grade.text)])
     }
 
     public static func json(_ filter: CredentialFilter) -> JSON {
@@ -143,6 +152,7 @@ extension CatalogueDocument {
         if let negated = filter.notAnyOf {
             fields["not"] = negated.count == 1 ? json(negated[0]) : json(CredentialFilter(anyOf: negated))
         }
+        fields["minGrade"] = filter.minGrade.map(json)
         return .object(fields)
     }
 }

@@ -8,7 +8,7 @@ public enum LearnerDocument {
     ]
     static let heldFields: Set<String> = [
         "credential", "title", "ects", "hours", "eqf", "competencies", "provider", "kind", "accredited", "earned",
-        "code", "isced", "escoSkills",
+        "code", "isced", "escoSkills", "grade", "gradeScale",
     ]
 
     public static func read(_ data: Data, file: String? = nil) throws -> LearnerProfile {
@@ -100,6 +100,7 @@ public enum LearnerDocument {
         } else {
             log.error(path, "needs \"credential\" (a catalogue id) or \"title\" (an external credential)")
         }
+        item?.grade = CatalogueDocument.readHeldGrade(reader)
         item?.extra = reader.extra(known: heldFields)
         return item
     }
@@ -145,6 +146,10 @@ public enum LearnerDocument {
             if external.accredited { fields["accredited"] = .bool(true) }
         }
         fields["earned"] = held.earned.map { .string($0.description) }
+        if let grade = held.grade {
+            fields["grade"] = .string(grade.text)
+            fields["gradeScale"] = .string(grade.scale)
+        }
         return .object(fields)
     }
 }

@@ -42,9 +42,17 @@ public enum PlanDocument {
         } else {
             root.missing("appliedAll")
         }
-        var prerequisiteOf: [String: [String]] = [:]
+        var prerequisiteOf: [String: [String]] = [:], corequisiteOf: [String: [String]] = [:]
         for (id, value) in json.objectFields["prerequisiteOf"]?.objectFields ?? [:] {
             if case .array(let dependants) = value { prerequisiteOf[id] = dependants.compactMap { if case .string(let id) = $0 { return id }; return nil } }
+        }
+        var repeats: [String: Int] = [:]
+        for (id, value) in json.objectFields["repeats"]?.objectFields ?? [:] {
+            // Whole numbers within the most a credential may be repeated; anything else is left out.
+            if case .number(let times) = value, times.rounded() == times, InputLimits.repeats.contains(Int(min(max(times, 0), 1000))) { repeats[id] = Int(times) }
+        }
+        for (id, value) in json.objectFields["corequisiteOf"]?.objectFields ?? [:] {
+            if case .array(let dependants) = value { corequisiteOf[id] = dependants.compactMap { if case .string(let id) = $0 { return id }; return nil } }
         }
         let unusedHeld: [Plan.UnusedHeld] = (root.array("unusedHeld") ?? []).compactMap { value in
             let fields = value.objectFields
@@ -89,9 +97,9 @@ public enum PlanDocument {
         if !status.hasSolution { log.error("$.status", "\(statusName.quotedForMessage) is not the status of a plan") }
         return Plan(
             qualification: qualification, status: status, objectives: objectives, objectiveValues: values,
-            gap: root.number("gap", within: InputLimits.planFigure), taken: taken.sorted(),
+            gap: root.number("gap", within: InputLimits.planFigure), taken: taken.sorted(), repeats: repeats,
             heldApplied: root.strings("heldApplied") ?? [], applications: applications, prerequisiteOf: prerequisiteOf,
-            unusedHeld: unusedHeld, totals: totals,
+            corequisiteOf: corequisiteOf, unusedHeld: unusedHeld, totals: totals,
             modelSize: Plan.ModelSize(rows: count("rows"), columns: count("columns"), integerColumns: count("integerColumns"), nonZeros: count("nonZeros")),
             today: root.day("today") ?? request.today, schedule: schedule, completes: root.day("completes"),
             startGridWeeks: root.integer("startGridWeeks", within: InputLimits.weeks) ?? (schedule == nil ? nil : 1))

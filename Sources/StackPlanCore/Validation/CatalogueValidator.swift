@@ -154,6 +154,7 @@ public struct CatalogueValidator {
             if let prerequisites = credential.prerequisites {
                 checkPrerequisite(prerequisites, owner: credential.id, path: "\(path).prerequisites", record: record)
             }
+            if let times = credential.repeatable { checkRange(times, InputLimits.repeats, path: "\(path).repeatable", record: record) }
             for (position, other) in credential.excludes.enumerated() {
                 if !checkReference(other, path: "\(path).excludes[\(position)]", record: record) { continue }
                 if other == credential.id { error("excludes[\(position)]", "a credential cannot exclude itself") }
@@ -173,7 +174,7 @@ public struct CatalogueValidator {
                 continue
             }
             switch expression {
-            case .credential(let id):
+            case .credential(let id), .corequisite(let id):
                 if !checkReference(id, path: "\(path).credential", record: record) { continue }
                 if id == owner { log.error("\(path).credential", "a credential cannot require itself", record: record) }
                 else if !credentialExists(id) {
@@ -222,6 +223,7 @@ public struct CatalogueValidator {
             if !Self.eqfLevels.contains(qualification.eqf) { error("eqf", "must be an EQF level 1–8, found \(qualification.eqf)") }
             checkRange(qualification.ects, InputLimits.ects, path: "\(path).ects", record: record)
             if let cap = qualification.rules.maxPriorECTS { checkRange(cap, InputLimits.ects, path: "\(path).rules.maxPriorEcts", record: record) }
+            if let mean = qualification.rules.meanGrade { checkGrade(mean, path: "\(path).rules.meanGrade", record: record) }
             if let years = qualification.rules.priorWithinYears {
                 checkRange(years, InputLimits.priorWithinYears, path: "\(path).rules.priorWithinYears", record: record)
             }
@@ -253,6 +255,12 @@ public struct CatalogueValidator {
                     }
                     if distinct.atLeast == nil && distinct.atMostEach == nil { error("distinct", "needs \"atLeast\" (different values) or \"atMostEach\" (credentials sharing one value)") }
                 default: error("distinct", "belongs to credits and count leaves only")
+                }
+            }
+            if let mean = node.meanGrade {
+                switch node.rule {
+                case .credits, .count: checkGrade(mean, path: "\(path).meanGrade", record: record)
+                default: error("meanGrade", "belongs to credits and count leaves only")
                 }
             }
             if node.capReach != .qualification, !{ if case .maxCredits = node.rule { true } else { false } }() {
@@ -322,7 +330,19 @@ public struct CatalogueValidator {
         }
     }
 
+    /// A grade built in code: a scale StackPlan knows, and the points that scale gives the grade.
+    func checkGrade(_ grade: Grade, path: String, record: String) {
+        guard let scale = GradingScale.named(grade.scale) else {
+            log.error("\(path).scale", "is not a grading scale StackPlan knows (\(GradingScale.knownIDs)), found \(grade.scale.quotedForMessage)", record: record)
+            return
+        }
+        if scale.points(of: grade.text) != grade.points {
+            log.error("\(path).grade", "is not a grade on scale \(grade.scale) (\(scale.accepted)), found \(grade.text.quotedForMessage)", record: record)
+        }
+    }
+
     private func checkFilterFields(_ filter: CredentialFilter, path: String, record: String) {
+        if let grade = filter.minGrade { checkGrade(grade, path: "\(path).minGrade", record: record) }
         for (field, level) in [("minEqf", filter.minEQF), ("maxEqf", filter.maxEQF)] {
             if let level, !Self.eqfLevels.contains(level) { log.error("\(path).\(field)", "must be an EQF level 1–8, found \(level)", record: record) }
         }

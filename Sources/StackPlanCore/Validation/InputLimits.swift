@@ -69,6 +69,8 @@ public enum InputLimits {
     public static let weeks: ClosedRange<Int> = 1...520
     /// Seats left in one run.
     public static let seats: ClosedRange<Int> = 0...1_000_000
+    /// How many times a repeatable credential may be taken in all.
+    public static let repeats: ClosedRange<Int> = 1...20
     /// The `N` of `{"atLeast": N, "of": …}`; the number of children bounds it further.
     public static let atLeastCount: ClosedRange<Int> = 1...100_000
     /// European Qualifications Framework levels.
@@ -143,7 +145,7 @@ extension String {
     /// The string as a message quotes it: control characters escaped, so that a NUL or a line
     /// break in bad input shows instead of cutting or breaking the message, and cut after 80
     /// characters, so that a megabyte-long value does not become a megabyte-long message.
-    var quotedForMessage: String {
+    package var quotedForMessage: String {
         var text = "\""
         for (position, scalar) in unicodeScalars.enumerated() {
             if position == 80 { return text + "…\"" }

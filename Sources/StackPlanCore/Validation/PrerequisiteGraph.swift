@@ -1,20 +1,26 @@
 /// The directed graph "credential → credentials it requires", for cycle detection and closures.
 public struct PrerequisiteGraph {
-    /// Sorted for deterministic reports.
+    /// Sorted for deterministic reports: what each credential needs finished first.
     let edges: [String: [String]]
+    /// What each credential needs held or planned at all: its prerequisites and corequisites.
+    let needs: [String: [String]]
 
     public init(catalogue: Catalogue, fallback: Catalogue? = nil) {
-        var edges: [String: [String]] = [:]
+        var edges: [String: [String]] = [:], needs: [String: [String]] = [:]
         for credential in fallback?.credentials ?? [] where catalogue.credential(credential.id) == nil {
-            edges[credential.id] = Array(Set(credential.prerequisites?.credentialIDs ?? [])).sorted()
+            edges[credential.id] = Array(Set(credential.prerequisites?.precedingIDs ?? [])).sorted()
+            needs[credential.id] = Array(Set(credential.prerequisites?.credentialIDs ?? [])).sorted()
         }
         for credential in catalogue.credentials where edges[credential.id] == nil || catalogue.credential(credential.id) == credential {
-            edges[credential.id] = Array(Set(credential.prerequisites?.credentialIDs ?? [])).sorted()
+            edges[credential.id] = Array(Set(credential.prerequisites?.precedingIDs ?? [])).sorted()
+            needs[credential.id] = Array(Set(credential.prerequisites?.credentialIDs ?? [])).sorted()
         }
         self.edges = edges
+        self.needs = needs
     }
 
-    /// One cycle per strongly connected group of mutually dependent credentials, each starting at its smallest id.
+    /// One cycle per strongly connected group of mutually dependent credentials, each starting
+    /// at its smallest id. Corequisites may name each other: they are taken together, not in turn.
     public func cycles() -> [[String]] { DirectedGraph(successors: edges).cycles() }
 
     /// The credentials a set needs, directly or through their own prerequisites, the set included.
@@ -22,7 +28,7 @@ public struct PrerequisiteGraph {
         var seen = Set(start)
         var pending = Array(seen)
         while let node = pending.popLast() {
-            for next in edges[node] ?? [] where seen.insert(next).inserted { pending.append(next) }
+            for next in needs[node] ?? [] where seen.insert(next).inserted { pending.append(next) }
         }
         return seen
     }
