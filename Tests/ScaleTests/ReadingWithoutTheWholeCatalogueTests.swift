@@ -51,7 +51,7 @@ import Testing
         })
         var streamed: [Credential] = []
         try store.forEachCredential(matching: CredentialQuery(provider: provider.id)) { streamed.append($0) }
-        #expect(streamed == catalogue.credentials.filter { $0.provider == provider.id }.sorted { $0.id < $1.id })
+        #expect(streamed.map(\.id) == catalogue.credentials.filter { $0.provider == provider.id }.map(\.id).sorted())
         #expect(try store.countCredentials(matching: CredentialQuery(provider: provider.id)) == streamed.count)
     }
 
