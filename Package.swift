@@ -115,6 +115,10 @@ let package = Package(
         ]),
         .testTarget(name: "StackPlanTextTests", dependencies: ["StackPlanText"]),
         .testTarget(name: "StackPlanCPDTests", dependencies: ["StackPlanCPD", "StackPlanCore", "MILP"]),
-        .testTarget(name: "ScaleTests", dependencies: ["StackPlanGenerator", "StackPlanStore", "StackPlanCore", "StackPlanRendering", "MILP"]),
+        .testTarget(name: "ScaleTests", dependencies: [
+            "StackPlanGenerator", "StackPlanStore", "StackPlanCore", "StackPlanRendering", "MILP",
+            // Streamed and whole imports are compared table by table.
+            .product(name: "GRDB", package: "GRDB.swift"),
+        ]),
     ]
 )

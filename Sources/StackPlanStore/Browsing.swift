@@ -91,6 +91,12 @@ extension CatalogueStore {
         }
     }
 
+    /// How many credentials meet every filter of `query`, counted in SQL.
+    public func countCredentials(matching query: CredentialQuery = CredentialQuery()) throws -> Int {
+        guard let (condition, arguments) = Self.condition(query) else { return 0 }
+        return try read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM credential WHERE \(condition)", arguments: arguments) ?? 0 }
+    }
+
     /// The qualifications that meet every filter of `query`, in id order.
     public func qualifications(matching query: QualificationQuery = QualificationQuery()) throws -> [Qualification] {
         var conditions = ["1"]

@@ -99,44 +99,21 @@ extension CatalogueStore {
         }
     }
 
-    /// The ids of the credentials `credits` leaves accept that the cut keeps, in id order, and
+    /// The ids of the credentials the tree's leaves accept that the cut keeps, in id order, and
     /// how many were looked at. One query per leaf, each leaving out what earlier leaves took,
-    /// over the columns of the covering planning index and the side tables.
+    /// over the columns of the covering planning index and the side tables. SQLite groups the
+    /// rows and counts, for each, the sure dominators before it in (measure, id) order with a
+    /// window; only rows with fewer than their group's D (plus one, a margin for the rounding of
+    /// SQL's arithmetic) come back, and are then judged here exactly. So what comes back, and
+    /// what is read in full, depends on the tree's thresholds, not on the catalogue's size.
     static func cutCandidateIDs(_ cut: CandidateCut, _ db: Database) throws -> (kept: [String], examined: Int) {
-        typealias Arguments = [(any DatabaseValueConvertible)?]
-        let leafConditions = cut.leaves.map { acceptingCondition($0.filter) }
+        let leafConditions = cut.leaves.map { acceptingCondition($0.filter, needingCredits: $0.needsCredits) }
         let capConditions = cut.caps.map { acceptingCondition($0) }
         // Masks of more than 62 leaves or caps would not fit: such a tree is read without the dominance part.
         let measure = leafConditions.count <= 62 && capConditions.count <= 62 ? cut.measure : nil
         let settings = try catalogue(db)
         var rated: [(String, Double)] = [(settings.baseCurrency, 1)]
         for (code, rate) in settings.exchangeRates.sorted(by: { $0.key < $1.key }) where code != settings.baseCurrency { rated.append((code, rate)) }
-
-        func mask(_ conditions: [(String, StatementArguments)]) -> (String, StatementArguments) {
-            guard !conditions.isEmpty, measure != nil else { return ("0", []) }
-            var arguments = StatementArguments()
-            let parts = conditions.enumerated().map { position, condition in
-                arguments += condition.1
-                return "(CASE WHEN \(condition.0) THEN \(Int64(1) << Int64(position)) ELSE 0 END)"
-            }
-            return (parts.joined(separator: " | "), arguments)
-        }
-        let value: (String, StatementArguments)
-        switch measure {
-        case .cost:
-            var arguments: StatementArguments = [settings.baseCurrency]
-            var cases = ""
-            for (code, rate) in rated {
-                cases += " WHEN ? THEN ?"
-                arguments += [code, rate]
-            }
-            value = ("c.cost * (CASE COALESCE(c.currency, ?)\(cases) END)", arguments)
-        case .hours: value = ("COALESCE(c.hours, c.ects * ?)", [cut.hoursPerECTS])
-        case nil: value = ("0.0", [])
-        }
-        let (leafMask, leafMaskArguments) = mask(leafConditions)
-        let (capMask, capMaskArguments) = mask(capConditions)
-        let namedIDs = StoredText.lookupable(cut.namedIDs)
 
         // What the learner may take, as Eligibility judges it from these columns.
         var learner: [String] = []
@@ -164,70 +141,126 @@ extension CatalogueStore {
         learnerArguments += [settings.baseCurrency]
         learnerArguments += StatementArguments(rated.map(\.0))
 
-        struct Group: Hashable { var leaves: Int64; var caps: Int64; var ects: Double }
-        struct Member { var value: Double; var id: Int; var dominates: Bool; var cuttable: Bool }
-        var groups: [Group: [Member]] = [:]
-        var ids: [String] = []
-        var keptAlways: [Int] = []
-        for (position, leaf) in leafConditions.enumerated() {
-            var sql = """
-                SELECT c.id, c.ects, \(value.0), \(leafMask), \(capMask),
-                    c.prerequisites IS NULL AND c.excludes IS NULL, c.id IN (SELECT id FROM referencedCredential),
-                    c.id IN (\(marks(namedIDs.count)))
-                FROM credential c LEFT JOIN provider p ON p.id = c.providerId
-                WHERE \(leaf.0)
-                """
-            var arguments = value.1
-            arguments += leafMaskArguments
-            arguments += capMaskArguments
-            arguments += StatementArguments(namedIDs)
-            arguments += leaf.1
+        /// The rows of the leaf at `position` that no earlier leaf accepts and the learner may take.
+        func leafRows(_ position: Int, selecting columns: String, _ columnArguments: StatementArguments) -> (String, StatementArguments) {
+            var sql = "SELECT \(columns) FROM credential c LEFT JOIN provider p ON p.id = c.providerId WHERE \(leafConditions[position].0)"
+            var arguments = columnArguments
+            arguments += leafConditions[position].1
             for earlier in leafConditions[..<position] {
                 sql += " AND NOT COALESCE(\(earlier.0), 0)"
                 arguments += earlier.1
             }
             for condition in learner { sql += " AND \(condition)" }
             arguments += learnerArguments
-            let rows = try Row.fetchCursor(db, sql: sql, arguments: arguments)
-            while let row = try rows.next() {
-                let index = ids.count
-                ids.append(try row.decode(atIndex: 0))
-                let isNamed: Bool = try row.decode(atIndex: 7)
-                let ects: Double? = try row.decode(atIndex: 1), measured: Double? = try row.decode(atIndex: 2)
-                guard measure != nil, !isNamed, let ects, let measured else {
-                    keptAlways.append(index)
+            return (sql, arguments)
+        }
+
+        guard let measure else {
+            // Learner limits only: every row is kept.
+            var kept: [String] = []
+            for position in leafConditions.indices {
+                let (sql, arguments) = leafRows(position, selecting: "c.id", [])
+                kept += try String.fetchAll(db, sql: sql, arguments: arguments)
+            }
+            return (Array(Set(kept)).sorted(), kept.count)
+        }
+
+        func mask(_ conditions: [(String, StatementArguments)]) -> (String, StatementArguments) {
+            guard !conditions.isEmpty else { return ("0", []) }
+            var arguments = StatementArguments()
+            let parts = conditions.enumerated().map { position, condition in
+                arguments += condition.1
+                return "(CASE WHEN \(condition.0) THEN \(Int64(1) << Int64(position)) ELSE 0 END)"
+            }
+            return (parts.joined(separator: " | "), arguments)
+        }
+        let value: (String, StatementArguments)
+        switch measure {
+        case .cost:
+            var arguments: StatementArguments = [settings.baseCurrency]
+            var cases = ""
+            for (code, rate) in rated {
+                cases += " WHEN ? THEN ?"
+                arguments += [code, rate]
+            }
+            value = ("c.cost * (CASE COALESCE(c.currency, ?)\(cases) END)", arguments)
+        case .hours: value = ("COALESCE(c.hours, c.ects * ?)", [cut.hoursPerECTS])
+        }
+        let (leafMask, leafMaskArguments) = mask(leafConditions)
+        let (capMask, capMaskArguments) = mask(capConditions)
+        let namedIDs = StoredText.lookupable(cut.namedIDs)
+
+        // D of each row's group plus one, in SQL, for the filter only: ⌈x / ects⌉ of a positive x
+        // as the integer part of the quotient plus one when it has a fraction.
+        var bound = "1"
+        var boundArguments = StatementArguments()
+        func addCeiling(of numerator: Double, times factor: String) {
+            bound += " + \(factor)(CAST(? / ects AS INTEGER) + (? / ects > CAST(? / ects AS INTEGER)))"
+            boundArguments += [numerator, numerator, numerator]
+        }
+        var incomparable: Int64 = 0
+        for (position, leaf) in cut.leaves.enumerated() {
+            if leaf.comparable {
+                addCeiling(of: leaf.minimum, times: "((leaves >> \(position)) & 1) * ")
+            } else {
+                incomparable |= Int64(1) << Int64(position)
+            }
+        }
+        if cut.remainingTotal > 0 { addCeiling(of: cut.remainingTotal, times: "") }
+
+        var kept: [String] = []
+        var examined = 0
+        var needed: [Int64: [Double: Double]] = [:]
+        for position in leafConditions.indices {
+            var columnArguments = value.1
+            columnArguments += leafMaskArguments
+            columnArguments += capMaskArguments
+            columnArguments += StatementArguments(namedIDs)
+            let (rows, rowArguments) = leafRows(position, selecting: """
+                c.id AS id, c.ects AS ects, \(value.0) AS measured, \(leafMask) AS leaves, \(capMask) AS caps,
+                    (c.prerequisites IS NULL AND c.excludes IS NULL AND c.id NOT IN (SELECT id FROM referencedCredential)) AS dominates,
+                    c.id IN (\(marks(namedIDs.count))) AS named
+                """, columnArguments)
+            let sql = """
+                SELECT id, ects, leaves, named, measured IS NULL, dominatorsBefore, isFirst, groupSize FROM (
+                    SELECT id, ects, measured, leaves, named,
+                        COALESCE(SUM(dominates) OVER (w ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS dominatorsBefore,
+                        (ROW_NUMBER() OVER w) = 1 AS isFirst,
+                        COUNT(*) OVER (w ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING) AS groupSize
+                    FROM (\(rows))
+                    WINDOW w AS (PARTITION BY leaves, caps, ects ORDER BY measured, id))
+                WHERE isFirst OR named OR measured IS NULL OR ects IS NULL OR ects <= 0 OR (leaves & \(incomparable)) != 0
+                    OR dominatorsBefore < \(bound)
+                """
+            var arguments = rowArguments
+            arguments += boundArguments
+            let cursor = try Row.fetchCursor(db, sql: sql, arguments: arguments)
+            while let row = try cursor.next() {
+                let first: Bool = try row.decode(atIndex: 6)
+                if first {
+                    let size: Int = try row.decode(atIndex: 7)
+                    examined += size
+                }
+                let id: String = try row.decode(atIndex: 0)
+                let ects: Double? = try row.decode(atIndex: 1)
+                let named: Bool = try row.decode(atIndex: 3), unmeasured: Bool = try row.decode(atIndex: 4)
+                guard let ects, !named, !unmeasured else {
+                    kept.append(id)
                     continue
                 }
-                let bare: Bool = try row.decode(atIndex: 5), referenced: Bool = try row.decode(atIndex: 6)
-                let group = Group(leaves: try row.decode(atIndex: 3), caps: try row.decode(atIndex: 4), ects: ects)
-                groups[group, default: []].append(Member(value: measured, id: index, dominates: bare && !referenced, cuttable: !referenced))
+                let leaves: Int64 = try row.decode(atIndex: 2)
+                let before: Int = try row.decode(atIndex: 5)
+                let dominators: Double
+                if let known = needed[leaves]?[ects] {
+                    dominators = known
+                } else {
+                    dominators = cut.dominatorsNeeded(leaves: cut.leaves.indices.filter { leaves & (Int64(1) << Int64($0)) != 0 }, ects: ects)
+                    needed[leaves, default: [:]][ects] = dominators
+                }
+                // Fewer sure dominators before it than D: nothing proves it out of every optimal plan.
+                if Double(before) < dominators { kept.append(id) }
             }
         }
-        var kept = keptAlways
-        for (group, members) in groups {
-            let leaves = (0..<leafConditions.count).filter { group.leaves & (Int64(1) << Int64($0)) != 0 }
-            let needed = cut.dominatorsNeeded(leaves: leaves, ects: group.ects)
-            let dominators = members.filter(\.dominates).map(\.value).sorted()
-            // The last of the first `needed` sure dominators in (measure, id) order: anything cuttable
-            // after it is beaten by all of them (strictly in the measure, or equal and earlier in id
-            // order, the tie-break's). Fees are round numbers, so ties at the threshold are many.
-            guard needed <= Double(dominators.count) else {
-                kept += members.map(\.id)
-                continue
-            }
-            guard needed >= 1 else {
-                kept += members.filter { !$0.cuttable }.map(\.id)
-                continue
-            }
-            let threshold = dominators[Int(needed) - 1]
-            let before = dominators.prefix { $0 < threshold }.count
-            let tied = members.filter { $0.dominates && $0.value == threshold }.map { ids[$0.id] }.sorted()
-            let lastID = tied[Int(needed) - 1 - before]
-            for member in members
-            where member.value < threshold || (member.value == threshold && ids[member.id] <= lastID) || !member.cuttable {
-                kept.append(member.id)
-            }
-        }
-        return (kept.map { ids[$0] }.sorted(), ids.count)
+        return (kept.sorted(), examined)
     }
 }

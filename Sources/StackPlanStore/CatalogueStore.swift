@@ -244,16 +244,7 @@ public final class CatalogueStore: Sendable {
             // keeping them up to date row by row when many rows arrive; in the same transaction,
             // so still all or nothing.
             let arriving = documents.reduce(0) { $0 + $1.catalogue.credentials.count }
-            var rebuilt: [(name: String, sql: String)] = []
-            if arriving >= 5_000 {
-                for row in try Row.fetchAll(db, sql: """
-                    SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL
-                        AND tbl_name IN ('credential', 'credentialCompetency', 'credentialLanguage') ORDER BY name
-                    """) {
-                    rebuilt.append((try row.decode(atIndex: 0), try row.decode(atIndex: 1)))
-                }
-                for index in rebuilt { try db.execute(sql: "DROP INDEX \(index.name.quotedDatabaseIdentifier)") }
-            }
+            let rebuilt = arriving >= Self.indexRebuildThreshold ? try Self.dropCredentialIndexes(db) : []
             let summaries = try documents.map { try Self.importCatalogue($0.catalogue, file: $0.file, into: db) }
             for index in rebuilt { try db.execute(sql: index.sql) }
             try Self.refreshReferencedCredentials(db)
@@ -277,19 +268,58 @@ public final class CatalogueStore: Sendable {
 
         // A valid document has no repeated ids, so whatever did not add a row replaced one.
         let before = try Self.rowCounts(db)
-        try db.execute(sql: "INSERT INTO setting (key, value) VALUES ('baseCurrency', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value", arguments: [document.baseCurrency])
+        try Self.writeSettings(baseCurrency: document.baseCurrency, exchangeRates: document.exchangeRates, db)
+        try Self.writeProviders(document.providers, db)
+        try Self.writeCredentials(document.credentials, db)
+        try Self.writeQualifications(document.qualifications, db)
+        let after = try Self.rowCounts(db)
+        let added = zip(after, before).reduce(0) { $0 + $1.0 - $1.1 }
+        return ImportSummary(
+            providers: document.providers.count, credentials: document.credentials.count,
+            qualifications: document.qualifications.count,
+            replaced: document.providers.count + document.credentials.count + document.qualifications.count - added,
+            warnings: issues.filter { $0.severity == .warning })
+    }
+
+    // MARK: Writing records (one import, whole or streamed)
+
+    /// From this many credentials in one import, their indexes are dropped and built again at the end.
+    static let indexRebuildThreshold = 5_000
+
+    /// Drops the secondary indexes of the credential tables, returning what builds them again.
+    static func dropCredentialIndexes(_ db: Database) throws -> [(name: String, sql: String)] {
+        var dropped: [(name: String, sql: String)] = []
+        for row in try Row.fetchAll(db, sql: """
+            SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL
+                AND tbl_name IN ('credential', 'credentialCompetency', 'credentialLanguage') ORDER BY name
+            """) {
+            dropped.append((try row.decode(atIndex: 0), try row.decode(atIndex: 1)))
+        }
+        for index in dropped { try db.execute(sql: "DROP INDEX \(index.name.quotedDatabaseIdentifier)") }
+        return dropped
+    }
+
+    static func writeSettings(baseCurrency: String, exchangeRates: [String: Double], _ db: Database) throws {
+        try db.execute(sql: "INSERT INTO setting (key, value) VALUES ('baseCurrency', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value", arguments: [baseCurrency])
         try db.execute(sql: "INSERT INTO setting (key, value) VALUES ('format', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value", arguments: [Catalogue.formatName])
-        for (currency, rate) in document.exchangeRates.sorted(by: { $0.key < $1.key }) {
+        for (currency, rate) in exchangeRates.sorted(by: { $0.key < $1.key }) {
             try db.execute(sql: "INSERT INTO exchangeRate (currency, rate) VALUES (?, ?) ON CONFLICT(currency) DO UPDATE SET rate = excluded.rate", arguments: [currency, rate])
         }
+    }
+
+    static func writeProviders(_ providers: [Provider], _ db: Database) throws {
         let upsertProvider = try db.cachedStatement(sql: """
             INSERT INTO provider (id, name, country, accredited, document) VALUES (?, ?, ?, ?, ?)
             ON CONFLICT(id) DO UPDATE SET name = excluded.name, country = excluded.country,
                 accredited = excluded.accredited, document = excluded.document
             """)
-        for provider in document.providers {
+        for provider in providers {
             try upsertProvider.execute(arguments: [provider.id, provider.name, provider.country, provider.accredited, CatalogueDocument.json(provider).compactText])
         }
+    }
+
+    /// Upserts credentials with their side tables, statements prepared once per connection.
+    static func writeCredentials(_ credentials: [Credential], _ db: Database) throws {
         let upsertCredential = try db.cachedStatement(sql: """
             INSERT INTO credential (id, providerId, title, kind, ects, hours, eqf, cost, currency, mode, accredited, document,
                 weeks, prerequisites, excludes, offerings)
@@ -304,7 +334,7 @@ public final class CatalogueStore: Sendable {
         let addCompetency = try db.cachedStatement(sql: "INSERT INTO credentialCompetency (credentialId, competency) VALUES (?, ?)")
         let clearLanguages = try db.cachedStatement(sql: "DELETE FROM credentialLanguage WHERE credentialId = ?")
         let addLanguage = try db.cachedStatement(sql: "INSERT INTO credentialLanguage (credentialId, language) VALUES (?, ?)")
-        for credential in document.credentials {
+        for credential in credentials {
             try upsertCredential.execute(arguments: [
                 credential.id, credential.provider, credential.title, credential.kind.rawValue, credential.ects, credential.hours,
                 credential.eqf, credential.cost, credential.currency, credential.mode.rawValue, credential.accredited,
@@ -319,24 +349,20 @@ public final class CatalogueStore: Sendable {
                 try addLanguage.execute(arguments: [credential.id, language])
             }
         }
+    }
+
+    static func writeQualifications(_ qualifications: [Qualification], _ db: Database) throws {
         let upsertQualification = try db.cachedStatement(sql: """
             INSERT INTO qualification (id, providerId, title, eqf, ects, document) VALUES (?, ?, ?, ?, ?, ?)
             ON CONFLICT(id) DO UPDATE SET providerId = excluded.providerId, title = excluded.title, eqf = excluded.eqf,
                 ects = excluded.ects, document = excluded.document
             """)
-        for qualification in document.qualifications {
+        for qualification in qualifications {
             try upsertQualification.execute(arguments: [
                 qualification.id, qualification.provider, qualification.title, qualification.eqf, qualification.ects,
                 CatalogueDocument.json(qualification).compactText,
             ])
         }
-        let after = try Self.rowCounts(db)
-        let added = zip(after, before).reduce(0) { $0 + $1.0 - $1.1 }
-        return ImportSummary(
-            providers: document.providers.count, credentials: document.credentials.count,
-            qualifications: document.qualifications.count,
-            replaced: document.providers.count + document.credentials.count + document.qualifications.count - added,
-            warnings: issues.filter { $0.severity == .warning })
     }
 
     /// Rebuilds `referencedCredential` (every id a stored credential names in its prerequisites

@@ -47,8 +47,18 @@ struct ListCommand: ParsableCommand {
             print(plural(providers.count, "provider"))
         case .credentials:
             if json {
-                let credentials = try reportingErrors { try store.credentials(matching: credentialQuery) }
-                return printJSON(.array(credentials.map(CatalogueDocument.json)))
+                // Printed a record at a time, laid out as printJSON lays out the whole array.
+                var printed = 0
+                try reportingErrors {
+                    try store.forEachCredential(matching: credentialQuery) { credential in
+                        let text = String(decoding: CatalogueDocument.json(credential).prettyData().dropLast(), as: UTF8.self)
+                        print(printed == 0 ? "[" : ",", terminator: "")
+                        for line in text.split(separator: "\n", omittingEmptySubsequences: false) { print("\n  " + line, terminator: "") }
+                        printed += 1
+                    }
+                }
+                if printed == 0 { return printJSON(.array([])) }
+                return print("\n]")
             }
             // Read twice, a row at a time (widths, then lines): a national catalogue is never held whole.
             let baseCurrency = try reportingErrors { try store.baseCurrency() }
@@ -167,7 +177,7 @@ struct ShowCommand: ParsableCommand {
         } else if let provider = try reportingErrors({ try store.provider(id) }) {
             if json { return printJSON(CatalogueDocument.json(provider)) }
             let (credentials, qualifications) = try reportingErrors {
-                (try store.credentials(matching: CredentialQuery(provider: id)).count,
+                (try store.countCredentials(matching: CredentialQuery(provider: id)),
                  try store.qualifications(matching: QualificationQuery(provider: id)).count)
             }
             print("\(provider.name) (\(provider.id)), \(provider.country), \(provider.accredited ? "accredited" : "not accredited")")

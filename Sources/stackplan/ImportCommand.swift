@@ -25,6 +25,19 @@ struct Import: ParsableCommand {
         let store: any CatalogueImporting
         if let postgres = try postgres.open(besides: database) { store = postgres } else { store = try database.open() }
         try reportingErrors {
+            // One JSON document is read a batch of credentials at a time, so that a national
+            // catalogue's import does not hold it whole; anything to report reads it whole again.
+            if files.count == 1, let file = files.first, !CatalogueFiles.isCSV(file) {
+                let progress = ProgressReporter.forStandardError(unit: "files", total: 1)
+                progress?.enter("reading, checking and writing \(file) in one transaction")
+                let summary = try store.importStreaming(path: file)
+                progress?.finish()
+                if let summary {
+                    print("\(file): imported \(plural(summary.providers, "provider")), \(plural(summary.credentials, "credential")), "
+                        + "\(plural(summary.qualifications, "qualification")) (\(summary.replaced) replaced) into \(database.path)")
+                    return
+                }
+            }
             var readers = CatalogueFiles()
             var documents: [(catalogue: Catalogue, file: String?)] = []
             // A 100,000-credential import takes seconds: a person at a terminal sees which step it is in.

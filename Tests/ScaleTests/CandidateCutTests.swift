@@ -96,8 +96,8 @@ import Testing
         try Self.compare(request)
     }
 
-    /// A credential some stored credential names as a prerequisite or overlap is never cut, and
-    /// the table of such names follows every import.
+    /// A credential some stored credential names as a prerequisite or overlap is never a sure
+    /// dominator, and the table of such names follows every import.
     @Test func referencedCredentialsFollowImports() throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("stackplan-refs-\(UUID()).sqlite").path
         defer { try? FileManager.default.removeItem(atPath: path) }
@@ -123,7 +123,7 @@ import Testing
             credentials: unlinked, qualifications: catalogue.qualifications))
         #expect(try referenced().isEmpty)
         // An editor's change through the service names a prerequisite: the table has it at once,
-        // so that no plan's cut can drop the credential now required.
+        // so that no plan's cut counts the credential now required as a sure dominator.
         var edited = unlinked[0]
         edited.prerequisites = .credential(unlinked[1].id)
         let editor = try store.createAccount(name: "editor", role: .editor, passwordHash: "not used here")

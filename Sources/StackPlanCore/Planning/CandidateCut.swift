@@ -13,9 +13,15 @@
 ///   credential names it in its prerequisites or overlaps, the learner may take it, and it is
 ///   not held. If a group has ``dominatorsNeeded(leaves:ects:)`` sure dominators whose measure
 ///   (fee or hours, the request's only compared measure, which is also an objective) is at most
-///   t, every member named by no credential whose measure is above t is in no optimal plan:
-///   those dominators beat it as ``Dominance`` argues (same leaves, same caps, the same ECTS,
-///   strictly better in the objective). The store reads only members at or below t.
+///   t (ties broken by id), every member whose measure is above t is in no optimal plan *as a
+///   credential applied to the tree*: those dominators beat it as ``Dominance`` argues (same
+///   leaves, same caps, the same ECTS, strictly better in the objective). The store reads only
+///   members at or below t, then the prerequisite closure of what it read. That closure brings
+///   back any cut member a read credential needs, so a member named in some prerequisite is cut
+///   too: take an optimal plan holding a credential outside the closure and, of those, one no
+///   credential of the plan names (the prerequisite graph has no cycles); it is applied to the
+///   tree only, so the argument replaces it by a dominator, a contradiction. The number read
+///   depends on the leaves' thresholds and the ECTS levels, not on the catalogue's size.
 ///
 /// The cut is made for the request without limits outside its objectives (a budget when cost is
 /// not an objective): ``Planner`` plans that request first. When its plan breaks such a limit,
@@ -29,13 +35,19 @@ public struct CandidateCut: Sendable, Equatable {
         case hours
     }
 
-    /// A `credits` leaf of the target's tree, references to other qualifications expanded.
+    /// A `credits` or `count` leaf of the target's tree, references to other qualifications expanded.
     public struct Leaf: Sendable, Equatable {
         public var filter: CredentialFilter
         public var minimum: Double
+        /// Whether credentials it accepts may be compared at all: a plain `credits` leaf. Swapping
+        /// one credential for another can change how a `count` leaf is met, or how applied
+        /// credentials spread over a `distinct` rule's values (``Dominance`` leaves those alone too).
+        public var comparable: Bool
+        /// Whether it accepts only credentials with ECTS (`credits`; a `count` leaf takes any).
+        public var needsCredits: Bool
     }
 
-    /// Every `credits` leaf, in the tree's order.
+    /// Every `credits` and `count` leaf, in the tree's order.
     public let leaves: [Leaf]
     /// Every `maxCredits` cap's filter, in the tree's order.
     public let caps: [CredentialFilter]
@@ -68,7 +80,11 @@ public struct CandidateCut: Sendable, Equatable {
         var leaves: [Leaf] = [], caps: [CredentialFilter] = [], named: Set<String> = []
         for node in tree.nodes {
             switch node.kind {
-            case .credits(let minimum, let filter): leaves.append(Leaf(filter: filter, minimum: minimum))
+            case .credits(let minimum, let filter):
+                leaves.append(Leaf(filter: filter, minimum: minimum, comparable: node.distinct == nil, needsCredits: true))
+            case .count(_, let filter):
+                // Read like the others (a group touching it is never cut), so that what it accepts is a candidate.
+                leaves.append(Leaf(filter: filter, minimum: 0, comparable: false, needsCredits: false))
             case .maxCredits(_, let filter): caps.append(filter)
             case .credential(let id): named.insert(id)
             default: break
@@ -95,9 +111,10 @@ public struct CandidateCut: Sendable, Equatable {
 
     /// How many sure dominators a credential accepted by exactly the leaves at `leaves`
     /// (positions in ``leaves``) with `ects` credits needs before it can be cut: D_j of
-    /// docs/formulation.md §5.1. Infinite when the count would not be finite.
+    /// docs/formulation.md §5.1. Infinite when the count would not be finite, or when a leaf at
+    /// `leaves` is not ``Leaf/comparable``.
     public func dominatorsNeeded(leaves positions: [Int], ects: Double) -> Double {
-        guard ects > 0 else { return .infinity }
+        guard ects > 0, positions.allSatisfy({ leaves[$0].comparable }) else { return .infinity }
         let needed = positions.reduce(0.0) { $0 + (leaves[$1].minimum / ects).rounded(.up) } + max(0, (remainingTotal / ects).rounded(.up))
         return needed.isFinite ? needed : .infinity
     }

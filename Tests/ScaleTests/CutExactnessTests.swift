@@ -1,0 +1,124 @@
+import Foundation
+import Testing
+@testable import StackPlanCore
+@testable import StackPlanStore
+
+/// The cut drops credentials that enough cheaper interchangeable ones beat; these catalogues are
+/// built so that a dropped credential would still be needed, and check that planning on what the
+/// cut read (with no second, uncut plan behind it) gives the plan of every candidate.
+@Suite struct CutExactnessTests {
+    static func store(_ catalogue: Catalogue) throws -> (CatalogueStore, String) {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("stackplan-exact-\(UUID()).sqlite").path
+        let store = try CatalogueStore(path: path)
+        try store.importCatalogue(catalogue)
+        return (store, path)
+    }
+
+    /// Interchangeable 10-ECTS electives in `competency`, without prerequisites: sure dominators.
+    static func electives(_ count: Int, competency: String, cost: Double) -> [Credential] {
+        (0..<count).map { index in
+            Credential(id: "cheap-\(competency)-\(index)", title: "Elective \(index)", provider: "uni", kind: .module, ects: 10, eqf: 7,
+                       cost: cost, competencies: [competency])
+        }
+    }
+
+    /// Plans `request` on the cut candidates alone: a cut that left out a needed credential gives
+    /// another plan or none (this does not fall back to every candidate as the command does).
+    static func planOnCut(_ store: CatalogueStore, _ request: PlanRequest) throws -> (plan: Plan, load: CandidateLoad) {
+        let load = try store.candidateCatalogue(for: request)
+        let plan = try #require(try Planner(catalogue: load.catalogue).plan(request).plan)
+        return (plan, load)
+    }
+
+    static func planUncut(_ store: CatalogueStore, _ request: PlanRequest) throws -> Plan {
+        let uncut = try store.candidateCatalogue(target: request.target, held: request.learner.held.compactMap(\.catalogueID))
+        return try #require(try Planner(catalogue: uncut).plan(request).plan)
+    }
+
+    /// The dear elective is beaten by many cheaper ones at its level, so the cut leaves it
+    /// unread; but the required capstone names it as its prerequisite, so every plan takes it.
+    /// The prerequisite closure of what the cut read must bring it back.
+    @Test func aCutCredentialThatIsAPrerequisiteIsReadBack() throws {
+        let dear = Credential(id: "dear-elective", title: "Dear elective", provider: "uni", kind: .module, ects: 10, eqf: 7, cost: 900,
+                              competencies: ["wound-care"])
+        let capstone = Credential(id: "capstone", title: "Capstone", provider: "uni", kind: .module, ects: 10, eqf: 7, cost: 100,
+                                  competencies: ["leadership"], prerequisites: .credential(dear.id))
+        let qualification = Qualification(
+            id: "pgcert", title: "Certificate", provider: "uni", eqf: 7, ects: 30,
+            requires: RequirementNode(.allOf([
+                RequirementNode(.credential(capstone.id)),
+                RequirementNode(.credits(20, CredentialFilter(competencies: ["wound-care"]))),
+            ])))
+        let catalogue = Catalogue(
+            providers: [Provider(id: "uni", name: "University", country: "IE", accredited: true)],
+            credentials: [dear, capstone] + Self.electives(12, competency: "wound-care", cost: 200), qualifications: [qualification])
+        let (store, path) = try Self.store(catalogue)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+
+        for objectives in [[Objective.cost], [.workload]] {
+            let request = PlanRequest(target: "pgcert", learner: LearnerProfile(), objectives: objectives)
+            let (plan, load) = try Self.planOnCut(store, request)
+            #expect(load.cut != nil)
+            // The cut did leave electives unread: otherwise this test would show nothing.
+            #expect(load.kept < load.examined, "kept \(load.kept) of \(load.examined)")
+            #expect(load.catalogue.credential(dear.id) != nil)
+            #expect(plan.taken.contains(dear.id) && plan.taken.contains(capstone.id))
+            let uncut = try Self.planUncut(store, request)
+            #expect(plan.taken == uncut.taken)
+            #expect(plan.objectiveValues == uncut.objectiveValues)
+        }
+    }
+
+    /// A kept elective needs a prerequisite that is itself a dear member of a large group: both are read.
+    @Test func aKeptCredentialsPrerequisiteInACutGroupIsRead() throws {
+        let base = Credential(id: "base-course", title: "Base", provider: "uni", kind: .module, ects: 10, eqf: 7, cost: 950,
+                              competencies: ["wound-care"])
+        // The cheapest way to the leaf: 50 for the bundle of 20 ECTS, but only with the dear base first.
+        let advanced = Credential(id: "advanced", title: "Advanced", provider: "uni", kind: .module, ects: 20, eqf: 7, cost: 50,
+                                  competencies: ["wound-care"], prerequisites: .credential(base.id))
+        let qualification = Qualification(
+            id: "pgcert", title: "Certificate", provider: "uni", eqf: 7, ects: 30,
+            requires: RequirementNode(.credits(30, CredentialFilter(competencies: ["wound-care"]))))
+        let catalogue = Catalogue(
+            providers: [Provider(id: "uni", name: "University", country: "IE", accredited: true)],
+            credentials: [base, advanced] + Self.electives(12, competency: "wound-care", cost: 400), qualifications: [qualification])
+        let (store, path) = try Self.store(catalogue)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+
+        let request = PlanRequest(target: "pgcert", learner: LearnerProfile(), objectives: [.cost])
+        let (plan, load) = try Self.planOnCut(store, request)
+        #expect(load.kept < load.examined, "kept \(load.kept) of \(load.examined)")
+        let uncut = try Self.planUncut(store, request)
+        // 950 + 50 = 1000 for 30 ECTS beats three electives (1200) and base plus one elective is not enough.
+        #expect(uncut.taken == ["advanced", "base-course"])
+        #expect(plan.taken == uncut.taken)
+        #expect(plan.objectiveValues == uncut.objectiveValues)
+    }
+
+    /// A `count` leaf accepts credentials the `credits` leaves do not; the cut must read them too.
+    @Test func whatACountLeafAcceptsIsRead() throws {
+        let skills = (0..<3).map { index in
+            Credential(id: "skill-\(index)", title: "Skill \(index)", provider: "uni", kind: .skill, ects: nil, hours: 8, eqf: 5,
+                       cost: 30, competencies: ["hand-hygiene"])
+        }
+        let qualification = Qualification(
+            id: "profcert", title: "Professional certificate", provider: "uni", eqf: 6, ects: 10,
+            requires: RequirementNode(.allOf([
+                RequirementNode(.count(2, CredentialFilter(competencies: ["hand-hygiene"]))),
+                RequirementNode(.credits(10, CredentialFilter(competencies: ["wound-care"]))),
+            ])))
+        let catalogue = Catalogue(
+            providers: [Provider(id: "uni", name: "University", country: "IE", accredited: true)],
+            credentials: skills + Self.electives(8, competency: "wound-care", cost: 300), qualifications: [qualification])
+        let (store, path) = try Self.store(catalogue)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+
+        let request = PlanRequest(target: "profcert", learner: LearnerProfile(), objectives: [.cost])
+        let (plan, load) = try Self.planOnCut(store, request)
+        #expect(load.cut != nil)
+        for skill in skills { #expect(load.catalogue.credential(skill.id) != nil) }
+        let uncut = try Self.planUncut(store, request)
+        #expect(plan.taken == uncut.taken)
+        #expect(plan.objectiveValues == uncut.objectiveValues)
+    }
+}
