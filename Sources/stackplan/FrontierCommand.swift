@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import StackPlanCore
 import StackPlanRendering
+import StackPlanStore
 
 struct FrontierCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -20,7 +21,13 @@ struct FrontierCommand: ParsableCommand {
     @OptionGroup var database: DatabaseOption
 
     func run() throws {
-        let (request, catalogue) = try planning.load(from: database)
+        let store = try database.openExisting()
+        // Only what planning toward the target can use (CatalogueStore.candidateCatalogue): the
+        // same plans and diagnoses as the whole catalogue, in a fraction of its memory.
+        let (request, catalogue) = try reportingErrors {
+            let request = try planning.request()
+            return (request, try store.candidateCatalogue(target: request.target, held: request.learner.held.compactMap(\.catalogueID)))
+        }
         try reportingErrors {
             let plans = try Planner(catalogue: catalogue).frontier(request, limit: limit)
             guard !plans.isEmpty else {

@@ -67,6 +67,101 @@ import Testing
         #expect(formulation.calendar?.form == .timeIndexed)
     }
 
+    /// A calendar that stops inside a week (a deadline, a placement's end, a stage's optimum)
+    /// still gives that week the whole weekly hours: no run reaches past the end, and the rule
+    /// is per whole week. Two one-week courses from Thursday to Thursday (20 h and 10 h) fit
+    /// 20 h weeks (17.1 h in the first, 12.9 h in the second), though the last three days hold
+    /// more than three sevenths of 20 h.
+    @Test func aWeekTheCalendarCutsShortHoldsTheWholeWeeklyHours() throws {
+        let thursday = Self.start.adding(days: 3)
+        var a = F.credential("a", ects: 1, cost: 100, hours: 20)
+        a.offerings = [Offering(id: "a1", start: thursday, weeks: 1)]
+        var b = F.credential("b", ects: 1, cost: 100, hours: 10)
+        b.offerings = [Offering(id: "b1", start: thursday, weeks: 1)]
+        let catalogue = F.catalogue([a, b], [F.qualification(.allOf([.credential("a"), .credential("b")]))])
+        // The check on its own, its calendar ending with the courses (day 10, a Thursday).
+        let settings = ScheduleSettings(start: Self.start, hoursPerWeek: 20)
+        let request = request(hoursPerWeek: 20, objectives: [.cost], deadline: thursday.adding(days: 6).description)
+        let check = ScheduleCheck(settings: settings) { id, end in
+            Formulation.calendarRuns(of: catalogue.credential(id)!, catalogue: catalogue, request: request, settings: settings, until: end)
+        }
+        let result = try check.earliest(["a", "b"], order: [], lowerBound: 0, limit: 10, options: SolveOptions(timeLimit: 60))
+        let scheduled = try #require(result.scheduled, "expected a schedule ending on day 10, got \(result)")
+        #expect(scheduled.completion == 10 && scheduled.proven)
+        // Planned with the deadline on the courses' last day, by both models.
+        let (checked, plain) = try plans(catalogue, request)
+        for outcome in [checked, plain] {
+            let plan = try #require(outcome.plan, "\(outcome)")
+            #expect(plan.completes == thursday.adding(days: 6))
+            #expect(PlanChecker(catalogue: catalogue, request: request).violations(of: plan).isEmpty)
+        }
+    }
+
+    /// Self-paced credentials that no other run can share a week with (at 20 h a week, each
+    /// over 10 h a week) are interchangeable whatever their hours: one that runs no more weeks
+    /// at no more cost dominates. x3 (8 weeks) is dominated by x1 (7) and x2 (6); x1 and x2
+    /// neither dominates the other. With the runs compared exactly (hours 125, 110, 140) none
+    /// would be left out.
+    @Test func selfPacedCredentialsAloneInTheirWeeksDominateByLength() throws {
+        func course(_ id: String, hours: Double, weeks: Int) -> Credential {
+            var credential = F.credential(id, ects: 5, cost: 100, hours: hours, competencies: ["a"])
+            credential.weeks = weeks
+            return credential
+        }
+        let catalogue = F.catalogue(
+            [course("x1", hours: 125, weeks: 7), course("x2", hours: 110, weeks: 6), course("x3", hours: 140, weeks: 8)],
+            [F.qualification(.allOf([.credits(5, CredentialFilter(competencies: ["a"]))]))])
+        let alone = request(hoursPerWeek: 20, objectives: [.duration, .cost])
+        let formulation = Formulation(catalogue: catalogue, request: alone, qualification: catalogue.qualifications[0])
+        #expect(formulation.candidates.map(\.id) == ["x1", "x2"])
+        #expect(try PruningTests.expectSameOptimum(catalogue, alone))
+        // At 40 h a week two of them fit one week: only the very same runs are interchangeable.
+        let shared = request(hoursPerWeek: 40, objectives: [.duration, .cost])
+        #expect(Formulation(catalogue: catalogue, request: shared, qualification: catalogue.qualifications[0]).candidates.count == 3)
+    }
+
+    /// Pruning self-paced credentials alone in their weeks never changes an optimum: random
+    /// self-paced courses of varied hours and lengths, a few light ones and a dated one that
+    /// can share weeks, prerequisites, budgets and hours limits, every stage compared.
+    @Test(arguments: 0..<3)
+    func pruningCredentialsAloneInTheirWeeksKeepsTheOptimum(batch: Int) throws {
+        var generator = SeededGenerator(seed: UInt64(9300 + batch))
+        var prunedSomething = 0
+        for _ in 0..<8 {
+            var credentials: [Credential] = []
+            for index in 0..<Int.random(in: 10...16, using: &generator) {
+                let ects = [2.0, 3, 5].randomElement(using: &generator)!
+                var credential = F.credential(
+                    "c\(index < 10 ? "0" : "")\(index)", ects: ects, cost: Double(Int.random(in: 1...4, using: &generator) * 100),
+                    hours: Bool.random(using: &generator) ? (ects * Double.random(in: 20...30, using: &generator)).rounded() : nil,
+                    competencies: [["a", "b"].randomElement(using: &generator)!])
+                credential.weeks = max(1, Int((ects * Double.random(in: 0.6...1.6, using: &generator)).rounded()))
+                switch Int.random(in: 0..<10, using: &generator) {
+                case 0: credential.weeks = Int(ects) * 4  // light: can share a week
+                case 1: credential.offerings = [Offering(start: Self.start.adding(days: 7 * Int.random(in: 0...6, using: &generator) + 2), weeks: Int(ects) * 2)]
+                case 2 where index > 0: credential.prerequisites = .credential(credentials[Int.random(in: 0..<index, using: &generator)].id)
+                default: break
+                }
+                credentials.append(credential)
+            }
+            let qualification = F.qualification(.allOf([
+                .credits(Double(Int.random(in: 4...10, using: &generator)), CredentialFilter(competencies: ["a"])),
+                .credits(Double(Int.random(in: 2...6, using: &generator)), CredentialFilter(competencies: ["b"])),
+            ]))
+            let catalogue = F.catalogue(credentials, [qualification])
+            let constraints = LearnerConstraints(
+                budget: Int.random(in: 0..<3, using: &generator) == 0 ? Double(Int.random(in: 6...12, using: &generator) * 100) : nil,
+                maxHours: Int.random(in: 0..<4, using: &generator) == 0 ? Double(Int.random(in: 8...14, using: &generator) * 25) : nil)
+            var request = F.request(
+                constraints: constraints,
+                objectives: [[.duration, .cost], [.cost], [.cost, .duration], [.workload], [.duration]].randomElement(using: &generator)!)
+            request.schedule = ScheduleSettings(start: Self.start, hoursPerWeek: [16.0, 20, 25].randomElement(using: &generator)!)
+            request.solverOptions = SolveOptions(timeLimit: 900)
+            if try PruningTests.expectSameOptimum(catalogue, request) { prunedSomething += 1 }
+        }
+        #expect(prunedSomething >= 4)
+    }
+
     /// Random calendars larger than enumeration allows: branch and check and the plain
     /// time-indexed model must agree on every objective, the completion and the fee.
     @Test(arguments: 0..<4)
@@ -143,5 +238,13 @@ struct LargerRandomSchedule: CustomStringConvertible {
     var description: String {
         String(decoding: CatalogueDocument.data(catalogue), as: UTF8.self)
             + "\n\(request.schedule!.hoursPerWeek) h/week, deadline \(String(describing: request.constraints.deadline)), \(request.objectives)"
+    }
+}
+
+extension ScheduleCheck.Result {
+    /// The completion of a schedule found, and whether it is proven the earliest.
+    var scheduled: (completion: Int, proven: Bool)? {
+        if case .scheduled(_, let completion, let proven) = self { return (completion, proven) }
+        return nil
     }
 }

@@ -15,7 +15,14 @@
 ///   order (the tie-break);
 /// - with a schedule, k and j have the same runs: both self-paced for the same number of
 ///   weeks, or the same dated offerings (none with a fee of its own), and the same hours, so
-///   that k can run exactly when j ran, with the same weekly load and the same end.
+///   that k can run exactly when j ran, with the same weekly load and the same end; or both
+///   are self-paced and *alone in their weeks* (below), and k runs no more weeks than j.
+///
+/// A self-paced credential is alone in its weeks when its weekly load (hours over weeks, the
+/// same in every week it runs) plus the lightest load any candidate's run can put into a week
+/// exceeds the weekly hours: no other run ever shares a week with it. Then k, self-paced within
+/// the weekly hours, started on j's day, touches only weeks that j had to itself and ends no
+/// later, whatever its hours: the schedule stays one (docs/formulation.md §5.1).
 ///
 /// Take a lexicographically optimal plan P* (all stages, the tie-break included) with j in it.
 /// Removing j, or a free credential, from P* lowers the count and breaks no row unless it is
@@ -52,7 +59,7 @@ struct Dominance {
     /// `credential` leaves count, as they do in every plan (none of them is in a group).
     let remainingTotal: Double
 
-    struct Signature: Hashable { var leaves: [Int]; var caps: [Int]; var runs: Runs? }
+    struct Signature: Hashable { var leaves: [Int]; var caps: [Int]; var runs: Runs?; var aloneInItsWeeks = false }
     /// What a credential's runs in a schedule depend on; equal runs make two credentials
     /// interchangeable on the calendar.
     struct Runs: Hashable {
@@ -80,6 +87,9 @@ struct Dominance {
     private var groups: [Signature: [Int]] = [:]
     /// The threshold of each `credits` leaf.
     private var minimum: [Int: Double] = [:]
+    /// Self-paced candidates alone in their weeks (by position): their run length in weeks,
+    /// a dimension of dominance (a dominator runs no longer).
+    private var aloneWeeks: [Int: Int] = [:]
 
     init(tree: RequirementTree, request: PlanRequest, heldIDs: Set<String>, forcedECTS: Double, candidates: [Candidate], overlapping: Set<String>) {
         self.request = request
@@ -95,6 +105,7 @@ struct Dominance {
         // Only plain credit leaves: swapping one credential for another can change how the
         // applied credentials spread over a distinct rule's values.
         for index in leafIndices where tree.nodes[index].distinct == nil { if case .credits(let m, _) = tree.nodes[index].kind { minimum[index] = m } }
+        let lightest = request.schedule.flatMap { Self.lightestWeeklyLoad(candidates, settings: $0) }
         for (position, candidate) in candidates.enumerated() {
             // A repeatable credential may be taken again where a dominator could not: neither side of a swap.
             if (candidate.credential.repeatable ?? 1) > 1 { continue }
@@ -102,6 +113,11 @@ struct Dominance {
             guard !leaves.isEmpty, leaves.allSatisfy({ minimum[$0] != nil }) else { continue }
             let matchedCaps = caps.indices.filter { caps[$0].matches(candidate.item) }
             var runs: Runs?
+            if let settings = request.schedule, let lightest, let weeks = Self.weeksAlone(candidate, settings: settings, lightest: lightest) {
+                aloneWeeks[position] = weeks
+                groups[Signature(leaves: leaves, caps: matchedCaps, runs: nil, aloneInItsWeeks: true), default: []].append(position)
+                continue
+            }
             if let settings = request.schedule {
                 // Runs held in places of their own may be open to a learner limited to some places or not: never interchangeable.
                 if request.constraints.places != nil && candidate.credential.offerings.contains(where: { $0.place != nil }) { continue }
@@ -110,6 +126,35 @@ struct Dominance {
             }
             groups[Signature(leaves: leaves, caps: matchedCaps, runs: runs), default: []].append(position)
         }
+    }
+
+    /// The fewest hours any candidate's run puts into a week it touches, counting only runs
+    /// that put some: a self-paced run its hours over its weeks, a dated one a day's share (the
+    /// least it can put into a week it overlaps). `nil` when no run puts any.
+    static func lightestWeeklyLoad(_ candidates: [Candidate], settings: ScheduleSettings) -> Double? {
+        var lightest: Double?
+        for candidate in candidates where candidate.item.hours > 0 {
+            let hours = candidate.item.hours
+            let credential = candidate.credential
+            let loads = credential.offerings.isEmpty
+                ? [hours / Double(settings.selfPacedWeeks(hours: hours, stated: credential.weeks))]
+                : credential.offerings.map { offering in
+                    hours / (7 * Double(max(1, min(offering.weeks ?? credential.weeks ?? settings.selfPacedWeeks(hours: hours, stated: nil), ScheduleSettings.longestRunWeeks))))
+                }
+            for load in loads where load > 0 { lightest = min(lightest ?? load, load) }
+        }
+        return lightest
+    }
+
+    /// The run length in weeks of a self-paced candidate that no other run can share a week
+    /// with: its weekly load within the weekly hours, and over them with the lightest load of
+    /// any run added (by more than the model's tolerance). `nil` for any other candidate.
+    static func weeksAlone(_ candidate: Candidate, settings: ScheduleSettings, lightest: Double) -> Int? {
+        guard candidate.credential.offerings.isEmpty, candidate.item.hours > 0 else { return nil }
+        let weeks = settings.selfPacedWeeks(hours: candidate.item.hours, stated: candidate.credential.weeks)
+        let load = candidate.item.hours / Double(weeks)
+        guard load <= settings.hoursPerWeek, load + lightest > settings.hoursPerWeek + 1e-6 else { return nil }
+        return weeks
     }
 
     /// The candidates among `among` that no optimal plan takes, when `required` are the ids
@@ -156,21 +201,29 @@ struct Dominance {
             let levelOf = Dictionary(uniqueKeysWithValues: levels.enumerated().map { ($1, $0) })
             let values = checked.map { measure in Array(Set(members.map { candidates[$0].value(measure) })).sorted() } ?? [0]
             let slotOf = Dictionary(uniqueKeysWithValues: values.enumerated().map { ($1, $0) })
-            var counters = levels.map { _ in FenwickTree(size: values.count) }
+            // Credentials alone in their weeks: a dominator runs no more weeks (one counter per length).
+            let lengths = Array(Set(members.map { aloneWeeks[$0] ?? 0 })).sorted()
+            let lengthOf = Dictionary(uniqueKeysWithValues: lengths.enumerated().map { ($1, $0) })
+            var counters = levels.map { _ in lengths.map { _ in FenwickTree(size: values.count) } }
             for position in sweep {
                 let j = candidates[position]
                 let level = levelOf[j.item.ects]!
                 let slot = checked.map { slotOf[j.value($0)]! } ?? 0
+                let length = lengthOf[aloneWeeks[position] ?? 0]!
                 if !required.contains(j.credential.id) {
                     let credits = j.item.ects
                     // Counted in Double: a tiny credit value or a huge threshold makes the count
                     // larger than any Int (and then nothing is pruned), never a trap.
                     let needed = signature.leaves.reduce(0.0) { $0 + ((minimum[$1] ?? 0) / credits).rounded(.up) }
                         + max(0, (remainingTotal / credits).rounded(.up))
-                    let dominators = (exactECTS ? level...level : level...(levels.count - 1)).reduce(0) { $0 + counters[$1].count(upTo: slot) }
+                    var dominators = 0
+                    for ects in exactECTS ? level...level : level...(levels.count - 1) {
+                        for shorter in 0...length { dominators += counters[ects][shorter].count(upTo: slot) }
+                        if Double(dominators) >= needed { break }
+                    }
                     if needed.isFinite && Double(dominators) >= needed { pruned.insert(j.credential.id) }
                 }
-                if isFree(j.credential) { counters[level].add(at: slot) }
+                if isFree(j.credential) { counters[level][length].add(at: slot) }
             }
         }
         return pruned

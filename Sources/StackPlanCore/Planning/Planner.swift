@@ -57,8 +57,27 @@ public struct Planner: Sendable {
         var staged = request.startingClock()
         staged.objectives = [.duration, .cost]
         var plans: [Plan] = []
+        // With branch and check every point's model is the first one's with a lower budget (the
+        // budget's value decides no candidate), and every cut holds for every plan: the model
+        // is built once and each point starts with the cuts found so far.
+        var shared: Formulation?
+        if !staged.timeIndexedSchedule {
+            let bounds = Formulation(catalogue: catalogue, request: staged, qualification: qualification, scheduleForm: .bounds)
+            if let calendar = bounds.calendar, calendar.runsChargeTheirFee, !bounds.stopped, !bounds.structurallyInfeasible { shared = bounds }
+        }
+        var cuts: [Model.Row] = []
         while plans.count < limit {
-            guard case .planned(let plan) = try attempt(staged, qualification: qualification) else { break }
+            let outcome: PlanOutcome
+            if let first = shared, let calendar = first.calendar {
+                var point = first
+                if let budget = staged.constraints.budget, !plans.isEmpty {
+                    point.model.add(point.objective(.cost) <= budget, name: "frontier_budget")
+                }
+                outcome = try attemptBranchAndCheck(point, calendar: calendar, request: staged, cuts: &cuts)
+            } else {
+                outcome = try attempt(staged, qualification: qualification)
+            }
+            guard case .planned(let plan) = outcome else { break }
             plans.append(plan)
             // The next point must save at least a cent.
             let budget = min(staged.constraints.budget ?? .infinity, plan.totals.cost - 0.01)
@@ -77,7 +96,8 @@ public struct Planner: Sendable {
         if formulation.stopped { return .stopped(.timeLimit) }
         if formulation.structurallyInfeasible { return .infeasible(nothing) }
         if let calendar = formulation.calendar, calendar.form == .bounds {
-            return try attemptBranchAndCheck(formulation, calendar: calendar, request: request, nothing: nothing)
+            var cuts: [Model.Row] = []
+            return try attemptBranchAndCheck(formulation, calendar: calendar, request: request, cuts: &cuts)
         }
         // The heuristic fixed what to take and when; the best rest of a plan around that is the start.
         var start: [Double]?
@@ -112,16 +132,19 @@ public struct Planner: Sendable {
         return .planned(plan)
     }
 
-    /// A scheduled plan by branch and check (ScheduleBranchAndCheck.swift): the master's stages, each set checked on the calendar.
-    private func attemptBranchAndCheck(_ formulation: Formulation, calendar: ScheduleModel, request: PlanRequest, nothing: Diagnosis) throws -> PlanOutcome {
+    /// A scheduled plan by branch and check (ScheduleBranchAndCheck.swift): the master's stages,
+    /// each set checked on the calendar. `cuts` come from earlier solves of the same master, and
+    /// go back with those this one found.
+    private func attemptBranchAndCheck(_ formulation: Formulation, calendar: ScheduleModel, request: PlanRequest, cuts: inout [Model.Row]) throws -> PlanOutcome {
         let stages = Self.stages(of: formulation, request: request)
         // Duration is the user's stage where asked for, else the one appended after theirs (``stages(of:request:)``).
         let durationStages: Set<Int> = [request.objectives.firstIndex(of: .duration) ?? request.objectives.count]
         let solver = ScheduleBranchAndCheck(formulation: formulation, calendar: calendar, request: request, catalogue: catalogue)
-        let outcome = try solver.minimize(stages, durationStages: durationStages)
+        let outcome = try solver.minimize(stages, durationStages: durationStages, cuts: cuts)
+        cuts = outcome.cuts
         let result = outcome.result
         switch result.status {
-        case .infeasible: return .infeasible(nothing)
+        case .infeasible: return .infeasible(Diagnosis(cause: .conflict, summary: .requirementsConflict, unmet: []))
         case .timeLimit, .unbounded: return .stopped(result.status)
         case .optimal, .feasible: break
         }

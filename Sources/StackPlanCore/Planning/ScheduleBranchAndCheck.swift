@@ -42,8 +42,9 @@ struct ScheduleBranchAndCheck {
         var schedule: [ScheduleOption]?
         /// The master as it ended, cuts included.
         var model: Model
-        /// Sets the checks sent back with a cut.
-        var cuts: Int
+        /// The cuts of the checks, those given included: true of every plan of the same model
+        /// under any further rows (a frontier's budgets), so another solve may start with them.
+        var cuts: [Model.Row]
     }
 
     init(formulation: Formulation, calendar: ScheduleModel, request: PlanRequest, catalogue: Catalogue) {
@@ -65,13 +66,15 @@ struct ScheduleBranchAndCheck {
         return Selection(taken: taken, order: order)
     }
 
-    /// Minimises `stages` in order; `durationStages` marks those that minimise C.
-    func minimize(_ stages: [LinearExpression], durationStages: Set<Int>) throws -> Outcome {
+    /// Minimises `stages` in order; `durationStages` marks those that minimise C. `cuts` are
+    /// rows an earlier solve of the same master found (``Outcome/cuts``).
+    func minimize(_ stages: [LinearExpression], durationStages: Set<Int>, cuts given: [Model.Row] = []) throws -> Outcome {
         var master = formulation.model
+        for cut in given { master.add(cut.constraint, name: cut.name) }
         let completion = calendar.completion
         var incumbent: Checked?
         var solved: [Solution] = []
-        var cuts = 0
+        var cuts = given
         // A plan's schedule must end within this many days: the horizon, then each duration stage's optimum.
         var limit = Int(calendar.horizonDays)
         func outcome(_ final: Solution) -> Outcome {
@@ -113,8 +116,7 @@ struct ScheduleBranchAndCheck {
                     solved.append(stage!)
                     return outcome(stage!)
                 case .impossible:
-                    addCut(to: &master, chosen, completion: limit + 1)
-                    cuts += 1
+                    cuts.append(addCut(to: &master, chosen, completion: limit + 1))
                 case .scheduled(let runs, let days, let proven):
                     // The plan as a master point: C its real completion, K the fewest weeks the rows allow.
                     var point = found.values
@@ -136,8 +138,7 @@ struct ScheduleBranchAndCheck {
                         solved.append(stage!)
                         return outcome(stage!)
                     }
-                    addCut(to: &master, chosen, completion: days)
-                    cuts += 1
+                    cuts.append(addCut(to: &master, chosen, completion: days))
                 }
             }
             guard let reached = stage, let value = reached.objectiveValue else { break }
@@ -151,13 +152,14 @@ struct ScheduleBranchAndCheck {
         return outcome(solved.last ?? Solution(status: .timeLimit, objectiveValue: nil, bestBound: nil, values: []))
     }
 
-    /// C ≥ `completion` whenever every credential of the set and every pair of its order are chosen.
-    private func addCut(to master: inout Model, _ chosen: Selection, completion days: Int) {
+    /// C ≥ `completion` whenever every credential of the set and every pair of its order are chosen; returns the row.
+    private func addCut(to master: inout Model, _ chosen: Selection, completion days: Int) -> Model.Row {
         let value = Double(days)
         var row = LinearExpression(calendar.completion)
         for id in chosen.taken { if let take = formulation.take[id] { row.add(-value, take) } }
         for pair in chosen.order { row.add(-value, pair.variable) }
         let size = Double(chosen.taken.count + chosen.order.count)
         master.add(row >= value * (1 - size), name: "check[\(master.rows.count)]")
+        return master.rows[master.rows.count - 1]
     }
 }

@@ -77,9 +77,13 @@ extension ScheduleSettings {
         }
     }
 
-    /// The hours the learner can give `week`: the weekly hours, pro rata for a shortened week.
+    /// The hours the learner can give `week`: the weekly hours, in a week the calendar cuts
+    /// short too. No run reaches past the calendar's end, so such a week holds what the whole
+    /// week would, and the rule (PlanChecker's) is the weekly hours per whole week: a share
+    /// pro rata would forbid plans that keep it, and make a calendar's answer depend on where
+    /// it stops (the check's calendar ends at its placement or a stage's optimum).
     func capacity(of week: StudyWeek) -> Double {
-        hoursPerWeek / 7 * Double(week.end.ordinal - week.start.ordinal)
+        hoursPerWeek
     }
 
     /// Weeks a credential takes when self-paced: its stated weeks, stretched so that its hours
