@@ -64,7 +64,8 @@ test-browser: setup
 		$(SUDO) apt-get update && $(SUDO) apt-get install -y $$missing; \
 	fi
 	@python3 -c 'import selenium' 2>/dev/null || { echo "installing selenium"; \
-		python3 -m pip install --quiet selenium 2>/dev/null || python3 -m pip install --quiet --break-system-packages selenium; }
+		python3 -m pip install --quiet selenium 2>/dev/null || python3 -m pip install --quiet --break-system-packages selenium 2>/dev/null || \
+		{ $(SUDO) apt-get update && $(SUDO) apt-get install -y python3-selenium; }; }
 	$(SWIFT) build --product stackplan
 	python3 Tests/Browser/run.py --binary $(BIN) $(if $(SCREENSHOTS),--screenshots $(SCREENSHOTS))
 

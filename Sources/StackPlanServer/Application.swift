@@ -137,12 +137,15 @@ public func buildRouter(_ configuration: ServerConfiguration, catalogue: any Cat
     let table = RouteTable(router: router)
     // One board of jobs for the API and the pages: a batch started on a page is a job of the API too.
     let board = JobBoard(limit: configuration.jobSlots, folder: configuration.jobFolder, records: records, retention: configuration.jobRetention)
+    // One rate per account, for the API and the pages that do work alike.
+    let limiter = RateLimiter(configuration.rateLimit)
     // The web pages (issue 14), before the API's middlewares: they answer HTML and check their own session and CSRF token.
-    WebPages(service: service, records: records, passwordCost: min(31, max(4, configuration.passwordCost)), jobs: board).register(on: router)
+    WebPages(service: service, records: records, passwordCost: min(31, max(4, configuration.passwordCost)), jobs: board, limiter: limiter)
+        .register(on: router)
     // Before the routes: Hummingbird wraps only the routes added after a middleware.
     router.middlewares.add(ProblemMiddleware<APIContext>(table: table))
     router.middlewares.add(BearerTokenMiddleware(records: records, reads: service.reads))
-    router.middlewares.add(RateLimitMiddleware(limiter: RateLimiter(configuration.rateLimit)))
+    router.middlewares.add(RateLimitMiddleware(limiter: limiter))
     CatalogueRoutes(service: service).register(in: table)
     PlanningRoutes(service: service).register(in: table)
     RegulatorRoutes(service: service).register(in: table)

@@ -18,8 +18,8 @@ extension WebPages {
         on(router, .get, "/saved-plans/:id/export", Self.learnersAndAdvisors) { _, visit, context in
             try await exportSaved(visit, id: try context.parameters.require("id"))
         }
-        on(router, .post, "/saved-plans/:id/versions", Self.learnersAndAdvisors) { _, visit, context in
-            try await addVersion(visit, id: try context.parameters.require("id"))
+        on(router, .post, "/saved-plans/:id/versions", Self.learnersAndAdvisors, doesWork: true) { _, visit, context in
+            try await addVersion(visit, id: try context.parameters.require("id"), context: context)
         }
     }
 
@@ -116,7 +116,7 @@ extension WebPages {
     }
 
     /// A new version: a new status or name, or the stored inputs planned again on today's catalogue.
-    func addVersion(_ visit: Visit, id: String) async throws -> Response {
+    func addVersion(_ visit: Visit, id: String, context requestContext: APIContext) async throws -> Response {
         let account = try visit.require()
         let versions = try await visibleVersions(account, id: id)
         let latest = versions[versions.count - 1]
@@ -133,8 +133,8 @@ extension WebPages {
             let request = try input.request()
             let records = records
             let (name, status, inputs) = (content.name, content.status, latest.content.inputs)
-            content = try await service.solve { source in
-                PlanVersionContent(name: name, status: status, inputs: inputs, result: try PlanningRoutes.plan(request, in: source),
+            content = try await service.solve(for: requestContext) { source, offering in
+                PlanVersionContent(name: name, status: status, inputs: inputs, result: try PlanningRoutes.plan(try offering.apply(request), in: source),
                                    catalogueVersion: try records.catalogueVersion())
             }
         }

@@ -51,12 +51,19 @@ extension WebPages {
         let filter = CredentialQuery(provider: query["provider"], competency: query["competency"], kind: kind, search: query["q"])
         let country = query["country"]?.uppercased(), language = query["language"]?.lowercased()
         let searched = query.values.keys.contains { $0 != "csrf" }
+        let records = records
         let found = try await service.read { source -> (credentials: [Credential], qualifications: [Qualification], providers: [Provider], competencies: [CompetencyCount], currency: String, rates: Catalogue) in
-            let providers = try source.providers(matching: ProviderQuery())
+            // Retired records are offered by no list, as the API's lists leave them out.
+            let retirements = try records.retirements()
+            let unoffered = try records.unofferedCredentialIDs()
+            func isRetired(_ kind: CatalogueRecordKind, _ id: String) -> Bool { retirements.contains { $0.kind == kind && $0.id == id } }
+            let providers = try source.providers(matching: ProviderQuery()).filter { !isRetired(.provider, $0.id) }
             let competencies = try source.competencies(matching: CredentialQuery())
             let catalogue = try source.catalogue()
-            let credentials = searched ? try source.credentials(matching: filter) : []
-            let qualifications = searched ? try source.qualifications(matching: QualificationQuery(provider: query["provider"], search: query["q"])) : []
+            let credentials = searched ? try source.credentials(matching: filter).filter { !unoffered.contains($0.id) } : []
+            let qualifications = searched
+                ? try source.qualifications(matching: QualificationQuery(provider: query["provider"], search: query["q"])).filter { !isRetired(.qualification, $0.id) }
+                : []
             return (credentials, qualifications, providers, competencies, try source.baseCurrency(), catalogue)
         }
         let providersByID = Dictionary(found.providers.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
@@ -105,9 +112,19 @@ extension WebPages {
         ])
     }
 
+    /// Whether a record is retired (or, for a credential, its provider is): still shown by id, as
+    /// saved plans name it, with a note that it is offered to no new plan.
+    func isRetired(_ kind: CatalogueRecordKind, _ id: String) async throws -> Bool {
+        let records = records
+        return try await service.reads.run {
+            kind == .credential ? try records.unofferedCredentialIDs().contains(id) : try records.retirements().contains { $0.kind == kind && $0.id == id }
+        }
+    }
+
     func credentialPage(_ id: String, visit: Visit) async throws -> Response {
         let catalogue = try await service.read { try $0.catalogue() }
         guard let credential = catalogue.credential(id) else { throw WebError.notFound("The catalogue has no credential \"\(id)\".") }
+        let retired = try await isRetired(.credential, id)
         let provider = catalogue.provider(credential.provider)
         let currency = credential.currency ?? catalogue.baseCurrency
         let item = CountableItem(credential: credential, in: catalogue, hoursPerECTS: 25)
@@ -147,7 +164,7 @@ extension WebPages {
             },
             "prerequisites": prerequisites ?? "", "hasPrerequisites": prerequisites != nil,
             "excludes": credential.excludes.map { ["id": $0, "title": catalogue.credential($0)?.title ?? $0] as [String: Any] },
-            "stacks": stacks,
+            "stacks": stacks, "retired": retired,
         ])
     }
 
@@ -167,6 +184,7 @@ extension WebPages {
     func qualificationPage(_ id: String, visit: Visit) async throws -> Response {
         let catalogue = try await service.read { try $0.catalogue() }
         guard let qualification = catalogue.qualification(id) else { throw WebError.notFound("The catalogue has no qualification \"\(id)\".") }
+        let retired = try await isRetired(.qualification, id)
         let tree = RequirementTree(qualification, in: catalogue)
         let lines = tree.nodes.enumerated().map { index, node -> TreeLine in
             var values: [String: Any] = ["path": node.path, "text": tree.describe(index, catalogue: catalogue)]
@@ -180,7 +198,7 @@ extension WebPages {
             "maxPrior": qualification.rules.maxPriorECTS.map(WebFormat.number) ?? "", "priorYears": qualification.rules.priorWithinYears.map(WebFormat.number) ?? "",
             "tree": Self.treeItems(lines),
             "source": qualification.source.flatMap { $0.hasPrefix("https://") || $0.hasPrefix("http://") ? $0 : nil } ?? "",
-            "signedIn": visit.account != nil,
+            "signedIn": visit.account != nil, "retired": retired,
         ])
     }
 

@@ -144,13 +144,40 @@ enum WebBody {
 }
 
 /// A page's own refusal: its status and the sentence shown to the person.
-struct WebError: Error, Sendable {
+struct WebError: ClassifiedError, Sendable {
     var status: HTTPResponse.Status
     var message: String
+    /// Seconds until the request may be made again (a refusal for the account's rate).
+    var retryAfter: Int? = nil
 
     static func badRequest(_ message: String) -> WebError { WebError(status: .badRequest, message: message) }
     static func notFound(_ message: String) -> WebError { WebError(status: .notFound, message: message) }
     static func forbidden(_ message: String) -> WebError { WebError(status: .forbidden, message: message) }
+
+    /// The account has used its requests: when it may try again, in seconds and as a time of day.
+    static func rateLimited(retryAfter seconds: Int, limit: RateLimit, now: Date = Date()) -> WebError {
+        let at = now.addingTimeInterval(TimeInterval(seconds))
+        let clock = Calendar(identifier: .gregorian).dateComponents(in: TimeZone(identifier: "UTC")!, from: at)
+        let time = String(format: "%02d:%02d:%02d", clock.hour ?? 0, clock.minute ?? 0, clock.second ?? 0)
+        let wait = seconds == 1 ? "1 second" : "\(seconds) seconds"
+        return WebError(
+            status: .tooManyRequests,
+            message: "This account has made more requests than StackPlan takes at once (\(WebFormat.number(limit.burst)) in a burst, "
+                + "then \(WebFormat.number(limit.perSecond)) a second). Try again in \(wait), at \(time) UTC; nothing was lost.",
+            retryAfter: seconds)
+    }
+
+    var kind: ErrorKind {
+        switch status {
+        case .notFound: .notFound
+        case .conflict: .conflict
+        case .tooManyRequests, .serviceUnavailable: .busy
+        case .unprocessableContent: .noPlan
+        default: status.code >= 500 ? .internalFault : .invalidInput
+        }
+    }
+
+    var description: String { message }
 }
 
 /// Problems found in a form, by the name of the field each belongs to ("" for the form as a whole).
@@ -162,6 +189,9 @@ struct FieldErrors: Sendable {
     mutating func add(_ field: String, _ message: String) { byField[field, default: []].append(message) }
 
     func messages(_ field: String) -> [String] { byField[field] ?? [] }
+
+    /// The fields that have a problem ("" for the form as a whole).
+    var fields: [String] { Array(byField.keys) }
 
     /// Every message, with the field it belongs to, for the summary at the top of a form.
     var all: [[String: Any]] {

@@ -21,12 +21,12 @@ extension WebPages {
         }
         on(router, .post, "/learner/profile", Self.learnersAndAdvisors) { _, visit, _ in try await saveProfile(visit) }
         on(router, .post, "/learner/profile/wallet", Self.learnersAndAdvisors) { _, visit, _ in try await walletUpload(visit) }
-        on(router, .get, "/plan", Self.learnersAndAdvisors) { _, visit, _ in try await planPage(visit) }
-        on(router, .get, "/plan/export", Self.learnersAndAdvisors) { _, visit, _ in try await exportPlan(visit) }
-        on(router, .get, "/plan/frontier", Self.learnersAndAdvisors) { _, visit, _ in try await frontierPage(visit) }
-        on(router, .get, "/plan/alternatives", Self.learnersAndAdvisors) { _, visit, _ in try await alternativesPage(visit) }
-        on(router, .get, "/plan/whatif", Self.learnersAndAdvisors) { _, visit, _ in try await whatIfPage(visit) }
-        on(router, .post, "/plan/save", Self.learnersAndAdvisors) { _, visit, _ in try await savePlan(visit) }
+        on(router, .get, "/plan", Self.learnersAndAdvisors, doesWork: true) { _, visit, context in try await planPage(visit, context: context) }
+        on(router, .get, "/plan/export", Self.learnersAndAdvisors, doesWork: true) { _, visit, context in try await exportPlan(visit, context: context) }
+        on(router, .get, "/plan/frontier", Self.learnersAndAdvisors, doesWork: true) { _, visit, context in try await frontierPage(visit, context: context) }
+        on(router, .get, "/plan/alternatives", Self.learnersAndAdvisors, doesWork: true) { _, visit, context in try await alternativesPage(visit, context: context) }
+        on(router, .get, "/plan/whatif", Self.learnersAndAdvisors, doesWork: true) { _, visit, context in try await whatIfPage(visit, context: context) }
+        on(router, .post, "/plan/save", Self.learnersAndAdvisors, doesWork: true) { _, visit, context in try await savePlan(visit, context: context) }
     }
 
     // MARK: profiles
@@ -329,7 +329,7 @@ extension WebPages {
         case stopped(String)
     }
 
-    func planPage(_ visit: Visit) async throws -> Response {
+    func planPage(_ visit: Visit, context requestContext: APIContext) async throws -> Response {
         // An advisor plans for one of their learners: the list of them comes first.
         if visit.account?.role == .advisor, visit.query["learner"] == nil, visit.query["profile"] == nil { return redirect("/advisor") }
         guard let context = try await planContext(visit) else {
@@ -350,26 +350,16 @@ extension WebPages {
         var errors = FieldErrors()
         let (body, numberErrors) = Self.planBody(fields, profile: context.stored.document, target: target)
         errors = numberErrors
-        // The target picker: every qualification, the nearest first.
+        // The target picker: every qualification, the nearest first (computed once for these inputs and this catalogue).
         var nearestErrors = FieldErrors()
         var ranking: [[String: Any]] = []
         var nearestBody = body
         nearestBody["target"] = nil
         nearestBody["objectives"] = nil
         if let input = Self.planInput(nearestBody, limits: service.limits, needsTarget: false, errors: &nearestErrors) {
-            var template = try input.request(target: "")
-            template.objectives = [.cost]
-            template.schedule = try? ScheduleSettings.needed(
-                by: input.learner, objectives: template.objectives, deadline: template.constraints.deadline, start: input.start,
-                hoursPerWeek: input.hoursPerWeek, today: template.today)
-            let frozen = template
-            let json = try await service.solve { source in try Planner(catalogue: try source.catalogue()).nearest(frozen, by: .cost).json }
-            ranking = (json["qualifications"]?.arrayValue ?? []).map { entry in
-                let id = entry["id"]?.stringValue ?? ""
-                let reachable = entry["reachable"] == .bool(true)
-                let cost = entry["cost"]?.numberValue.map(WebFormat.number)
-                let label = "\(entry["title"]?.stringValue ?? id) — " + (reachable ? "\(cost ?? "?") to go" : "not reachable within your limits")
-                return ["id": id, "label": label, "selected": id == target]
+            ranking = try await nearestTargets(input, context: requestContext).map { entry in
+                let label = "\(entry.title) — " + (entry.reachable ? "\(entry.cost.map(WebFormat.number) ?? "?") to go" : "not reachable within your limits")
+                return ["id": entry.id, "label": label, "selected": entry.id == target]
             }
         }
         var values: [String: Any] = [
@@ -383,10 +373,12 @@ extension WebPages {
         let modes = Set(fields.all("modes"))
         values["modes"] = DeliveryMode.allCases.map { ["value": $0.rawValue, "checked": modes.contains($0.rawValue)] as [String: Any] }
         var status: HTTPResponse.Status = .ok
-        if let target, errors.isEmpty, let input = Self.planInput(body, limits: service.limits, errors: &errors) {
+        if target != nil, errors.isEmpty, let input = Self.planInput(body, limits: service.limits, errors: &errors) {
             do {
-                let request = try input.request()
-                let answer = try await service.solve { source -> PlanAnswer in
+                let asked = try input.request()
+                // As the API plans: retired credentials are taken by no new plan, a retired qualification is no target.
+                let answer = try await service.solve(for: requestContext) { source, offering -> PlanAnswer in
+                    let request = try offering.apply(asked)
                     let catalogue = request.exceptions.isEmpty
                         ? try source.candidateCatalogue(target: request.target, held: request.learner.held.compactMap(\.catalogueID))
                         : try source.catalogue()
@@ -414,6 +406,9 @@ extension WebPages {
                 }
             } catch let classified as ClassifiedError {
                 errors.add("", classified.description)
+            } catch let problem as APIProblem where problem.status == .conflict {
+                // A retired qualification: said beside the picker.
+                errors.add("target", problem.detail)
             }
         }
         if !errors.isEmpty { status = .badRequest }
@@ -555,11 +550,12 @@ extension WebPages {
         return (context, try input.request(), input)
     }
 
-    func exportPlan(_ visit: Visit) async throws -> Response {
+    func exportPlan(_ visit: Visit, context requestContext: APIContext) async throws -> Response {
         let format = visit.query["format"] ?? "markdown"
         guard ["csv", "markdown", "json"].contains(format) else { throw WebError.badRequest("An export is csv, markdown or json, not \"\(format)\".") }
-        let (_, request, _) = try await requestFromQuery(visit)
-        let content = try await service.solve { source -> String in
+        let (_, asked, _) = try await requestFromQuery(visit)
+        let content = try await service.solve(for: requestContext) { source, offering -> String in
+            let request = try offering.apply(asked)
             let catalogue = try source.catalogue()
             guard case .planned(let plan) = try Planner(catalogue: catalogue).plan(request) else {
                 throw WebError(status: .unprocessableContent, message: "No plan exists with these inputs, so there is nothing to export.")
@@ -573,16 +569,18 @@ extension WebPages {
         }
         let (type, suffix) = format == "csv" ? ("text/csv", "csv") : format == "json" ? ("application/json", "json") : ("text/markdown", "md")
         return Response(status: .ok, headers: [
-            .contentType: "\(type); charset=utf-8", .contentDisposition: "attachment; filename=\"plan-\(request.target).\(suffix)\"",
+            .contentType: "\(type); charset=utf-8", .contentDisposition: "attachment; filename=\"plan-\(asked.target).\(suffix)\"",
         ], body: .init(byteBuffer: ByteBuffer(string: content)))
     }
 
-    func frontierPage(_ visit: Visit) async throws -> Response {
+    func frontierPage(_ visit: Visit, context requestContext: APIContext) async throws -> Response {
         let (context, request, _) = try await requestFromQuery(visit)
         guard request.schedule != nil else {
             throw WebError.badRequest("The cost–time frontier needs hours a week (in the profile or the form), to put plans on the calendar.")
         }
-        let plans = try await service.solve { source -> [Plan] in try Planner(catalogue: try source.catalogue()).frontier(request, limit: 12) }
+        let plans = try await service.solve(for: requestContext) { source, offering -> [Plan] in
+            try Planner(catalogue: try source.catalogue()).frontier(try offering.apply(request), limit: 12)
+        }
         let points = plans.compactMap { plan -> WebCharts.Point? in
             guard let completes = plan.completes else { return nil }
             var changed = context.fields
@@ -598,15 +596,16 @@ extension WebPages {
         ])
     }
 
-    func alternativesPage(_ visit: Visit) async throws -> Response {
-        let (context, request, _) = try await requestFromQuery(visit)
-        let result = try await service.solve { source -> ([JSON], Catalogue) in
+    func alternativesPage(_ visit: Visit, context requestContext: APIContext) async throws -> Response {
+        let (context, asked, _) = try await requestFromQuery(visit)
+        let result = try await service.solve(for: requestContext) { source, offering -> ([JSON], Catalogue) in
+            let request = try offering.apply(asked)
             let catalogue = try source.catalogue()
             let found = try Planner(catalogue: catalogue).alternatives(request, count: 5)
             return (found.plans.map { PlanReport(plan: $0, catalogue: catalogue, request: request).json }, catalogue)
         }
         return page("alternatives", title: "Alternative routes", visit: visit, [
-            "target": request.target, "backLink": "/plan?" + context.fields.query(),
+            "target": asked.target, "backLink": "/plan?" + context.fields.query(),
             "plans": result.0.enumerated().map { index, json -> [String: Any] in
                 var view = Self.planView(json, catalogue: result.1)
                 view["number"] = String(index + 1)
@@ -615,14 +614,15 @@ extension WebPages {
         ])
     }
 
-    func whatIfPage(_ visit: Visit) async throws -> Response {
+    func whatIfPage(_ visit: Visit, context requestContext: APIContext) async throws -> Response {
         let (context, scenario, input) = try await requestFromQuery(visit)
         let split: (String?) -> [String] = { ($0 ?? "").split(whereSeparator: { $0 == "," || $0 == " " }).map(String.init) }
         let assumeHeld = split(visit.query["assumeHeld"]), without = split(visit.query["without"])
         // The baseline is the profile as it stands; the form's limits make the scenario.
-        let baseline = try scenario.asTheProfileGivesIt()
+        let profileAsItStands = try scenario.asTheProfileGivesIt()
         _ = input
-        let json = try await service.solve { source -> JSON in
+        let json = try await service.solve(for: requestContext) { source, offering -> JSON in
+            let baseline = try offering.apply(profileAsItStands)
             let catalogue = try source.catalogue()
             let result = try Planner(catalogue: catalogue).whatIf(
                 baseline, WhatIfScenario(assumeHeld: assumeHeld, without: without, constraints: scenario.constraints, schedule: scenario.schedule))
@@ -649,7 +649,7 @@ extension WebPages {
         ])
     }
 
-    func savePlan(_ visit: Visit) async throws -> Response {
+    func savePlan(_ visit: Visit, context requestContext: APIContext) async throws -> Response {
         let account = try visit.require()
         var fields = visit.form
         fields.values["csrf"] = nil
@@ -666,8 +666,8 @@ extension WebPages {
         let request = try input.request()
         let records = records
         let inputs = JSON.object(body)
-        let content = try await service.solve { source in
-            PlanVersionContent(name: String(name.prefix(200)), status: "draft", inputs: inputs, result: try PlanningRoutes.plan(request, in: source),
+        let content = try await service.solve(for: requestContext) { source, offering in
+            PlanVersionContent(name: String(name.prefix(200)), status: "draft", inputs: inputs, result: try PlanningRoutes.plan(try offering.apply(request), in: source),
                                catalogueVersion: try records.catalogueVersion())
         }
         let ownerID = owner.id

@@ -17,15 +17,21 @@ struct WebPages: Sendable {
     /// The service's jobs (shared with the API's job routes): the pages start CPD batches there
     /// and follow them on their own progress page.
     let jobs: JobBoard
+    /// The API's per-account request rate, shared: a page that does work (a plan, a what-if, a
+    /// batch) takes from the same bucket as an API request.
+    let limiter: RateLimiter
+    /// The target picker's nearest-first rankings, by what they were computed from.
+    let rankings = NearestRankingCache()
     /// Largest form body; uploads (wallet files, batches, records) included.
     static let maximumFormBytes = 16 << 20
 
-    init(service: ServiceContext, records: any ServiceRecordSource, passwordCost: UInt8, jobs: JobBoard) {
+    init(service: ServiceContext, records: any ServiceRecordSource, passwordCost: UInt8, jobs: JobBoard, limiter: RateLimiter) {
         self.service = service
         self.records = records
         self.accounts = AccountRoutes(service: service, records: records, passwordCost: passwordCost)
         self.views = WebViews.load()
         self.jobs = jobs
+        self.limiter = limiter
     }
 
     /// Registers every page on `router`. Called before the API's middlewares are added, so the
@@ -43,6 +49,9 @@ struct WebPages: Sendable {
         registerAdvisor(on: router)
         registerRegulator(on: router)
         registerEditor(on: router)
+        // Added after every page, so it wraps only what no page matched: the API's routes and
+        // the router's "not found". An address outside /api that nothing answers gets a page.
+        router.middlewares.add(WebNotFoundMiddleware(pages: self))
     }
 
     // MARK: the frame every page runs in
@@ -72,13 +81,18 @@ struct WebPages: Sendable {
 
     typealias Handler = @Sendable (Request, Visit, APIContext) async throws -> Response
 
-    func on(_ router: Router<APIContext>, _ method: HTTPRequest.Method, _ path: String, _ access: Access, _ handler: @escaping Handler) {
+    /// Registers a page. `doesWork` marks a page that runs solves or checks: a signed-in
+    /// visitor's request to it counts against the account's rate, as an API request does.
+    func on(_ router: Router<APIContext>, _ method: HTTPRequest.Method, _ path: String, _ access: Access, doesWork: Bool = false,
+            _ handler: @escaping Handler) {
         router.on(RouterPath(path), method: method) { request, context in
-            try await run(request, context, access, handler)
+            try await run(request, context, access, doesWork: doesWork, handler)
         }
     }
 
-    private func run(_ request: Request, _ context: APIContext, _ access: Access, _ handler: Handler) async throws -> Response {
+    /// The visit a request makes before anything is checked: its query, its CSRF token (a new
+    /// one when the cookie has none) and no account yet.
+    func newVisit(_ request: Request) -> Visit {
         var visit = Visit(account: nil, csrf: "", newCSRF: false, query: WebFields.urlEncoded(Substring(request.uri.query ?? "")),
                           form: WebFields(), path: request.uri.path)
         let cookieCSRF = request.cookies[SessionCookies.csrf]?.value ?? ""
@@ -88,11 +102,20 @@ struct WebPages: Sendable {
             visit.csrf = AccessTokens.randomHex(bytes: 32)
             visit.newCSRF = true
         }
+        return visit
+    }
+
+    /// The account the session cookie proves, if any.
+    func signedInAccount(_ request: Request) async throws -> Account? {
+        guard let token = request.cookies[SessionCookies.session]?.value, !token.isEmpty else { return nil }
+        let records = records
+        return try await service.reads.run { try AccessTokens.account(for: token, records: records, now: Date())?.0 }
+    }
+
+    private func run(_ request: Request, _ context: APIContext, _ access: Access, doesWork: Bool, _ handler: Handler) async throws -> Response {
+        var visit = newVisit(request)
         do {
-            if let token = request.cookies[SessionCookies.session]?.value, !token.isEmpty {
-                let records = records
-                visit.account = try await service.reads.run { try AccessTokens.account(for: token, records: records, now: Date())?.0 }
-            }
+            visit.account = try await signedInAccount(request)
             if request.method == .post {
                 visit.form = try await WebBody.read(request, limit: Self.maximumFormBytes)
                 // The token must come back in the form (or header) and match the cookie: another
@@ -115,6 +138,9 @@ struct WebPages: Sendable {
                 if case .roles(let roles) = access, !roles.contains(account.role) {
                     throw WebError.forbidden("This page is for \(roles.map(\.rawValue).sorted().joined(separator: " and ")) accounts; you are signed in as \(account.role.rawValue).")
                 }
+            }
+            if doesWork, let account = visit.account, let wait = limiter.take(for: account.id) {
+                throw WebError.rateLimited(retryAfter: wait, limit: limiter.limit)
             }
             var response = try await handler(request, visit, context)
             if visit.newCSRF { Self.setCSRF(visit.csrf, on: &response) }
@@ -149,10 +175,18 @@ struct WebPages: Sendable {
                 logger.error("page \(visit.path) failed: \(String(describing: error))")
             }
         }
-        let title = status == .notFound ? "Not found" : status == .forbidden ? "Not allowed" : status == .unauthorized ? "Sign in again" : "Something went wrong"
-        return page("error", title: title, visit: visit, [
+        let title = switch status {
+        case .notFound: "Not found"
+        case .forbidden: "Not allowed"
+        case .unauthorized: "Sign in again"
+        case .tooManyRequests: "Too many requests"
+        default: "Something went wrong"
+        }
+        var response = page("error", title: title, visit: visit, [
             "message": message, "problems": problems, "status": String(status.code), "signInLink": status == .unauthorized,
         ], status: status)
+        if let web = error as? WebError, let retryAfter = web.retryAfter { response.headers[.retryAfter] = String(retryAfter) }
+        return response
     }
 
     /// A page: the template with the frame's values (account, menu, CSRF token) added.

@@ -35,9 +35,9 @@ extension WebPages {
             ])
         }
         on(router, .get, "/regulator/check", Self.regulators) { _, visit, _ in try await checkPage(visit, result: nil, errors: FieldErrors()) }
-        on(router, .post, "/regulator/check", Self.regulators) { _, visit, _ in try await checkRecord(visit) }
+        on(router, .post, "/regulator/check", Self.regulators, doesWork: true) { _, visit, _ in try await checkRecord(visit) }
         on(router, .get, "/regulator/batch", Self.regulators) { _, visit, _ in try await batchForm(visit, errors: FieldErrors()) }
-        on(router, .post, "/regulator/batch", Self.regulators) { _, visit, _ in try await startBatch(visit) }
+        on(router, .post, "/regulator/batch", Self.regulators, doesWork: true) { _, visit, _ in try await startBatch(visit) }
         on(router, .get, "/regulator/jobs/:id", Self.regulators) { _, visit, context in try await jobPage(visit, id: try context.parameters.require("id")) }
         on(router, .get, "/regulator/jobs/:id/events", Self.regulators) { _, visit, context in
             events(try await visibleJob(visit, id: try context.parameters.require("id")).id)
