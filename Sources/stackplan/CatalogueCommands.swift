@@ -216,6 +216,7 @@ struct ShowCommand: ParsableCommand {
     func describe(_ prerequisite: Prerequisite) -> String {
         switch prerequisite {
         case .credential(let id): id
+        case .corequisite(let id): "\(id) (corequisite)"
         case .allOf(let children): "all of (" + children.map(describe).joined(separator: ", ") + ")"
         case .anyOf(let children): "any of (" + children.map(describe).joined(separator: ", ") + ")"
         case .atLeast(let count, let children): "\(count) of (" + children.map(describe).joined(separator: ", ") + ")"

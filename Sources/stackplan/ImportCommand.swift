@@ -27,14 +27,15 @@ struct Import: ParsableCommand {
         try reportingErrors {
             // One JSON document is read a batch of credentials at a time, so that a national
             // catalogue's import does not hold it whole; anything to report reads it whole again.
-            if files.count == 1, let file = files.first, !CatalogueFiles.isCSV(file) {
+            // (SQLite only: PostgreSQL imports take the whole document.)
+            if files.count == 1, let file = files.first, !CatalogueFiles.isCSV(file), format != .ctdl, let sqlite = store as? CatalogueStore {
                 let progress = ProgressReporter.forStandardError(unit: "files", total: 1)
                 progress?.enter("reading, checking and writing \(file) in one transaction")
-                let summary = try store.importStreaming(path: file)
+                let summary = try sqlite.importStreaming(path: file)
                 progress?.finish()
                 if let summary {
                     print("\(file): imported \(plural(summary.providers, "provider")), \(plural(summary.credentials, "credential")), "
-                        + "\(plural(summary.qualifications, "qualification")) (\(summary.replaced) replaced) into \(database.path)")
+                        + "\(plural(summary.qualifications, "qualification")) (\(summary.replaced) replaced) into \(store.location)")
                     return
                 }
             }

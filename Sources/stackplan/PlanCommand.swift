@@ -175,7 +175,7 @@ struct PlanCommand: ParsableCommand {
                     cycleEnds: cycleEnds, held: request.learner.held, constraints: request.constraints)
             } catch {
                 let source = found.first.map { "--cpd-record \($0.file)" } ?? "goal cpd:\(id) (give --cpd-record FILE or --cycle-ends)"
-                throw CommandFailure(error.kind, "\(source): \(error)")
+                throw CommandFailure((error as? any ClassifiedError)?.kind ?? .invalidInput, "\(source): \(error)")
             }
         }
     }

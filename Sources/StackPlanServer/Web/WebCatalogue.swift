@@ -174,6 +174,7 @@ extension WebPages {
         func name(_ id: String) -> String { catalogue.credential(id).map { "\($0.title) (\(id))" } ?? id }
         switch rule {
         case .credential(let id): return name(id)
+        case .corequisite(let id): return name(id) + ", before or alongside"
         case .allOf(let parts): return "all of: " + parts.map { describe($0, catalogue: catalogue, depth: depth + 1) }.joined(separator: "; ")
         case .anyOf(let parts): return "any of: " + parts.map { describe($0, catalogue: catalogue, depth: depth + 1) }.joined(separator: "; ")
         case .atLeast(let count, let parts):
