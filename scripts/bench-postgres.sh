@@ -5,7 +5,8 @@
 # 1. import a generated catalogue of 100,000 credentials into PostgreSQL (and SQLite);
 # 2. plan on it through `stackplan serve`, PostgreSQL against SQLite: the median of PLANS
 #    sequential requests each;
-# 3. plan throughput with wrk: one instance, then two instances on the same database;
+# 3. plan throughput with wrk: one instance, then two instances on the same database, each
+#    instance with one solve slot pinned to a core of its own (a machine of its own);
 # 4. saved-plan writes from 8 clients, one instance then two, every acknowledged write checked
 #    in the database; then kill -9 one of two instances mid-load: the other keeps answering,
 #    and no acknowledged write is lost.
@@ -89,8 +90,14 @@ LUA
 wrk_run() { # port connections -> "requests errors"
     $NICE wrk -t1 -c"$2" -d"${SECONDS_LOAD}s" --timeout 30s -s "$DIR/post.lua" "http://127.0.0.1:$1/api/v1/plans" 2>&1 >/dev/null | awk '/^WRK/ { print $2, $3, $4, $5, $6 }'
 }
-read -r ONE_REQ ONE_ERR ONE_US ONE_P50 ONE_P99 <<<"$(wrk_run 8202 4)"
-serve pg2 8203 --database "$(database_url plans)"
+# An instance stands for a machine of its own: one solve at a time, pinned to one core (taskset),
+# so that the second instance adds a core as it would add a machine. Unpinned, one instance
+# already solves on both of this machine's cores, and a second could only share them.
+stop "$LAST_PID"
+serve_pinned() { local core=$1; shift; NICE="taskset -c $core nice -n 10" serve "$@" --solve-slots 1; }
+serve_pinned 0 pg 8202 --database "$(database_url plans)"
+read -r ONE_REQ ONE_ERR ONE_US ONE_P50 ONE_P99 <<<"$(wrk_run 8202 2)"
+serve_pinned 1 pg2 8203 --database "$(database_url plans)"
 wrk_run 8202 2 >"$DIR/wrk-a.txt" & WA=$!
 wrk_run 8203 2 >"$DIR/wrk-b.txt" & WB=$!
 wait $WA $WB

@@ -87,10 +87,12 @@ extension PostgresStore {
         try transaction { connection in
             var binds = Binds()
             try await connection.execute("""
-                INSERT INTO "serviceJob" ("id", "kind", "ownerId", "status", "stage", "progress", "summary", "error", "files", "createdAt", "updatedAt")
+                INSERT INTO "serviceJob" ("id", "kind", "ownerId", "status", "stage", "progress", "summary", "error", "files", "createdAt", "updatedAt",
+                                          "instance", "cancelRequested")
                 VALUES (\(binds.add(job.id)), \(binds.add(job.kind)), \(binds.add(job.ownerID)), \(binds.add(job.status.rawValue)),
                         \(binds.add(job.stage)), \(binds.add(job.progress.map(Self.jsonText))), \(binds.add(job.summary.map(Self.jsonText))),
-                        \(binds.add(job.failure)), \(binds.add(job.files)), \(binds.add(Self.text(job.createdAt))), \(binds.add(Self.text(job.updatedAt))))
+                        \(binds.add(job.failure)), \(binds.add(job.files)), \(binds.add(Self.text(job.createdAt))), \(binds.add(Self.text(job.updatedAt))),
+                        \(binds.add(job.instance)), \(binds.add(job.cancelRequested)))
                 """, binds)
         }
     }
@@ -102,7 +104,7 @@ extension PostgresStore {
                 UPDATE "serviceJob" SET "status" = \(binds.add(job.status.rawValue)), "stage" = \(binds.add(job.stage)),
                     "progress" = \(binds.add(job.progress.map(Self.jsonText))), "summary" = \(binds.add(job.summary.map(Self.jsonText))),
                     "error" = \(binds.add(job.failure)), "updatedAt" = \(binds.add(Self.text(job.updatedAt)))
-                WHERE "id" = \(binds.add(job.id))
+                WHERE "id" = \(binds.add(job.id)) AND "status" = 'running'
                 """, binds)
         }
     }
@@ -142,31 +144,61 @@ extension PostgresStore {
         }
     }
 
-    public func interruptRunningJobs(now: Date) throws -> [JobRecord] {
-        try transaction { connection in
-            // Locked as read, so that the rows returned are exactly the ones this update marks.
-            let running = try await connection.rows(
-                "SELECT \(Self.jobColumns) FROM \"serviceJob\" WHERE \"status\" = 'running' ORDER BY \"id\" FOR UPDATE").map(Self.job)
+    public func keepJobsAlive(_ ids: [String], now: Date) throws -> Set<String> {
+        guard !ids.isEmpty else { return [] }
+        return try transaction { connection in
             var binds = Binds()
             try await connection.execute("""
-                UPDATE "serviceJob" SET "status" = 'interrupted', "stage" = 'interrupted',
-                    "error" = 'the service stopped while the job ran: start it again', "updatedAt" = \(binds.add(Self.text(now)))
-                WHERE "id" = ANY(\(binds.add(running.map(\.id))))
+                UPDATE "serviceJob" SET "updatedAt" = \(binds.add(Self.text(now))) WHERE "status" = 'running' AND "id" = ANY(\(binds.add(ids)))
                 """, binds)
+            var stay = Binds()
+            let kept = try await connection.strings("""
+                SELECT "id" FROM "serviceJob" WHERE "status" = 'running' AND NOT "cancelRequested" AND "id" = ANY(\(stay.add(ids)))
+                """, stay)
+            return Set(ids).subtracting(kept)
+        }
+    }
+
+    public func requestJobCancellation(_ id: String, now: Date) throws -> JobRecord? {
+        guard StoredRecords.isExact(id) else { return nil }
+        return try transaction { connection in
+            var binds = Binds()
+            return try await connection.rows("""
+                UPDATE "serviceJob" SET "cancelRequested" = TRUE, "stage" = 'cancelling', "updatedAt" = \(binds.add(Self.text(now)))
+                WHERE "id" = \(binds.add(id)) AND "status" = 'running' RETURNING \(Self.jobColumns)
+                """, binds).first.map(Self.job)
+        }
+    }
+
+    public func interruptRunningJobs(of instance: String?, silentSince: Date, now: Date) throws -> [JobRecord] {
+        try transaction { connection in
+            var binds = Binds()
+            var condition = "\"status\" = 'running' AND (\"updatedAt\" < \(binds.add(Self.text(silentSince)))"
+            if let instance { condition += " OR \"instance\" = \(binds.add(instance))" }
+            condition += ")"
+            // Locked, so that the rows returned are exactly the ones this update marks.
+            let running = try await connection.rows(
+                "SELECT \(Self.jobColumns) FROM \"serviceJob\" WHERE \(condition) ORDER BY \"id\" FOR UPDATE", binds).map(Self.job)
+            var marks = Binds()
+            try await connection.execute("""
+                UPDATE "serviceJob" SET "status" = 'interrupted', "stage" = 'interrupted',
+                    "error" = 'the service stopped while the job ran: start it again', "updatedAt" = \(marks.add(Self.text(now)))
+                WHERE "id" = ANY(\(marks.add(running.map(\.id))))
+                """, marks)
             return running
         }
     }
 
-    static let jobColumns = #""id", "kind", "ownerId", "status", "stage", "progress", "summary", "error", "files", "createdAt", "updatedAt""#
+    static let jobColumns = #""id", "kind", "ownerId", "status", "stage", "progress", "summary", "error", "files", "createdAt", "updatedAt", "instance", "cancelRequested""#
 
     static func job(_ row: PostgresRow) throws -> JobRecord {
-        let (id, kind, owner, status, stage, progress, summary, failure, files, createdAt, updatedAt) =
-            try row.decode((String, String, Int64, String, String, String?, String?, String?, String, String, String).self)
+        let (id, kind, owner, status, stage, progress, summary, failure, files, createdAt, updatedAt, instance, cancelRequested) =
+            try row.decode((String, String, Int64, String, String, String?, String?, String?, String, String, String, String, Bool).self)
         // As on SQLite: a progress or summary that no longer reads as JSON is left out, not fatal.
         func json(_ text: String?) -> JSON? { text.flatMap { try? JSON.parse(Data($0.utf8)) } }
         return JobRecord(
             id: id, kind: kind, ownerID: owner, status: JobRecord.Status(rawValue: status) ?? .failed, stage: stage,
             progress: json(progress), summary: json(summary), failure: failure, files: files,
-            createdAt: date(createdAt), updatedAt: date(updatedAt))
+            createdAt: date(createdAt), updatedAt: date(updatedAt), instance: instance, cancelRequested: cancelRequested)
     }
 }

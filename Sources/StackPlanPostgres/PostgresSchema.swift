@@ -127,6 +127,12 @@ enum PostgresSchema {
             CREATE TABLE "referencedCredential" ("id" TEXT COLLATE "C" PRIMARY KEY);
             \(referencedCredentialsInsert(where: "TRUE"))
             """),
+        // The SQLite store's v8 (Schema.swift): the instance that runs a job, and a request to stop
+        // it made through another instance.
+        Migration(identifier: "v8: job instances", sql: """
+            ALTER TABLE "serviceJob" ADD COLUMN "instance" TEXT COLLATE "C" NOT NULL DEFAULT '';
+            ALTER TABLE "serviceJob" ADD COLUMN "cancelRequested" BOOLEAN NOT NULL DEFAULT FALSE;
+            """),
     ]
 
     /// Adds to `referencedCredential` the ids named by the credentials `c` meeting `condition`:

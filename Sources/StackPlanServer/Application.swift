@@ -23,6 +23,13 @@ public struct ServerConfiguration: Sendable {
     public var jobFolder = NSTemporaryDirectory()
     /// How long a finished job and its results are kept before they are deleted.
     public var jobRetention: TimeInterval = 24 * 3600
+    /// This instance's name among those serving one database, stored with the jobs it runs: a
+    /// restart under the same name takes the jobs it left running as interrupted at once.
+    public var instance = "instance-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString.prefix(8))"
+    /// How often the instance says its running jobs are alive.
+    public var jobHeartbeat: TimeInterval = JobLease.heartbeat
+    /// How long another instance's running job may go unheard of before it is taken as interrupted.
+    public var jobLease: TimeInterval = JobLease.lease
     /// bcrypt's cost for new passwords (4 to 31; each step doubles the work).
     public var passwordCost: UInt8 = PasswordHashing.defaultCost
 
@@ -136,7 +143,8 @@ public func buildRouter(_ configuration: ServerConfiguration, catalogue: any Cat
         version: version, records: records)
     let table = RouteTable(router: router)
     // One board of jobs for the API and the pages: a batch started on a page is a job of the API too.
-    let board = JobBoard(limit: configuration.jobSlots, folder: configuration.jobFolder, records: records, retention: configuration.jobRetention)
+    let board = JobBoard(limit: configuration.jobSlots, folder: configuration.jobFolder, records: records, retention: configuration.jobRetention,
+                         instance: configuration.instance, heartbeat: configuration.jobHeartbeat, lease: configuration.jobLease)
     // One rate per account, for the API and the pages that do work alike.
     let limiter = RateLimiter(configuration.rateLimit)
     // The web pages (issue 14), before the API's middlewares: they answer HTML and check their own session and CSRF token.

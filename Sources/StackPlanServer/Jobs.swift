@@ -14,8 +14,12 @@ import StackPlanText
 /// Every job is a row of the database (``ServiceRecordSource``), written as it starts, as its
 /// status changes and, at most once a second, as it progresses; the board keeps only the
 /// running jobs of this process in memory, with their latest progress and their cancellation.
-/// A restart finds its jobs: those that were running are marked interrupted (``recoverJobs``),
-/// and finished ones stay until deleted or expired, when their files go with them.
+///
+/// Several instances may share one database, so a job belongs to the instance that runs it:
+/// the board says every `heartbeat` that its jobs are alive, and learns then of those another
+/// instance was asked to stop. A job whose instance restarts (``recoverJobs``) or stays silent
+/// for `lease` is marked interrupted by whichever instance notices first, and its partial files
+/// go; finished jobs stay until deleted or expired, when their files go with them.
 final class JobBoard: @unchecked Sendable {
     /// Jobs that may run at once; more are refused with 429.
     let limit: Int
@@ -24,6 +28,12 @@ final class JobBoard: @unchecked Sendable {
     let records: any ServiceRecordSource
     /// How long a finished job and its results are kept.
     let retention: TimeInterval
+    /// This instance's name, stored with each job it runs.
+    let instance: String
+    /// How often the board says its jobs are alive and looks for silent ones.
+    let heartbeat: TimeInterval
+    /// How long a running job's instance may stay silent before the job is taken as interrupted.
+    let lease: TimeInterval
     private let lock = NSLock()
     private var live: [String: Live] = [:]
 
@@ -33,11 +43,50 @@ final class JobBoard: @unchecked Sendable {
         var savedAt: Date
     }
 
-    init(limit: Int, folder: String, records: any ServiceRecordSource, retention: TimeInterval) {
+    init(limit: Int, folder: String, records: any ServiceRecordSource, retention: TimeInterval,
+         instance: String, heartbeat: TimeInterval = JobLease.heartbeat, lease: TimeInterval = JobLease.lease) {
         self.limit = limit
         self.folder = folder
         self.records = records
         self.retention = retention
+        self.instance = instance
+        self.heartbeat = heartbeat
+        self.lease = lease
+        Self.keepBeating(self)
+    }
+
+    /// Beats on a thread of its own (the database blocks) for as long as the board exists: the
+    /// thread holds it weakly, so a board the service drops stops beating within one heartbeat.
+    private static func keepBeating(_ board: JobBoard) {
+        let interval = board.heartbeat
+        let thread = Thread { [weak board] in
+            while true {
+                Thread.sleep(forTimeInterval: interval)
+                guard let board else { return }
+                board.beat(now: Date())
+            }
+        }
+        thread.name = "stackplan-job-heartbeat"
+        thread.start()
+    }
+
+    /// One heartbeat: this instance's jobs are alive (those asked to stop elsewhere, or taken as
+    /// interrupted, are stopped here), and the jobs of instances silent for `lease` are
+    /// marked interrupted, their partial files removed. A database that cannot be reached now
+    /// is tried again at the next beat.
+    func beat(now: Date) {
+        let running = lock.withLock { Array(live.keys) }
+        if let stopping = try? records.keepJobsAlive(running, now: now) {
+            for id in stopping { _ = cancel(id, truncatingInput: false) }
+        }
+        if let silent = try? records.interruptRunningJobs(of: nil, silentSince: now.addingTimeInterval(-lease), now: now) {
+            // A job of this board's own is never silent for a lease (it beats), unless the
+            // database was out of reach that long: it is stopped here too.
+            for record in silent {
+                _ = cancel(record.id, truncatingInput: false)
+                Files(record).remove()
+            }
+        }
     }
 
     /// The job's files: its upload, its JSON lines and its CSV.
@@ -89,7 +138,8 @@ final class JobBoard: @unchecked Sendable {
         let now = Date()
         let id = AccessTokens.randomHex(bytes: 8)
         let record = JobRecord(id: id, kind: kind, ownerID: owner, stage: stage,
-                               files: (folder as NSString).appendingPathComponent("stackplan-job-\(id)"), createdAt: now, updatedAt: now)
+                               files: (folder as NSString).appendingPathComponent("stackplan-job-\(id)"), createdAt: now, updatedAt: now,
+                               instance: instance)
         let cancellation = SolveCancellation()
         try lock.withLock {
             guard live.count < limit else { throw BlockingWorkQueue.QueueFull(name: "job", slots: limit, waitingLimit: 0) }
@@ -136,9 +186,10 @@ final class JobBoard: @unchecked Sendable {
         if job.record.status != .done { Files(job.record).remove() }
     }
 
-    /// Asks a running job to stop: its solves stop at their next check, and a batch's upload is
-    /// emptied so that it reads no further line than what it holds already.
-    func cancel(_ id: String) -> JobRecord? {
+    /// Asks a job running here to stop: its solves stop at their next check, and a batch's
+    /// upload is emptied (unless another instance has removed it already) so that it reads no
+    /// further line than what it holds already.
+    func cancel(_ id: String, truncatingInput: Bool = true) -> JobRecord? {
         let record: JobRecord? = lock.withLock {
             guard var job = live[id] else { return nil }
             job.cancellation.cancel()
@@ -146,8 +197,29 @@ final class JobBoard: @unchecked Sendable {
             live[id] = job
             return job.record
         }
-        if let record { _ = truncate(Files(record).input, 0) }
+        if let record, truncatingInput { _ = truncate(Files(record).input, 0) }
         return record
+    }
+
+    /// What became of a job asked to stop.
+    enum Stopping {
+        /// It was running (here, or on the instance that runs it, which stops it at its next
+        /// heartbeat): it ends as cancelled and stays until deleted.
+        case cancelling(JobRecord)
+        /// It had finished: it is deleted, with its files.
+        case deleted
+    }
+
+    /// Stops a running job wherever it runs, or deletes a finished one with its files. A job
+    /// running on another instance is never deleted under it: that instance is asked to stop
+    /// it. Blocks on the database.
+    func stop(_ record: JobRecord) throws -> Stopping {
+        if let cancelling = cancel(record.id) { return .cancelling(cancelling) }
+        if record.status == .running, let requested = try records.requestJobCancellation(record.id, now: Date()) {
+            return .cancelling(requested)
+        }
+        try delete(record)
+        return .deleted
     }
 
     /// Deletes a finished job and its files. Blocks on the database.
@@ -164,10 +236,20 @@ final class JobBoard: @unchecked Sendable {
     }
 }
 
-/// Run as the service starts, before it takes requests: the jobs a stopped service left
-/// running are marked interrupted and their partial files removed; expired jobs are deleted.
-public func recoverJobs(records: any ServiceRecordSource, retention: TimeInterval, now: Date = Date()) throws -> Int {
-    let interrupted = try records.interruptRunningJobs(now: now)
+/// How often an instance says its jobs are alive, and how long it may stay silent before they
+/// are taken as interrupted: a lease of several heartbeats, so that a slow database write or a
+/// busy moment does not interrupt a job whose instance is alive.
+public enum JobLease {
+    public static let heartbeat: TimeInterval = 5
+    public static let lease: TimeInterval = 30
+}
+
+/// Run as the service starts, before it takes requests: the jobs this instance left running
+/// when it stopped, and those of instances silent for `lease`, are marked interrupted and their
+/// partial files removed; expired jobs are deleted. Jobs other live instances run are theirs.
+public func recoverJobs(records: any ServiceRecordSource, instance: String, retention: TimeInterval,
+                        lease: TimeInterval = JobLease.lease, now: Date = Date()) throws -> Int {
+    let interrupted = try records.interruptRunningJobs(of: instance, silentSince: now.addingTimeInterval(-lease), now: now)
     for record in interrupted { JobBoard.Files(record).remove() }
     for record in try records.jobs(finishedBefore: now.addingTimeInterval(-retention)) {
         try records.deleteJob(record.id)
@@ -197,10 +279,11 @@ struct JobRoutes {
         table.add(.delete, "/api/v1/jobs/{id}") { _, context in
             let job = try await visible(context)
             let board = board
-            if let cancelling = board.cancel(job.id) { return JSONResponse.ok(JobBoard.json(cancelling), status: .accepted) }
-            // Not running here: a finished job (or one a stopped service left), deleted with its files.
-            try await service.reads.run { try board.delete(job) }
-            return Response(status: .noContent)
+            // Running (here or on another instance): asked to stop; finished: deleted with its files.
+            switch try await service.reads.run({ try board.stop(job) }) {
+            case .cancelling(let record): return JSONResponse.ok(JobBoard.json(record), status: .accepted)
+            case .deleted: return Response(status: .noContent)
+            }
         }
         table.add(.get, "/api/v1/jobs/{id}/events") { _, context in Self.events(try await visible(context).id, board: board, reads: service.reads) }
         table.add(.get, "/api/v1/jobs/{id}/results") { request, context in

@@ -98,6 +98,14 @@ enum Schema {
                         WHERE c."excludes" IS NOT NULL AND j."type" = 'text';
                 """)
         }
+        // Jobs belong to the instance that runs them (several serve one PostgreSQL database): only
+        // it stops them, and a job is taken as interrupted when its instance restarts or goes quiet.
+        migrator.registerMigration(ServiceSchema.jobInstancesMigration) { db in
+            try db.execute(sql: """
+                ALTER TABLE serviceJob ADD COLUMN instance TEXT NOT NULL DEFAULT '';
+                ALTER TABLE serviceJob ADD COLUMN cancelRequested INTEGER NOT NULL DEFAULT 0;
+                """)
+        }
         return migrator
     }
 

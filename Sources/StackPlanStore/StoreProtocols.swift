@@ -76,9 +76,12 @@ public protocol ServiceRecordSource: Sendable {
     /// Credentials retired, and every credential of a retired provider.
     func unofferedCredentialIDs() throws -> Set<String>
 
-    // Jobs: each state change is written as it happens, so that a restart finds every job.
+    // Jobs: each state change is written as it happens, so that a restart finds every job. A
+    // job belongs to the instance that runs it (`JobRecord.instance`), which says every few
+    // seconds that it is alive; a job whose instance has gone quiet is taken as interrupted.
     func createJob(_ job: JobRecord) throws
-    /// Writes status, stage, progress, summary, failure and `updatedAt` over the stored job.
+    /// Writes status, stage, progress, summary, failure and `updatedAt` over the stored job while
+    /// it is `running` there; one already taken as interrupted keeps its state.
     func updateJob(_ job: JobRecord) throws
     func job(_ id: String) throws -> JobRecord?
     /// An account's jobs, newest first.
@@ -86,8 +89,14 @@ public protocol ServiceRecordSource: Sendable {
     /// Finished (done, failed, cancelled, interrupted) jobs last changed before `date`.
     func jobs(finishedBefore date: Date) throws -> [JobRecord]
     func deleteJob(_ id: String) throws
-    /// Marks the jobs still `running` as `interrupted` and returns them as they were (run at start).
-    func interruptRunningJobs(now: Date) throws -> [JobRecord]
+    /// Refreshes `updatedAt` of the running jobs among `ids` and returns those of `ids` their
+    /// instance must stop: asked to stop elsewhere, no longer running, or gone.
+    func keepJobsAlive(_ ids: [String], now: Date) throws -> Set<String>
+    /// Asks whichever instance runs job `id` to stop it (stage "cancelling"); nil if it does not run.
+    func requestJobCancellation(_ id: String, now: Date) throws -> JobRecord?
+    /// Marks as `interrupted` the running jobs of `instance` (it restarted) and those silent since
+    /// `silentSince` (their instance stopped), and returns them as they were.
+    func interruptRunningJobs(of instance: String?, silentSince: Date, now: Date) throws -> [JobRecord]
 }
 
 extension CatalogueStore: CatalogueImporting, ServiceRecordSource {

@@ -71,13 +71,20 @@ public enum StoreTables {
         Layout(name: "retiredRecord", columns: ["kind", "recordId", "retiredAt", "accountId"], key: ["kind", "recordId"]),
         Layout(name: "serviceJob", columns: [
             "id", "kind", "ownerId", "status", "stage", "progress", "summary", "error", "files", "createdAt", "updatedAt",
+            "instance", "cancelRequested",
         ], key: ["id"]),
     ]
 
     /// The SQLite migrations whose tables and columns ``layouts`` holds in full.
     public static let knownMigrations: Set<String> = [
         "v1: catalogue", "v2: planning columns", "v3: planning index", "v4: application id",
-        "v5: service accounts, saved plans, audit", "v6: retired records, service jobs", "v7: referenced credentials",
+        "v5: service accounts, saved plans, audit", "v6: retired records, service jobs", "v7: referenced credentials", "v8: job instances",
+    ]
+
+    /// Columns added after a table was made, with the value a database not yet through the
+    /// migration that adds them would get from it: what its copy holds (it is opened read-only).
+    static let addedColumns: [String: [String: String]] = [
+        "serviceJob": ["instance": "''", "cancelRequested": "0"],
     ]
 
     /// The rows "v7: referenced credentials" makes from the credentials: what a database that
@@ -100,7 +107,11 @@ extension CatalogueStore {
     public func exportTables() throws -> [StoredTable] {
         try read { db in
             try StoreTables.layouts.map { layout in
-                let columns = layout.columns.map { "\"\($0)\"" }.joined(separator: ", ")
+                let existing = Set(try String.fetchAll(db, sql: "SELECT name FROM pragma_table_info(?)", arguments: [layout.name]))
+                let columns = layout.columns.map { (column: String) -> String in
+                    if !existing.contains(column), let value = StoreTables.addedColumns[layout.name]?[column] { return "\(value) AS \"\(column)\"" }
+                    return "\"\(column)\""
+                }.joined(separator: ", ")
                 let order = layout.key.map { "\"\($0)\"" }.joined(separator: ", ")
                 var source = "\"\(layout.name)\""
                 if layout.name == "referencedCredential", try !db.tableExists(layout.name) {

@@ -28,6 +28,9 @@ struct ServeCommand: ParsableCommand {
     @Option(help: "Hours a finished job's results are kept (1 to 8,760; default 24).", transform: ServeRanges.retention.parseWhole)
     var jobRetentionHours = 24
 
+    @Option(help: "This instance's name among those serving one database (default HOST:PORT of this machine; with --port 0, a new name at each start). A restart under the same name takes the jobs it left running as interrupted at once; another instance's jobs are taken so only once it has been silent for 30 seconds.")
+    var instance: String?
+
     @Option(help: "Requests a signed-in account may make per second, after a burst of a minute's worth, at least 120 (1 to 100,000; default 2).",
             transform: ServeRanges.rate.parseWhole)
     var accountRate = 2
@@ -87,7 +90,17 @@ struct ServeCommand: ParsableCommand {
         // A PostgreSQL database has no file to sit beside: its default folder is in the working directory.
         configuration.jobFolder = jobsDir ?? (onPostgres ? "stackplan-jobs" : database.path + "-jobs")
         configuration.jobRetention = TimeInterval(jobRetentionHours) * 3600
-        let jobFolder = configuration.jobFolder, retention = configuration.jobRetention
+        if let instance {
+            guard !instance.isEmpty, instance.count <= 200, !instance.contains(where: { $0.isNewline }) else {
+                printError("error: --instance takes a name of 1 to 200 characters on one line")
+                throw Exit.invalidInput
+            }
+            configuration.instance = instance
+        } else if port != 0 {
+            // Stable across restarts of this instance, distinct between instances of one machine.
+            configuration.instance = "\(ProcessInfo.processInfo.hostName):\(port)"
+        }
+        let jobFolder = configuration.jobFolder, retention = configuration.jobRetention, instanceName = configuration.instance
         do {
             try FileManager.default.createDirectory(atPath: jobFolder, withIntermediateDirectories: true)
         } catch {
@@ -95,8 +108,8 @@ struct ServeCommand: ParsableCommand {
             throw Exit.ioFailure
         }
         // Jobs the last run left running are interrupted; their partial results go.
-        let interrupted = try reportingErrors { try recoverJobs(records: store, retention: retention) }
-        if interrupted > 0 { printError("note: \(plural(interrupted, "job")) the last run left unfinished marked interrupted") }
+        let interrupted = try reportingErrors { try recoverJobs(records: store, instance: instanceName, retention: retention) }
+        if interrupted > 0 { printError("note: \(plural(interrupted, "job")) left unfinished by a stopped instance marked interrupted") }
         let host = host, path = replica.map { "\($0.location), read replica of \(location)" } ?? location
         let application = buildApplication(configuration, catalogue: catalogue, records: store, version: StackPlan.version) { port in
             // Written straight through, not buffered: scripts wait for this line to know the port.

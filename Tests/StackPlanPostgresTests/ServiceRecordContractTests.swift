@@ -197,20 +197,68 @@ import StackPlanStore
         #expect(try store.jobs(finishedBefore: now.addingTimeInterval(21)) == [finished])
         #expect(try store.jobs(finishedBefore: now.addingTimeInterval(20)).isEmpty)
 
-        // The service stopped while j2 and j3 ran: they are returned as they were, and marked.
+        // The service stopped while j2 and j3 ran: silent for longer than the lease, they are
+        // returned as they were, and marked.
         let restart = now.addingTimeInterval(100)
-        let interrupted = try store.interruptRunningJobs(now: restart)
+        let interrupted = try store.interruptRunningJobs(of: nil, silentSince: now.addingTimeInterval(11), now: restart)
         #expect(Set(interrupted.map(\.id)) == ["j2", "j3"])
         #expect(interrupted.allSatisfy { $0.status == .running })
         let marked = try #require(try store.job("j2"))
         #expect(marked.status == .interrupted && marked.stage == "interrupted" && marked.updatedAt == restart)
         #expect(marked.failure == "the service stopped while the job ran: start it again")
-        #expect(try store.interruptRunningJobs(now: restart).isEmpty)
+        #expect(try store.interruptRunningJobs(of: nil, silentSince: restart, now: restart).isEmpty)
         #expect(try store.job("j1") == finished)
+        // A job taken as interrupted keeps that state when its late instance writes to it.
+        var late = try #require(try store.job("j2"))
+        late.status = .done
+        late.stage = "done"
+        try store.updateJob(late)
+        #expect(try store.job("j2")?.status == .interrupted)
 
         try store.deleteJob("j1")
         #expect(try store.job("j1") == nil)
         #expect(try store.jobs(owner: ana.id).map(\.id) == ["j2"])
+    }
+
+    /// Jobs of several instances on one database: each says its jobs are alive; a job another
+    /// instance is asked to stop is flagged for its own instance, never deleted under it; a
+    /// restart takes its own instance's running jobs as interrupted and leaves live instances' ones.
+    @Test(arguments: Backend.available)
+    func jobsBelongToTheInstanceThatRunsThem(_ backend: Backend) throws {
+        let database = try ScratchDatabase(backend)
+        let store = database.store
+        let ana = try store.createAccount(name: "ana", role: .learner, passwordHash: "h", by: nil, now: now)
+        func job(_ id: String, on instance: String) -> JobRecord {
+            JobRecord(id: id, kind: "frontier", ownerID: ana.id, stage: "planning", files: "/jobs/\(id)",
+                      createdAt: now, updatedAt: now, instance: instance)
+        }
+        for record in [job("a1", on: "host-a:8080"), job("a2", on: "host-a:8080"), job("b1", on: "host-b:8080")] { try store.createJob(record) }
+        #expect(try store.job("a1")?.instance == "host-a:8080")
+
+        // Instance b asks a1 to stop: it is flagged and stays, still running on a.
+        let flagged = try #require(try store.requestJobCancellation("a1", now: now.addingTimeInterval(1)))
+        #expect(flagged.cancelRequested && flagged.stage == "cancelling" && flagged.status == .running)
+        #expect(try store.job("a1")?.cancelRequested == true)
+        // a's heartbeat: a1 must stop; a2 goes on; an id no longer stored must stop too.
+        let later = now.addingTimeInterval(20)
+        #expect(try store.keepJobsAlive(["a1", "a2", "gone"], now: later) == ["a1", "gone"])
+        #expect(try store.job("a2")?.updatedAt == later)
+        #expect(try store.keepJobsAlive([], now: later).isEmpty)
+
+        // b restarts: its own running job is interrupted at once; a's, alive 20 s ago, stay.
+        let restart = now.addingTimeInterval(25)
+        let mine = try store.interruptRunningJobs(of: "host-b:8080", silentSince: restart.addingTimeInterval(-30), now: restart)
+        #expect(mine.map(\.id) == ["b1"])
+        #expect(try store.job("a2")?.status == .running)
+        // A stopped job asked to stop is not flagged again.
+        #expect(try store.requestJobCancellation("b1", now: restart) == nil)
+        #expect(try store.requestJobCancellation("no-such", now: restart) == nil)
+        // a falls silent (killed): once the lease has passed, its jobs are interrupted by whoever looks.
+        let silentLong = later.addingTimeInterval(31)
+        #expect(try store.interruptRunningJobs(of: nil, silentSince: later, now: silentLong).isEmpty)
+        let swept = try store.interruptRunningJobs(of: nil, silentSince: later.addingTimeInterval(1), now: silentLong)
+        #expect(swept.map(\.id) == ["a1", "a2"])
+        #expect(try store.keepJobsAlive(["a2"], now: silentLong) == ["a2"])
     }
 }
 

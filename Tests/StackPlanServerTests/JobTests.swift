@@ -162,10 +162,10 @@ import Testing
         let owner = try #require(try world.store.account(named: "ben")).id
         let stale = JobRecord(id: "0123456789abcdef", kind: "frontier", ownerID: owner, stage: "planning",
                               files: (folder as NSString).appendingPathComponent("stackplan-job-0123456789abcdef"),
-                              createdAt: Date(), updatedAt: Date())
+                              createdAt: Date(), updatedAt: Date(), instance: "restarted")
         try world.store.createJob(stale)
         FileManager.default.createFile(atPath: stale.files + ".jsonl", contents: Data("{}\n".utf8))
-        #expect(try recoverJobs(records: world.store, retention: 3600) == 1)
+        #expect(try recoverJobs(records: world.store, instance: "restarted", retention: 3600) == 1)
         #expect(!FileManager.default.fileExists(atPath: stale.files + ".jsonl"))
         // A new service on the same database.
         try await world.withAPI(configuration) { client in
@@ -181,7 +181,7 @@ import Testing
         }
         // Expired: the job and its files are gone.
         #expect(FileManager.default.fileExists(atPath: (folder as NSString).appendingPathComponent("stackplan-job-\(done).jsonl")))
-        _ = try recoverJobs(records: world.store, retention: 60, now: Date().addingTimeInterval(120))
+        _ = try recoverJobs(records: world.store, instance: "restarted", retention: 60, now: Date().addingTimeInterval(120))
         #expect(try world.store.job(done) == nil)
         #expect(try world.store.job(stale.id) == nil)
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder).isEmpty)

@@ -47,10 +47,17 @@ public struct JobRecord: Sendable, Equatable {
     /// The path prefix of the job's files (upload and results); deleted with the job.
     public var files: String
     public var createdAt: Date
+    /// When the job last changed or, while it runs, when its instance last said it was alive.
     public var updatedAt: Date
+    /// The service instance that runs (or ran) the job: only it holds the job's solve, so only
+    /// it can stop it, and a job whose instance has gone quiet is the one taken as interrupted.
+    public var instance: String
+    /// Another instance was asked to stop the job; the one running it stops it at its next heartbeat.
+    public var cancelRequested: Bool
 
     public init(id: String, kind: String, ownerID: Int64, status: Status = .running, stage: String, progress: JSON? = nil,
-                summary: JSON? = nil, failure: String? = nil, files: String, createdAt: Date, updatedAt: Date) {
+                summary: JSON? = nil, failure: String? = nil, files: String, createdAt: Date, updatedAt: Date,
+                instance: String = "", cancelRequested: Bool = false) {
         self.id = id
         self.kind = kind
         self.ownerID = ownerID
@@ -62,6 +69,8 @@ public struct JobRecord: Sendable, Equatable {
         self.files = files
         self.createdAt = createdAt
         self.updatedAt = updatedAt
+        self.instance = instance
+        self.cancelRequested = cancelRequested
     }
 }
 
@@ -154,18 +163,20 @@ extension CatalogueStore {
     public func createJob(_ job: JobRecord) throws {
         try write { db in
             try db.execute(sql: """
-                INSERT INTO serviceJob (id, kind, ownerId, status, stage, progress, summary, error, files, createdAt, updatedAt)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                INSERT INTO serviceJob (id, kind, ownerId, status, stage, progress, summary, error, files, createdAt, updatedAt, instance, cancelRequested)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """, arguments: [job.id, job.kind, job.ownerID, job.status.rawValue, job.stage, job.progress.map(Self.jsonText),
-                                 job.summary.map(Self.jsonText), job.failure, job.files, Self.timeText(job.createdAt), Self.timeText(job.updatedAt)])
+                                 job.summary.map(Self.jsonText), job.failure, job.files, Self.timeText(job.createdAt), Self.timeText(job.updatedAt),
+                                 job.instance, job.cancelRequested])
         }
     }
 
-    /// Writes a job's state (status, stage, progress, summary, failure and time) over the stored one.
+    /// Writes a running job's state (status, stage, progress, summary, failure and time) over
+    /// the stored one. A job no longer running there (taken as interrupted) keeps what it has.
     public func updateJob(_ job: JobRecord) throws {
         try write { db in
             try db.execute(sql: """
-                UPDATE serviceJob SET status = ?, stage = ?, progress = ?, summary = ?, error = ?, updatedAt = ? WHERE id = ?
+                UPDATE serviceJob SET status = ?, stage = ?, progress = ?, summary = ?, error = ?, updatedAt = ? WHERE id = ? AND status = 'running'
                 """, arguments: [job.status.rawValue, job.stage, job.progress.map(Self.jsonText), job.summary.map(Self.jsonText),
                                  job.failure, Self.timeText(job.updatedAt), job.id])
         }
@@ -194,15 +205,46 @@ extension CatalogueStore {
         try write { db in try db.execute(sql: "DELETE FROM serviceJob WHERE id = ?", arguments: [id]) }
     }
 
-    /// Marks every job still running as interrupted (the service that ran it has stopped) and
-    /// returns them, for their files to be removed. Run once as the service starts.
-    public func interruptRunningJobs(now: Date = Date()) throws -> [JobRecord] {
+    /// Says the jobs `ids` (run by the caller) are alive at `now`, and returns those of them it
+    /// must stop: asked to stop through another instance, no longer running (taken as
+    /// interrupted), or no longer stored.
+    public func keepJobsAlive(_ ids: [String], now: Date) throws -> Set<String> {
+        guard !ids.isEmpty else { return [] }
+        return try write { db in
+            let list = databaseQuestionMarks(count: ids.count)
+            try db.execute(sql: "UPDATE serviceJob SET updatedAt = ? WHERE status = 'running' AND id IN (\(list))",
+                           arguments: StatementArguments([Self.timeText(now)] + ids))
+            let going = try String.fetchAll(db, sql: "SELECT id FROM serviceJob WHERE status = 'running' AND cancelRequested = 0 AND id IN (\(list))",
+                                            arguments: StatementArguments(ids))
+            return Set(ids).subtracting(going)
+        }
+    }
+
+    /// Asks the instance running job `id` to stop it: returns the job as marked (stage
+    /// "cancelling"), or nil when it no longer runs.
+    public func requestJobCancellation(_ id: String, now: Date) throws -> JobRecord? {
         try write { db in
-            let running = try Row.fetchAll(db, sql: "SELECT * FROM serviceJob WHERE status = 'running'").map(Self.job)
+            try db.execute(sql: """
+                UPDATE serviceJob SET cancelRequested = 1, stage = 'cancelling', updatedAt = ? WHERE id = ? AND status = 'running'
+                """, arguments: [Self.timeText(now), id])
+            guard db.changesCount == 1 else { return nil }
+            return try Row.fetchOne(db, sql: "SELECT * FROM serviceJob WHERE id = ?", arguments: [id]).map(Self.job)
+        }
+    }
+
+    /// Marks as interrupted the running jobs whose instance has stopped: those of `instance` (a
+    /// restart of it) and those not heard of since `silentSince` (their instance was killed),
+    /// and returns them as they were, for their files to be removed.
+    public func interruptRunningJobs(of instance: String?, silentSince: Date, now: Date) throws -> [JobRecord] {
+        try write { db in
+            let condition = instance == nil ? "status = 'running' AND updatedAt < ?" : "status = 'running' AND (updatedAt < ? OR instance = ?)"
+            var arguments: StatementArguments = [Self.timeText(silentSince)]
+            if let instance { arguments += [instance] }
+            let running = try Row.fetchAll(db, sql: "SELECT * FROM serviceJob WHERE \(condition) ORDER BY id", arguments: arguments).map(Self.job)
             try db.execute(sql: """
                 UPDATE serviceJob SET status = 'interrupted', stage = 'interrupted',
-                    error = 'the service stopped while the job ran: start it again', updatedAt = ? WHERE status = 'running'
-                """, arguments: [Self.timeText(now)])
+                    error = 'the service stopped while the job ran: start it again', updatedAt = ? WHERE \(condition)
+                """, arguments: [Self.timeText(now)] + arguments)
             return running
         }
     }
@@ -217,7 +259,8 @@ extension CatalogueStore {
         return JobRecord(
             id: row["id"], kind: row["kind"], ownerID: row["ownerId"], status: JobRecord.Status(rawValue: row["status"]) ?? .failed,
             stage: row["stage"], progress: json("progress"), summary: json("summary"), failure: row["error"], files: row["files"],
-            createdAt: storedTime(row["createdAt"]), updatedAt: storedTime(row["updatedAt"]))
+            createdAt: storedTime(row["createdAt"]), updatedAt: storedTime(row["updatedAt"]),
+            instance: row["instance"], cancelRequested: row["cancelRequested"])
     }
 }
 

@@ -68,6 +68,7 @@ enum ServiceSchema {
     }
 
     static let retirementAndJobsMigration = "v6: retired records, service jobs"
+    static let jobInstancesMigration = "v8: job instances"
 
     /// Retired catalogue records (kept, readable, no longer offered) and long jobs, so that a
     /// restart finds every job it had. Plain SQL that any SQL database reads the same way.
