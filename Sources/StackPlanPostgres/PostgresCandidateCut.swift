@@ -48,9 +48,14 @@ extension PostgresStore {
         }
     }
 
-    /// The ids of the credentials `credits` leaves accept that the cut keeps, in id order, and
-    /// how many were looked at: the SQLite store's query (`cutCandidateIDs`) in PostgreSQL's
-    /// terms, with the same groups and the same tie-break, so that both keep the same ids.
+    /// The ids of the credentials the tree's leaves accept that the cut keeps, in id order, and
+    /// how many were looked at: the SQLite store's query (`cutCandidateIDs` in
+    /// CandidateCutQueries.swift) in PostgreSQL's terms. One query per leaf, each leaving out
+    /// what earlier leaves took; the server groups the rows by (leaves, caps, ECTS), counts for
+    /// each the sure dominators before it in (measure, id) order with a window, and sends back
+    /// only rows with fewer than their group's D plus one (a margin for the rounding of SQL's
+    /// arithmetic), which are then judged here exactly, as on SQLite. So both backends keep the
+    /// same ids, and what is read depends on the tree's thresholds, not on the catalogue's size.
     static func cutCandidateIDs(_ cut: CandidateCut, settings: Settings, _ connection: PostgresConnection) async throws -> (kept: [String], examined: Int) {
         // Masks of more than 62 leaves or caps would not fit: such a tree is read without the dominance part.
         let measure = cut.leaves.count <= 62 && cut.caps.count <= 62 ? cut.measure : nil
@@ -59,40 +64,19 @@ extension PostgresStore {
         let namedIDs = StoredRecords.lookupable(cut.namedIDs).sorted()
         let heldIDs = StoredRecords.lookupable(cut.heldIDs).sorted()
         let constraints = cut.constraints
+        var incomparable: Int64 = 0
+        for (position, leaf) in cut.leaves.enumerated() where !leaf.comparable { incomparable |= Int64(1) << Int64(position) }
 
-        struct Group: Hashable { var leaves: Int64; var caps: Int64; var ects: Double }
-        struct Member { var value: Double; var id: Int; var dominates: Bool; var cuttable: Bool }
-        var groups: [Group: [Member]] = [:]
-        var ids: [String] = []
-        var keptAlways: [Int] = []
+        var kept: [String] = []
+        var examined = 0
+        var needed: [Int64: [Double: Double]] = [:]
         for position in cut.leaves.indices {
             // Each query numbers its own parameters: every part is written with the same binds.
             var binds = Binds()
-            let value: String
-            switch measure {
-            case .cost:
-                let base = binds.add(settings.baseCurrency)
-                var cases = ""
-                for (code, rate) in rated { cases += " WHEN \(binds.add(code)) THEN \(binds.add(rate))" }
-                value = #"c."cost" * (CASE COALESCE(c."currency", "# + base + ")" + cases + " END)"
-            case .hours: value = #"COALESCE(c."hours", c."ects" * "# + binds.add(cut.hoursPerECTS) + ")"
-            case nil: value = "0.0::float8"
-            }
-            func mask(_ filters: [CredentialFilter]) -> String {
-                guard !filters.isEmpty, measure != nil else { return "0::int8" }
-                var parts: [String] = []
-                for (bit, filter) in filters.enumerated() {
-                    let condition = acceptingCondition(filter, binds: &binds)
-                    parts.append("(CASE WHEN \(condition) THEN \(Int64(1) << Int64(bit)) ELSE 0 END)::int8")
-                }
-                return parts.joined(separator: " | ")
-            }
-            let leafMask = mask(cut.leaves.map(\.filter))
-            let capMask = mask(cut.caps)
-            let named = binds.add(namedIDs)
-            var conditions = [acceptingCondition(cut.leaves[position].filter, binds: &binds)]
+            // The rows of this leaf that no earlier leaf accepts and the learner may take.
+            var conditions = [acceptingCondition(cut.leaves[position].filter, needingCredits: cut.leaves[position].needsCredits, binds: &binds)]
             for earlier in cut.leaves[..<position] {
-                let condition = acceptingCondition(earlier.filter, binds: &binds)
+                let condition = acceptingCondition(earlier.filter, needingCredits: earlier.needsCredits, binds: &binds)
                 conditions.append("NOT COALESCE((\(condition)), false)")
             }
             // What the learner may take, as Eligibility judges it from these columns.
@@ -106,51 +90,74 @@ extension PostgresStore {
             if !excluded.isEmpty { conditions.append(#"NOT (c."providerId" = ANY("# + binds.add(excluded) + "))") }
             conditions.append(#"NOT (c."id" = ANY("# + binds.add(heldIDs) + "))")
             conditions.append(#"COALESCE(c."currency", "# + binds.add(settings.baseCurrency) + ") = ANY(" + binds.add(rated.map(\.0)) + ")")
+            let accepted = #"FROM "credential" c LEFT JOIN "provider" p ON p."id" = c."providerId" WHERE "# + conditions.joined(separator: " AND ")
+
+            guard let measure else {
+                // Learner limits only: every row is kept.
+                let ids = try await connection.strings(#"SELECT c."id" "# + accepted, binds)
+                kept += ids
+                examined += ids.count
+                continue
+            }
+            let value: String
+            switch measure {
+            case .cost:
+                let base = binds.add(settings.baseCurrency)
+                var cases = ""
+                for (code, rate) in rated { cases += " WHEN \(binds.add(code)) THEN \(binds.add(rate))" }
+                value = #"c."cost" * (CASE COALESCE(c."currency", "# + base + ")" + cases + " END)"
+            case .hours: value = #"COALESCE(c."hours", c."ects" * "# + binds.add(cut.hoursPerECTS) + ")"
+            }
+            func mask(_ filters: [CredentialFilter]) -> String {
+                guard !filters.isEmpty else { return "0::int8" }
+                return filters.enumerated().map { bit, filter in
+                    "(CASE WHEN \(acceptingCondition(filter, binds: &binds)) THEN \(Int64(1) << Int64(bit)) ELSE 0 END)::int8"
+                }.joined(separator: " | ")
+            }
+            let leafMask = mask(cut.leaves.map(\.filter))
+            let capMask = mask(cut.caps)
+            let named = binds.add(namedIDs)
+            // D of each row's group plus one, for the filter only.
+            var bound = "1"
+            for (bit, leaf) in cut.leaves.enumerated() where leaf.comparable {
+                bound += " + ((leaves >> \(bit)) & 1) * ceil(\(binds.add(leaf.minimum))::float8 / ects)"
+            }
+            if cut.remainingTotal > 0 { bound += " + ceil(\(binds.add(cut.remainingTotal))::float8 / ects)" }
             let sql = """
-                SELECT c."id", c."ects", \(value), \(leafMask), \(capMask),
-                    c."prerequisites" IS NULL AND c."excludes" IS NULL,
-                    EXISTS (SELECT 1 FROM "referencedCredential" r WHERE r."id" = c."id"),
-                    c."id" = ANY(\(named))
-                FROM "credential" c LEFT JOIN "provider" p ON p."id" = c."providerId"
-                WHERE \(conditions.joined(separator: " AND "))
+                SELECT id, ects, leaves, named, measured IS NULL, "dominatorsBefore", "isFirst", "groupSize" FROM (
+                    SELECT id, ects, measured, leaves, named,
+                        COALESCE(SUM(dominates) OVER (w ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS "dominatorsBefore",
+                        (ROW_NUMBER() OVER w) = 1 AS "isFirst",
+                        COUNT(*) OVER (w ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING) AS "groupSize"
+                    FROM (
+                        SELECT c."id" AS id, c."ects"::float8 AS ects, (\(value))::float8 AS measured, \(leafMask) AS leaves, \(capMask) AS caps,
+                            (c."prerequisites" IS NULL AND c."excludes" IS NULL
+                                AND NOT EXISTS (SELECT 1 FROM "referencedCredential" r WHERE r."id" = c."id"))::int AS dominates,
+                            c."id" = ANY(\(named)) AS named
+                        \(accepted)) AS rows
+                    WINDOW w AS (PARTITION BY leaves, caps, ects ORDER BY measured NULLS FIRST, id COLLATE "C")) AS ranked
+                WHERE "isFirst" OR named OR measured IS NULL OR ects IS NULL OR ects <= 0 OR (leaves & \(incomparable)::int8) != 0
+                    OR "dominatorsBefore" < \(bound)
                 """
             for row in try await connection.rows(sql, binds) {
-                let (id, ects, measured, leaves, caps, bare, referenced, isNamed) =
-                    try row.decode((String, Double?, Double?, Int64, Int64, Bool, Bool, Bool).self)
-                let index = ids.count
-                ids.append(id)
-                guard measure != nil, !isNamed, let ects, let measured else {
-                    keptAlways.append(index)
+                let (id, ects, leaves, isNamed, unmeasured, before, first, size) =
+                    try row.decode((String, Double?, Int64, Bool, Bool, Int64, Bool, Int64).self)
+                if first { examined += Int(size) }
+                guard let ects, !isNamed, !unmeasured else {
+                    kept.append(id)
                     continue
                 }
-                groups[Group(leaves: leaves, caps: caps, ects: ects), default: []]
-                    .append(Member(value: measured, id: index, dominates: bare && !referenced, cuttable: !referenced))
+                let dominators: Double
+                if let known = needed[leaves]?[ects] {
+                    dominators = known
+                } else {
+                    dominators = cut.dominatorsNeeded(leaves: cut.leaves.indices.filter { leaves & (Int64(1) << Int64($0)) != 0 }, ects: ects)
+                    needed[leaves, default: [:]][ects] = dominators
+                }
+                // Fewer sure dominators before it than D: nothing proves it out of every optimal plan.
+                if Double(before) < dominators { kept.append(id) }
             }
         }
-        var kept = keptAlways
-        for (group, members) in groups {
-            let leaves = (0..<cut.leaves.count).filter { group.leaves & (Int64(1) << Int64($0)) != 0 }
-            let needed = cut.dominatorsNeeded(leaves: leaves, ects: group.ects)
-            let dominators = members.filter(\.dominates).map(\.value).sorted()
-            // As on SQLite: the last of the first `needed` sure dominators in (measure, id) order;
-            // anything cuttable after it is beaten by all of them.
-            guard needed <= Double(dominators.count) else {
-                kept += members.map(\.id)
-                continue
-            }
-            guard needed >= 1 else {
-                kept += members.filter { !$0.cuttable }.map(\.id)
-                continue
-            }
-            let threshold = dominators[Int(needed) - 1]
-            let before = dominators.prefix { $0 < threshold }.count
-            let tied = members.filter { $0.dominates && $0.value == threshold }.map { ids[$0.id] }.sorted()
-            let lastID = tied[Int(needed) - 1 - before]
-            for member in members
-            where member.value < threshold || (member.value == threshold && ids[member.id] <= lastID) || !member.cuttable {
-                kept.append(member.id)
-            }
-        }
-        return (kept.map { ids[$0] }.sorted(), ids.count)
+        return (Array(Set(kept)).sorted(), examined)
     }
 }

@@ -74,10 +74,9 @@ import StackPlanStore
         }
     }
 
-    /// `candidateCatalogue(for:)` on both backends gives the same plans, for every generated
-    /// learner under each objective, and each cut leaves something out. (SQLite's cut reads
-    /// back prerequisites and keeps fewer; PostgreSQL's keeps every referenced credential: both
-    /// exact, so the plans, not the candidate lists, are what must agree.)
+    /// `candidateCatalogue(for:)` on both backends reads the same candidates (the same query in
+    /// each database's terms) and gives the same plans, for every generated learner under each
+    /// objective, and each cut leaves something out.
     @Test(.needsPostgres) func cutCandidatesGiveTheSamePlansOnBothBackends() throws {
         let generated = CatalogueGenerator.generate(.init(credentials: 3_000, qualifications: 24), seed: 19)
         let sqlite = try ScratchDatabase(.sqlite)
@@ -94,6 +93,8 @@ import StackPlanStore
                 let (expected, sqliteLoad) = try Self.planCut(sqlite.store, request)
                 let (found, postgresLoad) = try Self.planCut(postgres.store, request)
                 #expect(postgresLoad.examined == sqliteLoad.examined, "candidates toward \(goal) by \(objectives)")
+                #expect(postgresLoad.catalogue.credentials.map(\.id) == sqliteLoad.catalogue.credentials.map(\.id),
+                        "candidates kept toward \(goal) by \(objectives)")
                 switch (expected, found) {
                 case (.planned(let a), .planned(let b)):
                     #expect(a.objectiveValues.count == b.objectiveValues.count
