@@ -51,6 +51,15 @@ extension PostgresStore: CatalogueImporting {
         try await connection.execute("SELECT pg_advisory_xact_lock(\(PostgresSchema.catalogueWriteLock))")
     }
 
+    /// Raises the catalogue's revision (``CatalogueVersionMemo``), in the transaction of the change.
+    static func raiseCatalogueRevision(_ connection: PostgresConnection) async throws {
+        var binds = Binds()
+        try await connection.execute("""
+            INSERT INTO "setting" ("key", "value") VALUES (\(binds.add(CatalogueVersionMemo.revisionKey)), '1')
+            ON CONFLICT ("key") DO UPDATE SET "value" = ("setting"."value"::bigint + 1)::text
+            """, binds)
+    }
+
     static func importCatalogue(_ document: Catalogue, file: String?, into connection: PostgresConnection) async throws -> CatalogueStore.ImportSummary {
         let stored = try await recordsReferenced(by: document, connection)
         var issues = CatalogueValidator.issues(in: document, resolvingAgainst: stored) + StoredRecords.textProblems(in: document)
@@ -64,6 +73,7 @@ extension PostgresStore: CatalogueImporting {
         if issues.contains(where: { $0.severity == .error }) { throw InvalidDocument(file: file, issues: issues) }
 
         let before = try await rowCounts(connection)
+        try await raiseCatalogueRevision(connection)
         for (key, value) in [("baseCurrency", document.baseCurrency), ("format", Catalogue.formatName)] {
             var binds = Binds()
             try await connection.execute("""

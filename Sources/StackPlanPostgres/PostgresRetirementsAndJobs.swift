@@ -51,6 +51,7 @@ extension PostgresStore {
     /// Numbers and audits one catalogue edit (the caller holds the catalogue's write lock);
     /// returns its number, the catalogue's new version.
     static func recordEdit(_ connection: PostgresConnection, summary: String, actor: Int64, now: Date) async throws -> Int {
+        try await raiseCatalogueRevision(connection)
         let version = try await connection.count(#"SELECT max("version") FROM "catalogueEdit""#) + 1
         var binds = Binds()
         try await connection.execute("""

@@ -269,7 +269,12 @@ extension PostgresStore: ServiceRecordSource {
         }
     }
 
+    /// Computed once per catalogue revision (``CatalogueVersionMemo``), as on SQLite.
     public func catalogueVersion() throws -> String {
-        catalogueFingerprint(try catalogue(), retired: try retirements())
+        let revision = try read { connection in
+            var binds = Binds()
+            return try await connection.strings(#"SELECT "value" FROM "setting" WHERE "key" = "# + binds.add(CatalogueVersionMemo.revisionKey), binds).first
+        } ?? "0"
+        return try versionMemo.version(revision: revision) { catalogueFingerprint(try catalogue(), retired: try retirements()) }
     }
 }

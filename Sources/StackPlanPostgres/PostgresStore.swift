@@ -15,6 +15,8 @@ import StackPlanStore
 public final class PostgresStore: Sendable {
     public let url: PostgresLocation
     let pool: ConnectionPool
+    /// The catalogue's fingerprint, computed once per revision.
+    let versionMemo = CatalogueVersionMemo()
     var bridge: BlockingBridge { BlockingBridge.shared }
 
     /// Opens the database at `url` (see ``PostgresLocation``), setting it up or upgrading it

@@ -38,6 +38,8 @@ public final class CatalogueStore: Sendable {
     let reader: any DatabaseReader
     /// `nil` when opened read-only.
     let writer: (any DatabaseWriter)?
+    /// The catalogue's fingerprint, computed once per revision.
+    let versionMemo = CatalogueVersionMemo()
 
     /// Opens the database at `path`.
     ///
@@ -283,6 +285,14 @@ public final class CatalogueStore: Sendable {
 
     // MARK: Writing records (one import, whole or streamed)
 
+    /// Raises the catalogue's revision (``CatalogueVersionMemo``), in the transaction of the change.
+    static func raiseCatalogueRevision(_ db: Database) throws {
+        try db.execute(sql: """
+            INSERT INTO setting (key, value) VALUES (?, '1')
+            ON CONFLICT(key) DO UPDATE SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT)
+            """, arguments: [CatalogueVersionMemo.revisionKey])
+    }
+
     /// From this many credentials in one import, their indexes are dropped and built again at the end.
     static let indexRebuildThreshold = 5_000
 
@@ -300,6 +310,7 @@ public final class CatalogueStore: Sendable {
     }
 
     static func writeSettings(baseCurrency: String, exchangeRates: [String: Double], _ db: Database) throws {
+        try raiseCatalogueRevision(db)
         try db.execute(sql: "INSERT INTO setting (key, value) VALUES ('baseCurrency', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value", arguments: [baseCurrency])
         try db.execute(sql: "INSERT INTO setting (key, value) VALUES ('format', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value", arguments: [Catalogue.formatName])
         for (currency, rate) in exchangeRates.sorted(by: { $0.key < $1.key }) {

@@ -120,3 +120,28 @@ public func catalogueFingerprint(_ catalogue: Catalogue, retired: [Retirement]) 
     }
     return String(hash, radix: 16)
 }
+
+/// The last catalogue fingerprint a store computed, by the catalogue's revision: a counter in
+/// the `setting` table that every import, edit, retirement and restoration raises in its own
+/// transaction. Fingerprinting reads the whole catalogue (seconds at 100,000 credentials),
+/// while saving a plan or showing the planning page needs the version every time; with the
+/// memo only the first request after a change pays for it.
+public final class CatalogueVersionMemo: @unchecked Sendable {
+    private let lock = NSLock()
+    private var memo: (revision: String, version: String)?
+
+    public init() {}
+
+    /// The key of the revision counter in `setting`.
+    public static let revisionKey = "catalogueRevision"
+
+    /// The fingerprint for `revision`, computed by `fingerprint` unless known. `revision` must be
+    /// read before `fingerprint` reads the catalogue: a change committed in between then gives a
+    /// newer revision at the next call, never an old fingerprint filed under a new revision.
+    public func version(revision: String, _ fingerprint: () throws -> String) rethrows -> String {
+        if let memo = lock.withLock({ memo }), memo.revision == revision { return memo.version }
+        let version = try fingerprint()
+        lock.withLock { memo = (revision, version) }
+        return version
+    }
+}

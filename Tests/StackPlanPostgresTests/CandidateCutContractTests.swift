@@ -112,6 +112,49 @@ import StackPlanStore
         #expect(keptBySQLite < examined && keptByPostgres < examined, "kept \(keptBySQLite) and \(keptByPostgres) of \(examined)")
     }
 
+    /// The catalogue version is computed once per revision of the catalogue, and every change
+    /// (an import, an edit, a retirement), made through this store or another on the same
+    /// database (a second instance, the command line), gives the fingerprint of what is stored.
+    @Test(arguments: Backend.available)
+    func theCatalogueVersionFollowsEveryChangeWhoeverMakesIt(_ backend: Backend) throws {
+        let database = try ScratchDatabase(backend)
+        let store = database.store
+        let other: any CatalogueImporting & ServiceRecordSource
+        if backend == .postgres { other = try PostgresStore(url: database.address) } else { other = try CatalogueStore(path: database.address) }
+        defer { (other as? PostgresStore)?.close() }
+        _ = try store.importCatalogues([(try Samples.bundled(), nil)])
+        func expectCurrent(_ note: Comment) throws {
+            let expected = catalogueFingerprint(try store.catalogue(), retired: try store.retirements())
+            #expect(try store.catalogueVersion() == expected, note)
+            #expect(try other.catalogueVersion() == expected, note)
+        }
+        try expectCurrent("after the import")
+        let imported = try store.catalogueVersion()
+        #expect(try store.catalogueVersion() == imported)
+
+        // Imported through the other store: this one sees the change.
+        _ = try other.importCatalogues([(try Samples.document("""
+            {"format": "stackplan/1", "providers": [], "credentials": [
+              {"id": "memo-one", "title": "One more", "provider": "tcd", "kind": "module", "ects": 5, "eqf": 7, "mode": "online", "languages": ["en"]}]}
+            """), nil)])
+        try expectCurrent("after an import through another store")
+        #expect(try store.catalogueVersion() != imported)
+
+        let editor = try store.createAccount(name: "eve", role: .editor, passwordHash: "h", by: nil, now: now)
+        let beforeEdit = try store.catalogueVersion()
+        _ = try other.editCatalogue(try Samples.document("""
+            {"format": "stackplan/1", "providers": [], "credentials": [
+              {"id": "memo-one", "title": "One more, renamed", "provider": "tcd", "kind": "module", "ects": 5, "eqf": 7, "mode": "online", "languages": ["en"]}]}
+            """), by: editor.id, now: now)
+        try expectCurrent("after an edit")
+        #expect(try store.catalogueVersion() != beforeEdit)
+
+        let beforeRetirement = try store.catalogueVersion()
+        _ = try other.retire(.credential, id: "memo-one", by: editor.id, now: now)
+        try expectCurrent("after a retirement")
+        #expect(try store.catalogueVersion() != beforeRetirement)
+    }
+
     /// Retiring a credential or a qualification changes the fingerprint saved plans record
     /// (the records themselves are unchanged), and restoring it gives the former one back; both
     /// backends give the same fingerprint for the same records.

@@ -129,6 +129,7 @@ extension CatalogueStore {
 
     /// Numbers and audits one catalogue edit; returns its number, the catalogue's new version.
     static func recordEdit(_ db: Database, summary: String, actor: Int64, now: Date) throws -> Int {
+        try raiseCatalogueRevision(db)
         try db.execute(sql: "INSERT INTO catalogueEdit (at, accountId, summary) VALUES (?, ?, ?)", arguments: [timeText(now), actor, summary])
         let version = Int(db.lastInsertedRowID)
         try db.execute(sql: "INSERT INTO auditEntry (at, accountId, action, subject) VALUES (?, ?, ?, ?)",

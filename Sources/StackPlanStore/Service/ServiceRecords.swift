@@ -386,7 +386,11 @@ extension CatalogueStore {
     /// A fingerprint of the stored catalogue's content (FNV-1a over its stackplan/1 document and
     /// the retired records): saved plans record it, so that a re-plan can tell the catalogue has
     /// changed since, a retirement included.
+    /// Computed once per catalogue revision (``CatalogueVersionMemo``).
     public func catalogueVersion() throws -> String {
-        catalogueFingerprint(try catalogue(), retired: try retirements())
+        let revision = try read { db in
+            try String.fetchOne(db, sql: "SELECT value FROM setting WHERE key = ?", arguments: [CatalogueVersionMemo.revisionKey])
+        } ?? "0"
+        return try versionMemo.version(revision: revision) { catalogueFingerprint(try catalogue(), retired: try retirements()) }
     }
 }
