@@ -160,9 +160,13 @@ extension Model {
             // coefficients that is not a hair: a binary at 0.99999 beside a fee of 1,000 leaves
             // a cent of a budget row unaccounted for, and the plan the rounded point describes
             // breaks the row (a frontier's next point must save a cent). Such a point is solved
-            // again with a tolerance a million times finer, which GLPK meets by branching further.
+            // again with a tolerance a million times finer, which GLPK meets by branching further,
+            // and without the MIP presolver, which rounds implied bounds of integer columns with
+            // the same tolerance.
             guard found.status.hasSolution, !found.values.isEmpty, feasiblePoint(found.values) == nil else { return found }
-            let exact = try solveWithGLPKOnThisThread(options, integralityTolerance: 1e-11)
+            var strict = options
+            strict.presolve = false
+            let exact = try solveWithGLPKOnThisThread(strict, integralityTolerance: 1e-11)
             return exact.status.hasSolution || !found.status.hasSolution ? exact : found
         }
     }

@@ -3,6 +3,22 @@ import Testing
 @testable import MILP
 
 @Suite struct MILPTests {
+    /// A binary at 0.999995 is whole by GLPK's default tolerance (1e-5), but beside a fee of
+    /// 1,000 its rounding breaks the row by half a cent: the only plans within the row leave it
+    /// out. (A frontier's budget at 100,000 credentials met this: a plan a cent
+    /// over its budget.)
+    @Test func anAlmostWholeColumnThatBreaksARowWhenRoundedIsSolvedAgain() throws {
+        var model = Model()
+        let take = model.addBinary("take")
+        let other = model.addBinary("other")
+        model.add(1_000 * take <= 999.995, name: "budget")
+        model.maximize(1_000 * take + other)
+        let solution = try model.solve()
+        #expect(solution.status == .optimal)
+        #expect(solution.isSet(other) && !solution.isSet(take))
+        #expect(model.isFeasible(solution.values.map { $0.rounded() }))
+    }
+
     @Test func knapsackReachesKnownOptimum() throws {
         // Items (value, weight): the best load under weight 10 is the first, second and fourth, worth 25.
         let items: [(value: Double, weight: Double)] = [(10, 5), (7, 3), (5, 4), (8, 2)]
