@@ -62,7 +62,7 @@ extension PostgresStore {
         var rated: [(String, Double)] = [(settings.baseCurrency, 1)]
         for (code, rate) in settings.exchangeRates.sorted(by: { $0.key < $1.key }) where code != settings.baseCurrency { rated.append((code, rate)) }
         let namedIDs = StoredRecords.lookupable(cut.namedIDs).sorted()
-        let heldIDs = StoredRecords.lookupable(cut.heldIDs).sorted()
+        let heldIDs = StoredRecords.lookupable(cut.unavailableIDs).sorted()
         let constraints = cut.constraints
         var incomparable: Int64 = 0
         for (position, leaf) in cut.leaves.enumerated() where !leaf.comparable { incomparable |= Int64(1) << Int64(position) }

@@ -134,7 +134,7 @@ extension CatalogueStore {
             learner.append("c.providerId NOT IN (\(marks(excluded.count)))")
             learnerArguments += StatementArguments(excluded)
         }
-        let held = StoredText.lookupable(cut.heldIDs)
+        let held = StoredText.lookupable(cut.unavailableIDs)
         learner.append("c.id NOT IN (\(marks(held.count)))")
         learnerArguments += StatementArguments(held)
         learner.append("COALESCE(c.currency, ?) IN (\(marks(rated.count)))")

@@ -35,6 +35,31 @@ import Testing
         return try #require(try Planner(catalogue: uncut).plan(request).plan)
     }
 
+    /// Withdrawn credentials (retired ones the service leaves out) can be taken by no plan, so
+    /// they must not count as dominators: with the cheap electives withdrawn, the dear ones the
+    /// plan then needs are read.
+    @Test func withdrawnCredentialsDominateNothing() throws {
+        let cheap = Self.electives(12, competency: "wound-care", cost: 100)
+        let dear = (0..<3).map { index in
+            Credential(id: "dear-\(index)", title: "Dear \(index)", provider: "uni", kind: .module, ects: 10, eqf: 7,
+                       cost: 500 + Double(index), competencies: ["wound-care"])
+        }
+        let qualification = Qualification(
+            id: "pgcert", title: "Certificate", provider: "uni", eqf: 7, ects: 30,
+            requires: RequirementNode(.credits(30, CredentialFilter(competencies: ["wound-care"]))))
+        let catalogue = Catalogue(
+            providers: [Provider(id: "uni", name: "University", country: "IE", accredited: true)],
+            credentials: cheap + dear, qualifications: [qualification])
+        let (store, path) = try Self.store(catalogue)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        var request = PlanRequest(target: "pgcert", learner: LearnerProfile(), objectives: [.cost])
+        request.withdrawn = Set(cheap.dropFirst().map(\.id))
+        let (plan, load) = try Self.planOnCut(store, request)
+        #expect(load.cut != nil)
+        #expect(Set(plan.taken) == ["cheap-wound-care-0", "dear-0", "dear-1"])
+        #expect(plan.objectiveValues == (try Self.planUncut(store, request)).objectiveValues)
+    }
+
     /// The dear elective is beaten by many cheaper ones at its level, so the cut leaves it
     /// unread; but the required capstone names it as its prerequisite, so every plan takes it.
     /// The prerequisite closure of what the cut read must bring it back.

@@ -55,6 +55,12 @@ public struct CandidateCut: Sendable, Equatable {
     public let namedIDs: Set<String>
     /// The learner's held catalogue credentials: never candidates, never dominators.
     public let heldIDs: Set<String>
+    /// What no plan may take, so never a candidate and never a dominator: the credentials held
+    /// and those withdrawn (retired ones the service leaves out, a what-if's withdrawals). A
+    /// withdrawn credential counted as a dominator would cut the credential a plan needs.
+    public var unavailableIDs: Set<String> { heldIDs.union(withdrawnIDs) }
+    /// Credentials the request withdraws (``PlanRequest/withdrawn``).
+    public let withdrawnIDs: Set<String>
     /// The learner's limits that say which credentials they may take.
     public let constraints: LearnerConstraints
     /// The measure of the dominance cut; `nil` when only the learner limits cut.
@@ -69,10 +75,11 @@ public struct CandidateCut: Sendable, Equatable {
 
     /// The cut for `request`, given a catalogue holding at least its target, every qualification
     /// the target refers to and the credentials `credential` leaves name. `nil` when nothing may
-    /// be cut: an advisor's exceptions, withdrawn credentials, a schedule or a limit to places
-    /// (these depend on what only the whole record says), or pruning turned off.
+    /// be cut: an advisor's exceptions, a schedule or a limit to places (these depend on what
+    /// only the whole record says), or pruning turned off. Withdrawn credentials are left out of
+    /// the cut's reading, as held ones are (``unavailableIDs``).
     public init?(request: PlanRequest, catalogue: Catalogue) {
-        guard request.pruneDominated, request.exceptions.isEmpty, request.withdrawn.isEmpty, request.schedule == nil,
+        guard request.pruneDominated, request.exceptions.isEmpty, request.schedule == nil,
               request.constraints.places == nil, let qualification = catalogue.qualification(request.target) else { return nil }
         let planned = request.withoutLimitsOutsideObjectives ?? request
         coversLimits = request.withoutLimitsOutsideObjectives == nil
@@ -94,6 +101,7 @@ public struct CandidateCut: Sendable, Equatable {
         self.caps = caps
         namedIDs = named
         heldIDs = request.heldCatalogueIDs
+        withdrawnIDs = request.withdrawn
         constraints = planned.constraints
         hoursPerECTS = request.hoursPerECTS
         remainingTotal = qualification.ects - CandidateSelection.forcedECTS(tree: tree, catalogue: catalogue)
