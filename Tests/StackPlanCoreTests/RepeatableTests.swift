@@ -86,6 +86,9 @@ import Testing
         #expect(plan.repeats == ["topics": 3])
         #expect(plan.schedule?.count == 3)
         #expect(plan.totals.cost == 300)
+        // The timeline names each taking's run.
+        let timeline = PlanReport(plan: plan, catalogue: Self.catalogue(times: 3), request: request).text.split(separator: "\n").map(String.init)
+        #expect(timeline.contains { $0.hasPrefix("  topics[2] ") } && timeline.contains { $0.hasPrefix("  topics[3] ") }, "\(timeline)")
     }
 
     @Test func takingIDsAreNoCatalogueIDs() {
