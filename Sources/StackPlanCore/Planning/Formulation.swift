@@ -548,7 +548,7 @@ struct Formulation {
             if heldIDs.contains(id) { return }
             model.add(trigger <= prerequisiteValue(owner: owner, id: id), name: "prereq[\(owner)<-\(id)]")
         case .corequisite(let id):
-            // Held, or in the plan too; a schedule places it freely (no order between the two).
+            // Held, or in the plan too; with a schedule it starts before the owner ends (addCorequisiteTiming).
             if heldIDs.contains(id) { return }
             model.add(trigger <= corequisiteValue(owner: owner, id: id), name: "coreq[\(owner)+\(id)]")
         case .allOf(let children):
@@ -577,8 +577,6 @@ struct Formulation {
 
     // MARK: The learner's limits and the objectives
 
-    /// Whether planned credential `id` serves as `owner`'s prerequisite: simply x[id] without a
-    /// schedule; with one, a variable u[owner,id] ≤ x[id] that also forces `id` to end first.
     /// Whether planned corequisite `id` serves `owner`: x[id] without a schedule (0 for a
     /// credential without a column); with one, a variable v[owner,id] ≤ x[id] that also
     /// forces `id` to start before `owner` ends (``addCorequisiteTiming()``).
@@ -604,6 +602,8 @@ struct Formulation {
         }
     }
 
+    /// Whether planned credential `id` serves as `owner`'s prerequisite: simply x[id] without a
+    /// schedule; with one, a variable u[owner,id] ≤ x[id] that also forces `id` to end first.
     private mutating func prerequisiteValue(owner: String, id: String) -> LinearExpression {
         guard let variable = take[id] else { return LinearExpression() }
         guard calendar != nil else { return LinearExpression(variable) }
