@@ -54,10 +54,19 @@ public struct MultiGoalReport: Sendable {
             var rows = [["id", "title", "ECTS", "cost \(currency)", "hours", "counts toward"]]
             for id in plan.taken {
                 guard let credential = catalogue.credential(id) else { continue }
+                // A repeated credential: one row, its takings' fees and hours summed, and the
+                // goals each further taking counts toward after the first's.
+                let times = plan.repeats[id] ?? 1
+                var role = role(of: id)
+                if times > 1 {
+                    if role.isEmpty { role = "-" }
+                    role += "; " + (2...times).map { time in "\(time): " + (plan.countsToward[Plan.takingID(id, time)]?.joined(separator: ", ") ?? "-") }
+                        .joined(separator: "; ")
+                }
                 rows.append([
-                    id, truncate(credential.title, 44), formatNumber(credential.credits),
-                    formatMoney(catalogue.costInBaseCurrency(credential) ?? 0),
-                    formatNumber(credential.learningHours(hoursPerECTS: goals.first?.request.hoursPerECTS ?? 25)), role(of: id),
+                    times > 1 ? "\(id) ×\(times)" : id, truncate(credential.title, 44), formatNumber(credential.credits),
+                    formatMoney(Double(times) * (catalogue.costInBaseCurrency(credential) ?? 0)),
+                    formatNumber(Double(times) * credential.learningHours(hoursPerECTS: goals.first?.request.hoursPerECTS ?? 25)), role,
                 ])
             }
             lines += table(rows, rightAligned: [2, 3, 4])
@@ -70,7 +79,7 @@ public struct MultiGoalReport: Sendable {
         }
         lines.append("")
         let totals = plan.totals
-        lines.append("Totals: \(plural(plan.taken.count, "credential")) to take, \(formatMoney(totals.cost)) \(currency), "
+        lines.append("Totals: \(plural(plan.taken.count, "credential")) to take\(plan.repeats.isEmpty ? "" : " (\(plan.takingCount) takings)"), \(formatMoney(totals.cost)) \(currency), "
             + "\(formatNumber(totals.hours)) learning hours, \(formatNumber(totals.ects)) ECTS taken.")
         for report in goals {
             let qualification = report.plan.qualification
@@ -107,6 +116,7 @@ public struct MultiGoalReport: Sendable {
             "status": .string(plan.status.rawValue),
             "objectives": .object(objectives),
             "credentials": .array(plan.taken.map(JSON.string)),
+            "repeats": .object(plan.repeats.mapValues { .number(Double($0)) }),
             "countsToward": .object(plan.countsToward.mapValues { .array($0.map(JSON.string)) }),
             "totals": .object([
                 "cost": .number(rounded(plan.totals.cost)), "hours": .number(rounded(plan.totals.hours)),

@@ -131,8 +131,12 @@ extension PlanReport {
             + (columnWeeks > 1 ? " (one column = \(columnWeeks) weeks)" : " (one column = one week)")]
         var rows = [["credential", "start", "end", "offering", "weeks"]]
         var bars: [String] = []
+        // A repeated credential's runs are its takings in date order: `c`, then `c[2]`.
+        var takings: [String: Int] = [:]
         for run in schedule.sorted(by: { ($0.start, $0.credential) < ($1.start, $1.credential) }) {
-            rows.append([run.credential, run.start.description, run.end.adding(days: -1).description, offeringName(run), String(run.weeks)])
+            takings[run.credential, default: 0] += 1
+            let name = takings[run.credential] == 1 ? run.credential : Plan.takingID(run.credential, takings[run.credential] ?? 1)
+            rows.append([name, run.start.description, run.end.adding(days: -1).description, offeringName(run), String(run.weeks)])
             bars.append(String((0..<columns).map { column -> Character in
                 let from = start.adding(days: 7 * columnWeeks * column), to = start.adding(days: 7 * columnWeeks * (column + 1))
                 return run.start < to && run.end > from ? "█" : "·"

@@ -59,10 +59,21 @@ struct FrontierCommand: ParsableCommand {
         }
     }
 
+    /// Each run by its taking: a repeated credential's runs in date order as `c`, `c[2]`, ….
+    static func runsByTaking(_ runs: [ScheduleOption]) -> [String: ScheduleOption] {
+        var result: [String: ScheduleOption] = [:]
+        for run in runs.sorted(by: { $0.start < $1.start }) {
+            var time = 1
+            while result[time == 1 ? run.credential : Plan.takingID(run.credential, time)] != nil { time += 1 }
+            result[time == 1 ? run.credential : Plan.takingID(run.credential, time)] = run
+        }
+        return result
+    }
+
     /// What one plan does differently from the one before: credentials and runs swapped.
     func changes(from earlier: Plan, to later: Plan) -> String {
-        let before = Dictionary(uniqueKeysWithValues: (earlier.schedule ?? []).map { ($0.credential, $0) })
-        let after = Dictionary(uniqueKeysWithValues: (later.schedule ?? []).map { ($0.credential, $0) })
+        let before = Self.runsByTaking(earlier.schedule ?? [])
+        let after = Self.runsByTaking(later.schedule ?? [])
         var parts: [String] = []
         for id in after.keys.sorted() where before[id] == nil { parts.append("+\(id)") }
         for id in before.keys.sorted() where after[id] == nil { parts.append("−\(id)") }

@@ -179,6 +179,12 @@ struct RandomInstance: CustomStringConvertible {
 
     /// The least objective value over every feasible set of credentials to take, or `nil`.
     func bruteForceOptimum() -> Double? {
+        takingSets().first { isFeasible($0.members) }?.value
+    }
+
+    /// Every set of takings the learner could take (within modes and accreditation, not held),
+    /// a repeatable credential's further takings only after the one before, cheapest first.
+    func takingSets() -> [(value: Double, members: Set<String>)] {
         let heldIDs = Set(request.learner.held.compactMap(\.catalogueID))
         let limits = request.constraints
         let options = catalogue.credentials.filter { credential in
@@ -199,7 +205,7 @@ struct RandomInstance: CustomStringConvertible {
             subsets.append((chosen.reduce(0) { $0 + value(takings[$1].credential) }, Set(chosen.map { takings[$0].id })))
         }
         subsets.sort { $0.value < $1.value }
-        return subsets.first { isFeasible($0.members) }?.value
+        return subsets
     }
 
     /// Whether taking exactly `taken` can satisfy every rule, trying every way of counting.
@@ -301,6 +307,10 @@ struct RandomInstance: CustomStringConvertible {
             for (path, _, _) in leafRules where !meanHolds(applied[path] ?? [], leafNodes[path]?.meanGrade) { return false }
             // "At most m sharing one value" binds what is applied, met or not.
             for (path, rule, _) in leafRules where !spreadsAtMost(path, rule) { return false }
+            // A leaf asking for one credential takes one item (two takings of it fill two such leaves).
+            for (path, rule, _) in leafRules {
+                if case .credential = rule, (applied[path]?.count ?? 0) > 1 { return false }
+            }
             func met(_ node: RequirementNode, _ path: String, _ parent: String) -> Bool {
                 switch node.rule {
                 case .credential: return !(applied[path] ?? []).isEmpty

@@ -122,13 +122,15 @@ import Testing
             case .planned(let plan):
                 let value = try #require(plan.objectiveValues.first)
                 #expect(best.map { abs($0 - value) < 1e-6 } == true, "planner \(value) vs enumeration \(String(describing: best))\n\(forFirst)")
-                #expect(forFirst.isFeasible(Set(plan.taken)) && forSecond.isFeasible(Set(plan.taken)), "enumeration rejects \(plan.taken)\n\(forFirst)")
+                let takings = Set(Plan.takings(plan.taken, repeats: plan.repeats))
+                #expect(forFirst.isFeasible(takings) && forSecond.isFeasible(takings), "enumeration rejects \(takings)\n\(forFirst)")
                 // Never worse than the separate plans put together (a valid union when within the limits).
                 let apart = try [first.request, secondRequest].map { try planner.plan($0).plan }
                 if let q = apart[0], let r = apart[1] {
-                    let union = Set(q.taken).union(r.taken)
+                    let union = Set(q.takings).union(r.takings)
                     if forFirst.isFeasible(union) && forSecond.isFeasible(union) {
-                        #expect(value <= union.compactMap(forFirst.catalogue.credential).reduce(0) { $0 + forFirst.value($1) } + 1e-6)
+                        let unionValue = union.map(Plan.credentialID(ofTaking:)).compactMap(forFirst.catalogue.credential).reduce(0) { $0 + forFirst.value($1) }
+                        #expect(value <= unionValue + 1e-6)
                     }
                 }
             case .infeasible:
@@ -141,19 +143,10 @@ import Testing
         }
     }
 
-    /// The least objective value over the sets of credentials that meet both instances' goals.
+    /// The least objective value over the sets of takings (a repeatable credential's further
+    /// takings among them) that meet both instances' goals.
     static func bruteForceOptimum(_ first: RandomInstance, _ second: RandomInstance) -> Double? {
-        let heldIDs = Set(first.request.learner.held.compactMap(\.catalogueID))
-        let options = first.catalogue.credentials.filter { !heldIDs.contains($0.id) }
-        var best: Double?
-        for mask in 0..<(1 << options.count) {
-            let members = options.indices.filter { mask >> $0 & 1 == 1 }.map { options[$0] }
-            let value = members.reduce(0) { $0 + first.value($1) }
-            if let best, value >= best - 1e-9 { continue }
-            let taken = Set(members.map(\.id))
-            if first.isFeasible(taken) && second.isFeasible(taken) { best = value }
-        }
-        return best
+        first.takingSets().first { first.isFeasible($0.members) && second.isFeasible($0.members) }?.value
     }
 }
 

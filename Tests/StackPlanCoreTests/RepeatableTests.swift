@@ -77,13 +77,18 @@ import Testing
         #expect(plan.applications["topics"]?.count == 1 && plan.applications["topics[2]"]?.count == 1)
     }
 
-    /// A schedule runs each credential once.
-    @Test func aScheduleTakesItOnce() throws {
+    /// A schedule runs each taking once, one after another (ScheduledRepeatsAndCorequisitesTests).
+    @Test func aScheduleRunsEachTaking() throws {
         var request = F.request()
         request.schedule = ScheduleSettings(start: F.today, hoursPerWeek: 40)
         let plan = try #require(try Planner(catalogue: Self.catalogue(times: 3)).plan(request).plan)
-        #expect(plan.taken == ["block"])
-        #expect(plan.repeats.isEmpty)
+        #expect(plan.taken == ["topics"])
+        #expect(plan.repeats == ["topics": 3])
+        #expect(plan.schedule?.count == 3)
+        #expect(plan.totals.cost == 300)
+        // The timeline names each taking's run.
+        let timeline = PlanReport(plan: plan, catalogue: Self.catalogue(times: 3), request: request).text.split(separator: "\n").map(String.init)
+        #expect(timeline.contains { $0.hasPrefix("  topics[2] ") } && timeline.contains { $0.hasPrefix("  topics[3] ") }, "\(timeline)")
     }
 
     @Test func takingIDsAreNoCatalogueIDs() {

@@ -17,6 +17,9 @@ struct Formulation {
     var items: [CountableItem] = []
     /// A candidate credential beside its take column and its tie-break rank.
     struct TakeColumn {
+        /// The taking's id: the credential's for its first taking, `c[2]` for a further one.
+        /// A calendar runs each taking once, keyed by this id.
+        let id: String
         let credential: Credential
         let take: Variable
         let rank: Int
@@ -95,6 +98,7 @@ struct Formulation {
         if timeIsUp() { return }
         addPrerequisites()
         addPrecedences()
+        addCorequisiteTiming()
         addLearnerLimits()
     }
 
@@ -124,7 +128,7 @@ struct Formulation {
         for candidate in selection.candidates {
             let id = candidate.credential.id
             let variable = model.addBinary("take[\(id)]")
-            columns.append(TakeColumn(credential: candidate.credential, take: variable, rank: selection.tieBreakRank[id] ?? 0))
+            columns.append(TakeColumn(id: id, credential: candidate.credential, take: variable, rank: selection.tieBreakRank[id] ?? 0))
             take[id] = variable
             items.append(candidate.item)
         }
@@ -134,10 +138,11 @@ struct Formulation {
 
     /// A repeatable credential's further takings, `c[2]`, `c[3]`, …: a take column and an item
     /// each, priced and counted like the first, the k-th only with the one before
-    /// (x[c[k]] ≤ x[c[k-1]], so that equal plans are not counted twice). Not with a calendar,
-    /// which runs each credential once, nor in a plan for several goals.
+    /// (x[c[k]] ≤ x[c[k-1]], so that equal plans are not counted twice). In a plan for several
+    /// goals each goal's model has them, and the union shares them by id like any take column.
+    /// With a calendar each taking gets runs of its own, starting after the one before ends
+    /// (``addPrerequisites()``).
     private mutating func addRepeatColumns(_ selection: CandidateSelection) {
-        guard request.schedule == nil, request.repeatsAllowed else { return }
         for candidate in selection.candidates {
             let id = candidate.credential.id
             guard let times = candidate.credential.repeatable, times > 1, var previous = take[id] else { continue }
@@ -145,7 +150,7 @@ struct Formulation {
                 let copy = Plan.takingID(id, time)
                 let variable = model.addBinary("take[\(copy)]")
                 model.add(LinearExpression(variable) <= LinearExpression(previous), name: "repeat_after[\(copy)]")
-                columns.append(TakeColumn(credential: candidate.credential, take: variable, rank: selection.tieBreakRank[id] ?? 0))
+                columns.append(TakeColumn(id: copy, credential: candidate.credential, take: variable, rank: selection.tieBreakRank[id] ?? 0))
                 take[copy] = variable
                 var item = candidate.item
                 item.id = copy
@@ -490,10 +495,49 @@ struct Formulation {
 
     private mutating func addPrerequisites() {
         // Further takings of a repeatable credential need the first, which carries the rows.
-        for column in columns where take[column.credential.id] == column.take {
+        for column in columns where column.id == column.credential.id {
             guard let prerequisite = column.credential.prerequisites else { continue }
             require(prerequisite, whenever: LinearExpression(column.take), owner: column.credential.id, path: "pre")
         }
+        // On a calendar the k-th taking starts once the one before has ended: a precedence
+        // that serves whenever the k-th is taken (x[c[k]] ≤ x[c[k-1]] already holds).
+        guard calendar != nil else { return }
+        for column in columns {
+            guard let previous = Self.previousTaking(column.id) else { continue }
+            calendar?.precedences.append((owner: column.id, prerequisite: previous, variable: column.take))
+        }
+    }
+
+    /// The taking before `id` (`c` before `c[2]`, `c[2]` before `c[3]`); `nil` for a first taking.
+    static func previousTaking(_ id: String) -> String? {
+        guard let (credential, time) = Plan.taking(id) else { return nil }
+        return time == 2 ? credential : Plan.takingID(credential, time - 1)
+    }
+
+    /// Every corequisite a credential among `takings` names that is among them too, with the
+    /// credential: the heuristic starts each before its owner ends, whichever one serves.
+    func corequisitePairs(of takings: [String]) -> [(corequisite: String, owner: String)] {
+        let present = Set(takings)
+        return takings.flatMap { owner in
+            (catalogue.credential(owner)?.prerequisites.map(Self.corequisiteIDs) ?? []).filter(present.contains).map { (corequisite: $0, owner: owner) }
+        }
+    }
+
+    /// The corequisites an expression names, anywhere in it.
+    static func corequisiteIDs(_ prerequisite: Prerequisite) -> [String] {
+        switch prerequisite {
+        case .credential: []
+        case .corequisite(let id): [id]
+        case .allOf(let children), .anyOf(let children): children.flatMap(corequisiteIDs)
+        case .atLeast(_, let children): children.flatMap(corequisiteIDs)
+        }
+    }
+
+    /// What must end before taking `id` starts, as the schedule heuristic places takings: the
+    /// taking before it, or the credential's planned prerequisites for a first taking.
+    func precedingTakings(_ id: String) -> [String] {
+        if let previous = Self.previousTaking(id) { return [previous] }
+        return catalogue.credential(id)?.prerequisites?.precedingIDs ?? []
     }
 
     /// Adds `trigger ≤ [prerequisite met]`. Inner nodes get binary indicators: a fractional
@@ -504,9 +548,9 @@ struct Formulation {
             if heldIDs.contains(id) { return }
             model.add(trigger <= prerequisiteValue(owner: owner, id: id), name: "prereq[\(owner)<-\(id)]")
         case .corequisite(let id):
-            // Held, or in the plan too; a schedule places it freely (no order between the two).
+            // Held, or in the plan too; with a schedule it starts before the owner ends (addCorequisiteTiming).
             if heldIDs.contains(id) { return }
-            model.add(trigger <= corequisiteValue(id), name: "coreq[\(owner)+\(id)]")
+            model.add(trigger <= corequisiteValue(owner: owner, id: id), name: "coreq[\(owner)+\(id)]")
         case .allOf(let children):
             for (index, child) in children.enumerated() { require(child, whenever: trigger, owner: owner, path: "\(path).\(index)") }
         case .anyOf(let children):
@@ -524,7 +568,7 @@ struct Formulation {
                 if heldIDs.contains(id) { return LinearExpression(constant: 1) }
                 return prerequisiteValue(owner: owner, id: id)
             }
-            if case .corequisite(let id) = child { return heldIDs.contains(id) ? LinearExpression(constant: 1) : corequisiteValue(id) }
+            if case .corequisite(let id) = child { return heldIDs.contains(id) ? LinearExpression(constant: 1) : corequisiteValue(owner: owner, id: id) }
             let met = model.addBinary("prereq_met[\(owner):\(path).\(index)]")
             require(child, whenever: LinearExpression(met), owner: owner, path: "\(path).\(index)")
             return LinearExpression(met)
@@ -533,13 +577,33 @@ struct Formulation {
 
     // MARK: The learner's limits and the objectives
 
-    /// Whether planned credential `id` serves as `owner`'s prerequisite: simply x[id] without a
-    /// schedule; with one, a variable u[owner,id] ≤ x[id] that also forces `id` to end first.
-    /// Whether corequisite `id` is planned: x[id], or 0 for a credential without a column.
-    private func corequisiteValue(_ id: String) -> LinearExpression {
-        take[id].map { LinearExpression($0) } ?? LinearExpression()
+    /// Whether planned corequisite `id` serves `owner`: x[id] without a schedule (0 for a
+    /// credential without a column); with one, a variable v[owner,id] ≤ x[id] that also
+    /// forces `id` to start before `owner` ends (``addCorequisiteTiming()``).
+    private mutating func corequisiteValue(owner: String, id: String) -> LinearExpression {
+        guard let variable = take[id] else { return LinearExpression() }
+        guard calendar != nil else { return LinearExpression(variable) }
+        if let existing = calendar?.alongside.first(where: { $0.owner == owner && $0.corequisite == id }) { return LinearExpression(existing.variable) }
+        let serves = model.addBinary("alongside[\(id)~\(owner)]")
+        model.add(serves <= variable, name: "alongside_needs_take[\(id)~\(owner)]")
+        calendar?.alongside.append((owner: owner, corequisite: id, variable: serves))
+        return LinearExpression(serves)
     }
 
+    /// A corequisite that serves starts before the credential naming it ends: start[d] ≤
+    /// end[c] − 1 (days; end is the day after the last), so it runs alongside or has ended
+    /// before. Big-M with M = the horizon, in the time-indexed form; branch and check leaves
+    /// it to its check (ScheduleCheck), as no completion bound follows from it.
+    private mutating func addCorequisiteTiming() {
+        guard let calendar, calendar.form == .timeIndexed else { return }
+        for (owner, corequisite, variable) in calendar.alongside {
+            let gap = calendar.startDay(of: corequisite) - calendar.endDay(of: owner)
+            model.add(gap + calendar.horizonDays * variable <= calendar.horizonDays - 1, name: "alongside[\(corequisite)~\(owner)]")
+        }
+    }
+
+    /// Whether planned credential `id` serves as `owner`'s prerequisite: simply x[id] without a
+    /// schedule; with one, a variable u[owner,id] ≤ x[id] that also forces `id` to end first.
     private mutating func prerequisiteValue(owner: String, id: String) -> LinearExpression {
         guard let variable = take[id] else { return LinearExpression() }
         guard calendar != nil else { return LinearExpression(variable) }

@@ -9,18 +9,26 @@ public struct MultiGoalPlan: Sendable {
     public var goals: [Plan]
     /// Every credential to take, in id order: the union of the goals' parts.
     public var taken: [String]
+    /// How many times a repeatable credential is taken, for those taken more than once. Each
+    /// taking is an item of its own (`c`, `c[2]`, …) that may count toward any goal, under that
+    /// goal's rules; ``countsToward`` says where each one counts.
+    public var repeats: [String: Int] = [:]
     /// Figures over the union, each credential once (`countedECTS` sums the goals' counted ECTS).
     public var totals: Plan.Totals
     public var objectives: [Objective]
     /// One value per objective, over the union.
     public var objectiveValues: [Double]
     public var status: SolveStatus
-    /// The goals each taken or held credential counts toward: qualification ids in goal order,
-    /// then external goals' ids (`cpd:NMC`) in theirs.
+    /// The goals each taken or held item counts toward: qualification ids in goal order, then
+    /// external goals' ids (`cpd:NMC`) in theirs. A repeated credential's further takings are
+    /// items of their own (`c[2]`); external goals count only a credential's first taking.
     public var countsToward: [String: [String]]
     /// Each external goal's part (a CPD cycle), in the order given, checked without the model.
     public var external: [ExternalGoalPart] = []
     public var modelSize: Plan.ModelSize
+
+    /// How many takings the plan has: its credentials, each repeated one as often as it is taken.
+    public var takingCount: Int { Plan.takings(taken, repeats: repeats).count }
 }
 
 /// What planning for several goals gives.
@@ -52,7 +60,6 @@ extension Planner {
         single.constraints.budget = nil
         single.constraints.maxHours = nil
         single.pruneDominated = false
-        single.repeatsAllowed = false
         return single
     }
 
@@ -99,7 +106,8 @@ extension Planner {
         let held = request.heldCatalogueIDs
         union.addExternalTakes(external.flatMap(\.usableCredentials), catalogue: catalogue, eligibility: eligibility, held: held)
         var encodings: [any ExternalGoalEncoding] = []
-        let shared = union.takes
+        // External goals count credentials, not takings: they see first takings' columns only.
+        let shared = union.takes.filter { Plan.taking($0.key) == nil }
         for goal in external { encodings.append(try goal.encode(into: &union.model, take: shared)) }
         var model = union.model
         let cost = union.objective(.cost, catalogue: catalogue, hoursPerECTS: request.hoursPerECTS)
@@ -115,7 +123,12 @@ extension Planner {
         case .optimal, .feasible: break
         }
         let final = result.final
-        let taken = union.takes.keys.sorted().filter { final.isSet(union.takes[$0]!) }
+        // Every taking: a credential's first, and a repeatable one's further takings (`c[2]`).
+        let takings = union.takes.keys.sorted().filter { final.isSet(union.takes[$0]!) }
+        var times: [String: Int] = [:]
+        for taking in takings { times[Plan.credentialID(ofTaking: taking), default: 0] += 1 }
+        let taken = times.keys.sorted()
+        let repeats = times.filter { $0.value > 1 }
         var parts: [Plan] = []
         var violations: [String] = []
         for (position, formulation) in formulations.enumerated() {
@@ -136,16 +149,16 @@ extension Planner {
         for id in taken where catalogue.credential(id)?.prerequisites?.isMet(by: available.contains) == false {
             violations.append("\(id) is taken without its prerequisites")
         }
-        // Every taken credential is some goal's: counted there or a prerequisite of one that is.
-        var claimed = Set(parts.flatMap(\.taken) + externalParts.flatMap(\.taken))
+        // Every taking is some goal's: counted there or a prerequisite of one that is.
+        var claimed = Set(parts.flatMap(\.takings) + externalParts.flatMap(\.taken))
         var pending = externalParts.flatMap(\.taken)
         while let id = pending.popLast() {
             for needed in catalogue.credential(id)?.prerequisites?.credentialIDs ?? [] where available.contains(needed) && claimed.insert(needed).inserted {
                 pending.append(needed)
             }
         }
-        violations += taken.filter { !claimed.contains($0) }.map { "\($0) is taken but serves no goal" }
-        let takenCredentials = taken.compactMap(catalogue.credential)
+        violations += takings.filter { !claimed.contains($0) }.map { "\($0) is taken but serves no goal" }
+        let takenCredentials = takings.map(Plan.credentialID(ofTaking:)).compactMap(catalogue.credential)
         let totals = Plan.Totals(
             cost: takenCredentials.reduce(0) { $0 + (catalogue.costInBaseCurrency($1) ?? 0) },
             hours: takenCredentials.reduce(0) { $0 + $1.learningHours(hoursPerECTS: request.hoursPerECTS) },
@@ -163,13 +176,13 @@ extension Planner {
         }
         let gap = result.gap(ofFirst: request.objectives.count)
         return .planned(MultiGoalPlan(
-            goals: parts, taken: taken, totals: totals, objectives: request.objectives,
+            goals: parts, taken: taken, repeats: repeats, totals: totals, objectives: request.objectives,
             objectiveValues: request.objectives.map { objective in
                 switch objective {
                 case .cost: totals.cost
                 case .workload: totals.hours
                 case .ects: totals.ects
-                case .count: Double(taken.count)
+                case .count: Double(takings.count)
                 case .duration: 0
                 }
             },
@@ -238,7 +251,8 @@ struct UnionModel {
     /// An objective over the union: each credential's figure once, however many goals it serves.
     func objective(_ objective: Objective, catalogue: Catalogue, hoursPerECTS: Double) -> LinearExpression {
         LinearExpression(terms: takes.sorted { $0.key < $1.key }.compactMap { id, take in
-            guard let credential = catalogue.credential(id) else { return nil }
+            // A further taking (`c[2]`) costs what its credential does, once more.
+            guard let credential = catalogue.credential(Plan.credentialID(ofTaking: id)) else { return nil }
             let coefficient: Double = switch objective {
             case .duration: 0
             case .cost: catalogue.costInBaseCurrency(credential) ?? 0
@@ -258,18 +272,24 @@ struct UnionModel {
     }
 
     /// The union's solution as the goal's own model sees it, with the goal's take columns kept
-    /// only for what the goal uses: the credentials that count toward it and, through
-    /// prerequisites, the taken credentials these need.
+    /// only for what the goal uses: the takings that count toward it (with a further taking,
+    /// the ones before it) and, through prerequisites, the taken credentials these need.
     func solution(ofGoal position: Int, in union: Solution, formulation: Formulation, catalogue: Catalogue) -> Solution {
         let map = columnMaps[position]
         var values = map.map { union[$0] }
         var used: Set<String> = []
         for assignment in formulation.assignments where values[assignment.variable.index] > 0.5 {
-            if let id = formulation.items[assignment.item].catalogueID, formulation.take[id] != nil { used.insert(id) }
+            let item = formulation.items[assignment.item]
+            guard !item.isHeld, let id = item.catalogueID else { continue }
+            // The k-th taking needs the ones before it (x[c[k]] ≤ x[c[k-1]] in every goal's model).
+            for time in 1...(Plan.taking(item.id)?.time ?? 1) {
+                let taking = time == 1 ? id : Plan.takingID(id, time)
+                if formulation.take[taking] != nil { used.insert(taking) }
+            }
         }
         var pending = Array(used)
-        while let id = pending.popLast() {
-            for needed in catalogue.credential(id)?.prerequisites?.credentialIDs ?? [] {
+        while let taking = pending.popLast() {
+            for needed in catalogue.credential(Plan.credentialID(ofTaking: taking))?.prerequisites?.credentialIDs ?? [] {
                 guard let take = formulation.take[needed], values[take.index] > 0.5, !used.contains(needed) else { continue }
                 used.insert(needed)
                 pending.append(needed)

@@ -77,8 +77,20 @@ extension Plan {
         return (String(itemID[..<open]), time)
     }
 
+    /// The credential a taking's id names: `c` for `c[2]`, the id itself for a first taking.
+    /// Only for ids of takings (a held external item's `held[N]` is none).
+    public static func credentialID(ofTaking id: String) -> String { taking(id)?.id ?? id }
+
     /// How many times the plan takes a credential: 0, 1, or its repeats.
     public func times(_ id: String) -> Int { repeats[id] ?? (taken.contains(id) ? 1 : 0) }
+
+    /// Every taking's item id, in credential id order: `c`, then `c[2]`, `c[3]` for a repeated one.
+    public var takings: [String] { Self.takings(taken, repeats: repeats) }
+
+    /// The takings of `taken` (credential ids) with `repeats`, as ``takings`` lists them.
+    public static func takings(_ taken: [String], repeats: [String: Int]) -> [String] {
+        taken.flatMap { id in [id] + (repeats[id].map { $0 >= 2 ? (2...$0).map { takingID(id, $0) } : [] } ?? []) }
+    }
 }
 
 public enum PlanOutcome: Sendable {

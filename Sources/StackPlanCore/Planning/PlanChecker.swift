@@ -49,8 +49,8 @@ public struct PlanChecker {
                 problems.append("\(id) is taken without its prerequisites")
             }
             let times = plan.times(id)
-            if times > 1 && (request.schedule != nil || times > credential.repeatable ?? 1) {
-                problems.append("\(id) is taken \(times) times, more than its \(request.schedule != nil ? 1 : credential.repeatable ?? 1)")
+            if times > 1 && times > credential.repeatable ?? 1 {
+                problems.append("\(id) is taken \(times) times, more than its \(credential.repeatable ?? 1)")
             }
             let currency = credential.currency ?? catalogue.baseCurrency
             cost += Double(times) * credential.cost * (currency == catalogue.baseCurrency ? 1 : catalogue.exchangeRates[currency] ?? .nan)
@@ -218,18 +218,24 @@ public struct PlanChecker {
         return problems
     }
 
-    /// The calendar rules: one run per credential, true to its offering, prerequisites finished
-    /// before dependants start, the weekly hours in every week, the deadline. Returns the plan's cost.
+    /// The calendar rules: one run per taking (a repeated credential's runs one after another),
+    /// true to its offering, prerequisites finished before dependants start, the weekly hours in
+    /// every week, the deadline. Returns the plan's cost.
     private func checkSchedule(_ plan: Plan, settings: ScheduleSettings, taken: Set<String>, held: Set<String>, problems: inout [String]) -> Double? {
         guard let runs = plan.schedule else {
             problems.append("a schedule was asked for but the plan has none")
             return nil
         }
-        var byCredential: [String: ScheduleOption] = [:]
-        for run in runs {
-            if byCredential[run.credential] != nil { problems.append("\(run.credential) is scheduled twice") }
-            byCredential[run.credential] = run
+        // Each credential's runs in order, one per taking; its first run is the one that
+        // prerequisites and corequisites look at (later takings start after it ends).
+        let runsByCredential = Dictionary(grouping: runs, by: \.credential).mapValues { $0.sorted { $0.start < $1.start } }
+        for (id, ordered) in runsByCredential.sorted(by: { $0.key < $1.key }) {
+            if ordered.count != plan.times(id) { problems.append("\(id) is scheduled \(ordered.count) times but taken \(plan.times(id))") }
+            for (earlier, later) in zip(ordered, ordered.dropFirst()) where later.start < earlier.end {
+                problems.append("\(id) is taken again from \(later.start), before its run ending \(earlier.end.adding(days: -1)) is over")
+            }
         }
+        let byCredential = runsByCredential.compactMapValues(\.first)
         if Set(byCredential.keys) != taken { problems.append("the schedule's credentials \(byCredential.keys.sorted()) differ from those taken \(taken.sorted())") }
         var cost = 0.0
         for run in runs {
@@ -257,8 +263,9 @@ public struct PlanChecker {
             if let prerequisites = credential.prerequisites {
                 let met = prerequisites.isMet(
                     before: { id in held.contains(id) || (byCredential[id].map { $0.end <= run.start } ?? false) },
-                    alongside: { id in held.contains(id) || byCredential[id] != nil })
-                if !met { problems.append("\(run.credential) starts before its prerequisites are finished, or lacks a corequisite") }
+                    // A corequisite starts before the run ends: alongside it, or finished before.
+                    alongside: { id in held.contains(id) || (byCredential[id].map { $0.start < run.end } ?? false) })
+                if !met { problems.append("\(run.credential) starts before its prerequisites are finished, or lacks a corequisite that starts before it ends") }
             }
             cost += expectedCost
         }

@@ -71,9 +71,6 @@ public struct PlanRequest: Sendable {
     /// Leave out candidates that provably no optimal plan takes (docs/formulation.md §5.1).
     /// Off only to measure what it buys, or to check it.
     public var pruneDominated = true
-    /// Whether a repeatable credential may be planned more than once; a plan for several goals
-    /// takes each credential once.
-    var repeatsAllowed = true
     /// Solve a schedule with the plain time-indexed model (every run a column) instead of
     /// branch and check. Off but to measure what branch and check buys, or to check it.
     public var timeIndexedSchedule = false

@@ -200,7 +200,7 @@ public struct Planner: Sendable {
             guard let best, best.status == .optimal else { return nil }
             return objective == .cost ? best.totals.cost : best.totals.hours
         }
-        return ScheduleHint(credentials: plan.taken, leastWorkload: try provenLeast(.workload), leastCost: try provenLeast(.cost))
+        return ScheduleHint(credentials: plan.takings, leastWorkload: try provenLeast(.workload), leastCost: try provenLeast(.cost))
     }
 
     /// Checks what validation of the catalogue alone cannot: the target and the learner's held credentials.
@@ -287,7 +287,10 @@ public struct Planner: Sendable {
         let heldApplied = formulation.items.filter { $0.isHeld && applications[$0.id] != nil }.map(\.id)
 
         var prerequisiteOf: [String: [String]] = [:], corequisiteOf: [String: [String]] = [:]
-        for id in taken where applications[id] == nil {
+        // A credential counts when any of its takings does: in a goal of several, its first
+        // taking may count toward another goal while its second counts here.
+        let counting = Set(formulation.items.filter { !$0.isHeld && applications[$0.id] != nil }.compactMap(\.catalogueID))
+        for id in taken where !counting.contains(id) {
             let before = taken.filter { catalogue.credential($0)?.prerequisites?.precedingIDs.contains(id) ?? false }
             let alongside = taken.filter { catalogue.credential($0)?.prerequisites.map { $0.credentialIDs.count != $0.precedingIDs.count && !$0.precedingIDs.contains(id) && $0.credentialIDs.contains(id) } ?? false }
             // Taken only as a corequisite: said so; as a prerequisite of anything, a prerequisite.
@@ -296,7 +299,10 @@ public struct Planner: Sendable {
         let takenCredentials = takings.compactMap(catalogue.credential)
         var schedule = given
         if given == nil, let calendar = formulation.calendar {
-            schedule = taken.compactMap { id in calendar.options[id]?.first { solution.isSet($0.variable) }?.option }
+            // Each taking's run, a repeated credential's in the order of its takings.
+            schedule = formulation.columns.filter { solution.isSet($0.take) }
+                .sorted { (Plan.credentialID(ofTaking: $0.id), Plan.taking($0.id)?.time ?? 1) < (Plan.credentialID(ofTaking: $1.id), Plan.taking($1.id)?.time ?? 1) }
+                .compactMap { column in calendar.options[column.id]?.first { solution.isSet($0.variable) }?.option }
         }
         let countedECTS = formulation.items.filter { applications[$0.id] != nil }.reduce(0) { $0 + $1.ects }
         let totals = Plan.Totals(

@@ -60,7 +60,7 @@ extension Formulation {
         for column in columns {
             if timeIsUp() { return }
             let summary = Self.runSummary(of: column.credential, catalogue: catalogue, request: request, settings: settings, horizonEnd: end)
-            calendar.summaries[column.credential.id] = summary
+            calendar.summaries[column.id] = summary
             let fee = catalogue.costInBaseCurrency(column.credential) ?? 0
             if summary.datedRuns.contains(where: { abs($0.cost - fee) > 1e-9 }) { calendar.runsChargeTheirFee = false }
             if summary.datedRuns.contains(where: { ($0.end.ordinal - settings.start.ordinal) % 7 != 0 }) { calendar.endsOnWeekBoundaries = false }
@@ -74,12 +74,12 @@ extension Formulation {
         model.add(workload - settings.hoursPerWeek * weeksStudied <= 0, name: "energy")
         var heavy = LinearExpression()
         for column in columns {
-            guard let summary = calendar.summaries[column.credential.id] else { continue }
+            guard let summary = calendar.summaries[column.id] else { continue }
             guard let earliest = summary.earliestEnd else {
-                model.add(LinearExpression(column.take) <= 0, name: "no_run[\(column.credential.id)]")
+                model.add(LinearExpression(column.take) <= 0, name: "no_run[\(column.id)]")
                 continue
             }
-            model.add(LinearExpression(calendar.completion) - Double(earliest) * column.take >= 0, name: "completion[\(column.credential.id)]")
+            model.add(LinearExpression(calendar.completion) - Double(earliest) * column.take >= 0, name: "completion[\(column.id)]")
             if summary.heavy { heavy.add(Double(summary.fewestWeeks), column.take) }
         }
         if !heavy.isConstant { model.add(heavy - LinearExpression(weeksStudied) <= 0, name: "heavy_weeks") }

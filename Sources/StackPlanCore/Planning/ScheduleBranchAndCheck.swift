@@ -29,6 +29,8 @@ struct ScheduleBranchAndCheck {
     struct Selection: Equatable {
         var taken: [String]
         var order: [Pair]
+        /// Corequisites that serve: `before` starts before `after` ends.
+        var alongside: [Pair] = []
         struct Pair: Equatable {
             var before: String
             var after: String
@@ -53,17 +55,20 @@ struct ScheduleBranchAndCheck {
         self.options = request.solverOptions
         let settings = calendar.settings
         self.check = ScheduleCheck(settings: settings) { id, end in
-            guard let credential = catalogue.credential(id) else { return [] }
+            // A further taking (`c[2]`) runs as its credential does.
+            guard let credential = catalogue.credential(Plan.credentialID(ofTaking: id)) else { return [] }
             return Formulation.calendarRuns(of: credential, catalogue: catalogue, request: request, settings: settings, until: end)
         }
     }
 
     func selection(_ values: [Double]) -> Selection {
-        let taken = formulation.columns.filter { values[$0.take.index] > 0.5 }.map(\.credential.id)
+        let taken = formulation.columns.filter { values[$0.take.index] > 0.5 }.map(\.id)
         let chosen = Set(taken)
         let order = calendar.precedences.filter { values[$0.variable.index] > 0.5 && chosen.contains($0.owner) && chosen.contains($0.prerequisite) }
             .map { Selection.Pair(before: $0.prerequisite, after: $0.owner, variable: $0.variable) }
-        return Selection(taken: taken, order: order)
+        let alongside = calendar.alongside.filter { values[$0.variable.index] > 0.5 && chosen.contains($0.owner) && chosen.contains($0.corequisite) }
+            .map { Selection.Pair(before: $0.corequisite, after: $0.owner, variable: $0.variable) }
+        return Selection(taken: taken, order: order, alongside: alongside)
     }
 
     /// Minimises `stages` in order; `durationStages` marks those that minimise C. `cuts` are
@@ -108,7 +113,8 @@ struct ScheduleBranchAndCheck {
                 let masterCompletion = Int(found.values[completion.index].rounded())
                 let order = chosen.order.map { (before: $0.before, after: $0.after) }
                 let lower = calendar.completionBound(of: chosen.taken, order: order)
-                switch try check.earliest(chosen.taken, order: order, lowerBound: max(lower, 0), limit: limit, options: options) {
+                let alongside = chosen.alongside.map { (corequisite: $0.before, owner: $0.after) }
+                switch try check.earliest(chosen.taken, order: order, alongside: alongside, lowerBound: max(lower, 0), limit: limit, options: options) {
                 case .stopped:
                     guard let incumbent else { return outcome(Solution(status: .timeLimit, objectiveValue: nil, bestBound: nil, values: [])) }
                     let value = objective.value(at: incumbent.point)
@@ -157,8 +163,8 @@ struct ScheduleBranchAndCheck {
         let value = Double(days)
         var row = LinearExpression(calendar.completion)
         for id in chosen.taken { if let take = formulation.take[id] { row.add(-value, take) } }
-        for pair in chosen.order { row.add(-value, pair.variable) }
-        let size = Double(chosen.taken.count + chosen.order.count)
+        for pair in chosen.order + chosen.alongside { row.add(-value, pair.variable) }
+        let size = Double(chosen.taken.count + chosen.order.count + chosen.alongside.count)
         master.add(row >= value * (1 - size), name: "check[\(master.rows.count)]")
         return master.rows[master.rows.count - 1]
     }

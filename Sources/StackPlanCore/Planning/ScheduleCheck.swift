@@ -23,10 +23,11 @@ struct ScheduleCheck {
     }
 
     /// The least completion (days from the start) of `chosen`, each credential of `order`'s
-    /// `before` ending before its `after` starts, within `limit` days; `lowerBound` is a
-    /// completion no schedule of the set beats.
+    /// `before` ending before its `after` starts, each `alongside` corequisite starting before
+    /// its owner ends, within `limit` days; `lowerBound` is a completion no schedule of the set beats.
     func earliest(
-        _ chosen: [String], order: [(before: String, after: String)], lowerBound: Int, limit: Int, options: SolveOptions
+        _ chosen: [String], order: [(before: String, after: String)], alongside: [(corequisite: String, owner: String)] = [],
+        lowerBound: Int, limit: Int, options: SolveOptions
     ) throws -> Result {
         guard lowerBound <= limit else { return .impossible }
         let limitEnd = settings.start.adding(days: limit)
@@ -38,7 +39,7 @@ struct ScheduleCheck {
         }
         var before: [String: [String]] = [:]
         for pair in order { before[pair.after, default: []].append(pair.before) }
-        let placement = ScheduleHeuristic(settings: settings, horizonEnd: limitEnd).place(chosen, runs: available) { before[$0] ?? [] }
+        let placement = ScheduleHeuristic(settings: settings, horizonEnd: limitEnd).place(chosen, runs: available, alongside: alongside) { before[$0] ?? [] }
         func days(_ day: Day) -> Int { day.ordinal - settings.start.ordinal }
         if let placement, days(placement.end) <= lowerBound {
             var placed: [String: ScheduleOption] = [:]
@@ -64,6 +65,9 @@ struct ScheduleCheck {
         func startDay(_ id: String) -> LinearExpression { LinearExpression(terms: (columns[id] ?? []).map { (Double(days($0.run.start)), $0.variable) }) }
         for pair in order where columns[pair.before] != nil && columns[pair.after] != nil {
             model.add(endDay(pair.before) - startDay(pair.after) <= 0, name: "order[\(pair.before)<\(pair.after)]")
+        }
+        for pair in alongside where columns[pair.corequisite] != nil && columns[pair.owner] != nil {
+            model.add(startDay(pair.corequisite) - endDay(pair.owner) <= -1, name: "alongside[\(pair.corequisite)~\(pair.owner)]")
         }
         for week in settings.weeks(until: end) {
             var load = LinearExpression()

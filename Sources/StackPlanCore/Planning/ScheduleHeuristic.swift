@@ -1,6 +1,6 @@
 /// What the plan without a calendar tells the model of a schedule (Planner.scheduleHint).
 struct ScheduleHint {
-    /// Credentials for ``ScheduleHeuristic`` to place.
+    /// Takings for ``ScheduleHeuristic`` to place (a repeated credential's `c[2]` among them).
     var credentials: [String]
     /// The fewest learning hours of any plan, when proven: no schedule needs fewer.
     var leastWorkload: Double?
@@ -29,9 +29,11 @@ struct ScheduleHeuristic {
         var end: Day
     }
 
-    /// `nil` when some credential has no run that fits.
+    /// `nil` when some credential has no run that fits. Each `alongside` corequisite starts
+    /// before its owner ends; a greedy choice that leaves none that does gives `nil` too.
     func place(
-        _ credentials: [String], runs: [String: [ScheduleOption]], prerequisites: (String) -> [String]
+        _ credentials: [String], runs: [String: [ScheduleOption]], alongside: [(corequisite: String, owner: String)] = [],
+        prerequisites: (String) -> [String]
     ) -> Placement? {
         let chosen = Set(credentials)
         guard chosen.allSatisfy({ runs[$0] != nil }) else { return nil }
@@ -47,8 +49,14 @@ struct ScheduleHeuristic {
         }
         func hours(_ id: String) -> Double { runs[id]?.first?.hours ?? 0 }
 
-        var ends: [String: Day] = [:]
+        var ends: [String: Day] = [:], starts: [String: Day] = [:]
         var placed: [String: Int] = [:]
+        func keepsAlongside(_ id: String, _ run: ScheduleOption) -> Bool {
+            alongside.allSatisfy { pair in
+                (pair.corequisite != id || ends[pair.owner].map { run.start < $0 } ?? true)
+                    && (pair.owner != id || starts[pair.corequisite].map { $0 < run.end } ?? true)
+            }
+        }
         var waiting = chosen.sorted()
         while !waiting.isEmpty {
             let ready = waiting.filter { id in prerequisites(id).allSatisfy { !chosen.contains($0) || ends[$0] != nil } }
@@ -59,11 +67,12 @@ struct ScheduleHeuristic {
             let earliestStart = prerequisites(next).compactMap { ends[$0] }.max() ?? settings.start
             // A credential the calendar's model has no runs for cannot be placed.
             guard let options = runs[next] else { return nil }
-            let fitting = options.indices.filter { options[$0].start >= earliestStart && fits(options[$0]) }
+            let fitting = options.indices.filter { options[$0].start >= earliestStart && fits(options[$0]) && keepsAlongside(next, options[$0]) }
             guard let best = fitting.min(by: { options[$0].end < options[$1].end }) else { return nil }
             for (week, hours) in weeklyLoad(options[best]) { load[week] += hours }
             placed[next] = best
             ends[next] = options[best].end
+            starts[next] = options[best].start
             waiting.removeAll { $0 == next }
         }
         return Placement(runs: placed, end: ends.values.max() ?? settings.start)

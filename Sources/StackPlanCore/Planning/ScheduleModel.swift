@@ -45,6 +45,8 @@ struct ScheduleModel {
     var completion: Variable
     var cost = LinearExpression()
     var precedences: [(owner: String, prerequisite: String, variable: Variable)] = []
+    /// Corequisites that serve (v[c,d]): d starts before c ends (Formulation.addCorequisiteTiming).
+    var alongside: [(owner: String, corequisite: String, variable: Variable)] = []
     /// Days no plan can complete in, proven from the fewest learning hours (`weeks_studied`).
     var leastCompletion: Double?
     /// With the bounds form: K, the weeks the plan runs in (`weeks_studied`).
@@ -175,8 +177,10 @@ extension Formulation {
             end = deadline.adding(days: 1)
         } else {
             // Weeks saturate (selfPacedWeeks), and so does their sum: beyond the cap it changes nothing.
+            // A repeatable credential's takings run one after another: its weeks count once per taking.
             let selfPaced = unprunedCandidateList.reduce(0) {
-                min($0 + settings.selfPacedWeeks(hours: $1.learningHours(hoursPerECTS: request.hoursPerECTS), stated: $1.weeks), settings.maxHorizonWeeks + 1)
+                let weeks = settings.selfPacedWeeks(hours: $1.learningHours(hoursPerECTS: request.hoursPerECTS), stated: $1.weeks)
+                return min($0 + min(weeks * min(max($1.repeatable ?? 1, 1), InputLimits.repeats.upperBound), ScheduleSettings.longestRunWeeks), settings.maxHorizonWeeks + 1)
             }
             let latestOffering = unprunedCandidateList.flatMap { credential in
                 credential.offerings.map { $0.start.adding(days: 7 * min($0.weeks ?? credential.weeks ?? 1, ScheduleSettings.longestRunWeeks)) }
@@ -195,7 +199,7 @@ extension Formulation {
         var runs: [String: [ScheduleOption]] = [:]
         for column in columns {
             if timeIsUp() { return nil }
-            runs[column.credential.id] = Self.scheduleOptions(
+            runs[column.id] = Self.scheduleOptions(
                 for: column.credential, catalogue: catalogue, settings: settings, hoursPerECTS: request.hoursPerECTS,
                 horizonEnd: horizonEnd, startGridWeeks: startGridWeeks
             ).filter { request.constraints.allowsAttending(column.credential, offering: $0.offering, in: catalogue) }
@@ -207,8 +211,8 @@ extension Formulation {
     /// such a plan, every credential fits, and the runs' fees keep within the budget.
     private func heuristicPlacement(_ settings: ScheduleSettings, horizonEnd: Day, runs: [String: [ScheduleOption]]) -> ScheduleHeuristic.Placement? {
         guard let hint = scheduleHint else { return nil }
-        let placement = ScheduleHeuristic(settings: settings, horizonEnd: horizonEnd).place(hint.credentials, runs: runs) { id in
-            catalogue.credential(id)?.prerequisites?.precedingIDs ?? []
+        let placement = ScheduleHeuristic(settings: settings, horizonEnd: horizonEnd).place(hint.credentials, runs: runs, alongside: corequisitePairs(of: hint.credentials)) { id in
+            precedingTakings(id)
         }
         // The plan without a calendar kept the budget at the credentials' fees; offerings may charge more.
         if let placed = placement, let budget = request.constraints.budget,
@@ -224,7 +228,7 @@ extension Formulation {
         var start: [Variable: Double] = [:]
         for column in columns {
             if timeIsUp() { return false }
-            let id = column.credential.id
+            let id = column.id
             let options = runs[id] ?? []
             let variables = options.map { option in model.addBinary("run[\(id)@\(option.start)]") }
             calendar.options[id] = Array(zip(options, variables))
@@ -243,7 +247,7 @@ extension Formulation {
     /// C ≥ the end of every taken credential's run.
     private mutating func addCompletionRows(_ calendar: ScheduleModel) {
         for column in columns {
-            model.add(LinearExpression(calendar.completion) >= calendar.endDay(of: column.credential.id), name: "completion[\(column.credential.id)]")
+            model.add(LinearExpression(calendar.completion) >= calendar.endDay(of: column.id), name: "completion[\(column.id)]")
         }
     }
 
@@ -273,7 +277,7 @@ extension Formulation {
             var worst = 0.0
             for column in columns {
                 var credentialWorst = 0.0
-                for (option, variable) in calendar.options[column.credential.id] ?? [] {
+                for (option, variable) in calendar.options[column.id] ?? [] {
                     let hours = option.hours(in: week)
                     guard hours > 0 else { continue }
                     load.add(hours, variable)

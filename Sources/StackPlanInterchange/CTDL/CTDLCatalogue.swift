@@ -134,6 +134,18 @@ public struct CTDLCatalogue: Sendable {
         }
     }
 
+    /// An ISO 4217 code, as written or from the currency's English name as ISO 4217 lists it
+    /// (registry documents write `"US Dollar"`); `nil` for anything else.
+    static func currencyCode(_ written: String) -> String? {
+        let trimmed = written.trimmingCharacters(in: .whitespaces)
+        if trimmed.count == 3, trimmed == trimmed.uppercased(), trimmed.allSatisfy(\.isLetter) { return trimmed }
+        let names = [
+            "us dollar": "USD", "euro": "EUR", "pound sterling": "GBP", "canadian dollar": "CAD", "australian dollar": "AUD",
+            "new zealand dollar": "NZD", "swiss franc": "CHF", "yen": "JPY", "indian rupee": "INR",
+        ]
+        return names[trimmed.lowercased()]
+    }
+
     /// A reference's IRI: a string, or an object's `@id`.
     static func reference(_ value: JSON) -> String? {
         switch value {
@@ -321,22 +333,30 @@ public struct CTDLCatalogue: Sendable {
         }
 
         /// The fields every imported record shares: id, title, provider, EQF level, source.
+        /// Every missing field is reported, not only the first: a document from a registry often
+        /// lacks several, and one import should name them all.
         mutating func basics(_ resource: Resource) -> [String: JSON]? {
-            guard let id = importedID(resource) else { note(resource.path, "its @id is not an identifier StackPlan can keep (\(InputLimits.identifierRule)); left out"); return nil }
-            guard let title = CTDLCatalogue.text(resource.value("name")) else { note(resource.at("name"), "is missing; left out"); return nil }
-            guard let provider = provider(of: resource), let eqf = level(of: resource) else { return nil }
+            let id = importedID(resource)
+            if id == nil { note(resource.path, "its @id is not an identifier StackPlan can keep (\(InputLimits.identifierRule)); left out") }
+            let title = CTDLCatalogue.text(resource.value("name"))
+            if title == nil { note(resource.at("name"), "is missing; left out") }
+            let provider = provider(of: resource)
+            let eqf = level(of: resource)
+            guard let id, let title, let provider, let eqf else { return nil }
             ids[resource.id] = id
             return ["id": .string(id), "title": .string(title), "provider": .string(provider), "eqf": .number(Double(eqf)), "source": .string(resource.id)]
         }
 
         mutating func mapCredential(_ resource: Resource) {
-            guard var fields = basics(resource) else { return }
-            guard let credit = credits(resource.value("creditValue"), at: resource.at("creditValue")) else {
-                note(resource.path, "has no credit value StackPlan can read (ECTS, clock hours, CEUs, or a unit given --credit-rate); left out")
-                ids[resource.id] = nil
-                return
+            if resource.isA(CTDLCatalogue.learningTypes) { noteProgrammeStructure(resource) }
+            let basics = basics(resource)
+            let credit = credits(resource.value("creditValue"), at: resource.at("creditValue"))
+            if credit == nil {
+                let nonCredit = resource.value("isNonCredit") == .bool(true) ? " (it is marked isNonCredit)" : ""
+                note(resource.path, "has no credit value StackPlan can read (ECTS, clock hours, CEUs, or a unit given --credit-rate)\(nonCredit); left out")
             }
-            guard let mode = mode(of: resource) else { ids[resource.id] = nil; return }
+            let mode = mode(of: resource)
+            guard var fields = basics, let credit, let mode else { ids[resource.id] = nil; return }
             let kind: CredentialKind = resource.isA(["LearningProgram"]) ? .programme
                 : resource.isA(CTDLCatalogue.learningTypes) ? .module
                 : resource.types.contains { $0.hasSuffix("Degree") || $0.hasSuffix("Doctorate") } ? .qualification : .module
@@ -352,7 +372,7 @@ public struct CTDLCatalogue: Sendable {
             fields["languages"] = .array(Array(Set(languages.compactMap { if case .string(let code) = $0 { code } else { nil } })).sorted().map(JSON.string))
             let costs = CTDLCatalogue.list(resource.value("estimatedCost"))
             if costs.count == 1, case .number(let price)? = CTDLCatalogue.field(costs[0].objectFields, "price") {
-                if case .string(let currency)? = CTDLCatalogue.field(costs[0].objectFields, "currency"), currency.count == 3, currency == currency.uppercased() {
+                if case .string(let written)? = CTDLCatalogue.field(costs[0].objectFields, "currency"), let currency = CTDLCatalogue.currencyCode(written) {
                     fields["cost"] = .number(price)
                     fields["currency"] = .string(currency)
                 } else {
@@ -366,6 +386,11 @@ public struct CTDLCatalogue: Sendable {
             var needed: [JSON] = []
             for key in ["prerequisite", "entryCondition", "corequisite"] {
                 for (index, condition) in CTDLCatalogue.list(resource.value(key)).enumerated() {
+                    // Statements in words ("high-school mathematics") are for people to judge.
+                    if CTDLCatalogue.field(condition.objectFields, "condition") != nil {
+                        note(CTDLCatalogue.path("\(resource.at(key))[\(index)]", CTDLCatalogue.writtenKey(condition.objectFields, "condition")),
+                             "states conditions in words, which StackPlan cannot check; not mapped")
+                    }
                     let targets = targetReferences(condition)
                     if targets.isEmpty && CTDLCatalogue.reference(condition) == nil {
                         note("\(resource.at(key))[\(index)]", "states no target credential, course or assessment; not mapped")
@@ -383,6 +408,17 @@ public struct CTDLCatalogue: Sendable {
             }
             if !needed.isEmpty { fields["prerequisites"] = needed.count == 1 ? needed[0] : .object(["allOf": .array(needed)]) }
             credentials[fields["id"].flatMap { if case .string(let id) = $0 { id } else { nil } } ?? resource.id] = .object(fields)
+        }
+
+        /// A learning programme's parts (`hasPart`) and its own `requires` are not read as
+        /// requirements: only credentials' condition profiles and pathways become qualifications.
+        mutating func noteProgrammeStructure(_ resource: Resource) {
+            if resource.value("hasPart") != nil {
+                note(resource.at("hasPart"), "lists the programme's parts, which StackPlan does not read as requirements (describe them with a credential's requires or a pathway); not mapped")
+            }
+            if resource.value("requires") != nil {
+                note(resource.at("requires"), "requirements of a learning opportunity are not read (only a credential's requires become a qualification); not mapped")
+            }
         }
 
         func targetReferences(_ condition: JSON) -> [String] {
@@ -462,10 +498,11 @@ public struct CTDLCatalogue: Sendable {
                 note(resource.at("hasDestinationComponent"), "names no destination component of this document; the pathway is left out")
                 return
             }
-            guard var fields = basics(resource) else { return }
+            // The components first, so that what they lack is reported even when the pathway's own fields are missing too.
             var visiting: Set<String> = []
-            guard let tree = componentNode(component, destination: true, visiting: &visiting, depth: 1) else {
-                note(resource.path, "some component cannot be mapped; the pathway is left out rather than imported with fewer rules")
+            let tree = componentNode(component, destination: true, visiting: &visiting, depth: 1)
+            if tree == nil { note(resource.path, "some component cannot be mapped; the pathway is left out rather than imported with fewer rules") }
+            guard var fields = basics(resource), let tree else {
                 ids[resource.id] = nil
                 return
             }
