@@ -99,26 +99,16 @@ struct PlanningRoutes {
     }
 
     static func planned(_ request: PlanRequest, in source: any CatalogueSource) throws -> (Plan, Catalogue) {
-        guard request.exceptions.isEmpty else {
-            let catalogue = try source.catalogue()
-            let outcome = try Planner(catalogue: catalogue).plan(request)
-            guard case .planned(let plan) = outcome else { throw noPlan(outcome) }
-            return (plan, catalogue)
-        }
-        // As `stackplan plan` reads them: the candidates cut as CandidateCut allows, and every
-        // candidate when the cut does not cover the request (its limits, or no plan).
-        let load = try source.candidateCatalogue(for: request)
-        var planner = Planner(catalogue: load.catalogue)
-        planner.cut = load.cut
-        var outcome: PlanOutcome
-        do {
-            outcome = try planner.plan(request)
-        } catch is CandidateCut.Uncovered {
-            planner = Planner(catalogue: try source.candidateCatalogue(target: request.target, held: request.learner.held.compactMap(\.catalogueID)))
-            outcome = try planner.plan(request)
-        }
+        // Every candidate, not the cut `stackplan plan` reads: measured through the service
+        // (bench-postgres, 100k, learner 1, `cost,workload`), the cut's query and the plan on
+        // what it keeps took 0.27 s on SQLite and 0.51 s on PostgreSQL against 0.11 s and 0.22 s
+        // for the candidates read at once; two objectives leave the cut only the learner's limits.
+        let catalogue = request.exceptions.isEmpty
+            ? try source.candidateCatalogue(target: request.target, held: request.learner.held.compactMap(\.catalogueID))
+            : try source.catalogue()
+        let outcome = try Planner(catalogue: catalogue).plan(request)
         guard case .planned(let plan) = outcome else { throw noPlan(outcome) }
-        return (plan, planner.catalogue)
+        return (plan, catalogue)
     }
 
     /// The answer for an outcome without a plan: 422 with the diagnosis, or 503 when the solver stopped.
