@@ -37,6 +37,22 @@ import Testing
         #expect(CatalogueValidator(built).run().filter { $0.severity == .error }.isEmpty)
     }
 
+    /// A diagnosis counts a repeatable credential's credits once for each taking: "topics"
+    /// (5 ECTS, three takings) and "block" (15 ECTS, in German) offer 30 ECTS that fit a
+    /// 20-ECTS requirement; within an English-only learner's limits, 15.
+    @Test func aDiagnosisCountsEveryTakingOfARepeatableCredential() throws {
+        var topics = F.credential("topics", ects: 5, cost: 100)
+        topics.repeatable = 3
+        let catalogue = F.catalogue([topics, F.credential("block", ects: 15, cost: 500, languages: ["de"])],
+                                    [F.qualification(ects: 20, .allOf([.credits(20, CredentialFilter(ids: ["topics", "block"]))]))])
+        let outcome = try Planner(catalogue: catalogue).plan(F.request(constraints: LearnerConstraints(languages: ["en"])))
+        let diagnosis = try #require(outcome.diagnosis)
+        let leaf = try #require(diagnosis.shortfalls.first { $0.path == "requires.allOf[0]" })
+        #expect(leaf.catalogueECTS == 30)
+        #expect(leaf.allowedECTS == 15)
+        #expect(leaf.amount == 5)
+    }
+
     @Test func aRepeatableCredentialIsTakenAgainForCredit() throws {
         let catalogue = Self.catalogue(times: 3)
         let request = F.request()

@@ -109,6 +109,28 @@ import Testing
         #expect(rows.filter { $0["role"] == "held-counts" }.allSatisfy { $0["start"] == "" && $0["end"] == "" })
     }
 
+    /// A repeatable credential taken three times has a row per taking, each with its own run.
+    @Test func csvHasARowPerTakingOfARepeatedCredential() throws {
+        var topics = Credential(id: "topics", title: "Topics", provider: "p", kind: .module, ects: 5, eqf: 7, cost: 100, competencies: ["x"])
+        topics.repeatable = 3
+        let block = Credential(id: "block", title: "Block", provider: "p", kind: .module, ects: 15, eqf: 7, cost: 500, competencies: ["x"])
+        let qualification = Qualification(id: "q", title: "Certificate", provider: "p", eqf: 7, ects: 15,
+                                          requires: RequirementNode(.credits(15, CredentialFilter(ids: ["topics", "block"]))))
+        let catalogue = Catalogue(providers: [Provider(id: "p", name: "P", country: "IE", accredited: true)],
+                                  credentials: [topics, block], qualifications: [qualification])
+        var request = PlanRequest(target: "q", learner: LearnerProfile(), objectives: [.cost])
+        request.schedule = ScheduleSettings(start: try #require(Day("2027-01-04")), hoursPerWeek: 40)
+        let plan = try #require(try Planner(catalogue: catalogue).plan(request).plan)
+        #expect(plan.repeats == ["topics": 3])
+        let export = PlanExport(PlanReport(plan: plan, catalogue: catalogue, request: request))
+        let records = try CSVReader.parse(export.csv).map { $0.fields.map(\.text) }
+        let rows = records.dropFirst().map { Dictionary(uniqueKeysWithValues: zip(PlanExport.csvColumns, $0)) }.filter { $0["role"] == "take" }
+        #expect(rows.map { $0["id"] } == ["topics", "topics[2]", "topics[3]"])
+        let starts = rows.compactMap { $0["start"] }
+        #expect(Set(starts).count == 3 && !starts.contains(""), "\(starts) \((plan.schedule ?? []).map { "\($0.credential) \($0.start)" })")
+        #expect(rows.allSatisfy { $0["cost"] == "100" || $0["cost"] == "100.00" }, "\(rows)")
+    }
+
     @Test func exceptionsAppearInEveryExport() throws {
         let waiver = AdvisorException(.waive(path: "requires.allOf[2]"), note: "research done at work", origin: "--waive requires.allOf[2]")
         let export = try sofiasScheduledDiploma(exceptions: [waiver])

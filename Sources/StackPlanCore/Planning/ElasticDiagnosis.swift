@@ -131,8 +131,12 @@ extension Planner {
                 guard case .credits(let minimum, let filter) = node.kind else { continue }
                 let fitting = anyTakeable.filter { tree.accepts(node, CountableItem(credential: $0, in: catalogue, hoursPerECTS: request.hoursPerECTS)) }
                 let heldFitting = heldItems.filter { tree.accepts(node, $0) }.reduce(0) { $0 + $1.ects }
-                let offered = fitting.reduce(0) { $0 + $1.credits } + heldFitting
-                let allowed = fitting.filter { allowedTakeable.contains($0.id) }.reduce(0) { $0 + $1.credits } + heldFitting
+                // A repeatable credential offers its credits once for each taking the plan may make.
+                func offers(_ credential: Credential) -> Double {
+                    credential.credits * Double(max(1, min(credential.repeatable ?? 1, InputLimits.repeats.upperBound)))
+                }
+                let offered = fitting.reduce(0) { $0 + offers($1) } + heldFitting
+                let allowed = fitting.filter { allowedTakeable.contains($0.id) }.reduce(0) { $0 + offers($1) } + heldFitting
                 found.append(Shortfall(kind: .credits, path: node.path, requirement: tree.describe(index, catalogue: catalogue), amount: amount,
                                        catalogueECTS: offered, allowedECTS: allowed, needed: minimum, filter: filter, heldECTS: heldFitting,
                                        limits: allowed < offered - 1e-9 ? activeLimits : []))

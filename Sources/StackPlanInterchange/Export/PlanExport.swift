@@ -127,16 +127,22 @@ public struct PlanExport {
     ]
 
     /// One row per credential to take (`take`), per held credential (`held-counts`, `held-unused`),
-    /// and a `total` row; list cells are separated by `;` as in the catalogue CSV. With a schedule,
-    /// `start` and `end` give each credential's run (first and last day) and the total row's span.
+    /// and a `total` row; list cells are separated by `;` as in the catalogue CSV. A repeatable
+    /// credential taken again has a row per taking, its id that of the taking (`c[2]`). With a
+    /// schedule, `start` and `end` give each taking's run (first and last day) and the total row's span.
     public var csv: String {
         func row(_ values: [String: String]) -> [String] { Self.csvColumns.map { values[$0] ?? "" } }
         func toward(_ paths: [String]) -> String { paths.map { "\($0): \(requirementName($0))" }.joined(separator: "; ") }
         var rows = [Self.csvColumns]
-        let runs = Dictionary((plan.schedule ?? []).map { ($0.credential, $0) }, uniquingKeysWith: { first, _ in first })
-        for credential in plan.taken.compactMap(catalogue.credential) {
+        // A repeatable credential taken again has a row per taking (`c[2]`); the schedule lists
+        // its runs under the credential's id, the n-th run the n-th taking's.
+        let runs = Dictionary(grouping: plan.schedule ?? [], by: \.credential).mapValues { $0.sorted { $0.start < $1.start } }
+        for taking in plan.takings {
+            guard let credential = catalogue.credential(Plan.credentialID(ofTaking: taking)) else { continue }
+            let time = Plan.taking(taking)?.time ?? 1
+            let run = runs[credential.id].flatMap { $0.indices.contains(time - 1) ? $0[time - 1] : nil }
             var values: [String: String] = [
-                "role": "take", "id": credential.id, "title": credential.title, "provider": credential.provider,
+                "role": "take", "id": taking, "title": credential.title, "provider": credential.provider,
                 "eqf": String(credential.eqf), "cost": money(credential.cost), "currency": credential.currency ?? currency,
                 "mode": credential.mode.rawValue, "languages": credential.languages.joined(separator: ";"),
             ]
@@ -145,10 +151,10 @@ public struct PlanExport {
             values["hours"] = formatted(credential.learningHours(hoursPerECTS: request.hoursPerECTS))
             values["costInBaseCurrency"] = catalogue.costInBaseCurrency(credential).map(money)
             values["accredited"] = catalogue.isAccredited(credential) ? "true" : "false"
-            values["countsToward"] = plan.applications[credential.id].map(toward) ?? roles(of: credential.id).joined(separator: "; ")
+            values["countsToward"] = plan.applications[taking].map(toward) ?? roles(of: credential.id).joined(separator: "; ")
             values["source"] = credential.source
-            values["start"] = runs[credential.id]?.start.description
-            values["end"] = runs[credential.id]?.end.adding(days: -1).description
+            values["start"] = run?.start.description
+            values["end"] = run?.end.adding(days: -1).description
             rows.append(row(values))
         }
         for line in heldLines {
