@@ -102,6 +102,7 @@ class Journeys:
         self.screenshots = screenshots
         self.passed = []
         self.failed = []
+        self.followed = 0
 
     # waiting
 
@@ -129,10 +130,24 @@ class Journeys:
 
     def follow(self, action, heading=None, address=None, seconds=PAGE_SECONDS):
         """Runs `action`, a click or a submit that loads another page, and waits for that page:
-        the old document goes stale, then the new one loads (with `heading` and `address` when given)."""
-        old = self.driver.find_element(By.TAG_NAME, "html")
+        the old document goes away, then the new one loads (with `heading` and `address` when given).
+
+        The old document is marked with a script variable rather than watched through an element
+        handle: while a page is being replaced, Chromium may answer a question about an old node
+        with an "unknown error" instead of "stale element", which is not a failure of the page."""
+        # A fresh mark each time: going back restores an earlier document, marked by an earlier step.
+        self.followed += 1
+        mark = self.followed
+        self.driver.execute_script("window.stackplanDocumentMark = arguments[0]", mark)
         action()
-        self.wait_for(conditions.staleness_of(old), seconds, "no new page came after the click on %s" % self.driver.current_url)
+
+        def replaced(driver):
+            try:
+                return driver.execute_script("return window.stackplanDocumentMark !== arguments[0]", mark)
+            except WebDriverException:
+                return False  # between documents: ask again
+
+        self.wait_for(replaced, seconds, "no new page came after the click on %s" % self.driver.current_url)
         self.wait_for_page(heading, address, seconds)
 
     def click_to_page(self, selector, by=By.CSS_SELECTOR, heading=None, address=None):
