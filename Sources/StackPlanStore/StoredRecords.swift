@@ -59,20 +59,27 @@ public enum StoredRecords {
         public var code: String?, isced: String?, escoSkills: String?
         /// The document's `repeatable`: how many times the credential may be taken for credit.
         public var repeatable: Int64?
+        /// The document's `competencies` and `languages` lists as JSON text, for a store that reads
+        /// them from the document rather than from the side tables (`nil`: none given, left empty).
+        /// Read as the side tables hold them: each once, in order.
+        public var competencies: String?, languages: String?
 
         public init(id: String, provider: String, title: String, kind: String, ects: Double?, hours: Double?, eqf: Int, cost: Double,
                     currency: String?, mode: String, accredited: Bool?, weeks: Int?, prerequisites: String?, excludes: String?,
                     offerings: String?, place: String?, documentIsJSON: Bool,
-                    code: String? = nil, isced: String? = nil, escoSkills: String? = nil, repeatable: Int64? = nil) {
+                    code: String? = nil, isced: String? = nil, escoSkills: String? = nil, repeatable: Int64? = nil,
+                    competencies: String? = nil, languages: String? = nil) {
             self.id = id; self.provider = provider; self.title = title; self.kind = kind
             self.ects = ects; self.hours = hours; self.eqf = eqf; self.cost = cost; self.currency = currency; self.mode = mode
             self.accredited = accredited; self.weeks = weeks; self.prerequisites = prerequisites; self.excludes = excludes
             self.offerings = offerings; self.place = place; self.documentIsJSON = documentIsJSON
             self.code = code; self.isced = isced; self.escoSkills = escoSkills; self.repeatable = repeatable
+            self.competencies = competencies; self.languages = languages
         }
     }
 
-    /// One credential from its planning columns, without competencies and languages (side tables).
+    /// One credential from its planning columns; its competencies and languages only when the
+    /// columns carry them (else the side tables add them).
     public static func credential(_ columns: CredentialColumns) throws -> Credential {
         let record = "credential \"\(columns.id)\""
         guard let kind = CredentialKind(rawValue: columns.kind), let mode = DeliveryMode(rawValue: columns.mode) else {
@@ -127,6 +134,9 @@ public enum StoredRecords {
         credential.code = columns.code
         credential.isced = try strings(columns.isced, "isced")
         credential.escoSkills = try strings(columns.escoSkills, "escoSkills")
+        // As written to the side tables (CatalogueStore.writeCredentials): each once, sorted.
+        credential.competencies = Set(try strings(columns.competencies, "competencies")).sorted()
+        credential.languages = Set(try strings(columns.languages, "languages")).sorted()
         // How often it may be taken for credit lives in the document only: a whole number in range, else once.
         if let times = columns.repeatable {
             guard InputLimits.repeats.contains(Int(clamping: times)) else { throw DamagedRecord(record: record, reason: "its repeatable \(times) is out of range") }

@@ -108,7 +108,8 @@ import StackPlanStore
         _ = try database.store.importCatalogues([(try Samples.document(#"""
             {"format": "stackplan/1", "providers": [{"id": "p", "name": "P", "country": "IE"}],
              "credentials": [
-               {"id": "bio", "title": "B", "provider": "p", "kind": "module", "ects": 5, "eqf": 7, "mode": "online", "languages": ["en"],
+               {"id": "bio", "title": "B", "provider": "p", "kind": "module", "ects": 5, "eqf": 7, "mode": "online", "languages": ["ga", "en", "ga"],
+                "competencies": ["zoonoses", "anatomy", "zoonoses"],
                 "code": "BIOL 3120", "isced": ["0511"], "escoSkills": ["http://data.europa.eu/esco/skill/abc"]},
                {"id": "talk", "title": "T", "provider": "p", "kind": "module", "hours": 3, "eqf": 6, "mode": "online", "languages": ["en"]}
              ],
@@ -121,6 +122,8 @@ import StackPlanStore
         let candidates = try database.store.candidateCatalogue(target: "q", held: [])
         let bio = try #require(candidates.credential("bio"))
         #expect(bio.code == "BIOL 3120" && bio.isced == ["0511"] && bio.escoSkills == ["http://data.europa.eu/esco/skill/abc"])
+        // Competencies and languages as the side tables hold them (PostgreSQL reads them from the document): each once, in order.
+        #expect(bio.competencies == ["anatomy", "zoonoses"] && bio.languages == ["en", "ga"])
         #expect(candidates.credentials.map(\.id) == ["bio", "talk"])
         #expect(try database.store.candidateCatalogue(target: "r", held: []).credentials.map(\.id) == ["bio"])
     }
