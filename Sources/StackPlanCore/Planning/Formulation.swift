@@ -449,7 +449,10 @@ struct Formulation {
         let qualification = tree.qualification
         if qualification.ects > 0 {
             var total = LinearExpression()
-            for (item, expression) in counted { total.add(expression, times: items[item].ects) }
+            // In item order, which is the order of their variables: each term then joins the end
+            // of the row (a dictionary's order inserted them mid-row, quadratic in the candidates:
+            // 0.23 s of a 100k calendar plan's 5.4 s).
+            for (item, expression) in counted.sorted(by: { $0.key < $1.key }) { total.add(expression, times: items[item].ects) }
             model.add(total >= qualification.ects, name: "total_ects")
             relaxable.append(.total(row: lastRow, ects: qualification.ects))
         }
@@ -462,7 +465,7 @@ struct Formulation {
         }
         if let cap = qualification.rules.maxPriorECTS {
             var prior = LinearExpression()
-            for (item, expression) in counted where items[item].isHeld { prior.add(expression, times: items[item].ects) }
+            for (item, expression) in counted.sorted(by: { $0.key < $1.key }) where items[item].isHeld { prior.add(expression, times: items[item].ects) }
             if !prior.isConstant {
                 model.add(prior <= cap, name: "prior_cap")
                 relaxable.append(.priorCap(row: lastRow))
