@@ -151,7 +151,9 @@ extension CatalogueStore {
         guard let credentials = try stream.readCredentials(batchSize: batchSize, context: context, { batch in
             guard StoredText.problems(in: batch).isEmpty else { throw WholeDocumentNeeded() }
             if rebuilt == nil && written + batch.credentials.count >= Self.indexRebuildThreshold { rebuilt = try Self.dropCredentialIndexes(db) }
-            try Self.writeCredentials(batch.credentials, db)
+            // Ids are distinct across the whole stream (else it is imported whole), so into an
+            // empty table nothing is replaced.
+            try Self.writeCredentials(batch.credentials, replacing: hasCredentials, db)
             written += batch.credentials.count
         }) else { throw WholeDocumentNeeded() }
         for index in rebuilt ?? [] { try db.execute(sql: index.sql) }

@@ -6,12 +6,16 @@ enum JSONWriter {
     // MARK: Writing
 
     /// Serialises with keys in code-point order: compact, or indented by two spaces.
-    static func write(_ value: JSON, pretty: Bool) -> Data {
+    static func write(_ value: JSON, pretty: Bool) -> Data { Data(bytes(value, pretty: pretty)) }
+
+    /// The same text as bytes of UTF-8 (what ``JSON/compactText`` makes a string of, without
+    /// passing through `Data`: an import writes a million of them).
+    static func bytes(_ value: JSON, pretty: Bool) -> [UInt8] {
         var output: [UInt8] = []
-        output.reserveCapacity(1 << 12)
+        output.reserveCapacity(pretty ? 1 << 12 : 512)
         append(value, to: &output, pretty: pretty, indent: 0)
         if pretty { output.append(0x0A) }
-        return Data(output)
+        return output
     }
 
     private static func append(_ value: JSON, to output: inout [UInt8], pretty: Bool, indent: Int) {
@@ -54,9 +58,26 @@ enum JSONWriter {
         guard number.isFinite else { output.append(contentsOf: "null".utf8); return }
         // Whole numbers print without a fraction, as people write them (and as JSON.serialized does).
         if number.rounded() == number, abs(number) < 1e15 {
-            output.append(contentsOf: String(Int64(number)).utf8)
+            appendInteger(Int64(number), to: &output)
         } else {
             output.append(contentsOf: number.description.utf8)
+        }
+    }
+
+    /// Decimal digits written in place, as `String(value)` spells them, without making a string.
+    private static func appendInteger(_ value: Int64, to output: inout [UInt8]) {
+        if value < 0 { output.append(UInt8(ascii: "-")) }
+        var magnitude = value.magnitude
+        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
+                     UInt8, UInt8, UInt8, UInt8) = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        var count = 0
+        withUnsafeMutableBytes(of: &digits) { buffer in
+            repeat {
+                buffer[count] = UInt8(ascii: "0") + UInt8(magnitude % 10)
+                magnitude /= 10
+                count += 1
+            } while magnitude > 0
+            for index in stride(from: count - 1, through: 0, by: -1) { output.append(buffer[index]) }
         }
     }
 
@@ -86,7 +107,7 @@ enum JSONWriter {
 
 extension JSON {
     /// Compact text with sorted keys, fast: for storage and large generated documents.
-    public var compactText: String { String(decoding: JSONWriter.write(self, pretty: false), as: UTF8.self) }
+    public var compactText: String { String(decoding: JSONWriter.bytes(self, pretty: false), as: UTF8.self) }
 
     /// Indented text with sorted keys, fast; the same layout as ``serialized(pretty:)`` for
     /// ASCII keys, which is all a catalogue uses.

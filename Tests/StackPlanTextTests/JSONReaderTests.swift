@@ -115,6 +115,13 @@ import Testing
         #expect(JSON.object(["b": .number(2), "a": .array([.string("x\n")])]).compactText == #"{"a":["x\n"],"b":2}"#)
     }
 
+    @Test func wholeNumbersAreWrittenAsIntegersAndOthersAsSwiftSpellsThem() {
+        let numbers: [Double] = [0, -0.0, 7, -42, 10, 100, 999_999_999_999_999, -999_999_999_999_999, 1e15, 1.5, -3.25, 0.1]
+        let expected = numbers.map { $0.rounded() == $0 && abs($0) < 1e15 ? String(Int64($0)) : $0.description }
+        #expect(JSON.array(numbers.map(JSON.number)).compactText == "[" + expected.joined(separator: ",") + "]")
+        #expect(JSON.array([.number(-42), .number(7)]).compactText == "[-42,7]")
+    }
+
     func catchingParse(_ data: Data) -> JSONSyntaxError? {
         do {
             _ = try JSONReader.parse(data)

@@ -146,6 +146,11 @@ extension String {
     /// break in bad input shows instead of cutting or breaking the message, and cut after 80
     /// characters, so that a megabyte-long value does not become a megabyte-long message.
     package var quotedForMessage: String {
+        // The common case, a short printable ASCII id with nothing to escape, without a walk
+        // over its scalars (validation names every record this way as it reads it).
+        if utf8.count <= 80, utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "\\") }) {
+            return "\"" + self + "\""
+        }
         var text = "\""
         for (position, scalar) in unicodeScalars.enumerated() {
             if position == 80 { return text + "…\"" }
