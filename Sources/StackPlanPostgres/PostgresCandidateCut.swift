@@ -82,7 +82,8 @@ extension PostgresStore {
             // What the learner may take, as Eligibility judges it from these columns.
             if let modes = constraints.modes { conditions.append(#"c."mode" = ANY("# + binds.add(modes.map(\.rawValue)) + ")") }
             if let languages = constraints.languages {
-                conditions.append(#"c."id" IN (SELECT "credentialId" FROM "credentialLanguage" WHERE "language" = ANY("#
+                // Per row through the primary key, as on SQLite (CandidateCutQueries.swift).
+                conditions.append(#"EXISTS (SELECT 1 FROM "credentialLanguage" l WHERE l."credentialId" = c."id" AND l."language" = ANY("#
                                   + binds.add(StoredRecords.lookupable(languages)) + "))")
             }
             if constraints.accreditedOnly { conditions.append(#"COALESCE(c."accredited", p."accredited", false)"#) }

@@ -125,7 +125,10 @@ extension CatalogueStore {
         }
         if let languages = constraints.languages {
             let keys = StoredText.lookupable(languages)
-            learner.append("c.id IN (SELECT credentialId FROM credentialLanguage WHERE language IN (\(marks(keys.count))))")
+            // Tested on each row the leaf reads, through the side table's primary key: as a list
+            // of every credential taught in the language (438,766 for English at a million
+            // credentials) SQLite built it again for each leaf's query (0.92 s against 0.36 s).
+            learner.append("EXISTS (SELECT 1 FROM credentialLanguage l WHERE l.credentialId = c.id AND l.language IN (\(marks(keys.count))))")
             learnerArguments += StatementArguments(keys)
         }
         if constraints.accreditedOnly { learner.append("COALESCE(c.accredited, p.accredited, 0) = 1") }
