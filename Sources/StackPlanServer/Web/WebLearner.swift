@@ -379,9 +379,7 @@ extension WebPages {
                 // As the API plans: retired credentials are taken by no new plan, a retired qualification is no target.
                 let answer = try await service.solve(for: requestContext) { source, offering -> PlanAnswer in
                     let request = try offering.apply(asked)
-                    let catalogue = request.exceptions.isEmpty
-                        ? try source.candidateCatalogue(target: request.target, held: request.learner.held.compactMap(\.catalogueID))
-                        : try source.catalogue()
+                    let catalogue = try PlanningRoutes.planningCatalogue(for: request, in: source)
                     switch try Planner(catalogue: catalogue).plan(request) {
                     case .planned(let plan):
                         let report = PlanReport(plan: plan, catalogue: catalogue, request: request)
@@ -579,7 +577,8 @@ extension WebPages {
             throw WebError.badRequest("The cost–time frontier needs hours a week (in the profile or the form), to put plans on the calendar.")
         }
         let plans = try await service.solve(for: requestContext) { source, offering -> [Plan] in
-            try Planner(catalogue: try source.catalogue()).frontier(try offering.apply(request), limit: 12)
+            let planRequest = try offering.apply(request)
+            return try Planner(catalogue: try PlanningRoutes.planningCatalogue(for: planRequest, in: source)).frontier(planRequest, limit: 12)
         }
         let points = plans.compactMap { plan -> WebCharts.Point? in
             guard let completes = plan.completes else { return nil }
