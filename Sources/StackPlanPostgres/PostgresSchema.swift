@@ -133,6 +133,11 @@ enum PostgresSchema {
             ALTER TABLE "serviceJob" ADD COLUMN "instance" TEXT COLLATE "C" NOT NULL DEFAULT '';
             ALTER TABLE "serviceJob" ADD COLUMN "cancelRequested" BOOLEAN NOT NULL DEFAULT FALSE;
             """),
+        // The SQLite store's v9 (Schema.swift): competency filters answered from the index alone.
+        Migration(identifier: "v9: covering competency index", sql: """
+            DROP INDEX "credentialCompetency_on_competency";
+            CREATE INDEX "credentialCompetency_on_competency" ON "credentialCompetency"("competency", "credentialId");
+            """),
     ]
 
     /// Adds to `referencedCredential` the ids named by the credentials `c` meeting `condition`:

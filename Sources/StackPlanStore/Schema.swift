@@ -20,6 +20,7 @@ enum Schema {
 
     /// The migration that adds `referencedCredential`; without it a plan's candidates are read uncut.
     static let referencedMigration = "v7: referenced credentials"
+    static let coveringCompetencyMigration = "v9: covering competency index"
 
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
@@ -104,6 +105,16 @@ enum Schema {
             try db.execute(sql: """
                 ALTER TABLE serviceJob ADD COLUMN instance TEXT NOT NULL DEFAULT '';
                 ALTER TABLE serviceJob ADD COLUMN cancelRequested INTEGER NOT NULL DEFAULT 0;
+                """)
+        }
+        // A requirement's competency filter asks which credentials carry a competency: with the
+        // credential's id in the index, the answer comes from the index alone, without a visit to
+        // each side-table row (at a million credentials, 72,628 rows for one leaf's three
+        // competencies; plans there 1.98 → 1.23 s and 5.4 → 3.56 s, docs/performance.md).
+        migrator.registerMigration(coveringCompetencyMigration) { db in
+            try db.execute(sql: """
+                DROP INDEX "credentialCompetency_on_competency";
+                CREATE INDEX "credentialCompetency_on_competency" ON "credentialCompetency"("competency", "credentialId");
                 """)
         }
         return migrator

@@ -79,6 +79,7 @@ public enum StoreTables {
     public static let knownMigrations: Set<String> = [
         "v1: catalogue", "v2: planning columns", "v3: planning index", "v4: application id",
         "v5: service accounts, saved plans, audit", "v6: retired records, service jobs", "v7: referenced credentials", "v8: job instances",
+        "v9: covering competency index",
     ]
 
     /// Columns added after a table was made, with the value a database not yet through the
