@@ -69,7 +69,7 @@ extension PostgresStore {
 
         var kept: [String] = []
         var examined = 0
-        var needed: [Int64: [Double: Double]] = [:]
+        var judge = CutRowJudge(cut)
         for position in cut.leaves.indices {
             // Each query numbers its own parameters: every part is written with the same binds.
             var binds = Binds()
@@ -148,15 +148,7 @@ extension PostgresStore {
                     kept.append(id)
                     continue
                 }
-                let dominators: Double
-                if let known = needed[leaves]?[ects] {
-                    dominators = known
-                } else {
-                    dominators = cut.dominatorsNeeded(leaves: cut.leaves.indices.filter { leaves & (Int64(1) << Int64($0)) != 0 }, ects: ects)
-                    needed[leaves, default: [:]][ects] = dominators
-                }
-                // Fewer sure dominators before it than D: nothing proves it out of every optimal plan.
-                if Double(before) < dominators { kept.append(id) }
+                if judge.keeps(leaves: leaves, ects: ects, dominatorsBefore: Int(before)) { kept.append(id) }
             }
         }
         return (Array(Set(kept)).sorted(), examined)

@@ -213,7 +213,7 @@ extension CatalogueStore {
 
         var kept: [String] = []
         var examined = 0
-        var needed: [Int64: [Double: Double]] = [:]
+        var judge = CutRowJudge(cut)
         for position in leafConditions.indices {
             var columnArguments = value.1
             columnArguments += leafMaskArguments
@@ -253,17 +253,32 @@ extension CatalogueStore {
                 }
                 let leaves: Int64 = try row.decode(atIndex: 2)
                 let before: Int = try row.decode(atIndex: 5)
-                let dominators: Double
-                if let known = needed[leaves]?[ects] {
-                    dominators = known
-                } else {
-                    dominators = cut.dominatorsNeeded(leaves: cut.leaves.indices.filter { leaves & (Int64(1) << Int64($0)) != 0 }, ects: ects)
-                    needed[leaves, default: [:]][ects] = dominators
-                }
-                // Fewer sure dominators before it than D: nothing proves it out of every optimal plan.
-                if Double(before) < dominators { kept.append(id) }
+                if judge.keeps(leaves: leaves, ects: ects, dominatorsBefore: before) { kept.append(id) }
             }
         }
         return (kept.sorted(), examined)
+    }
+}
+
+/// How both stores judge a row the cut's query sends back with its count of sure dominators
+/// before it: kept unless that count reaches D, the dominators the row's leaves and ECTS need
+/// (``CandidateCut/dominatorsNeeded(leaves:ects:)``), remembered per (leaves, ECTS).
+public struct CutRowJudge {
+    private let cut: CandidateCut
+    private var needed: [Int64: [Double: Double]] = [:]
+
+    public init(_ cut: CandidateCut) { self.cut = cut }
+
+    /// Whether the row stays: with fewer sure dominators before it than D, nothing proves it
+    /// out of every optimal plan. `leaves` is the mask of the leaves accepting it.
+    public mutating func keeps(leaves: Int64, ects: Double, dominatorsBefore: Int) -> Bool {
+        let dominators: Double
+        if let known = needed[leaves]?[ects] {
+            dominators = known
+        } else {
+            dominators = cut.dominatorsNeeded(leaves: cut.leaves.indices.filter { leaves & (Int64(1) << Int64($0)) != 0 }, ects: ects)
+            needed[leaves, default: [:]][ects] = dominators
+        }
+        return Double(dominatorsBefore) < dominators
     }
 }
