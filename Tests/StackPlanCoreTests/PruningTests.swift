@@ -137,6 +137,35 @@ import Testing
         #expect(prunedSomething >= 4)
     }
 
+    /// Self-paced credentials of many lengths and weekly loads, at weekly hours that let
+    /// several run side by side: a dominator must run no longer and, unless the credential it
+    /// replaces is alone in its weeks, no heavier. Deadlines are tight, so a heavier stand-in
+    /// would make plans late or impossible.
+    @Test(arguments: 0..<4)
+    func pruningComparesSelfPacedRunsByLengthAndLoad(batch: Int) throws {
+        var generator = SeededGenerator(seed: UInt64(5200 + batch))
+        var prunedSomething = 0
+        for _ in 0..<10 {
+            let credentials = (0..<Int.random(in: 10...18, using: &generator)).map { index in
+                let ects = [2.0, 5].randomElement(using: &generator)!
+                var credential = Fixture.credential(
+                    "c\(index < 10 ? "0" : "")\(index)", ects: ects,
+                    cost: Double(Int.random(in: 1...3, using: &generator) * 100),
+                    hours: ects * Double(Int.random(in: 10...40, using: &generator)), competencies: ["a"])
+                credential.weeks = Int.random(in: 1...6, using: &generator)
+                return credential
+            }
+            let qualification = Fixture.qualification(.allOf([.credits(Double(Int.random(in: 4...12, using: &generator)), CredentialFilter(competencies: ["a"]))]))
+            let catalogue = Fixture.catalogue(credentials, [qualification])
+            var request = Fixture.request(
+                constraints: LearnerConstraints(deadline: ScheduleTests.start.adding(days: 7 * Int.random(in: 4...12, using: &generator) - 1)),
+                objectives: [[.duration, .cost], [.cost], [.cost, .duration], [.workload], [.duration]].randomElement(using: &generator)!)
+            request.schedule = ScheduleSettings(start: ScheduleTests.start, hoursPerWeek: [20.0, 35, 50].randomElement(using: &generator)!)
+            if try Self.expectSameOptimum(catalogue, request) { prunedSomething += 1 }
+        }
+        #expect(prunedSomething >= 5)
+    }
+
     @Test func dominatedCredentialIsLeftOutAndRankKept() throws {
         // Three interchangeable 5-ECTS courses for one 5-ECTS leaf: the dearest is dominated twice
         // over (it needs ⌈5/5⌉ = 1 dominator), the cheapest never.

@@ -16,13 +16,18 @@
 /// - with a schedule, k and j have the same runs: both self-paced for the same number of
 ///   weeks, or the same dated offerings (none with a fee of its own), and the same hours, so
 ///   that k can run exactly when j ran, with the same weekly load and the same end; or both
-///   are self-paced and *alone in their weeks* (below), and k runs no more weeks than j.
+///   are self-paced, k runs no more weeks than j and, unless j is *alone in its weeks*
+///   (below), puts no more hours into each of them.
 ///
-/// A self-paced credential is alone in its weeks when its weekly load (hours over weeks, the
-/// same in every week it runs) plus the lightest load any candidate's run can put into a week
-/// exceeds the weekly hours: no other run ever shares a week with it. Then k, self-paced within
-/// the weekly hours, started on j's day, touches only weeks that j had to itself and ends no
-/// later, whatever its hours: the schedule stays one (docs/formulation.md §5.1).
+/// A self-paced run puts the same load (hours over weeks) into every week it runs, and may
+/// start any week. Started on j's first day, a self-paced k no longer than j touches only j's
+/// weeks and ends no later; with no heavier a load it keeps every week within the weekly
+/// hours that j kept. A self-paced credential is alone in its weeks when its weekly load plus
+/// the lightest load any candidate's run can put into a week exceeds the weekly hours: no other
+/// run ever shares a week with it, so k need only fit the weekly hours itself, whatever its
+/// load (docs/formulation.md §5.1). When two measures are compared, the sweep has no room
+/// for length and load together: self-paced credentials are then compared only with those
+/// of the same runs, or when alone in their weeks, on length.
 ///
 /// Take a lexicographically optimal plan P* (all stages, the tie-break included) with j in it.
 /// Removing j, or a free credential, from P* lowers the count and breaks no row unless it is
@@ -59,7 +64,11 @@ struct Dominance {
     /// `credential` leaves count, as they do in every plan (none of them is in a group).
     let remainingTotal: Double
 
-    struct Signature: Hashable { var leaves: [Int]; var caps: [Int]; var runs: Runs?; var aloneInItsWeeks = false }
+    /// `selfPaced`: the group of self-paced candidates, compared on their runs' length and weekly load.
+    struct Signature: Hashable { var leaves: [Int]; var caps: [Int]; var runs: Runs?; var aloneInItsWeeks = false; var selfPaced = false }
+    /// A self-paced candidate's run: `weeks` at `load` hours in each; `alone` when no other run
+    /// can share one of its weeks.
+    struct SelfPacedRun { var weeks: Int; var load: Double; var alone: Bool }
     /// What a credential's runs in a schedule depend on; equal runs make two credentials
     /// interchangeable on the calendar.
     struct Runs: Hashable {
@@ -90,6 +99,10 @@ struct Dominance {
     /// Self-paced candidates alone in their weeks (by position): their run length in weeks,
     /// a dimension of dominance (a dominator runs no longer).
     private var aloneWeeks: [Int: Int] = [:]
+    /// Self-paced candidates' runs (by position), when one compared measure leaves room for
+    /// two more dimensions, run length and weekly load: then all self-paced candidates of a
+    /// signature form one group.
+    private var selfPacedRuns: [Int: SelfPacedRun] = [:]
 
     init(tree: RequirementTree, request: PlanRequest, heldIDs: Set<String>, forcedECTS: Double, candidates: [Candidate], overlapping: Set<String>) {
         self.request = request
@@ -106,6 +119,7 @@ struct Dominance {
         // applied credentials spread over a distinct rule's values.
         for index in leafIndices where tree.nodes[index].distinct == nil { if case .credits(let m, _) = tree.nodes[index].kind { minimum[index] = m } }
         let lightest = request.schedule.flatMap { Self.lightestWeeklyLoad(candidates, settings: $0) }
+        let sweepsRuns = Self.sweep(for: request).map { $0.checked == nil } ?? false
         for (position, candidate) in candidates.enumerated() {
             // A repeatable credential may be taken again where a dominator could not: neither side of a swap.
             if (candidate.credential.repeatable ?? 1) > 1 { continue }
@@ -113,6 +127,11 @@ struct Dominance {
             guard !leaves.isEmpty, leaves.allSatisfy({ minimum[$0] != nil }) else { continue }
             let matchedCaps = caps.indices.filter { caps[$0].matches(candidate.item) }
             var runs: Runs?
+            if sweepsRuns, let settings = request.schedule, let lightest, let run = Self.selfPacedRun(candidate, settings: settings, lightest: lightest) {
+                selfPacedRuns[position] = run
+                groups[Signature(leaves: leaves, caps: matchedCaps, runs: nil, selfPaced: true), default: []].append(position)
+                continue
+            }
             if let settings = request.schedule, let lightest, let weeks = Self.weeksAlone(candidate, settings: settings, lightest: lightest) {
                 aloneWeeks[position] = weeks
                 groups[Signature(leaves: leaves, caps: matchedCaps, runs: nil, aloneInItsWeeks: true), default: []].append(position)
@@ -157,30 +176,45 @@ struct Dominance {
         return weeks
     }
 
-    /// The candidates among `among` that no optimal plan takes, when `required` are the ids
-    /// named in the prerequisites of the candidates in `among`.
-    func dominated(required: Set<String>, among: Set<String>) -> Set<String> {
+    /// A self-paced candidate's run, when it fits the weekly hours; `nil` for any other candidate.
+    static func selfPacedRun(_ candidate: Candidate, settings: ScheduleSettings, lightest: Double) -> SelfPacedRun? {
+        guard candidate.credential.offerings.isEmpty, candidate.item.hours > 0 else { return nil }
+        let weeks = settings.selfPacedWeeks(hours: candidate.item.hours, stated: candidate.credential.weeks)
+        let load = candidate.item.hours / Double(weeks)
+        guard load <= settings.hoursPerWeek else { return nil }
+        return SelfPacedRun(weeks: weeks, load: load, alone: load + lightest > settings.hoursPerWeek + 1e-6)
+    }
+
+    /// How the sweep orders and counts dominators for `request`: by the measures of `order`,
+    /// then rank, counting those no worse in `checked` too. `nil` when nothing can be pruned.
+    /// (With cost and hours both objectives, a dominator equal in cost, lighter but later in
+    /// id order is not counted: fewer dominators only prune less.) Two measures that are only
+    /// limits would need a second dimension: no pruning then.
+    static func sweep(for request: PlanRequest) -> (order: [Measure], checked: Measure?)? {
         let objectives = Set(request.objectives)
         // The measures a dominator must be no worse in, and those of them that are objectives.
         var compared: [Measure] = []
         if objectives.contains(.cost) || request.constraints.budget != nil { compared.append(.cost) }
         if objectives.contains(.workload) || request.constraints.maxHours != nil { compared.append(.hours) }
         let inObjective = compared.filter { $0 == .cost ? objectives.contains(.cost) : objectives.contains(.workload) }
+        switch (compared.count, inObjective.count) {
+        case (0, _): return ([], nil)
+        case (1, 1): return (compared, nil)
+        case (1, _): return ([], compared[0])
+        case (2, 2): return ([compared[0]], compared[1])
+        case (2, 1): return (inObjective, compared.first { !inObjective.contains($0) })
+        default: return nil
+        }
+    }
+
+    /// The candidates among `among` that no optimal plan takes, when `required` are the ids
+    /// named in the prerequisites of the candidates in `among`.
+    func dominated(required: Set<String>, among: Set<String>) -> Set<String> {
+        let objectives = Set(request.objectives)
         // Dominators are counted in one sweep by `order`, then id: those before j are strictly
         // better in an objective, or equal in it and earlier in the tie-break; a Fenwick tree over
-        // `checked` counts those of them no worse in that measure too. (With cost and hours both
-        // objectives, a dominator equal in cost, lighter but later in id order is not counted:
-        // fewer dominators only prune less.) Two measures that are only limits would need a
-        // second dimension: no pruning then.
-        let order: [Measure], checked: Measure?
-        switch (compared.count, inObjective.count) {
-        case (0, _): (order, checked) = ([], nil)
-        case (1, 1): (order, checked) = (compared, nil)
-        case (1, _): (order, checked) = ([], compared[0])
-        case (2, 2): (order, checked) = ([compared[0]], compared[1])
-        case (2, 1): (order, checked) = (inObjective, compared.first { !inObjective.contains($0) })
-        default: return []
-        }
+        // `checked` counts those of them no worse in that measure too.
+        guard let (order, checked) = Self.sweep(for: request) else { return [] }
         func isFree(_ credential: Credential) -> Bool {
             !required.contains(credential.id) && !overlapping.contains(credential.id)
                 && (credential.prerequisites?.isMet(by: heldIDs.contains) ?? true)
@@ -196,6 +230,10 @@ struct Dominance {
                     return candidates[a].value(measure) < candidates[b].value(measure)
                 }
                 return candidates[a].rank < candidates[b].rank
+            }
+            if signature.selfPaced {
+                pruned.formUnion(dominatedSelfPaced(sweep, signature: signature, exactECTS: exactECTS, required: required, isFree: isFree))
+                continue
             }
             let levels = Array(Set(members.map { candidates[$0].item.ects })).sorted()
             let levelOf = Dictionary(uniqueKeysWithValues: levels.enumerated().map { ($1, $0) })
@@ -224,6 +262,64 @@ struct Dominance {
                     if needed.isFinite && Double(dominators) >= needed { pruned.insert(j.credential.id) }
                 }
                 if isFree(j.credential) { counters[level][length].add(at: slot) }
+            }
+        }
+        return pruned
+    }
+
+    /// The dominated members of a group of self-paced candidates, `sweep` in the order of
+    /// ``sweep(for:)`` (one measure, no `checked`): j's dominators are free members before it
+    /// whose runs are no longer and, unless j is alone in its weeks, no heavier in any week.
+    /// Started on j's first day, such a k touches only j's weeks with no more hours in each,
+    /// and ends no later (docs/formulation.md §5.1).
+    private func dominatedSelfPaced(
+        _ sweep: [Int], signature: Signature, exactECTS: Bool, required: Set<String>, isFree: (Credential) -> Bool
+    ) -> Set<String> {
+        let levels = Array(Set(sweep.map { candidates[$0].item.ects })).sorted()
+        let levelOf = Dictionary(uniqueKeysWithValues: levels.enumerated().map { ($1, $0) })
+        let lengths = Array(Set(sweep.map { selfPacedRuns[$0]!.weeks })).sorted()
+        let lengthOf = Dictionary(uniqueKeysWithValues: lengths.enumerated().map { ($1, $0) })
+        func needed(_ j: Candidate) -> Double {
+            // Counted in Double: a tiny credit value or a huge threshold makes the count larger
+            // than any Int (and then nothing is pruned), never a trap.
+            signature.leaves.reduce(0.0) { $0 + ((minimum[$1] ?? 0) / j.item.ects).rounded(.up) }
+                + max(0, (remainingTotal / j.item.ects).rounded(.up))
+        }
+        // Each bucket (ECTS level, run length) keeps how many free members it holds and the
+        // `kept` lightest weekly loads among them: a count of loads at most j's that stops at
+        // `kept` is exact below it, and `kept` dominators in one bucket are already enough.
+        let kept = sweep.reduce(0) { most, position in
+            let count = needed(candidates[position])
+            return count.isFinite ? max(most, Int(min(count, Double(sweep.count)))) : most
+        }
+        guard kept > 0 else { return [] }
+        struct Bucket { var count = 0; var lightest: [Double] = [] }
+        var buckets = levels.map { _ in lengths.map { _ in Bucket() } }
+        var pruned: Set<String> = []
+        for position in sweep {
+            let j = candidates[position], run = selfPacedRuns[position]!
+            let level = levelOf[j.item.ects]!, length = lengthOf[run.weeks]!
+            if !required.contains(j.credential.id) {
+                let needed = needed(j)
+                var dominators = 0
+                search: for ects in exactECTS ? level...level : level...(levels.count - 1) {
+                    for shorter in 0...length {
+                        let bucket = buckets[ects][shorter]
+                        // Alone in its weeks, j shares none: any run within them fits.
+                        dominators += run.alone ? bucket.count : bucket.lightest.prefix { $0 <= run.load }.count
+                        if Double(dominators) >= needed { break search }
+                    }
+                }
+                if needed.isFinite && Double(dominators) >= needed { pruned.insert(j.credential.id) }
+            }
+            if isFree(j.credential) {
+                buckets[level][length].count += 1
+                var lightest = buckets[level][length].lightest
+                if lightest.count < kept || run.load < lightest[lightest.count - 1] {
+                    lightest.insert(run.load, at: lightest.firstIndex { $0 > run.load } ?? lightest.count)
+                    if lightest.count > kept { lightest.removeLast() }
+                    buckets[level][length].lightest = lightest
+                }
             }
         }
         return pruned
