@@ -66,7 +66,7 @@ public enum OpenAPIDocument {
         Operation(route: APIRoute(.post, "/api/v1/plans"), id: "plan", summary: "The optimal plan, as `stackplan plan --json` prints it.",
                   tag: "learner", body: "PlanRequest", problems: [404, 409, 422, 429, 503]),
         Operation(route: APIRoute(.post, "/api/v1/frontier"), id: "frontier",
-                  summary: "Every plan not beaten on both completion date and cost, earliest first (needs hoursPerWeek).",
+                  summary: "Every plan not beaten on both completion date and cost, earliest first, and in `end` whether that is all of them: complete, limit or timeLimit (needs hoursPerWeek).",
                   tag: "learner", body: "FrontierRequest", problems: [404, 409, 422, 429, 503]),
         Operation(route: APIRoute(.post, "/api/v1/nearest"), id: "nearest", summary: "Every qualification ranked by what remains to reach it.",
                   tag: "learner", body: "NearestRequest", problems: [429, 503]),

@@ -29,9 +29,14 @@ struct PlanningRoutes {
                 let planRequest = try offering.apply(asked)
                 let catalogue = try Self.planningCatalogue(for: planRequest, in: source)
                 let planner = Planner(catalogue: catalogue)
-                let plans = try planner.frontier(planRequest, limit: limit)
-                guard !plans.isEmpty else { throw Self.noPlan(try planner.plan(planRequest)) }
-                return .object(["plans": .array(plans.map { PlanReport(plan: $0, catalogue: catalogue, request: planRequest).json })])
+                let frontier = try planner.frontier(planRequest, limit: limit)
+                guard !frontier.plans.isEmpty else {
+                    throw Self.noPlan(frontier.end == .timeLimit ? .stopped(.timeLimit) : try planner.plan(planRequest))
+                }
+                return .object([
+                    "plans": .array(frontier.plans.map { PlanReport(plan: $0, catalogue: catalogue, request: planRequest).json }),
+                    "end": .string(frontier.end.rawValue),
+                ])
             })
         }
         table.add(.post, "/api/v1/alternatives") { request, context in

@@ -29,8 +29,14 @@ struct FrontierCommand: ParsableCommand {
             return (request, try store.candidateCatalogue(target: request.target, held: request.learner.held.compactMap(\.catalogueID)))
         }
         try reportingErrors {
-            let plans = try Planner(catalogue: catalogue).frontier(request, limit: limit)
+            let frontier = try Planner(catalogue: catalogue).frontier(request, limit: limit)
+            let plans = frontier.plans
             guard !plans.isEmpty else {
+                if frontier.end == .timeLimit {
+                    if json { printJSON(.object(["plans": .array([]), "end": .string(frontier.end.rawValue)])) }
+                    printError("no plan found within the time limit of \(planning.timeLimit) s; try a longer --time-limit")
+                    throw Exit.solverStopped
+                }
                 // No plan at all: the ordinary diagnosis says why.
                 if case .infeasible(let diagnosis) = try Planner(catalogue: catalogue).plan(request) {
                     if json { printJSON(diagnosis.json) } else { print(diagnosis.text) }
@@ -41,6 +47,7 @@ struct FrontierCommand: ParsableCommand {
                 printJSON(.object([
                     "plans": .array(plans.map { PlanReport(plan: $0, catalogue: catalogue, request: request).json }),
                     "changes": .array(zip(plans, plans.dropFirst()).map { .string(changes(from: $0, to: $1)) }),
+                    "end": .string(frontier.end.rawValue),
                 ]))
                 return
             }
@@ -52,10 +59,16 @@ struct FrontierCommand: ParsableCommand {
                 rows.append([
                     String(index + 1), plan.completes?.description ?? "-", days, formatNumber((plan.totals.cost * 100).rounded() / 100),
                     formatNumber(plan.totals.hours), String(plan.taken.count),
-                    index == 0 ? "earliest possible" : changes(from: plans[index - 1], to: plan),
+                    (index == 0 ? "earliest possible" : changes(from: plans[index - 1], to: plan))
+                        + (plan.status == .optimal ? "" : " (not proven the earliest for its cost)"),
                 ])
             }
             table(rows, rightAligned: [0, 2, 3, 4, 5]).forEach { print($0) }
+            switch frontier.end {
+            case .complete: break
+            case .limit: print("Stopped at --limit \(limit): plans that finish later for less may follow.")
+            case .timeLimit: print("Stopped at the time limit of \(planning.timeLimit) s: plans that finish later for less may exist; try a longer --time-limit.")
+            }
         }
     }
 

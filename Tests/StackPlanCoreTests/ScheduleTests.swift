@@ -94,9 +94,23 @@ import Testing
             offering("apr", "2027-04-05", weeks: 4, cost: 700), offering("sep", "2027-09-06", weeks: 4, cost: 300),
         ]
         let catalogue = F.catalogue([m], [F.qualification(.credential("m"))])
-        let plans = try Planner(catalogue: catalogue).frontier(request(hoursPerWeek: 30, objectives: [.duration]))
-        #expect(plans.map { runs($0)["m"] } == ["2027-01-04", "2027-03-01", "2027-09-06"])
-        #expect(plans.map(\.totals.cost) == [900, 600, 300])
+        let planner = Planner(catalogue: catalogue)
+        let frontier = try planner.frontier(request(hoursPerWeek: 30, objectives: [.duration]))
+        #expect(frontier.plans.map { runs($0)["m"] } == ["2027-01-04", "2027-03-01", "2027-09-06"])
+        #expect(frontier.plans.map(\.totals.cost) == [900, 600, 300])
+        #expect(frontier.end == .complete)
+
+        // Fewer plans than the frontier holds: the list says it may go on.
+        let first = try planner.frontier(request(hoursPerWeek: 30, objectives: [.duration]), limit: 2)
+        #expect(first.plans.map(\.totals.cost) == [900, 600])
+        #expect(first.end == .limit)
+
+        // No time to find a point: no plan, and the list says the time ran out, not that none exists.
+        var hurried = request(hoursPerWeek: 30, objectives: [.duration])
+        hurried.solverOptions.timeLimit = 1e-9
+        let stopped = try planner.frontier(hurried)
+        #expect(stopped.plans.isEmpty)
+        #expect(stopped.end == .timeLimit)
     }
 
     @Test func durationNeedsWeeklyHours() {

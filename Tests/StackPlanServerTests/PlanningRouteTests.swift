@@ -88,6 +88,8 @@ import Testing
             #expect(frontier.status == .ok)
             let plans = frontier.json["plans"]?.arrayItems ?? []
             #expect((1...3).contains(plans.count))
+            // Three plans asked for: the answer says whether the frontier ends there.
+            #expect(frontier.json["end"] == .string(plans.count == 3 ? "limit" : "complete"))
             let alternatives = try await client.post("/api/v1/alternatives", alternativesBody)
             #expect(alternatives.status == .ok)
             #expect(alternatives.json["plans"]?.arrayItems.count == 2)

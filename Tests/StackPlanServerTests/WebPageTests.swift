@@ -3,7 +3,7 @@ import Hummingbird
 import HummingbirdBcrypt
 import HummingbirdTesting
 import StackPlanCore
-import StackPlanServer
+@testable import StackPlanServer
 import StackPlanStore
 import Testing
 
@@ -34,6 +34,13 @@ import Testing
     static func withPages(_ store: CatalogueStore, _ body: @escaping @Sendable (any TestClientProtocol) async throws -> Void) async throws {
         let app = buildApplication(Harness.configuration, catalogue: store, records: store)
         try await app.test(.router) { client in try await body(client) }
+    }
+
+    /// The frontier page says when its list may not be the whole frontier, and only then.
+    @Test func theFrontierPageSaysWhenItsListMayGoOn() {
+        #expect(WebPages.frontierNotice(Frontier(plans: [], end: .complete)) == nil)
+        #expect(WebPages.frontierNotice(Frontier(plans: [], end: .limit))?.contains("may follow") == true)
+        #expect(WebPages.frontierNotice(Frontier(plans: [], end: .timeLimit))?.hasPrefix("No plan was found within the time limit") == true)
     }
 
     @Test func signInSetsASecureHTTPOnlySessionAndTheMenuFollowsTheRole() async throws {

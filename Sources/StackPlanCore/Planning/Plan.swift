@@ -106,3 +106,28 @@ public enum PlanOutcome: Sendable {
         return nil
     }
 }
+
+/// The plans of a cost–time frontier (``Planner/frontier(_:limit:)``), earliest first, and why the
+/// list ends there.
+public struct Frontier: Sendable {
+    /// Why the list ends.
+    public enum End: String, Sendable {
+        /// Every plan of the frontier is listed: no plan is cheaper than the last.
+        case complete
+        /// The list reached its most plans: cheaper plans that finish later may follow.
+        case limit
+        /// The time ran out before the next plan was found or proven the earliest among the
+        /// cheaper ones: cheaper plans that finish later may exist, and the last plan may not
+        /// be the earliest for its cost (its ``Plan/status`` says).
+        case timeLimit
+    }
+
+    /// Each plan finishes later and costs less than the one before.
+    public var plans: [Plan]
+    public var end: End
+
+    public init(plans: [Plan], end: End) {
+        self.plans = plans
+        self.end = end
+    }
+}

@@ -49,7 +49,8 @@ public struct Planner: Sendable {
 
     /// Every plan that is not beaten on both completion date and cost, earliest first: the
     /// ε-constraint method, each next plan the earliest among those cheaper than the last.
-    public func frontier(_ request: PlanRequest, limit: Int = 50) throws -> [Plan] {
+    /// ``Frontier/end`` says whether that is all of them.
+    public func frontier(_ request: PlanRequest, limit: Int = 50) throws -> Frontier {
         guard request.schedule != nil else {
             throw PlanningError.invalidRequest("the frontier needs a schedule: give the learner's hours per week (\"hoursPerWeek\" or --hours-per-week)")
         }
@@ -66,6 +67,7 @@ public struct Planner: Sendable {
             if let calendar = bounds.calendar, calendar.runsChargeTheirFee, !bounds.stopped, !bounds.structurallyInfeasible { shared = bounds }
         }
         var cuts: [Model.Row] = []
+        var end = Frontier.End.limit
         while plans.count < limit {
             let outcome: PlanOutcome
             if let first = shared, let calendar = first.calendar {
@@ -77,14 +79,20 @@ public struct Planner: Sendable {
             } else {
                 outcome = try attempt(staged, qualification: qualification)
             }
-            guard case .planned(let plan) = outcome else { break }
+            guard case .planned(let plan) = outcome else {
+                // No cheaper plan at all, or none found before the time ran out.
+                end = if case .infeasible = outcome { .complete } else { .timeLimit }
+                break
+            }
             plans.append(plan)
+            // A point only found, not proven the earliest, leaves the rest unproven too.
+            if plan.status != .optimal { end = .timeLimit; break }
             // The next point must save at least a cent.
             let budget = min(staged.constraints.budget ?? .infinity, plan.totals.cost - 0.01)
-            if budget < 0 { break }
+            if budget < 0 { end = .complete; break }
             staged.constraints.budget = budget
         }
-        return plans
+        return Frontier(plans: plans, end: end)
     }
 
     /// One solve without diagnosis: `.infeasible` carries an empty diagnosis. `refine` may add

@@ -576,11 +576,11 @@ extension WebPages {
         guard request.schedule != nil else {
             throw WebError.badRequest("The cost–time frontier needs hours a week (in the profile or the form), to put plans on the calendar.")
         }
-        let plans = try await service.solve(for: requestContext) { source, offering -> [Plan] in
+        let frontier = try await service.solve(for: requestContext) { source, offering -> Frontier in
             let planRequest = try offering.apply(request)
             return try Planner(catalogue: try PlanningRoutes.planningCatalogue(for: planRequest, in: source)).frontier(planRequest, limit: 12)
         }
-        let points = plans.compactMap { plan -> WebCharts.Point? in
+        let points = frontier.plans.compactMap { plan -> WebCharts.Point? in
             guard let completes = plan.completes else { return nil }
             var changed = context.fields
             changed.values["objective"] = ["cost,workload"]
@@ -588,11 +588,24 @@ extension WebPages {
             return WebCharts.Point(day: completes, cost: plan.totals.cost, link: "/plan?" + changed.query(),
                                    label: "\(completes): \(WebFormat.number(plan.totals.cost)), \(plan.taken.count) credentials")
         }
-        return page("frontier", title: "Cost and finishing date", visit: visit, [
+        var values: [String: Any] = [
             "target": request.target, "chart": WebCharts.frontier(points),
             "points": points.map { ["completes": $0.day.description, "cost": WebFormat.number($0.cost), "link": $0.link, "label": $0.label] as [String: Any] },
             "backLink": "/plan?" + context.fields.query(),
-        ])
+        ]
+        if let notice = Self.frontierNotice(frontier) { values["notice"] = notice }
+        return page("frontier", title: "Cost and finishing date", visit: visit, values)
+    }
+
+    /// What the page says when the frontier may hold more than it shows.
+    static func frontierNotice(_ frontier: Frontier) -> String? {
+        switch frontier.end {
+        case .complete: nil
+        case .limit: "Only the first \(frontier.plans.count) plans are shown: plans that finish later for less may follow."
+        case .timeLimit: frontier.plans.isEmpty
+            ? "No plan was found within the time limit. Try again with a longer time limit."
+            : "The time ran out after \(frontier.plans.count) plans: plans that finish later for less may exist."
+        }
     }
 
     func alternativesPage(_ visit: Visit, context requestContext: APIContext) async throws -> Response {
