@@ -463,21 +463,26 @@ struct JobRoutes {
                 let whole = try catalogue.catalogue()
                 let planner = Planner(catalogue: whole)
                 var found = 0
+                // Why the list ends, as `POST /api/v1/frontier` says it (Frontier.End).
+                var end = Frontier.End.limit
                 while found < limit && !cancellation.isCancelled {
                     // Each point has the request's time limit; a cancellation stops the one running.
                     staged.solverOptions.deadline = cancellation.deadline(seconds: planRequest.solverOptions.timeLimit)
                     let outcome = try planner.plan(staged)
                     guard case .planned(let plan) = outcome else {
                         if found == 0 && !cancellation.isCancelled { throw PlanningRoutes.noPlan(outcome) }
+                        end = if case .infeasible = outcome { .complete } else { .timeLimit }
                         break
                     }
                     found += 1
                     emit(PlanReport(plan: plan, catalogue: whole, request: staged).json, found)
+                    if plan.status != .optimal { end = .timeLimit; break }
                     // The next point must save at least a cent, as `stackplan frontier`'s do.
                     let budget = min(staged.constraints.budget ?? .infinity, plan.totals.cost - 0.01)
-                    if budget < 0 { break }
+                    if budget < 0 { end = .complete; break }
                     staged.constraints.budget = budget
                 }
+                return ["end": .string(end.rawValue)]
             }
         }
         return accepted(job)
@@ -506,6 +511,7 @@ struct JobRoutes {
                 for (index, plan) in result.plans.enumerated() {
                     emit(PlanReport(plan: plan, catalogue: whole, request: offered).json, index + 1)
                 }
+                return [:]
             }
         }
         return accepted(job)
@@ -516,8 +522,9 @@ struct JobRoutes {
 
     /// Runs a job that finds plans: each report `emit`ted is a line of JSON and a row of CSV, and
     /// advances the progress; the job ends done, failed (with the reason a client may read) or cancelled.
+    /// What `work` returns joins the summary beside the number of plans.
     private static func runPlans(_ job: JobRecord, board: JobBoard, total: Int,
-                                 _ work: (_ emit: (JSON, Int) -> Void) throws -> Void) {
+                                 _ work: (_ emit: (JSON, Int) -> Void) throws -> [String: JSON]) {
         let files = JobBoard.Files(job)
         board.progress(job.id, JobBoard.json(done: 0, total: total))
         do {
@@ -525,7 +532,7 @@ struct JobRoutes {
             let csv = try BufferedWriter(path: files.csv)
             csv.write(planCSVHeader + "\n")
             var found = 0
-            try work { report, rank in
+            let more = try work { report, rank in
                 found = rank
                 jsonLines.write(String(decoding: report.serialized(pretty: false), as: UTF8.self) + "\n")
                 csv.write(CSVReader.line(planRow(report, rank: rank)) + "\n")
@@ -536,7 +543,7 @@ struct JobRoutes {
             board.finish(job.id) { record, _ in
                 record.status = .done
                 record.stage = "done"
-                record.summary = .object(["plans": .number(Double(found))])
+                record.summary = .object(["plans": .number(Double(found))].merging(more) { kept, _ in kept })
             }
         } catch {
             board.finish(job.id) { record, _ in

@@ -94,6 +94,9 @@ import Testing
             #expect(direct.status == .ok, "\(direct.text.prefix(300))")
             let plans = direct.json["plans"]?.arrayItems ?? []
             #expect(!plans.isEmpty)
+            // Four asked for, and Sofia's frontier has three: the whole of it.
+            let frontierEnd = direct.json["end"]
+            #expect(frontierEnd == .string("complete"))
             #expect(try await client.post("/api/v1/jobs/frontier", body).status == .unauthorized)
             let started = try await client.execute(uri: "/api/v1/jobs/frontier", method: .post, headers: ana, body: Harness.body(body))
             #expect(started.status == .accepted, "\(started.text)")
@@ -112,6 +115,8 @@ import Testing
             #expect(rows.count == plans.count + 1)
             let job = try await client.execute(uri: "/api/v1/jobs/\(id)", method: .get, headers: ana)
             #expect(job.json["summary"]?["plans"] == .number(Double(plans.count)))
+            // The same end as the frontier answered directly.
+            #expect(job.json["summary"]?["end"] != nil && job.json["summary"]?["end"] == frontierEnd)
             let mine = try await client.execute(uri: "/api/v1/jobs", method: .get, headers: ana)
             #expect(mine.json.arrayItems.map { $0["id"] } == [.string(id)])
             // A finished job is deleted with its results.
