@@ -463,26 +463,24 @@ struct JobRoutes {
                 let whole = try catalogue.catalogue()
                 let planner = Planner(catalogue: whole)
                 var found = 0
-                // Why the list ends, as `POST /api/v1/frontier` says it (Frontier.End).
-                var end = Frontier.End.limit
+                // The summary says why the list ends, as `POST /api/v1/frontier` does (Frontier.End).
                 while found < limit && !cancellation.isCancelled {
                     // Each point has the request's time limit; a cancellation stops the one running.
                     staged.solverOptions.deadline = cancellation.deadline(seconds: planRequest.solverOptions.timeLimit)
                     let outcome = try planner.plan(staged)
-                    guard case .planned(let plan) = outcome else {
-                        if found == 0 && !cancellation.isCancelled { throw PlanningRoutes.noPlan(outcome) }
-                        end = if case .infeasible = outcome { .complete } else { .timeLimit }
-                        break
+                    if case .planned(let plan) = outcome {
+                        found += 1
+                        emit(PlanReport(plan: plan, catalogue: whole, request: staged).json, found)
+                    } else if found == 0 && !cancellation.isCancelled {
+                        throw PlanningRoutes.noPlan(outcome)
                     }
-                    found += 1
-                    emit(PlanReport(plan: plan, catalogue: whole, request: staged).json, found)
-                    if plan.status != .optimal { end = .timeLimit; break }
-                    // The next point must save at least a cent, as `stackplan frontier`'s do.
-                    let budget = min(staged.constraints.budget ?? .infinity, plan.totals.cost - 0.01)
-                    if budget < 0 { end = .complete; break }
-                    staged.constraints.budget = budget
+                    // The next point as `stackplan frontier` plans it, or the end of the list.
+                    switch Frontier.next(after: outcome, budget: staged.constraints.budget) {
+                    case .budget(let budget): staged.constraints.budget = budget
+                    case .end(let reason): return ["end": .string(reason.rawValue)]
+                    }
                 }
-                return ["end": .string(end.rawValue)]
+                return ["end": .string(Frontier.End.limit.rawValue)]
             }
         }
         return accepted(job)

@@ -130,4 +130,24 @@ public struct Frontier: Sendable {
         self.plans = plans
         self.end = end
     }
+
+    /// What follows one point of the ε-constraint method, planned under `budget`: the budget of
+    /// the next point (it must save at least a cent), or why the frontier ends at this one.
+    public static func next(after outcome: PlanOutcome, budget: Double?) -> Step {
+        guard case .planned(let plan) = outcome else {
+            // No cheaper plan at all, or none found before the time ran out.
+            if case .infeasible = outcome { return .end(.complete) }
+            return .end(.timeLimit)
+        }
+        // A point only found, not proven the earliest, leaves the rest unproven too.
+        guard plan.status == .optimal else { return .end(.timeLimit) }
+        let next = min(budget ?? .infinity, plan.totals.cost - 0.01)
+        return next < 0 ? .end(.complete) : .budget(next)
+    }
+
+    /// See ``next(after:budget:)``.
+    public enum Step: Equatable {
+        case budget(Double)
+        case end(End)
+    }
 }

@@ -67,7 +67,6 @@ public struct Planner: Sendable {
             if let calendar = bounds.calendar, calendar.runsChargeTheirFee, !bounds.stopped, !bounds.structurallyInfeasible { shared = bounds }
         }
         var cuts: [Model.Row] = []
-        var end = Frontier.End.limit
         while plans.count < limit {
             let outcome: PlanOutcome
             if let first = shared, let calendar = first.calendar {
@@ -79,20 +78,13 @@ public struct Planner: Sendable {
             } else {
                 outcome = try attempt(staged, qualification: qualification)
             }
-            guard case .planned(let plan) = outcome else {
-                // No cheaper plan at all, or none found before the time ran out.
-                end = if case .infeasible = outcome { .complete } else { .timeLimit }
-                break
+            if case .planned(let plan) = outcome { plans.append(plan) }
+            switch Frontier.next(after: outcome, budget: staged.constraints.budget) {
+            case .budget(let budget): staged.constraints.budget = budget
+            case .end(let reason): return Frontier(plans: plans, end: reason)
             }
-            plans.append(plan)
-            // A point only found, not proven the earliest, leaves the rest unproven too.
-            if plan.status != .optimal { end = .timeLimit; break }
-            // The next point must save at least a cent.
-            let budget = min(staged.constraints.budget ?? .infinity, plan.totals.cost - 0.01)
-            if budget < 0 { end = .complete; break }
-            staged.constraints.budget = budget
         }
-        return Frontier(plans: plans, end: end)
+        return Frontier(plans: plans, end: .limit)
     }
 
     /// One solve without diagnosis: `.infeasible` carries an empty diagnosis. `refine` may add
