@@ -169,11 +169,7 @@ struct Dominance {
     /// with: its weekly load within the weekly hours, and over them with the lightest load of
     /// any run added (by more than the model's tolerance). `nil` for any other candidate.
     static func weeksAlone(_ candidate: Candidate, settings: ScheduleSettings, lightest: Double) -> Int? {
-        guard candidate.credential.offerings.isEmpty, candidate.item.hours > 0 else { return nil }
-        let weeks = settings.selfPacedWeeks(hours: candidate.item.hours, stated: candidate.credential.weeks)
-        let load = candidate.item.hours / Double(weeks)
-        guard load <= settings.hoursPerWeek, load + lightest > settings.hoursPerWeek + 1e-6 else { return nil }
-        return weeks
+        selfPacedRun(candidate, settings: settings, lightest: lightest).flatMap { $0.alone ? $0.weeks : nil }
     }
 
     /// A self-paced candidate's run, when it fits the weekly hours; `nil` for any other candidate.
@@ -205,6 +201,13 @@ struct Dominance {
         case (2, 1): return (inObjective, compared.first { !inObjective.contains($0) })
         default: return nil
         }
+    }
+
+    /// D_j: how many dominators j, accepted by `leaves`, needs before no optimal plan takes it.
+    /// Counted in Double: a tiny credit value or a huge threshold makes the count larger than
+    /// any Int (and then nothing is pruned), never a trap.
+    private func dominatorsNeeded(_ j: Candidate, leaves: [Int]) -> Double {
+        leaves.reduce(0.0) { $0 + ((minimum[$1] ?? 0) / j.item.ects).rounded(.up) } + max(0, (remainingTotal / j.item.ects).rounded(.up))
     }
 
     /// The candidates among `among` that no optimal plan takes, when `required` are the ids
@@ -249,11 +252,7 @@ struct Dominance {
                 let slot = checked.map { slotOf[j.value($0)]! } ?? 0
                 let length = lengthOf[aloneWeeks[position] ?? 0]!
                 if !required.contains(j.credential.id) {
-                    let credits = j.item.ects
-                    // Counted in Double: a tiny credit value or a huge threshold makes the count
-                    // larger than any Int (and then nothing is pruned), never a trap.
-                    let needed = signature.leaves.reduce(0.0) { $0 + ((minimum[$1] ?? 0) / credits).rounded(.up) }
-                        + max(0, (remainingTotal / credits).rounded(.up))
+                    let needed = dominatorsNeeded(j, leaves: signature.leaves)
                     var dominators = 0
                     for ects in exactECTS ? level...level : level...(levels.count - 1) {
                         for shorter in 0...length { dominators += counters[ects][shorter].count(upTo: slot) }
@@ -279,12 +278,7 @@ struct Dominance {
         let levelOf = Dictionary(uniqueKeysWithValues: levels.enumerated().map { ($1, $0) })
         let lengths = Array(Set(sweep.map { selfPacedRuns[$0]!.weeks })).sorted()
         let lengthOf = Dictionary(uniqueKeysWithValues: lengths.enumerated().map { ($1, $0) })
-        func needed(_ j: Candidate) -> Double {
-            // Counted in Double: a tiny credit value or a huge threshold makes the count larger
-            // than any Int (and then nothing is pruned), never a trap.
-            signature.leaves.reduce(0.0) { $0 + ((minimum[$1] ?? 0) / j.item.ects).rounded(.up) }
-                + max(0, (remainingTotal / j.item.ects).rounded(.up))
-        }
+        func needed(_ j: Candidate) -> Double { dominatorsNeeded(j, leaves: signature.leaves) }
         // Each bucket (ECTS level, run length) keeps how many free members it holds and the
         // `kept` lightest weekly loads among them: a count of loads at most j's that stops at
         // `kept` is exact below it, and `kept` dominators in one bucket are already enough.
