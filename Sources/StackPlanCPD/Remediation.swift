@@ -357,15 +357,16 @@ struct RemediationModel {
     var workload: LinearExpression { LinearExpression(terms: options.indices.map { (options[$0].hours, take[$0]) }) }
 
     /// Fewest credentials, then the earliest ids: the same input always gives the same plan.
-    var tieBreak: LinearExpression {
-        let scale = Double(options.count + 1) * Double(options.count + 1)
-        return LinearExpression(terms: options.indices.map { (1 + Double($0 + 1) / scale, take[$0]) })
+    /// Two stages with whole coefficients, which GLPK tells apart however many options there are.
+    var tieBreaks: [LinearExpression] {
+        [LinearExpression(terms: options.indices.map { (1, take[$0]) }),
+         LinearExpression(terms: options.indices.map { (Double($0 + 1), take[$0]) })]
     }
 
     mutating func objectives(_ objective: RemediationObjective) -> [LinearExpression] {
         switch objective {
-        case .cost: return [cost, workload, tieBreak]
-        case .workload: return [workload, cost, tieBreak]
+        case .cost: return [cost, workload] + tieBreaks
+        case .workload: return [workload, cost] + tieBreaks
         case .fastest:
             // latest ≥ each taken option's days from the start; the first stage minimises it.
             let variable = latest ?? model.addVariable("latest_finish_days", .continuous, lowerBound: 0)
@@ -377,7 +378,7 @@ struct RemediationModel {
                     if days > 0 { model.add(LinearExpression(variable) >= days * take[index], name: "finish[\(index)]") }
                 }
             }
-            return [LinearExpression(variable), cost, tieBreak]
+            return [LinearExpression(variable), cost] + tieBreaks
         }
     }
 }

@@ -11,10 +11,9 @@ struct CandidateSelection {
 
     /// The candidates after pruning, in id order.
     private(set) var candidates: [Candidate] = []
-    /// Each candidate's place in the id order of all candidates before pruning, and their
-    /// number: the tie-break weighs by these, so that pruning leaves it the same function.
+    /// Each candidate's place in the id order of all candidates before pruning: the tie-break
+    /// weighs by these, so that pruning leaves it the same function.
     private(set) var tieBreakRank: [String: Int] = [:]
-    private(set) var tieBreakCount = 0
     /// How many candidates there were before pruning (`nil` when not pruning).
     private(set) var unprunedCount: Int?
     /// The candidates before pruning (kept only with a schedule, whose horizon they decide).
@@ -50,7 +49,6 @@ struct CandidateSelection {
         }
         candidates = closure(useful)
         for (rank, candidate) in candidates.enumerated() { tieBreakRank[candidate.credential.id] = rank }
-        tieBreakCount = candidates.count
         if request.schedule != nil { unpruned = candidates.map(\.credential) }
         // The dominance argument does not cover an advisor's exceptions: with them, every candidate stays.
         guard request.pruneDominated && request.exceptions.isEmpty else { return }

@@ -274,7 +274,7 @@ extension Planner {
                 admittedBy.append((limit, admissionIndicators(limit, old: old, formulation: &formulation)))
             }
         }
-        let stages = (measure.map { [$0] } ?? []) + [formulation.objective(.cost), formulation.tieBreak]
+        let stages = (measure.map { [$0] } ?? []) + [formulation.objective(.cost)] + formulation.tieBreaks
         let result = try formulation.model.minimizeLexicographically(stages, options: relaxed.solverOptions)
         guard result.final.status.hasSolution else { return nil }
         let solution = result.final

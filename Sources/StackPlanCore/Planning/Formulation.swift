@@ -41,7 +41,6 @@ struct Formulation {
     /// Each candidate's place in the id order of all candidates before pruning, and their number:
     /// the tie-break weighs by these, so that pruning leaves it the same function.
     private(set) var tieBreakRank: [String: Int] = [:]
-    private(set) var tieBreakCount = 0
     /// Candidates before pruning dominated ones (`nil` when not pruning).
     private(set) var unprunedCandidates: Int?
 
@@ -122,7 +121,6 @@ struct Formulation {
     /// A take column for each selected candidate (CandidateSelection.swift), and its item.
     private mutating func addTakeColumns(_ selection: CandidateSelection) {
         tieBreakRank = selection.tieBreakRank
-        tieBreakCount = selection.tieBreakCount
         unprunedCandidates = selection.unprunedCount
         unprunedCandidateList = selection.unpruned
         for candidate in selection.candidates {
@@ -640,10 +638,14 @@ struct Formulation {
         })
     }
 
-    /// The last stage: fewest credentials, then earlier ids. Rank weights sum to less than one,
-    /// so they only ever decide between plans with the same number of credentials.
-    var tieBreak: LinearExpression {
-        let scale = Double(tieBreakCount + 1) * Double(tieBreakCount + 1)
-        return LinearExpression(terms: columns.map { column in (1 + Double(column.rank + 1) / scale, column.take) })
+    /// The last two stages: fewest credentials, then earlier ids (the least sum of ranks in the
+    /// id order of the candidates before pruning). Two stages with whole coefficients, not one
+    /// with rank weights scaled below one: at national size those weights differ by about 1e-7
+    /// of the objective, under GLPK's tolerances, and the plan among equals was the solver's
+    /// choice (a learner of the generated 100k catalogue got different plans from the same
+    /// candidates pruned differently).
+    var tieBreaks: [LinearExpression] {
+        [LinearExpression(terms: columns.map { (1, $0.take) }),
+         LinearExpression(terms: columns.map { column in (Double(column.rank + 1), column.take) })]
     }
 }

@@ -115,7 +115,7 @@ extension Planner {
         if let budget = request.constraints.budget { model.add(Constraint(cost, .lessOrEqual, budget), name: "budget") }
         if let hours = request.constraints.maxHours { model.add(Constraint(workload, .lessOrEqual, hours), name: "max_hours") }
         var stages = request.objectives.map { union.objective($0, catalogue: catalogue, hoursPerECTS: request.hoursPerECTS) }
-        stages.append(union.tieBreak)
+        stages += union.tieBreaks
         let result = try model.minimizeLexicographically(stages, options: request.solverOptions)
         switch result.status {
         case .infeasible: return try infeasibility(requests: requests, request: request, external: external)
@@ -264,11 +264,12 @@ struct UnionModel {
         })
     }
 
-    /// Fewest credentials, then earlier ids: rank weights sum to less than one.
-    var tieBreak: LinearExpression {
+    /// Fewest credentials, then earlier ids: two stages with whole coefficients, as a single
+    /// goal's (``Formulation/tieBreaks``), which GLPK tells apart at any size.
+    var tieBreaks: [LinearExpression] {
         let ids = takes.keys.sorted()
-        let scale = Double(ids.count + 1) * Double(ids.count + 1)
-        return LinearExpression(terms: ids.enumerated().map { rank, id in (1 + Double(rank + 1) / scale, takes[id]!) })
+        return [LinearExpression(terms: ids.map { (1, takes[$0]!) }),
+                LinearExpression(terms: ids.enumerated().map { rank, id in (Double(rank + 1), takes[id]!) })]
     }
 
     /// The union's solution as the goal's own model sees it, with the goal's take columns kept

@@ -154,11 +154,11 @@ public struct Planner: Sendable {
         return .planned(plan)
     }
 
-    /// The user's objectives, then our own: finish early when scheduling, then fewest credentials and earlier ids.
+    /// The user's objectives, then our own: finish early when scheduling, then fewest credentials, then earlier ids.
     private static func stages(of formulation: Formulation, request: PlanRequest) -> [LinearExpression] {
         var stages = request.objectives.map(formulation.objective)
         if formulation.calendar != nil && !request.objectives.contains(.duration) { stages.append(formulation.objective(.duration)) }
-        stages.append(formulation.tieBreak)
+        stages += formulation.tieBreaks
         return stages
     }
 
@@ -312,7 +312,7 @@ public struct Planner: Sendable {
             countedECTS: countedECTS)
         var durationDays = 0.0
         if let end = schedule?.map(\.end.ordinal).max(), let start = request.schedule?.start.ordinal { durationDays = Double(end - start) }
-        // The tie-break stage is ours, not the user's: its own gap does not make a plan less optimal.
+        // The tie-break stages are ours, not the user's: their gaps do not make a plan less optimal.
         let userStages = request.objectives.count
         let gap = result.gap(ofFirst: userStages)
         return Plan(
