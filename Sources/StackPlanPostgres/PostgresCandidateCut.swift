@@ -118,6 +118,12 @@ extension PostgresStore {
             let leafMask = mask(cut.leaves.map(\.filter))
             let capMask = mask(cut.caps)
             let named = binds.add(namedIDs)
+            // With a schedule, groups share their runs too, as on SQLite: the learning hours and
+            // stated weeks of self-paced credentials; one with dated offerings is kept and dominates nothing.
+            let runs = cut.comparesRuns
+                ? (columns: #", COALESCE(c."hours", c."ects" * "# + binds.add(cut.hoursPerECTS) + #")::float8 AS "runHours", c."weeks" AS "runWeeks", c."offerings" IS NOT NULL AS dated"#,
+                   selfPaced: #" AND c."offerings" IS NULL"#, partition: #", "runHours", "runWeeks""#)
+                : (columns: ", false AS dated", selfPaced: "", partition: "")
             // D of each row's group plus one, for the filter only.
             var bound = "1"
             for (bit, leaf) in cut.leaves.enumerated() where leaf.comparable {
@@ -125,26 +131,27 @@ extension PostgresStore {
             }
             if cut.remainingTotal > 0 { bound += " + ceil(\(binds.add(cut.remainingTotal))::float8 / ects)" }
             let sql = """
-                SELECT id, ects, leaves, named, measured IS NULL, "dominatorsBefore", "isFirst", "groupSize" FROM (
-                    SELECT id, ects, measured, leaves, named,
+                SELECT id, ects, leaves, named OR dated, measured IS NULL, "dominatorsBefore", "isFirst", "groupSize" FROM (
+                    SELECT id, ects, measured, leaves, named, dated,
                         COALESCE(SUM(dominates) OVER (w ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS "dominatorsBefore",
                         (ROW_NUMBER() OVER w) = 1 AS "isFirst",
                         COUNT(*) OVER (w ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING) AS "groupSize"
                     FROM (
-                        SELECT c."id" AS id, c."ects"::float8 AS ects, (\(value))::float8 AS measured, \(leafMask) AS leaves, \(capMask) AS caps,
-                            (c."prerequisites" IS NULL AND c."excludes" IS NULL
+                        SELECT c."id" AS id, c."ects"::float8 AS ects, (\(value))::float8 AS measured, \(leafMask) AS leaves, \(capMask) AS caps\(runs.columns),
+                            (c."prerequisites" IS NULL AND c."excludes" IS NULL\(runs.selfPaced)
                                 AND NOT EXISTS (SELECT 1 FROM "referencedCredential" r WHERE r."id" = c."id"))::int AS dominates,
                             c."id" = ANY(\(named)) AS named
                         \(accepted)) AS rows
-                    WINDOW w AS (PARTITION BY leaves, caps, ects ORDER BY measured NULLS FIRST, id COLLATE "C")) AS ranked
-                WHERE "isFirst" OR named OR measured IS NULL OR ects IS NULL OR ects <= 0 OR (leaves & \(incomparable)::int8) != 0
+                    WINDOW w AS (PARTITION BY leaves, caps, ects\(runs.partition) ORDER BY measured NULLS FIRST, id COLLATE "C")) AS ranked
+                WHERE "isFirst" OR named OR dated OR measured IS NULL OR ects IS NULL OR ects <= 0 OR (leaves & \(incomparable)::int8) != 0
                     OR "dominatorsBefore" < \(bound)
                 """
             for row in try await connection.rows(sql, binds) {
-                let (id, ects, leaves, isNamed, unmeasured, before, first, size) =
+                // `alwaysKept`: named by a `credential` leaf, or dated under a schedule.
+                let (id, ects, leaves, alwaysKept, unmeasured, before, first, size) =
                     try row.decode((String, Double?, Int64, Bool, Bool, Int64, Bool, Int64).self)
                 if first { examined += Int(size) }
-                guard let ects, !isNamed, !unmeasured else {
+                guard let ects, !alwaysKept, !unmeasured else {
                     kept.append(id)
                     continue
                 }

@@ -211,6 +211,13 @@ extension CatalogueStore {
         }
         if cut.remainingTotal > 0 { addCeiling(of: cut.remainingTotal, times: "") }
 
+        // With a schedule, groups share their runs too: the learning hours and stated weeks of
+        // self-paced credentials; one with dated offerings is kept and dominates nothing. (The
+        // offerings column is outside the covering index: only schedules pay for reading it.)
+        let runs = cut.comparesRuns
+            ? (columns: ", COALESCE(c.hours, c.ects * ?) AS runHours, c.weeks AS runWeeks, c.offerings IS NOT NULL AS dated",
+               arguments: StatementArguments([cut.hoursPerECTS]), selfPaced: " AND c.offerings IS NULL", partition: ", runHours, runWeeks")
+            : (columns: ", 0 AS dated", arguments: StatementArguments(), selfPaced: "", partition: "")
         var kept: [String] = []
         var examined = 0
         var judge = CutRowJudge(cut)
@@ -218,21 +225,22 @@ extension CatalogueStore {
             var columnArguments = value.1
             columnArguments += leafMaskArguments
             columnArguments += capMaskArguments
+            columnArguments += runs.arguments
             columnArguments += StatementArguments(namedIDs)
             let (rows, rowArguments) = leafRows(position, selecting: """
-                c.id AS id, c.ects AS ects, \(value.0) AS measured, \(leafMask) AS leaves, \(capMask) AS caps,
-                    (c.prerequisites IS NULL AND c.excludes IS NULL AND c.id NOT IN (SELECT id FROM referencedCredential)) AS dominates,
+                c.id AS id, c.ects AS ects, \(value.0) AS measured, \(leafMask) AS leaves, \(capMask) AS caps\(runs.columns),
+                    (c.prerequisites IS NULL AND c.excludes IS NULL\(runs.selfPaced) AND c.id NOT IN (SELECT id FROM referencedCredential)) AS dominates,
                     c.id IN (\(marks(namedIDs.count))) AS named
                 """, columnArguments)
             let sql = """
-                SELECT id, ects, leaves, named, measured IS NULL, dominatorsBefore, isFirst, groupSize FROM (
-                    SELECT id, ects, measured, leaves, named,
+                SELECT id, ects, leaves, named OR dated, measured IS NULL, dominatorsBefore, isFirst, groupSize FROM (
+                    SELECT id, ects, measured, leaves, named, dated,
                         COALESCE(SUM(dominates) OVER (w ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS dominatorsBefore,
                         (ROW_NUMBER() OVER w) = 1 AS isFirst,
                         COUNT(*) OVER (w ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING) AS groupSize
                     FROM (\(rows))
-                    WINDOW w AS (PARTITION BY leaves, caps, ects ORDER BY measured, id))
-                WHERE isFirst OR named OR measured IS NULL OR ects IS NULL OR ects <= 0 OR (leaves & \(incomparable)) != 0
+                    WINDOW w AS (PARTITION BY leaves, caps, ects\(runs.partition) ORDER BY measured, id))
+                WHERE isFirst OR named OR dated OR measured IS NULL OR ects IS NULL OR ects <= 0 OR (leaves & \(incomparable)) != 0
                     OR dominatorsBefore < \(bound)
                 """
             var arguments = rowArguments
@@ -246,8 +254,9 @@ extension CatalogueStore {
                 }
                 let id: String = try row.decode(atIndex: 0)
                 let ects: Double? = try row.decode(atIndex: 1)
-                let named: Bool = try row.decode(atIndex: 3), unmeasured: Bool = try row.decode(atIndex: 4)
-                guard let ects, !named, !unmeasured else {
+                // Named by a `credential` leaf, or dated under a schedule: never cut.
+                let alwaysKept: Bool = try row.decode(atIndex: 3), unmeasured: Bool = try row.decode(atIndex: 4)
+                guard let ects, !alwaysKept, !unmeasured else {
                     kept.append(id)
                     continue
                 }

@@ -67,6 +67,24 @@ import Testing
         #expect(kept < examined, "kept \(kept) of \(examined)")
     }
 
+    /// In calendar time the cut compares only credentials of the same runs (CandidateCut.comparesRuns):
+    /// the plans, finishing first or cheapest first, are those of every candidate.
+    @Test func generatedLearnersGetTheSameScheduledPlans() throws {
+        var examined = 0, kept = 0
+        for learner in Self.generated.learners {
+            let goal = try #require(SubCatalogueTests.goal(of: learner))
+            for objectives in [[Objective.duration, .cost], [.cost]] {
+                var request = PlanRequest(target: goal, learner: learner, objectives: objectives)
+                request.schedule = ScheduleSettings(start: Day("2027-01-04")!, hoursPerWeek: 20)
+                let load = try Self.compare(request)
+                #expect(load.cut?.comparesRuns == true)
+                examined += load.examined
+                kept += load.kept
+            }
+        }
+        #expect(kept < examined, "kept \(kept) of \(examined)")
+    }
+
     /// A budget outside the objectives is planned without it first; when that plan breaks it, the
     /// cut (made without the budget) does not cover the request and the plan is made uncut.
     @Test func aBindingLimitOutsideTheObjectivesPlansUncut() throws {

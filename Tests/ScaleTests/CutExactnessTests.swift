@@ -120,6 +120,50 @@ import Testing
         #expect(plan.objectiveValues == uncut.objectiveValues)
     }
 
+    /// With a schedule only credentials of the same runs are compared: dear electives that run
+    /// faster than the many cheap ones (13 weeks against 30) are read, and the earliest plan
+    /// takes them; a dated elective is read even though it runs as long as the cheap ones and
+    /// costs more; the cheap ones beyond what a plan could take are still left unread.
+    @Test func aScheduleComparesOnlyCredentialsOfTheSameRuns() throws {
+        let cheap = (0..<12).map { index in
+            Credential(id: "slow-\(index)", title: "Slow \(index)", provider: "uni", kind: .module, ects: 10, eqf: 7,
+                       cost: 100, weeks: 30, competencies: ["wound-care"])
+        }
+        let fast = (0..<3).map { index in
+            Credential(id: "fast-\(index)", title: "Fast \(index)", provider: "uni", kind: .module, ects: 10, eqf: 7,
+                       cost: 500 + Double(index), competencies: ["wound-care"])
+        }
+        var dated = Credential(id: "dated", title: "Dated", provider: "uni", kind: .module, ects: 10, eqf: 7,
+                               cost: 900, weeks: 30, competencies: ["wound-care"])
+        dated.offerings = [Offering(id: "spring", start: Day("2027-01-04")!, weeks: 30)]
+        let qualification = Qualification(
+            id: "pgcert", title: "Certificate", provider: "uni", eqf: 7, ects: 30,
+            requires: RequirementNode(.credits(30, CredentialFilter(competencies: ["wound-care"]))))
+        let catalogue = Catalogue(
+            providers: [Provider(id: "uni", name: "University", country: "IE", accredited: true)],
+            credentials: cheap + fast + [dated], qualifications: [qualification])
+        let (store, path) = try Self.store(catalogue)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+
+        for objectives in [[Objective.duration, .cost], [.cost]] {
+            var request = PlanRequest(target: "pgcert", learner: LearnerProfile(), objectives: objectives)
+            request.schedule = ScheduleSettings(start: Day("2027-01-04")!, hoursPerWeek: 20)
+            let (plan, load) = try Self.planOnCut(store, request)
+            #expect(load.cut?.comparesRuns == true)
+            #expect(load.kept < load.examined, "kept \(load.kept) of \(load.examined)")
+            #expect(fast.allSatisfy { load.catalogue.credential($0.id) != nil })
+            #expect(load.catalogue.credential(dated.id) != nil)
+            let uncut = try Self.planUncut(store, request)
+            #expect(plan.taken == uncut.taken, "\(objectives)")
+            #expect(plan.objectiveValues == uncut.objectiveValues, "\(objectives)")
+            if objectives.first == .duration { #expect(plan.taken.filter { $0.hasPrefix("fast") }.count >= 2, "\(plan.taken)") }
+        }
+        // Without a schedule the same catalogue is compared on fee alone: the fast electives are not read.
+        let (_, load) = try Self.planOnCut(store, PlanRequest(target: "pgcert", learner: LearnerProfile(), objectives: [.cost]))
+        #expect(load.cut?.comparesRuns == false)
+        #expect(fast.allSatisfy { load.catalogue.credential($0.id) == nil })
+    }
+
     /// A `count` leaf accepts credentials the `credits` leaves do not; the cut must read them too.
     @Test func whatACountLeafAcceptsIsRead() throws {
         let skills = (0..<3).map { index in

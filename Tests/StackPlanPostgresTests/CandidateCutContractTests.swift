@@ -88,8 +88,10 @@ import StackPlanStore
                 Issue.record("a generated learner without a goal")
                 continue
             }
-            for objectives in [[Objective.cost], [.workload], [.cost, .ects]] {
-                let request = PlanRequest(target: goal, learner: learner, objectives: objectives)
+            // The last two in calendar time, where groups share their runs too.
+            for (objectives, scheduled) in [([Objective.cost], false), ([.workload], false), ([.cost, .ects], false), ([.duration, .cost], true), ([.cost], true)] {
+                var request = PlanRequest(target: goal, learner: learner, objectives: objectives)
+                if scheduled { request.schedule = ScheduleSettings(start: Day("2027-01-04")!, hoursPerWeek: 20) }
                 let (expected, sqliteLoad) = try Self.planCut(sqlite.store, request)
                 let (found, postgresLoad) = try Self.planCut(postgres.store, request)
                 #expect(postgresLoad.examined == sqliteLoad.examined, "candidates toward \(goal) by \(objectives)")

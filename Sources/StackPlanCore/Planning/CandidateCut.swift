@@ -66,6 +66,9 @@ public struct CandidateCut: Sendable, Equatable {
     /// The measure of the dominance cut; `nil` when only the learner limits cut.
     public let measure: Measure?
     public let hoursPerECTS: Double
+    /// Whether the request has a schedule: groups then also share learning hours and stated
+    /// weeks, dominators are self-paced, and credentials with dated offerings are kept.
+    public let comparesRuns: Bool
     /// The qualification's ECTS less those of credentials named by required `credential`
     /// leaves, which count in every plan.
     public let remainingTotal: Double
@@ -75,11 +78,11 @@ public struct CandidateCut: Sendable, Equatable {
 
     /// The cut for `request`, given a catalogue holding at least its target, every qualification
     /// the target refers to and the credentials `credential` leaves name. `nil` when nothing may
-    /// be cut: an advisor's exceptions, a schedule or a limit to places (these depend on what
-    /// only the whole record says), or pruning turned off. Withdrawn credentials are left out of
+    /// be cut: an advisor's exceptions or a limit to places (these depend on what only the whole
+    /// record says), or pruning turned off. Withdrawn credentials are left out of
     /// the cut's reading, as held ones are (``unavailableIDs``).
     public init?(request: PlanRequest, catalogue: Catalogue) {
-        guard request.pruneDominated, request.exceptions.isEmpty, request.schedule == nil,
+        guard request.pruneDominated, request.exceptions.isEmpty,
               request.constraints.places == nil, let qualification = catalogue.qualification(request.target) else { return nil }
         let planned = request.withoutLimitsOutsideObjectives ?? request
         coversLimits = request.withoutLimitsOutsideObjectives == nil
@@ -104,6 +107,7 @@ public struct CandidateCut: Sendable, Equatable {
         withdrawnIDs = request.withdrawn
         constraints = planned.constraints
         hoursPerECTS = request.hoursPerECTS
+        comparesRuns = request.schedule != nil
         remainingTotal = qualification.ects - CandidateSelection.forcedECTS(tree: tree, catalogue: catalogue)
         // As Dominance compares: one measure, which is an objective; otherwise learner limits only.
         let objectives = Set(planned.objectives)
