@@ -140,7 +140,8 @@ public struct Planner: Sendable {
         // Duration is the user's stage where asked for, else the one appended after theirs (``stages(of:request:)``).
         let durationStages: Set<Int> = [request.objectives.firstIndex(of: .duration) ?? request.objectives.count]
         let solver = ScheduleBranchAndCheck(formulation: formulation, calendar: calendar, request: request, catalogue: catalogue)
-        let outcome = try solver.minimize(stages, durationStages: durationStages, cuts: cuts)
+        let relaxed = try relaxedOptimum(request, qualification: formulation.tree.qualification)
+        let outcome = try solver.minimize(stages, durationStages: durationStages, cuts: cuts, relaxedOptimum: relaxed)
         cuts = outcome.cuts
         let result = outcome.result
         switch result.status {
@@ -152,6 +153,21 @@ public struct Planner: Sendable {
         let violations = PlanChecker(catalogue: catalogue, request: request).violations(of: plan)
         guard violations.isEmpty else { throw PlanningError.inconsistentPlan(violations) }
         return .planned(plan)
+    }
+
+    /// The takings of the optimal plan without a calendar for the request's first objective, when
+    /// that is not the duration: its value bounds every scheduled plan's from below, since a
+    /// scheduled plan is a plan without a calendar too (the calendar only adds rows, the deadline
+    /// among them, and branch and check charges each credential its fee). `nil` when there is no
+    /// such plan proven optimal.
+    private func relaxedOptimum(_ request: PlanRequest, qualification: Qualification) throws -> [String]? {
+        guard let first = request.objectives.first, first != .duration else { return nil }
+        var unscheduled = request
+        unscheduled.schedule = nil
+        unscheduled.constraints.deadline = nil
+        unscheduled.objectives = [first]
+        guard case .planned(let plan) = try attempt(unscheduled, qualification: qualification), plan.status == .optimal else { return nil }
+        return plan.takings
     }
 
     /// The user's objectives, then our own: finish early when scheduling, then fewest credentials, then earlier ids.

@@ -73,7 +73,13 @@ struct ScheduleBranchAndCheck {
 
     /// Minimises `stages` in order; `durationStages` marks those that minimise C. `cuts` are
     /// rows an earlier solve of the same master found (``Outcome/cuts``).
-    func minimize(_ stages: [LinearExpression], durationStages: Set<Int>, cuts given: [Model.Row] = []) throws -> Outcome {
+    ///
+    /// `relaxedOptimum`, when given, is the takings (column ids) of a plan optimal for the first
+    /// stage in a relaxation of every scheduled plan (the plan without a calendar, whose
+    /// objective is not the duration): its value bounds the stage from below. If the master
+    /// takes exactly that set and the set has a schedule within the limit, it is the first
+    /// stage's optimum, and the master need not search for it.
+    func minimize(_ stages: [LinearExpression], durationStages: Set<Int>, cuts given: [Model.Row] = [], relaxedOptimum: [String]? = nil) throws -> Outcome {
         var master = formulation.model
         for cut in given { master.add(cut.constraint, name: cut.name) }
         let completion = calendar.completion
@@ -92,9 +98,13 @@ struct ScheduleBranchAndCheck {
             master.minimize(objective)
             let isDuration = durationStages.contains(position)
             var stage: Solution?
+            // The relaxation's optimum, as the master's point taking just its set, tried before any search.
+            var proposed = position == 0 && !isDuration ? try relaxedOptimum.flatMap { try point(taking: $0, in: master) } : nil
             while stage == nil {
+                let fromRelaxation = proposed != nil
                 // The plan found so far (a cutoff: GLPK looks only for better ones).
-                let found = try master.solve(options, startingFrom: incumbent?.point)
+                let found = try proposed ?? master.solve(options, startingFrom: incumbent?.point)
+                proposed = nil
                 guard found.status.hasSolution else {
                     guard let incumbent else { return outcome(found) }
                     // The time ran out: the plan found so far stands, with what the master proved.
@@ -130,6 +140,12 @@ struct ScheduleBranchAndCheck {
                     if let weeks = calendar.weeksStudied { point[weeks.index] = Double(calendar.leastWeeks(of: chosen.taken)) }
                     let checked = Checked(point: point, selection: chosen, runs: runs)
                     let value = objective.value(at: point)
+                    if fromRelaxation {
+                        // A relaxation's optimum that is a plan: optimal for this stage.
+                        incumbent = checked
+                        stage = Solution(status: .optimal, objectiveValue: value, bestBound: value, values: point)
+                        break
+                    }
                     if !isDuration || days <= masterCompletion {
                         // The master's optimum is a plan: optimal for this stage (as far as the master proved).
                         incumbent = checked
@@ -156,6 +172,21 @@ struct ScheduleBranchAndCheck {
             }
         }
         return outcome(solved.last ?? Solution(status: .timeLimit, objectiveValue: nil, bestBound: nil, values: []))
+    }
+
+    /// The master's best point that takes exactly the columns `taken` (ids), for the objective
+    /// being minimised; `nil` when the master has none (a row of its own, such as an
+    /// alternative's cut, excludes that set). With every take column fixed, GLPK's presolver
+    /// leaves little to decide.
+    private func point(taking taken: [String], in master: Model) throws -> Solution? {
+        let chosen = Set(taken)
+        guard chosen.allSatisfy({ formulation.take[$0] != nil }) else { return nil }
+        var fixed: [Variable: Double] = [:]
+        for column in formulation.columns { fixed[column.take] = chosen.contains(column.id) ? 1 : 0 }
+        var presolved = options
+        presolved.presolve = true
+        let solved = try master.fixing(fixed).solve(presolved)
+        return solved.status.hasSolution ? solved : nil
     }
 
     /// C ≥ `completion` whenever every credential of the set and every pair of its order are chosen; returns the row.
