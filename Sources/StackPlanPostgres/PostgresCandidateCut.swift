@@ -119,11 +119,18 @@ extension PostgresStore {
             let capMask = mask(cut.caps)
             let named = binds.add(namedIDs)
             // With a schedule, groups share their runs too, as on SQLite: the learning hours and
-            // stated weeks of self-paced credentials; one with dated offerings is kept and dominates nothing.
-            let runs = cut.comparesRuns
-                ? (columns: #", COALESCE(c."hours", c."ects" * "# + binds.add(cut.hoursPerECTS) + #")::float8 AS "runHours", c."weeks" AS "runWeeks", c."offerings" IS NOT NULL AS dated"#,
-                   selfPaced: #" AND c."offerings" IS NULL"#, partition: #", "runHours", "runWeeks""#)
-                : (columns: ", false AS dated", selfPaced: "", partition: "")
+            // self-paced weeks; one with dated offerings is kept and dominates nothing.
+            let runs: (columns: String, selfPaced: String, partition: String)
+            if let hoursPerWeek = cut.scheduleHoursPerWeek {
+                let hours = #"COALESCE(c."hours"::float8, c."ects"::float8 * "# + binds.add(cut.hoursPerECTS) + ")"
+                // ⌈hours / weekly hours − 1e-9⌉ as ScheduleSettings.selfPacedWeeks reckons it.
+                let needed = "ceil(\(hours) / \(binds.add(hoursPerWeek)) - 1e-9::float8)"
+                runs = (columns: #", "# + hours + #" AS "runHours", LEAST(GREATEST(COALESCE(c."weeks", 1)::float8, "# + needed
+                            + ", 1::float8), \(CandidateCut.longestRunWeeks)::float8) AS \"runWeeks\", c.\"offerings\" IS NOT NULL AS dated",
+                        selfPaced: #" AND c."offerings" IS NULL"#, partition: #", "runHours", "runWeeks""#)
+            } else {
+                runs = (columns: ", false AS dated", selfPaced: "", partition: "")
+            }
             // D of each row's group plus one, for the filter only.
             var bound = "1"
             for (bit, leaf) in cut.leaves.enumerated() where leaf.comparable {

@@ -211,13 +211,23 @@ extension CatalogueStore {
         }
         if cut.remainingTotal > 0 { addCeiling(of: cut.remainingTotal, times: "") }
 
-        // With a schedule, groups share their runs too: the learning hours and stated weeks of
-        // self-paced credentials; one with dated offerings is kept and dominates nothing. (The
-        // offerings column is outside the covering index: only schedules pay for reading it.)
-        let runs = cut.comparesRuns
-            ? (columns: ", COALESCE(c.hours, c.ects * ?) AS runHours, c.weeks AS runWeeks, c.offerings IS NOT NULL AS dated",
-               arguments: StatementArguments([cut.hoursPerECTS]), selfPaced: " AND c.offerings IS NULL", partition: ", runHours, runWeeks")
-            : (columns: ", 0 AS dated", arguments: StatementArguments(), selfPaced: "", partition: "")
+        // With a schedule, groups share their runs too: the learning hours and self-paced weeks
+        // (CandidateCut.comparesRuns); one with dated offerings is kept and dominates nothing.
+        // (The offerings column is outside the covering index: only schedules pay for reading it.)
+        let runs: (columns: String, arguments: StatementArguments, selfPaced: String, partition: String)
+        if let hoursPerWeek = cut.scheduleHoursPerWeek {
+            let hours = "COALESCE(c.hours, c.ects * ?)"
+            // ⌈hours / weekly hours − 1e-9⌉ as ScheduleSettings.selfPacedWeeks reckons it; the
+            // integer part plus one when there is a fraction, for the non-negative quotient.
+            let quotient = "(\(hours) / ? - 1e-9)"
+            let needed = "(CAST(\(quotient) AS INTEGER) + (\(quotient) > CAST(\(quotient) AS INTEGER)))"
+            var arguments = StatementArguments([cut.hoursPerECTS])
+            for _ in 0..<3 { arguments += [cut.hoursPerECTS, hoursPerWeek] }
+            runs = (columns: ", \(hours) AS runHours, MIN(MAX(COALESCE(c.weeks, 1), \(needed), 1), \(CandidateCut.longestRunWeeks)) AS runWeeks, c.offerings IS NOT NULL AS dated",
+                    arguments: arguments, selfPaced: " AND c.offerings IS NULL", partition: ", runHours, runWeeks")
+        } else {
+            runs = (columns: ", 0 AS dated", arguments: StatementArguments(), selfPaced: "", partition: "")
+        }
         var kept: [String] = []
         var examined = 0
         var judge = CutRowJudge(cut)

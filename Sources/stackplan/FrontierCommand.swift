@@ -22,11 +22,19 @@ struct FrontierCommand: ParsableCommand {
 
     func run() throws {
         let store = try database.openExisting()
-        // Only what planning toward the target can use (CatalogueStore.candidateCatalogue): the
-        // same plans and diagnoses as the whole catalogue, in a fraction of its memory.
+        // Only what planning toward the target can use, less what the store's cut proves no point
+        // needs (CandidateCut, made for finishing first, then cheapest: every point is such a
+        // plan under a budget, and a cheaper credential of the same runs keeps any budget). A cut
+        // that does not cover the learner's limits (an hours limit) reads every candidate.
         let (request, catalogue) = try reportingErrors {
             let request = try planning.request()
-            return (request, try store.candidateCatalogue(target: request.target, held: request.learner.held.compactMap(\.catalogueID)))
+            var staged = request
+            staged.objectives = [.duration, .cost]
+            let load = try store.candidateCatalogue(for: staged)
+            guard load.cut?.coversLimits ?? true else {
+                return (request, try store.candidateCatalogue(target: request.target, held: request.learner.held.compactMap(\.catalogueID)))
+            }
+            return (request, load.catalogue)
         }
         try reportingErrors {
             let frontier = try Planner(catalogue: catalogue).frontier(request, limit: limit)
@@ -37,8 +45,9 @@ struct FrontierCommand: ParsableCommand {
                     printError("no plan found within the time limit of \(planning.timeLimit) s; try a longer --time-limit")
                     throw Exit.solverStopped
                 }
-                // No plan at all: the ordinary diagnosis says why.
-                if case .infeasible(let diagnosis) = try Planner(catalogue: catalogue).plan(request) {
+                // No plan at all: the ordinary diagnosis says why, on every candidate (it names what the cut left out).
+                let candidates = try store.candidateCatalogue(target: request.target, held: request.learner.held.compactMap(\.catalogueID))
+                if case .infeasible(let diagnosis) = try Planner(catalogue: candidates).plan(request) {
                     if json { printJSON(diagnosis.json) } else { print(diagnosis.text) }
                 }
                 throw Exit.noPlan

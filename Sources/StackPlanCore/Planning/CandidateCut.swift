@@ -26,6 +26,12 @@
 /// The cut is made for the request without limits outside its objectives (a budget when cost is
 /// not an objective): ``Planner`` plans that request first. When its plan breaks such a limit,
 /// ``coversLimits`` is false and the caller must plan again on the uncut candidates.
+///
+/// With a schedule, a group holds only credentials of the same runs (``comparesRuns``): both
+/// self-paced, with the same learning hours and as many weeks (the stated weeks, or more when
+/// the hours need more at the learner's weekly hours), so that a dominator can run exactly when
+/// the member it replaces ran (``Dominance``'s first rule for runs). A credential with dated
+/// offerings is then never cut and never a dominator.
 public struct CandidateCut: Sendable, Equatable {
     /// The measure candidates are compared on.
     public enum Measure: Sendable, Equatable {
@@ -66,9 +72,17 @@ public struct CandidateCut: Sendable, Equatable {
     /// The measure of the dominance cut; `nil` when only the learner limits cut.
     public let measure: Measure?
     public let hoursPerECTS: Double
-    /// Whether the request has a schedule: groups then also share learning hours and stated
-    /// weeks, dominators are self-paced, and credentials with dated offerings are kept.
-    public let comparesRuns: Bool
+    /// The learner's weekly hours when the request has a schedule: groups then also share
+    /// learning hours and self-paced weeks, dominators are self-paced, and credentials with
+    /// dated offerings are kept.
+    public let scheduleHoursPerWeek: Double?
+    /// Whether groups are compared on their runs too (the request has a schedule).
+    public var comparesRuns: Bool { scheduleHoursPerWeek != nil }
+    /// Where a store's count of self-paced weeks saturates, as ``ScheduleSettings``' does. A
+    /// store computes the weeks as ``ScheduleSettings`` does, the same double arithmetic in the
+    /// same order (hours over weekly hours less 1e-9, rounded up; at least the stated weeks and
+    /// 1; at most this), so that SQL and Swift agree on which runs are the same.
+    public static let longestRunWeeks = ScheduleSettings.longestRunWeeks
     /// The qualification's ECTS less those of credentials named by required `credential`
     /// leaves, which count in every plan.
     public let remainingTotal: Double
@@ -107,7 +121,7 @@ public struct CandidateCut: Sendable, Equatable {
         withdrawnIDs = request.withdrawn
         constraints = planned.constraints
         hoursPerECTS = request.hoursPerECTS
-        comparesRuns = request.schedule != nil
+        scheduleHoursPerWeek = request.schedule?.hoursPerWeek
         remainingTotal = qualification.ects - CandidateSelection.forcedECTS(tree: tree, catalogue: catalogue)
         // As Dominance compares: one measure, which is an objective; otherwise learner limits only.
         let objectives = Set(planned.objectives)

@@ -140,7 +140,7 @@ public struct Planner: Sendable {
         // Duration is the user's stage where asked for, else the one appended after theirs (``stages(of:request:)``).
         let durationStages: Set<Int> = [request.objectives.firstIndex(of: .duration) ?? request.objectives.count]
         let solver = ScheduleBranchAndCheck(formulation: formulation, calendar: calendar, request: request, catalogue: catalogue)
-        let relaxed = try relaxedOptimum(request, qualification: formulation.tree.qualification)
+        let relaxed = try relaxedOptimum(request, qualification: formulation.tree.qualification, candidates: formulation.candidates)
         let outcome = try solver.minimize(stages, durationStages: durationStages, cuts: cuts, relaxedOptimum: relaxed)
         cuts = outcome.cuts
         let result = outcome.result
@@ -156,17 +156,24 @@ public struct Planner: Sendable {
     }
 
     /// The takings of the optimal plan without a calendar for the request's first objective, when
-    /// that is not the duration: its value bounds every scheduled plan's from below, since a
-    /// scheduled plan is a plan without a calendar too (the calendar only adds rows, the deadline
-    /// among them, and branch and check charges each credential its fee). `nil` when there is no
-    /// such plan proven optimal.
-    private func relaxedOptimum(_ request: PlanRequest, qualification: Qualification) throws -> [String]? {
+    /// that is not the duration, made of the scheduled model's `candidates` (those pruning left):
+    /// its value bounds the scheduled optimum from below, since an optimal scheduled plan takes
+    /// only such candidates and is a plan without a calendar too (the calendar only adds rows,
+    /// the deadline among them, and branch and check charges each credential its fee). `nil`
+    /// when there is no such plan proven optimal.
+    private func relaxedOptimum(_ request: PlanRequest, qualification: Qualification, candidates: [Credential]) throws -> [String]? {
         guard let first = request.objectives.first, first != .duration else { return nil }
         var unscheduled = request
         unscheduled.schedule = nil
         unscheduled.constraints.deadline = nil
         unscheduled.objectives = [first]
-        guard case .planned(let plan) = try attempt(unscheduled, qualification: qualification), plan.status == .optimal else { return nil }
+        // The candidates, and the held credentials the plan may count.
+        let held = request.learner.held.compactMap { $0.catalogueID.flatMap(catalogue.credential) }
+        let subCatalogue = Catalogue(
+            baseCurrency: catalogue.baseCurrency, exchangeRates: catalogue.exchangeRates, providers: catalogue.providers,
+            credentials: candidates + held, qualifications: catalogue.qualifications)
+        guard case .planned(let plan) = try Planner(catalogue: subCatalogue).attempt(unscheduled, qualification: qualification),
+              plan.status == .optimal else { return nil }
         return plan.takings
     }
 
