@@ -160,9 +160,10 @@ public struct Planner: Sendable {
     /// its value bounds the scheduled optimum from below, since an optimal scheduled plan takes
     /// only such candidates and is a plan without a calendar too (the calendar only adds rows,
     /// the deadline among them, and branch and check charges each credential its fee). `nil`
-    /// when there is no such plan proven optimal.
+    /// when there is no such plan proven optimal, and with an advisor's exceptions (they may
+    /// name credentials outside the candidates: the master then searches as it always did).
     private func relaxedOptimum(_ request: PlanRequest, qualification: Qualification, candidates: [Credential]) throws -> [String]? {
-        guard let first = request.objectives.first, first != .duration else { return nil }
+        guard let first = request.objectives.first, first != .duration, request.exceptions.isEmpty else { return nil }
         var unscheduled = request
         unscheduled.schedule = nil
         unscheduled.constraints.deadline = nil
