@@ -22,6 +22,9 @@ struct FrontierCommand: ParsableCommand {
 
     func run() throws {
         let store = try database.openExisting()
+        func everyCandidate(_ request: PlanRequest) throws -> Catalogue {
+            try store.candidateCatalogue(target: request.target, held: request.learner.held.compactMap(\.catalogueID))
+        }
         // Only what planning toward the target can use, less what the store's cut proves no point
         // needs (CandidateCut, made for finishing first, then cheapest: every point is such a
         // plan under a budget, and a cheaper credential of the same runs keeps any budget). A cut
@@ -31,25 +34,22 @@ struct FrontierCommand: ParsableCommand {
             var staged = request
             staged.objectives = [.duration, .cost]
             let load = try store.candidateCatalogue(for: staged)
-            guard load.cut?.coversLimits ?? true else {
-                return (request, try store.candidateCatalogue(target: request.target, held: request.learner.held.compactMap(\.catalogueID)))
-            }
-            return (request, load.catalogue)
+            return (request, load.cut?.coversLimits ?? true ? load.catalogue : try everyCandidate(request))
         }
         try reportingErrors {
             let frontier = try Planner(catalogue: catalogue).frontier(request, limit: limit)
             let plans = frontier.plans
             guard !plans.isEmpty else {
-                if frontier.end == .timeLimit {
-                    if json { printJSON(.object(["plans": .array([]), "end": .string(frontier.end.rawValue)])) }
+                func stopped() throws -> Never {
+                    if json { printJSON(.object(["plans": .array([]), "end": .string(Frontier.End.timeLimit.rawValue)])) }
                     printError("no plan found within the time limit of \(planning.timeLimit) s; try a longer --time-limit")
                     throw Exit.solverStopped
                 }
+                if frontier.end == .timeLimit { try stopped() }
                 // No plan at all: the ordinary diagnosis says why, on every candidate (it names what the cut left out).
-                let candidates = try store.candidateCatalogue(target: request.target, held: request.learner.held.compactMap(\.catalogueID))
-                if case .infeasible(let diagnosis) = try Planner(catalogue: candidates).plan(request) {
-                    if json { printJSON(diagnosis.json) } else { print(diagnosis.text) }
-                }
+                // A diagnosis that runs out of time says so, as `plan` does, rather than nothing.
+                guard case .infeasible(let diagnosis) = try Planner(catalogue: try everyCandidate(request)).plan(request) else { try stopped() }
+                if json { printJSON(diagnosis.json) } else { print(diagnosis.text) }
                 throw Exit.noPlan
             }
             if json {
