@@ -356,12 +356,8 @@ struct RemediationModel {
     var cost: LinearExpression { LinearExpression(terms: options.indices.map { (options[$0].cost, take[$0]) }) }
     var workload: LinearExpression { LinearExpression(terms: options.indices.map { (options[$0].hours, take[$0]) }) }
 
-    /// Fewest credentials, then the earliest ids: the same input always gives the same plan.
-    /// Two stages with whole coefficients, which GLPK tells apart however many options there are.
-    var tieBreaks: [LinearExpression] {
-        [LinearExpression(terms: options.indices.map { (1, take[$0]) }),
-         LinearExpression(terms: options.indices.map { (Double($0 + 1), take[$0]) })]
-    }
+    /// Fewest credentials, then the earliest ids (``TieBreak``): the same input always gives the same plan.
+    var tieBreaks: [LinearExpression] { TieBreak.stages(ranked: options.indices.map { (rank: $0, take: take[$0]) }) }
 
     mutating func objectives(_ objective: RemediationObjective) -> [LinearExpression] {
         switch objective {

@@ -638,14 +638,7 @@ struct Formulation {
         })
     }
 
-    /// The last two stages: fewest credentials, then earlier ids (the least sum of ranks in the
-    /// id order of the candidates before pruning). Two stages with whole coefficients, not one
-    /// with rank weights scaled below one: at national size those weights differ by about 1e-7
-    /// of the objective, under GLPK's tolerances, and the plan among equals was the solver's
-    /// choice (a learner of the generated 100k catalogue got different plans from the same
-    /// candidates pruned differently).
-    var tieBreaks: [LinearExpression] {
-        [LinearExpression(terms: columns.map { (1, $0.take) }),
-         LinearExpression(terms: columns.map { column in (Double(column.rank + 1), column.take) })]
-    }
+    /// The tie-break's two stages (``TieBreak``), ranked in the id order of the candidates
+    /// before pruning, so that pruning leaves them the same functions on the plans that remain.
+    var tieBreaks: [LinearExpression] { TieBreak.stages(ranked: columns.map { (rank: $0.rank, take: $0.take) }) }
 }

@@ -264,12 +264,9 @@ struct UnionModel {
         })
     }
 
-    /// Fewest credentials, then earlier ids: two stages with whole coefficients, as a single
-    /// goal's (``Formulation/tieBreaks``), which GLPK tells apart at any size.
+    /// The tie-break's two stages (``TieBreak``) over the union's takings in id order.
     var tieBreaks: [LinearExpression] {
-        let ids = takes.keys.sorted()
-        return [LinearExpression(terms: ids.map { (1, takes[$0]!) }),
-                LinearExpression(terms: ids.enumerated().map { rank, id in (Double(rank + 1), takes[id]!) })]
+        TieBreak.stages(ranked: takes.keys.sorted().enumerated().map { (rank: $0.offset, take: takes[$0.element]!) })
     }
 
     /// The union's solution as the goal's own model sees it, with the goal's take columns kept
