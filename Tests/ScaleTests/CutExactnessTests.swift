@@ -164,6 +164,36 @@ import Testing
         #expect(fast.allSatisfy { load.catalogue.credential($0.id) == nil })
     }
 
+    /// A filter the store's conditions cannot say exactly (here a course-code pattern) is read
+    /// wider than it is: every credential seems to pass it. Grouped on that wider reading, the
+    /// dear `NURS` elective the code leaf needs would share a group with the many cheap electives
+    /// and be cut; so such a tree is cut on the learner's limits only.
+    @Test func aFilterTheStoreCannotSayIsNotCompared() throws {
+        let nursing = Credential(id: "nurs-101", title: "Nursing elective", provider: "uni", kind: .module, ects: 10, eqf: 7, cost: 900,
+                                 competencies: ["wound-care"])
+        let nursingLong = Credential(id: "nurs-201", title: "Long nursing elective", provider: "uni", kind: .module, ects: 20, eqf: 7,
+                                     cost: 3000, competencies: ["wound-care"])
+        let qualification = Qualification(
+            id: "pgcert", title: "Certificate", provider: "uni", eqf: 7, ects: 30,
+            requires: RequirementNode(.allOf([
+                RequirementNode(.credits(10, CredentialFilter(codes: ["nurs-*"]))),
+                RequirementNode(.credits(20, CredentialFilter(competencies: ["wound-care"]))),
+            ])))
+        let catalogue = Catalogue(
+            providers: [Provider(id: "uni", name: "University", country: "IE", accredited: true)],
+            credentials: [nursing, nursingLong] + Self.electives(12, competency: "wound-care", cost: 100), qualifications: [qualification])
+        let (store, path) = try Self.store(catalogue)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+
+        let request = PlanRequest(target: "pgcert", learner: LearnerProfile(), objectives: [.cost])
+        let (plan, load) = try Self.planOnCut(store, request)
+        #expect(load.catalogue.credential(nursing.id) != nil)
+        let uncut = try Self.planUncut(store, request)
+        #expect(uncut.taken.contains(nursing.id))
+        #expect(plan.taken == uncut.taken)
+        #expect(plan.objectiveValues == uncut.objectiveValues)
+    }
+
     /// A `count` leaf accepts credentials the `credits` leaves do not; the cut must read them too.
     @Test func whatACountLeafAcceptsIsRead() throws {
         let skills = (0..<3).map { index in

@@ -128,7 +128,10 @@ public struct CandidateCut: Sendable, Equatable {
         var compared: [Measure] = []
         if objectives.contains(.cost) || planned.constraints.budget != nil { compared.append(.cost) }
         if objectives.contains(.workload) || planned.constraints.maxHours != nil { compared.append(.hours) }
-        if compared.count == 1, objectives.contains(compared[0] == .cost ? .cost : .workload) {
+        // A filter the store reads wider than it is would put credentials in groups they are
+        // not in (CutExactnessTests.aFilterTheStoreCannotSayIsNotCompared): learner limits only.
+        let grouped = leaves.allSatisfy(\.filter.isStoreExpressible) && caps.allSatisfy(\.isStoreExpressible)
+        if grouped, compared.count == 1, objectives.contains(compared[0] == .cost ? .cost : .workload) {
             measure = compared[0]
         } else {
             measure = nil
