@@ -47,6 +47,7 @@ let package = Package(
         .target(name: "StackPlanStore", dependencies: [
             "StackPlanCore",
             .product(name: "GRDB", package: "GRDB.swift"),
+            .product(name: "HeapModule", package: "swift-collections"),
         ]),
         // The same store protocols on PostgreSQL, for several service instances on one database (issue 15).
         .target(name: "StackPlanPostgres", dependencies: [

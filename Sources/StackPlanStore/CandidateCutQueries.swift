@@ -9,7 +9,9 @@ public struct CandidateLoad: Sendable {
     public var catalogue: Catalogue
     /// The cut the catalogue was read with; `nil` when it holds every candidate.
     public var cut: CandidateCut?
-    /// Credentials the cut's query looked at: accepted by a `credits` leaf and open to the learner.
+    /// Credentials the cut's queries looked at: accepted by a `credits` leaf and open to the
+    /// learner; of a leaf read in measure order (SQLite, ``MeasureOrder``), those read before
+    /// the reading stopped.
     public var examined: Int
     /// Of those, the ones read in full (the rest are in no optimal plan).
     public var kept: Int
@@ -106,6 +108,9 @@ extension CatalogueStore {
     /// window; only rows with fewer than their group's D (plus one, a margin for the rounding of
     /// SQL's arithmetic) come back, and are then judged here exactly. So what comes back, and
     /// what is read in full, depends on the tree's thresholds, not on the catalogue's size.
+    /// A leaf whose groups are known in advance is read in measure order instead and only up to
+    /// where the cut begins (``MeasureOrder``), when the database has its indexes and the
+    /// request no schedule; it keeps the same rows.
     static func cutCandidateIDs(_ cut: CandidateCut, _ db: Database) throws -> (kept: [String], examined: Int) {
         let leafConditions = cut.leaves.map { acceptingCondition($0.filter, needingCredits: $0.needsCredits) }
         let capConditions = cut.caps.map { acceptingCondition($0) }
@@ -231,7 +236,31 @@ extension CatalogueStore {
         var kept: [String] = []
         var examined = 0
         var judge = CutRowJudge(cut)
+        var ordered: MeasureOrder?
+        if !cut.comparesRuns, try MeasureOrder.available(db) {
+            let rowLeaves = cut.leaves.map { acceptingCondition($0.filter, needingCredits: $0.needsCredits, testedPerRow: true) }
+            let (rowLeafMask, rowLeafMaskArguments) = mask(rowLeaves)
+            let (rowCapMask, rowCapMaskArguments) = mask(cut.caps.map { acceptingCondition($0, testedPerRow: true) })
+            var columnArguments = value.1
+            columnArguments += rowLeafMaskArguments
+            columnArguments += rowCapMaskArguments
+            columnArguments += StatementArguments(namedIDs)
+            ordered = MeasureOrder(
+                cut: cut, leafConditions: rowLeaves.map { (sql: $0.0, arguments: $0.1) },
+                columns: (sql: """
+                    c.id, \(value.0), \(rowLeafMask), \(rowCapMask),
+                        (c.prerequisites IS NULL AND c.excludes IS NULL AND NOT EXISTS (SELECT 1 FROM referencedCredential r WHERE r.id = c.id)),
+                        c.id IN (\(marks(namedIDs.count)))
+                    """, arguments: columnArguments),
+                learner: (sql: learner.joined(separator: " AND "), arguments: learnerArguments),
+                currencies: rated.map(\.0))
+        }
         for position in leafConditions.indices {
+            if let ordered, let read = try ordered.keptRows(ofLeaf: position, judge: &judge, db) {
+                kept += read.kept
+                examined += read.examined
+                continue
+            }
             var columnArguments = value.1
             columnArguments += leafMaskArguments
             columnArguments += capMaskArguments

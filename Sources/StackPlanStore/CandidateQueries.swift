@@ -173,7 +173,11 @@ extension CatalogueStore {
     /// this filter accepts: ECTS above zero and every given field, as `CredentialFilter.matches` reads it.
     /// The fields issue 17 added (code patterns and ranges, ECTS bounds, ISCED-F fields, ESCO
     /// skills, combinations) are left to the core's `matches`: the condition is wider, never narrower.
-    static func acceptingCondition(_ filter: CredentialFilter, needingCredits: Bool = true) -> (String, StatementArguments) {
+    ///
+    /// `testedPerRow` asks for competencies through the side table's primary key for each row
+    /// (`EXISTS`), for queries that visit few rows many times over; otherwise SQLite lists every
+    /// credential with one of them once per statement, the better choice for one pass.
+    static func acceptingCondition(_ filter: CredentialFilter, needingCredits: Bool = true, testedPerRow: Bool = false) -> (String, StatementArguments) {
         var conditions = needingCredits ? ["c.ects > 0"] : ["1"]
         var arguments: [(any DatabaseValueConvertible)?] = []
         // Compared as stored keys are (StoredText); a value with a NUL matches nothing.
@@ -184,7 +188,9 @@ extension CatalogueStore {
         }
         if let ids = filter.ids { conditions.append("c.id IN (\(list(ids)))") }
         if let competencies = filter.competencies {
-            conditions.append("c.id IN (SELECT credentialId FROM credentialCompetency WHERE competency IN (\(list(competencies))))")
+            conditions.append(testedPerRow
+                ? "EXISTS (SELECT 1 FROM credentialCompetency k WHERE k.credentialId = c.id AND k.competency IN (\(list(competencies))))"
+                : "c.id IN (SELECT credentialId FROM credentialCompetency WHERE competency IN (\(list(competencies))))")
         }
         if let minimum = filter.minEQF { conditions.append("c.eqf >= ?"); arguments.append(minimum) }
         if let maximum = filter.maxEQF { conditions.append("c.eqf <= ?"); arguments.append(maximum) }

@@ -347,7 +347,10 @@ public final class CatalogueStore: Sendable {
                 offerings = excluded.offerings
             """)
         let clearCompetencies = try db.cachedStatement(sql: "DELETE FROM credentialCompetency WHERE credentialId = ?")
-        let addCompetency = try db.cachedStatement(sql: "INSERT INTO credentialCompetency (credentialId, competency) VALUES (?, ?)")
+        // The credential's order columns beside each competency (migration v10, MeasureOrder).
+        let addCompetency = try db.cachedStatement(sql: """
+            INSERT INTO credentialCompetency (credentialId, competency, eqf, ects, currency, cost, hours) VALUES (?, ?, ?, ?, ?, ?, ?)
+            """)
         let clearLanguages = try db.cachedStatement(sql: "DELETE FROM credentialLanguage WHERE credentialId = ?")
         let addLanguage = try db.cachedStatement(sql: "INSERT INTO credentialLanguage (credentialId, language) VALUES (?, ?)")
         for credential in credentials {
@@ -358,7 +361,9 @@ public final class CatalogueStore: Sendable {
             ] + Self.planningColumns(credential))
             if replacing { try clearCompetencies.execute(arguments: [credential.id]) }
             for competency in Set(credential.competencies).sorted() {
-                try addCompetency.execute(arguments: [credential.id, competency])
+                try addCompetency.execute(arguments: [
+                    credential.id, competency, credential.eqf, credential.ects, credential.currency, credential.cost, credential.hours,
+                ])
             }
             if replacing { try clearLanguages.execute(arguments: [credential.id]) }
             for language in Set(credential.languages).sorted() {

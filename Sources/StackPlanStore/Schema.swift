@@ -21,6 +21,8 @@ enum Schema {
     /// The migration that adds `referencedCredential`; without it a plan's candidates are read uncut.
     static let referencedMigration = "v7: referenced credentials"
     static let coveringCompetencyMigration = "v9: covering competency index"
+    /// The migration that adds the indexes a plan's cut reads leaves through in fee or hours order.
+    static let measureOrderMigration = "v10: measure order indexes"
 
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
@@ -115,6 +117,28 @@ enum Schema {
             try db.execute(sql: """
                 DROP INDEX "credentialCompetency_on_competency";
                 CREATE INDEX "credentialCompetency_on_competency" ON "credentialCompetency"("competency", "credentialId");
+                """)
+        }
+        // The cut reads a leaf one EQF level and ECTS level at a time in fee (per currency) or
+        // hours order, and stops once each group it can hold has its sure dominators
+        // (MeasureOrder, docs/formulation.md §5.3): a few hundred index entries where the whole
+        // leaf was read before (268,844 rows for learner 4 at a million credentials). A leaf
+        // with competencies is read through its competencies' side-table rows, which therefore
+        // carry the columns that order them; each credential index also holds every column the
+        // reading tests, so the rows it passes over are never visited.
+        migrator.registerMigration(measureOrderMigration) { db in
+            try db.execute(sql: """
+                CREATE INDEX "\(MeasureOrder.feeIndex)" ON credential(eqf, ects, currency, cost, id, accredited, kind, providerId, mode, prerequisites, excludes);
+                CREATE INDEX "\(MeasureOrder.hoursIndex)" ON credential(eqf, ects, hours, id, currency, accredited, kind, providerId, mode, prerequisites, excludes);
+                ALTER TABLE credentialCompetency ADD COLUMN eqf INTEGER;
+                ALTER TABLE credentialCompetency ADD COLUMN ects DOUBLE;
+                ALTER TABLE credentialCompetency ADD COLUMN currency TEXT;
+                ALTER TABLE credentialCompetency ADD COLUMN cost DOUBLE;
+                ALTER TABLE credentialCompetency ADD COLUMN hours DOUBLE;
+                UPDATE credentialCompetency SET (eqf, ects, currency, cost, hours) =
+                    (SELECT c.eqf, c.ects, c.currency, c.cost, c.hours FROM credential c WHERE c.id = credentialCompetency.credentialId);
+                CREATE INDEX "\(MeasureOrder.competencyFeeIndex)" ON credentialCompetency(competency, eqf, ects, currency, cost, credentialId);
+                CREATE INDEX "\(MeasureOrder.competencyHoursIndex)" ON credentialCompetency(competency, eqf, ects, hours, credentialId);
                 """)
         }
         return migrator

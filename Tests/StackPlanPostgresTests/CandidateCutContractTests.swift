@@ -82,7 +82,7 @@ import StackPlanStore
         let sqlite = try ScratchDatabase(.sqlite)
         let postgres = try ScratchDatabase(.postgres)
         for database in [sqlite, postgres] { try _ = database.store.importCatalogues([(generated.catalogue, nil)]) }
-        var examined = 0, keptBySQLite = 0, keptByPostgres = 0
+        var candidates = 0, read = 0
         for learner in generated.learners {
             guard case .string(let goal)? = learner.extra["goal"] else {
                 Issue.record("a generated learner without a goal")
@@ -94,7 +94,6 @@ import StackPlanStore
                 if scheduled { request.schedule = ScheduleSettings(start: Day("2027-01-04")!, hoursPerWeek: 20) }
                 let (expected, sqliteLoad) = try Self.planCut(sqlite.store, request)
                 let (found, postgresLoad) = try Self.planCut(postgres.store, request)
-                #expect(postgresLoad.examined == sqliteLoad.examined, "candidates toward \(goal) by \(objectives)")
                 #expect(postgresLoad.catalogue.credentials.map(\.id) == sqliteLoad.catalogue.credentials.map(\.id),
                         "candidates kept toward \(goal) by \(objectives)")
                 switch (expected, found) {
@@ -106,12 +105,13 @@ import StackPlanStore
                 default:
                     Issue.record("SQLite: \(expected), PostgreSQL: \(found) toward \(goal) by \(objectives)")
                 }
-                examined += sqliteLoad.examined
-                keptBySQLite += sqliteLoad.kept
-                keptByPostgres += postgresLoad.kept
+                candidates += try sqlite.store.candidateCatalogue(target: goal, held: learner.held.compactMap(\.catalogueID)).credentials.count
+                read += sqliteLoad.catalogue.credentials.count
             }
         }
-        #expect(keptBySQLite < examined && keptByPostgres < examined, "kept \(keptBySQLite) and \(keptByPostgres) of \(examined)")
+        // How many rows each store looked at is its own affair (SQLite reads broad leaves in
+        // measure order and stops early); what it keeps is the contract, and the cut must keep less.
+        #expect(read < candidates, "read \(read) of \(candidates)")
     }
 
     /// The catalogue version is computed once per revision of the catalogue, and every change

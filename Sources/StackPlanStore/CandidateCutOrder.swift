@@ -1,0 +1,211 @@
+import GRDB
+import HeapModule
+import StackPlanCore
+
+/// Reading one leaf of a cut in the order of the compared measure, so that the reading stops
+/// where the cut would cut everything after (docs/formulation.md §5.3).
+///
+/// The rows a leaf's query gives (accepted by that leaf, by no earlier one, open to the learner)
+/// fall in groups by signature (the leaves accepting them and the caps they pass) and ECTS; a
+/// row with at least D sure dominators before it in its group, in (measure, id) order, is cut.
+/// ``CandidateCut/possibleSignatures(firstAcceptedBy:limit:)`` says which signatures the leaf's
+/// rows can have. For each ECTS level this reads the leaf's rows in (measure, id) order, merged
+/// from one index range per EQF level (and competency, for a leaf with competencies, through
+/// the side table's copy of the ordering columns) and per currency (fee) or per stated and
+/// unstated hours (hours), judges each row as the window of the whole-leaf query would, and
+/// stops once every possible signature has its D sure dominators: every row after is cut. So
+/// what is read depends on the tree's thresholds and on how the catalogue's credentials mix,
+/// not on how many there are.
+struct MeasureOrder {
+    static let feeIndex = "credentialByFee"
+    static let hoursIndex = "credentialByHours"
+    static let competencyFeeIndex = "competencyByFee"
+    static let competencyHoursIndex = "competencyByHours"
+
+    /// A condition of SQL with its arguments.
+    typealias Condition = (sql: String, arguments: StatementArguments)
+
+    let cut: CandidateCut
+    /// Each leaf's condition, tested per row.
+    let leafConditions: [Condition]
+    /// The selected columns: id, measured, leaves, caps, dominates, named, in that order.
+    let columns: Condition
+    /// What the learner may take.
+    let learner: Condition
+    /// The fee's currencies with a rate, base first.
+    let currencies: [String]
+
+    /// Whether the store holds the indexes this reading needs (migration v10).
+    static func available(_ db: Database) throws -> Bool {
+        try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND name IN (?, ?, ?, ?)",
+                         arguments: [feeIndex, hoursIndex, competencyFeeIndex, competencyHoursIndex]) == 4
+    }
+
+    /// Where one ordered range of rows comes from: the credential table through its measure
+    /// index, or (for a leaf with competencies) one competency's side-table rows through theirs.
+    struct Source {
+        /// `FROM …` with the table whose index orders the rows first.
+        var from: String
+        /// The ordering table's alias (`c` or `k`) and index.
+        var alias: String
+        var index: String
+        /// The leading equality beside EQF and ECTS (a competency), if any.
+        var competency: String?
+    }
+
+    /// The rows the cut keeps of the leaf at `position` and how many were read, or `nil` when
+    /// this leaf is better read whole: its signatures are not known in advance, or a row showed
+    /// a signature thought impossible.
+    func keptRows(ofLeaf position: Int, judge: inout CutRowJudge, _ db: Database) throws -> (kept: [String], examined: Int)? {
+        guard let measure = cut.measure, !cut.comparesRuns,
+              let signatures = cut.possibleSignatures(firstAcceptedBy: position) else { return nil }
+        let filter = cut.leaves[position].filter
+
+        // A leaf with competencies is read from their side-table rows, a credential once per
+        // competency it has there (the merge skips the repeats); its own condition then needs
+        // no competency test.
+        var rest = filter
+        let sources: [Source]
+        let competencyIndex = measure == .cost ? Self.competencyFeeIndex : Self.competencyHoursIndex
+        let credentialIndex = measure == .cost ? Self.feeIndex : Self.hoursIndex
+        if let competencies = filter.competencies {
+            rest.competencies = nil
+            sources = StoredText.lookupable(Set(competencies)).sorted().map { competency in
+                Source(from: "credentialCompetency k INDEXED BY \(competencyIndex) CROSS JOIN credential c ON c.id = k.credentialId",
+                       alias: "k", index: competencyIndex, competency: competency)
+            }
+        } else {
+            sources = [Source(from: "credential c INDEXED BY \(credentialIndex)", alias: "c", index: credentialIndex, competency: nil)]
+        }
+        // Without `ects > 0` (each range has one ECTS level above 0): with it SQLite takes ECTS
+        // as a range of the index and sorts what it finds.
+        let own = CatalogueStore.acceptingCondition(rest, needingCredits: false, testedPerRow: true)
+
+        /// One ordered range within an ECTS level: a condition on the ordering table and its order.
+        func ranges(_ alias: String) -> [(condition: Condition, order: String)] {
+            let id = alias == "c" ? "c.id" : "k.credentialId"
+            switch measure {
+            case .cost:
+                return currencies.map { (condition: ("\(alias).currency = ?", [$0]), order: "\(alias).cost, \(id)") }
+                    + [(condition: ("\(alias).currency IS NULL", []), order: "\(alias).cost, \(id)")]
+            case .hours:
+                return [(condition: ("\(alias).hours IS NULL", []), order: id),
+                        (condition: ("\(alias).hours IS NOT NULL", []), order: "\(alias).hours, \(id)")]
+            }
+        }
+        func sql(_ source: Source, _ range: (condition: Condition, order: String)) -> String {
+            var sql = "SELECT \(columns.sql) FROM \(source.from) LEFT JOIN provider p ON p.id = c.providerId WHERE "
+            if source.competency != nil { sql += "k.competency = ? AND " }
+            sql += "\(source.alias).eqf = ? AND \(source.alias).ects = ? AND \(range.condition.sql) AND \(own.0)"
+            for earlier in leafConditions[..<position] { sql += " AND NOT COALESCE(\(earlier.sql), 0)" }
+            return sql + " AND \(learner.sql) ORDER BY \(range.order)"
+        }
+        func arguments(_ source: Source, eqf: Int, ects: Double, _ range: (condition: Condition, order: String)) -> StatementArguments {
+            var arguments = columns.arguments
+            if let competency = source.competency { arguments += [competency] }
+            arguments += [eqf, ects]
+            arguments += range.condition.arguments
+            arguments += own.1
+            for earlier in leafConditions[..<position] { arguments += earlier.arguments }
+            arguments += learner.arguments
+            return arguments
+        }
+
+        // The ECTS levels of each source at each EQF level the leaf allows, one index step each.
+        var levels: [Double: [(source: Int, eqf: Int)]] = [:]
+        for (number, source) in sources.enumerated() {
+            let table = source.alias == "c" ? "credential" : "credentialCompetency"
+            let competency = source.competency == nil ? "" : "competency = ? AND "
+            for eqf in max(1, filter.minEQF ?? 1)...min(8, filter.maxEQF ?? 8) {
+                var above = 0.0
+                while true {
+                    var arguments: StatementArguments = source.competency.map { [$0] } ?? []
+                    arguments += [eqf, above]
+                    guard let ects = try Double.fetchOne(
+                        db, sql: "SELECT MIN(ects) FROM \(table) INDEXED BY \(source.index) WHERE \(competency)eqf = ? AND ects > ?",
+                        arguments: arguments) else { break }
+                    levels[ects, default: []].append((number, eqf))
+                    above = ects
+                }
+            }
+        }
+
+        // One statement per source, EQF level and range: an ECTS level reads them all at once.
+        var statements: [String: Statement] = [:]
+        func statement(source: Int, eqf: Int, range: Int) throws -> Statement {
+            let key = "\(source) \(eqf) \(range)"
+            if let known = statements[key] { return known }
+            let made = try db.makeStatement(sql: sql(sources[source], ranges(sources[source].alias)[range]))
+            statements[key] = made
+            return made
+        }
+
+        var kept: [String] = []
+        var examined = 0
+        for ects in levels.keys.sorted() {
+            var needed: [CandidateCut.Signature: Double] = [:]
+            for signature in signatures { needed[signature] = cut.dominatorsNeeded(leaves: signature.leafPositions, ects: ects) }
+            var waiting = Set(signatures.filter { needed[$0]! > 0 })
+            guard !waiting.isEmpty else { continue }
+            var cursors: [RowCursor] = []
+            var heads = Heap<Head>()
+            for (source, eqf) in levels[ects]! {
+                let sourceRanges = ranges(sources[source].alias)
+                for range in sourceRanges.indices {
+                    let cursor = try Row.fetchCursor(
+                        try statement(source: source, eqf: eqf, range: range),
+                        arguments: arguments(sources[source], eqf: eqf, ects: ects, sourceRanges[range]))
+                    cursors.append(cursor)
+                    if let row = try cursor.next() { heads.insert(try Head(row, stream: cursors.count - 1)) }
+                }
+            }
+            var dominators: [CandidateCut.Signature: Int] = [:]
+            var last: String?
+            while !waiting.isEmpty, let head = heads.popMin() {
+                if let row = try cursors[head.stream].next() { heads.insert(try Head(row, stream: head.stream)) }
+                // The same credential from a second competency comes right after the first.
+                guard head.id != last else { continue }
+                last = head.id
+                examined += 1
+                let signature = CandidateCut.Signature(leaves: head.leaves, caps: head.caps)
+                guard let need = needed[signature] else { return nil }
+                let before = dominators[signature, default: 0]
+                if head.named || judge.keeps(leaves: head.leaves, ects: ects, dominatorsBefore: before) { kept.append(head.id) }
+                if head.dominates {
+                    dominators[signature] = before + 1
+                    if Double(before + 1) >= need { waiting.remove(signature) }
+                }
+            }
+        }
+        return (kept, examined)
+    }
+
+    /// The next row of one range, ordered as the whole-leaf query's window orders a group:
+    /// by measure, then by id as SQLite compares text (byte by byte).
+    struct Head: Comparable {
+        var measured: Double
+        var id: String
+        var leaves: Int64
+        var caps: Int64
+        var dominates: Bool
+        var named: Bool
+        var stream: Int
+
+        init(_ row: Row, stream: Int) throws {
+            id = try row.decode(atIndex: 0)
+            measured = try row.decode(atIndex: 1)
+            leaves = try row.decode(atIndex: 2)
+            caps = try row.decode(atIndex: 3)
+            dominates = try row.decode(atIndex: 4)
+            named = try row.decode(atIndex: 5)
+            self.stream = stream
+        }
+
+        static func < (lhs: Head, rhs: Head) -> Bool {
+            if lhs.measured != rhs.measured { return lhs.measured < rhs.measured }
+            return lhs.id.utf8.lexicographicallyPrecedes(rhs.id.utf8)
+        }
+
+        static func == (lhs: Head, rhs: Head) -> Bool { lhs.measured == rhs.measured && lhs.id == rhs.id }
+    }
+}

@@ -1,0 +1,80 @@
+import Foundation
+import GRDB
+import Testing
+@testable import StackPlanCore
+@testable import StackPlanGenerator
+@testable import StackPlanStore
+
+/// The SQLite store reads a leaf whose signatures are known in measure order and stops where the
+/// cut begins (MeasureOrder, docs/formulation.md §5.3). What it keeps must be what reading the
+/// whole leaf keeps: the same candidates, for every generated learner and both measures.
+@Suite struct MeasureOrderTests {
+    static func scratch() -> String {
+        FileManager.default.temporaryDirectory.appendingPathComponent("stackplan-order-\(UUID()).sqlite").path
+    }
+
+    /// Two stores of one catalogue, the second without the measure-order indexes (as a database
+    /// before migration v10), so that it reads every leaf whole.
+    static func stores(_ catalogue: Catalogue) throws -> (ordered: CatalogueStore, whole: CatalogueStore, paths: [String]) {
+        let paths = [scratch(), scratch()]
+        for path in paths { try CatalogueStore(path: path).importCatalogue(catalogue) }
+        let queue = try DatabaseQueue(path: paths[1])
+        try queue.write { db in
+            try db.execute(sql: "DROP INDEX \(MeasureOrder.feeIndex); DROP INDEX \(MeasureOrder.hoursIndex)")
+        }
+        try queue.close()
+        return (try CatalogueStore(path: paths[0]), try CatalogueStore(path: paths[1]), paths)
+    }
+
+    @Test func orderedReadingKeepsWhatReadingTheWholeLeafKeeps() throws {
+        let generated = CatalogueGenerator.generate(CatalogueGenerator.Sizes(credentials: 4000, qualifications: 32), seed: 23)
+        let (ordered, whole, paths) = try Self.stores(generated.catalogue)
+        defer { for path in paths { try? FileManager.default.removeItem(atPath: path) } }
+        var examinedInOrder = 0, examinedWhole = 0, compared = 0
+        for learner in generated.learners {
+            let goal = try #require(SubCatalogueTests.goal(of: learner))
+            for objectives in [[Objective.cost], [.workload], [.cost, .ects]] {
+                for accreditedOnly in [false, true] {
+                    var request = PlanRequest(target: goal, learner: learner, objectives: objectives)
+                    if accreditedOnly { request.constraints.accreditedOnly = true }
+                    let a = try ordered.candidateCatalogue(for: request), b = try whole.candidateCatalogue(for: request)
+                    #expect(a.catalogue.credentials.map(\.id) == b.catalogue.credentials.map(\.id), "\(goal) \(objectives)")
+                    #expect(a.catalogue == b.catalogue)
+                    examinedInOrder += a.examined
+                    examinedWhole += b.examined
+                    compared += 1
+                }
+            }
+        }
+        // Reading in order must have stopped early somewhere, or this test would show nothing.
+        #expect(examinedInOrder < examinedWhole, "\(examinedInOrder) rows read in order, \(examinedWhole) whole, \(compared) requests")
+    }
+
+    /// A signature the filters allow but no credential has: the reading never sees it reach its
+    /// dominators, so it reads the leaf to its end, and still keeps what the whole reading keeps.
+    @Test func aSignatureNoCredentialHasReadsTheLeafToItsEnd() throws {
+        // Every elective is accredited: the cap on non-accredited credit never applies, though the
+        // filters allow it.
+        let electives = (0..<30).map { index in
+            Credential(id: "elective-\(index)", title: "Elective \(index)", provider: "uni", kind: .module, ects: 5, eqf: 7,
+                       cost: 100 + Double(index), competencies: ["wound-care"])
+        }
+        let qualification = Qualification(
+            id: "pgcert", title: "Certificate", provider: "uni", eqf: 7, ects: 30,
+            requires: RequirementNode(.allOf([
+                RequirementNode(.credits(20, CredentialFilter(competencies: ["wound-care"]))),
+                RequirementNode(.maxCredits(5, CredentialFilter(accredited: false))),
+            ])))
+        let catalogue = Catalogue(
+            providers: [Provider(id: "uni", name: "University", country: "IE", accredited: true)],
+            credentials: electives, qualifications: [qualification])
+        let (ordered, whole, paths) = try Self.stores(catalogue)
+        defer { for path in paths { try? FileManager.default.removeItem(atPath: path) } }
+        let request = PlanRequest(target: "pgcert", learner: LearnerProfile(), objectives: [.cost])
+        let a = try ordered.candidateCatalogue(for: request), b = try whole.candidateCatalogue(for: request)
+        #expect(a.examined == electives.count)
+        #expect(a.catalogue == b.catalogue)
+        // D = ⌈20/5⌉ + ⌈30/5⌉ = 10 sure dominators: the ten cheapest are kept.
+        #expect(a.catalogue.credentials.map(\.id) == electives.prefix(10).map(\.id).sorted())
+    }
+}
