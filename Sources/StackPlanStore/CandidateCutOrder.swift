@@ -11,8 +11,8 @@ import StackPlanCore
 /// ``CandidateCut/possibleSignatures(firstAcceptedBy:limit:)`` says which signatures the leaf's
 /// rows can have. For each ECTS level this reads the leaf's rows in (measure, id) order, merged
 /// from one index range per EQF level (and competency, for a leaf with competencies, through
-/// the side table's copy of the ordering columns) and per currency (fee) or per stated and
-/// unstated hours (hours), judges each row as the window of the whole-leaf query would, and
+/// the side table's copy of the ordering columns), ordered by the stored fee in the base
+/// currency (fee) or in one range each for stated and unstated hours (hours), judges each row as the window of the whole-leaf query would, and
 /// stops once every possible signature has its D sure dominators: every row after is cut. So
 /// what is read depends on the tree's thresholds and on how the catalogue's credentials mix,
 /// not on how many there are.
@@ -32,8 +32,6 @@ struct MeasureOrder {
     let columns: Condition
     /// What the learner may take.
     let learner: Condition
-    /// The fee's currencies with a rate, base first.
-    let currencies: [String]
 
     /// Whether the store holds the indexes this reading needs (migration v10).
     static func available(_ db: Database) throws -> Bool {
@@ -86,8 +84,7 @@ struct MeasureOrder {
             let id = alias == "c" ? "c.id" : "k.credentialId"
             switch measure {
             case .cost:
-                return currencies.map { (condition: ("\(alias).currency = ?", [$0]), order: "\(alias).cost, \(id)") }
-                    + [(condition: ("\(alias).currency IS NULL", []), order: "\(alias).cost, \(id)")]
+                return [(condition: ("1", []), order: "\(alias).fee, \(id)")]
             case .hours:
                 return [(condition: ("\(alias).hours IS NULL", []), order: id),
                         (condition: ("\(alias).hours IS NOT NULL", []), order: "\(alias).hours, \(id)")]
@@ -162,7 +159,13 @@ struct MeasureOrder {
             var dominators: [CandidateCut.Signature: Int] = [:]
             var last: String?
             while !waiting.isEmpty, let head = heads.popMin() {
-                if let row = try cursors[head.stream].next() { heads.insert(try Head(row, stream: head.stream)) }
+                if let row = try cursors[head.stream].next() {
+                    let next = try Head(row, stream: head.stream)
+                    // A range must come in (measure, id) order, as its index orders it: a stored
+                    // fee out of step with its fee and the rates would break the merge.
+                    guard head < next else { return nil }
+                    heads.insert(next)
+                }
                 // The same credential from a second competency comes right after the first.
                 guard head.id != last else { continue }
                 last = head.id
@@ -178,6 +181,29 @@ struct MeasureOrder {
             }
         }
         return (kept, examined)
+    }
+
+    /// A credential's fee in the base currency, as the cut's queries reckon it from the stored
+    /// fee, currency and rates (the same double product): `nil` in a currency without a rate.
+    static func fee(of credential: Credential, in settings: Catalogue) -> Double? {
+        let currency = credential.currency ?? settings.baseCurrency
+        if currency == settings.baseCurrency { return credential.cost * 1.0 }
+        guard let rate = settings.exchangeRates[currency] else { return nil }
+        return credential.cost * rate
+    }
+
+    /// Every stored fee reckoned again from the stored base currency and rates: after either
+    /// changed, and when migration v10 adds the column.
+    static func refreshFees(_ db: Database) throws {
+        let settings = try CatalogueStore.catalogue(db)
+        var arguments: StatementArguments = [settings.baseCurrency, settings.baseCurrency]
+        var cases = ""
+        for (code, rate) in settings.exchangeRates.sorted(by: { $0.key < $1.key }) where code != settings.baseCurrency {
+            cases += " WHEN ? THEN ?"
+            arguments += [code, rate]
+        }
+        try db.execute(sql: "UPDATE credential SET fee = cost * (CASE COALESCE(currency, ?) WHEN ? THEN 1.0\(cases) END)", arguments: arguments)
+        try db.execute(sql: "UPDATE credentialCompetency SET fee = (SELECT c.fee FROM credential c WHERE c.id = credentialCompetency.credentialId)")
     }
 
     /// The next row of one range, ordered as the whole-leaf query's window orders a group:

@@ -252,8 +252,7 @@ extension CatalogueStore {
                         (c.prerequisites IS NULL AND c.excludes IS NULL AND NOT EXISTS (SELECT 1 FROM referencedCredential r WHERE r.id = c.id)),
                         c.id IN (\(marks(namedIDs.count)))
                     """, arguments: columnArguments),
-                learner: (sql: learner.joined(separator: " AND "), arguments: learnerArguments),
-                currencies: rated.map(\.0))
+                learner: (sql: learner.joined(separator: " AND "), arguments: learnerArguments))
         }
         for position in leafConditions.indices {
             if let ordered, let read = try ordered.keptRows(ofLeaf: position, judge: &judge, db) {

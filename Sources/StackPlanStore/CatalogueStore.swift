@@ -312,12 +312,16 @@ public final class CatalogueStore: Sendable {
     }
 
     static func writeSettings(baseCurrency: String, exchangeRates: [String: Double], _ db: Database) throws {
+        let before = try catalogue(db)
         try raiseCatalogueRevision(db)
         try db.execute(sql: "INSERT INTO setting (key, value) VALUES ('baseCurrency', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value", arguments: [baseCurrency])
         try db.execute(sql: "INSERT INTO setting (key, value) VALUES ('format', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value", arguments: [Catalogue.formatName])
         for (currency, rate) in exchangeRates.sorted(by: { $0.key < $1.key }) {
             try db.execute(sql: "INSERT INTO exchangeRate (currency, rate) VALUES (?, ?) ON CONFLICT(currency) DO UPDATE SET rate = excluded.rate", arguments: [currency, rate])
         }
+        // Stored fees in the base currency follow the base and the rates (MeasureOrder).
+        let after = try catalogue(db)
+        if after.baseCurrency != before.baseCurrency || after.exchangeRates != before.exchangeRates { try MeasureOrder.refreshFees(db) }
     }
 
     static func writeProviders(_ providers: [Provider], _ db: Database) throws {
@@ -338,31 +342,33 @@ public final class CatalogueStore: Sendable {
     static func writeCredentials(_ credentials: [Credential], replacing: Bool = true, _ db: Database) throws {
         let upsertCredential = try db.cachedStatement(sql: """
             INSERT INTO credential (id, providerId, title, kind, ects, hours, eqf, cost, currency, mode, accredited, document,
-                weeks, prerequisites, excludes, offerings)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                weeks, prerequisites, excludes, offerings, fee)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT(id) DO UPDATE SET providerId = excluded.providerId, title = excluded.title, kind = excluded.kind,
                 ects = excluded.ects, hours = excluded.hours, eqf = excluded.eqf, cost = excluded.cost,
                 currency = excluded.currency, mode = excluded.mode, accredited = excluded.accredited, document = excluded.document,
                 weeks = excluded.weeks, prerequisites = excluded.prerequisites, excludes = excluded.excludes,
-                offerings = excluded.offerings
+                offerings = excluded.offerings, fee = excluded.fee
             """)
+        let settings = try catalogue(db)
         let clearCompetencies = try db.cachedStatement(sql: "DELETE FROM credentialCompetency WHERE credentialId = ?")
         // The credential's order columns beside each competency (migration v10, MeasureOrder).
         let addCompetency = try db.cachedStatement(sql: """
-            INSERT INTO credentialCompetency (credentialId, competency, eqf, ects, currency, cost, hours) VALUES (?, ?, ?, ?, ?, ?, ?)
+            INSERT INTO credentialCompetency (credentialId, competency, eqf, ects, fee, hours) VALUES (?, ?, ?, ?, ?, ?)
             """)
         let clearLanguages = try db.cachedStatement(sql: "DELETE FROM credentialLanguage WHERE credentialId = ?")
         let addLanguage = try db.cachedStatement(sql: "INSERT INTO credentialLanguage (credentialId, language) VALUES (?, ?)")
         for credential in credentials {
+            let fee = MeasureOrder.fee(of: credential, in: settings)
             try upsertCredential.execute(arguments: [
                 credential.id, credential.provider, credential.title, credential.kind.rawValue, credential.ects, credential.hours,
                 credential.eqf, credential.cost, credential.currency, credential.mode.rawValue, credential.accredited,
                 CatalogueDocument.json(credential).compactText,
-            ] + Self.planningColumns(credential))
+            ] + Self.planningColumns(credential) + [fee])
             if replacing { try clearCompetencies.execute(arguments: [credential.id]) }
             for competency in Set(credential.competencies).sorted() {
                 try addCompetency.execute(arguments: [
-                    credential.id, competency, credential.eqf, credential.ects, credential.currency, credential.cost, credential.hours,
+                    credential.id, competency, credential.eqf, credential.ects, fee, credential.hours,
                 ])
             }
             if replacing { try clearLanguages.execute(arguments: [credential.id]) }

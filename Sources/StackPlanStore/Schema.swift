@@ -119,8 +119,8 @@ enum Schema {
                 CREATE INDEX "credentialCompetency_on_competency" ON "credentialCompetency"("competency", "credentialId");
                 """)
         }
-        // The cut reads a leaf one EQF level and ECTS level at a time in fee (per currency) or
-        // hours order, and stops once each group it can hold has its sure dominators
+        // The cut reads a leaf one EQF level and ECTS level at a time in fee (in the base
+        // currency, stored as `fee`) or hours order, and stops once each group it can hold has its sure dominators
         // (MeasureOrder, docs/formulation.md §5.3): a few hundred index entries where the whole
         // leaf was read before (268,844 rows for learner 4 at a million credentials). A leaf
         // with competencies is read through its competencies' side-table rows, which therefore
@@ -128,16 +128,19 @@ enum Schema {
         // reading tests, so the rows it passes over are never visited.
         migrator.registerMigration(measureOrderMigration) { db in
             try db.execute(sql: """
-                CREATE INDEX "\(MeasureOrder.feeIndex)" ON credential(eqf, ects, currency, cost, id, accredited, kind, providerId, mode, prerequisites, excludes);
-                CREATE INDEX "\(MeasureOrder.hoursIndex)" ON credential(eqf, ects, hours, id, currency, accredited, kind, providerId, mode, prerequisites, excludes);
+                ALTER TABLE credential ADD COLUMN fee DOUBLE;
                 ALTER TABLE credentialCompetency ADD COLUMN eqf INTEGER;
                 ALTER TABLE credentialCompetency ADD COLUMN ects DOUBLE;
-                ALTER TABLE credentialCompetency ADD COLUMN currency TEXT;
-                ALTER TABLE credentialCompetency ADD COLUMN cost DOUBLE;
+                ALTER TABLE credentialCompetency ADD COLUMN fee DOUBLE;
                 ALTER TABLE credentialCompetency ADD COLUMN hours DOUBLE;
-                UPDATE credentialCompetency SET (eqf, ects, currency, cost, hours) =
-                    (SELECT c.eqf, c.ects, c.currency, c.cost, c.hours FROM credential c WHERE c.id = credentialCompetency.credentialId);
-                CREATE INDEX "\(MeasureOrder.competencyFeeIndex)" ON credentialCompetency(competency, eqf, ects, currency, cost, credentialId);
+                """)
+            try MeasureOrder.refreshFees(db)
+            try db.execute(sql: """
+                UPDATE credentialCompetency SET (eqf, ects, hours) =
+                    (SELECT c.eqf, c.ects, c.hours FROM credential c WHERE c.id = credentialCompetency.credentialId);
+                CREATE INDEX "\(MeasureOrder.feeIndex)" ON credential(eqf, ects, fee, id, currency, accredited, kind, providerId, mode, prerequisites, excludes);
+                CREATE INDEX "\(MeasureOrder.hoursIndex)" ON credential(eqf, ects, hours, id, currency, accredited, kind, providerId, mode, prerequisites, excludes);
+                CREATE INDEX "\(MeasureOrder.competencyFeeIndex)" ON credentialCompetency(competency, eqf, ects, fee, credentialId);
                 CREATE INDEX "\(MeasureOrder.competencyHoursIndex)" ON credentialCompetency(competency, eqf, ects, hours, credentialId);
                 """)
         }
