@@ -161,8 +161,9 @@ struct MeasureOrder {
             while !waiting.isEmpty, let head = heads.popMin() {
                 if let row = try cursors[head.stream].next() {
                     let next = try Head(row, stream: head.stream)
-                    // A range must come in (measure, id) order, as its index orders it: a stored
-                    // fee out of step with its fee and the rates would break the merge.
+                    // A range must come in (measure, id) order, as its index orders it. Stored
+                    // fees follow every change of the rates (refreshFees); should one still be out
+                    // of step among the rows read, the leaf is read whole.
                     guard head < next else { return nil }
                     heads.insert(next)
                 }

@@ -77,4 +77,46 @@ import Testing
         // D = ⌈20/5⌉ + ⌈30/5⌉ = 10 sure dominators: the ten cheapest are kept.
         #expect(a.catalogue.credentials.map(\.id) == electives.prefix(10).map(\.id).sorted())
     }
+
+    /// Fees are ordered in the base currency as stored: when an import changes a rate, every
+    /// stored fee is reckoned again, or the order would no longer be the fees' order. Here the
+    /// pound falls from 1.5 to 0.5 euros, so the cheapest electives become the ones in pounds.
+    @Test func aNewRateReordersTheStoredFees() throws {
+        let euros = (0..<12).map { index in
+            Credential(id: "eur-\(index)", title: "Elective \(index)", provider: "uni", kind: .module, ects: 10, eqf: 7,
+                       cost: 300 + Double(index), competencies: ["wound-care"])
+        }
+        let pounds = (0..<12).map { index in
+            Credential(id: "gbp-\(index)", title: "Elective \(index) (UK)", provider: "uni", kind: .module, ects: 10, eqf: 7,
+                       cost: 400 + Double(index), currency: "GBP", competencies: ["wound-care"])
+        }
+        let qualification = Qualification(
+            id: "pgcert", title: "Certificate", provider: "uni", eqf: 7, ects: 30,
+            requires: RequirementNode(.credits(30, CredentialFilter(competencies: ["wound-care"]))))
+        let catalogue = Catalogue(
+            baseCurrency: "EUR", exchangeRates: ["GBP": 1.5],
+            providers: [Provider(id: "uni", name: "University", country: "IE", accredited: true)],
+            credentials: euros + pounds, qualifications: [qualification])
+        let (ordered, whole, paths) = try Self.stores(catalogue)
+        defer { for path in paths { try? FileManager.default.removeItem(atPath: path) } }
+        let request = PlanRequest(target: "pgcert", learner: LearnerProfile(), objectives: [.cost])
+        #expect(try ordered.candidateCatalogue(for: request).catalogue.credentials.allSatisfy { $0.id.hasPrefix("eur") })
+
+        let cheaperPound = Catalogue(baseCurrency: "EUR", exchangeRates: ["GBP": 0.5], providers: [], credentials: [], qualifications: [])
+        for store in [ordered, whole] { try store.importCatalogue(cheaperPound) }
+        let a = try ordered.candidateCatalogue(for: request), b = try whole.candidateCatalogue(for: request)
+        #expect(a.catalogue == b.catalogue)
+        // Read in order (stale fees would have been out of order, and the leaf read whole).
+        #expect(a.examined < euros.count + pounds.count, "\(a.examined) read")
+        #expect(a.catalogue.credentials.allSatisfy { $0.id.hasPrefix("gbp") }, "\(a.catalogue.credentials.map(\.id))")
+        let queue = try DatabaseQueue(path: paths[0])
+        defer { try? queue.close() }
+        let fees = try queue.read { db in
+            (try Double.fetchOne(db, sql: "SELECT fee FROM credential WHERE id = 'gbp-0'"),
+             try Double.fetchAll(db, sql: "SELECT fee FROM credentialCompetency WHERE credentialId = 'gbp-0'"))
+        }
+        #expect(fees.0 == 200 && fees.1 == [200])
+        let plan = try #require(try Planner(catalogue: a.catalogue).plan(request).plan)
+        #expect(plan.taken == ["gbp-0", "gbp-1", "gbp-2"])
+    }
 }
