@@ -12,10 +12,10 @@ import StackPlanCore
 /// rows can have. For each ECTS level this reads the leaf's rows in (measure, id) order, merged
 /// from one index range per EQF level (and competency, for a leaf with competencies, through
 /// the side table's copy of the ordering columns), ordered by the stored fee in the base
-/// currency (fee) or in one range each for stated and unstated hours (hours), judges each row as the window of the whole-leaf query would, and
-/// stops once every possible signature has its D sure dominators: every row after is cut. So
-/// what is read depends on the tree's thresholds and on how the catalogue's credentials mix,
-/// not on how many there are.
+/// currency (fee) or in one range each for stated and unstated hours (hours), judges each row
+/// as the window of the whole-leaf query would, and stops once every possible signature has its
+/// D sure dominators: every row after is cut. So what is read depends on the tree's thresholds
+/// and on how the catalogue's credentials mix, not on how many there are.
 struct MeasureOrder {
     static let feeIndex = "credentialByFee"
     static let hoursIndex = "credentialByHours"
@@ -113,7 +113,10 @@ struct MeasureOrder {
         for (number, source) in sources.enumerated() {
             let table = source.alias == "c" ? "credential" : "credentialCompetency"
             let competency = source.competency == nil ? "" : "competency = ? AND "
-            for eqf in max(1, filter.minEQF ?? 1)...min(8, filter.maxEQF ?? 8) {
+            // EQF levels are 1 to 8; bounds outside them, or crossed, leave no level to read.
+            let lowest = max(1, filter.minEQF ?? 1), highest = min(8, filter.maxEQF ?? 8)
+            guard lowest <= highest else { break }
+            for eqf in lowest...highest {
                 var above = 0.0
                 while true {
                     var arguments: StatementArguments = source.competency.map { [$0] } ?? []
