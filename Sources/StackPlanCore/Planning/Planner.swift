@@ -119,6 +119,7 @@ public struct Planner: Sendable {
             }
         }
         let stages = Self.stages(of: formulation, request: request)
+        if start == nil, formulation.calendar == nil { start = try relaxationInducedStart(formulation, first: stages[0], request: request) }
         let bounds = request.objectives.map { formulation.provenLowerBound(of: $0) }
         let result = try formulation.model.minimizeLexicographically(stages, options: request.solverOptions, start: start, lowerBounds: bounds)
         switch result.status {
@@ -179,6 +180,28 @@ public struct Planner: Sendable {
     }
 
     /// The user's objectives, then our own: finish early when scheduling, then fewest credentials, then earlier ids.
+    /// A plan to start the first stage from, found on the candidates the LP relaxation of that
+    /// stage uses: every other take column fixed at 0, the small model left is solved as it is.
+    /// When its plan reaches the relaxation's bound, GLPK proves the stage at its root instead
+    /// of branching to find a first plan (learner 4's `workload` plan at a million credentials:
+    /// 174 nodes). `nil` when there is none, or the model is too large for the extra solves.
+    private func relaxationInducedStart(_ formulation: Formulation, first: LinearExpression, request: PlanRequest) throws -> [Double]? {
+        guard formulation.model.numberOfNonZeros <= SolveOptions.presolveNonZeroLimit else { return nil }
+        var relaxed = formulation.model.linearRelaxation()
+        relaxed.minimize(first)
+        let relaxation = try relaxed.solve(request.solverOptions)
+        guard relaxation.status == .optimal, relaxation.values.count == formulation.model.variables.count else { return nil }
+        var unused: [Variable: Double] = [:]
+        for column in formulation.columns where relaxation.values[column.take.index] < 1e-6 { unused[column.take] = 0 }
+        guard !unused.isEmpty else { return nil }
+        var restricted = formulation.model.fixing(unused)
+        restricted.minimize(first)
+        var options = request.solverOptions
+        options.presolve = true
+        let solved = try restricted.solve(options)
+        return solved.status.hasSolution ? solved.values : nil
+    }
+
     private static func stages(of formulation: Formulation, request: PlanRequest) -> [LinearExpression] {
         var stages = request.objectives.map(formulation.objective)
         if formulation.calendar != nil && !request.objectives.contains(.duration) { stages.append(formulation.objective(.duration)) }
