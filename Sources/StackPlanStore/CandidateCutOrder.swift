@@ -187,26 +187,30 @@ struct MeasureOrder {
         return (kept, examined)
     }
 
-    /// A credential's fee in the base currency, as the cut's queries reckon it from the stored
-    /// fee, currency and rates (the same double product): `nil` in a currency without a rate.
+    /// The fee in the base currency of a row of `table` (`c` in the cut's queries), as SQL
+    /// reckons it from the stored fee, currency and rates: the one expression both the cut's
+    /// measure and the stored `fee` come from. `NULL` in a currency without a rate.
+    static func feeInBase(of table: String, _ settings: Catalogue) -> (sql: String, arguments: StatementArguments) {
+        var arguments: StatementArguments = [settings.baseCurrency, settings.baseCurrency, 1.0]
+        var cases = " WHEN ? THEN ?"
+        for (code, rate) in settings.exchangeRates.sorted(by: { $0.key < $1.key }) where code != settings.baseCurrency {
+            cases += " WHEN ? THEN ?"
+            arguments += [code, rate]
+        }
+        return ("\(table).cost * (CASE COALESCE(\(table).currency, ?)\(cases) END)", arguments)
+    }
+
+    /// A credential's fee in the base currency, the same double product as ``feeInBase(of:_:)``:
+    /// `nil` in a currency without a rate.
     static func fee(of credential: Credential, in settings: Catalogue) -> Double? {
-        let currency = credential.currency ?? settings.baseCurrency
-        if currency == settings.baseCurrency { return credential.cost * 1.0 }
-        guard let rate = settings.exchangeRates[currency] else { return nil }
-        return credential.cost * rate
+        settings.rateToBase(credential.currency).map { credential.cost * $0 }
     }
 
     /// Every stored fee reckoned again from the stored base currency and rates: after either
     /// changed, and when migration v10 adds the column.
     static func refreshFees(_ db: Database) throws {
-        let settings = try CatalogueStore.catalogue(db)
-        var arguments: StatementArguments = [settings.baseCurrency, settings.baseCurrency]
-        var cases = ""
-        for (code, rate) in settings.exchangeRates.sorted(by: { $0.key < $1.key }) where code != settings.baseCurrency {
-            cases += " WHEN ? THEN ?"
-            arguments += [code, rate]
-        }
-        try db.execute(sql: "UPDATE credential SET fee = cost * (CASE COALESCE(currency, ?) WHEN ? THEN 1.0\(cases) END)", arguments: arguments)
+        let fee = feeInBase(of: "credential", try CatalogueStore.catalogue(db))
+        try db.execute(sql: "UPDATE credential SET fee = \(fee.sql)", arguments: fee.arguments)
         try db.execute(sql: "UPDATE credentialCompetency SET fee = (SELECT c.fee FROM credential c WHERE c.id = credentialCompetency.credentialId)")
     }
 

@@ -117,8 +117,8 @@ extension CatalogueStore {
         // Masks of more than 62 leaves or caps would not fit: such a tree is read without the dominance part.
         let measure = leafConditions.count <= 62 && capConditions.count <= 62 ? cut.measure : nil
         let settings = try catalogue(db)
-        var rated: [(String, Double)] = [(settings.baseCurrency, 1)]
-        for (code, rate) in settings.exchangeRates.sorted(by: { $0.key < $1.key }) where code != settings.baseCurrency { rated.append((code, rate)) }
+        // Currencies a fee can be reckoned in: the base and those with a rate.
+        let rated = [settings.baseCurrency] + settings.exchangeRates.keys.sorted().filter { $0 != settings.baseCurrency }
 
         // What the learner may take, as Eligibility judges it from these columns.
         var learner: [String] = []
@@ -147,7 +147,7 @@ extension CatalogueStore {
         learnerArguments += StatementArguments(held)
         learner.append("COALESCE(c.currency, ?) IN (\(marks(rated.count)))")
         learnerArguments += [settings.baseCurrency]
-        learnerArguments += StatementArguments(rated.map(\.0))
+        learnerArguments += StatementArguments(rated)
 
         /// The rows of the leaf at `position` that no earlier leaf accepts and the learner may take.
         func leafRows(_ position: Int, selecting columns: String, _ columnArguments: StatementArguments) -> (String, StatementArguments) {
@@ -184,14 +184,7 @@ extension CatalogueStore {
         }
         let value: (String, StatementArguments)
         switch measure {
-        case .cost:
-            var arguments: StatementArguments = [settings.baseCurrency]
-            var cases = ""
-            for (code, rate) in rated {
-                cases += " WHEN ? THEN ?"
-                arguments += [code, rate]
-            }
-            value = ("c.cost * (CASE COALESCE(c.currency, ?)\(cases) END)", arguments)
+        case .cost: value = MeasureOrder.feeInBase(of: "c", settings)
         case .hours: value = ("COALESCE(c.hours, c.ects * ?)", [cut.hoursPerECTS])
         }
         let (leafMask, leafMaskArguments) = mask(leafConditions)

@@ -179,7 +179,6 @@ public struct Planner: Sendable {
         return plan.takings
     }
 
-    /// The user's objectives, then our own: finish early when scheduling, then fewest credentials, then earlier ids.
     /// A plan to start the first stage from, found on the candidates the LP relaxation of that
     /// stage uses: every other take column fixed at 0, the small model left is solved as it is.
     /// When its plan reaches the relaxation's bound, GLPK proves the stage at its root instead
@@ -202,6 +201,7 @@ public struct Planner: Sendable {
         return solved.status.hasSolution ? solved.values : nil
     }
 
+    /// The user's objectives, then our own: finish early when scheduling, then fewest credentials, then earlier ids.
     private static func stages(of formulation: Formulation, request: PlanRequest) -> [LinearExpression] {
         var stages = request.objectives.map(formulation.objective)
         if formulation.calendar != nil && !request.objectives.contains(.duration) { stages.append(formulation.objective(.duration)) }
