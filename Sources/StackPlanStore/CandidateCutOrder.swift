@@ -68,9 +68,15 @@ struct MeasureOrder {
         let credentialIndex = measure == .cost ? Self.feeIndex : Self.hoursIndex
         if let competencies = filter.competencies {
             rest.competencies = nil
+            // The credential's row is found in its measure index by the side-table row's copy
+            // of the index's leading columns: one step into a covering index, where a step
+            // through the id's index to the table would read a page of documents per row.
+            let measured = measure == .cost ? "fee" : "hours"
             sources = StoredText.lookupable(Set(competencies)).sorted().map { competency in
-                Source(from: "credentialCompetency k INDEXED BY \(competencyIndex) CROSS JOIN credential c ON c.id = k.credentialId",
-                       alias: "k", index: competencyIndex, competency: competency)
+                Source(from: """
+                    credentialCompetency k INDEXED BY \(competencyIndex) CROSS JOIN credential c INDEXED BY \(credentialIndex)
+                        ON c.eqf = k.eqf AND c.ects = k.ects AND c.\(measured) IS k.\(measured) AND c.id = k.credentialId
+                    """, alias: "k", index: competencyIndex, competency: competency)
             }
         } else {
             sources = [Source(from: "credential c INDEXED BY \(credentialIndex)", alias: "c", index: credentialIndex, competency: nil)]

@@ -234,14 +234,18 @@ extension CatalogueStore {
             let rowLeaves = cut.leaves.map { acceptingCondition($0.filter, needingCredits: $0.needsCredits, testedPerRow: true) }
             let (rowLeafMask, rowLeafMaskArguments) = mask(rowLeaves)
             let (rowCapMask, rowCapMaskArguments) = mask(cut.caps.map { acceptingCondition($0, testedPerRow: true) })
-            var columnArguments = value.1
+            // The stored fee is the expression's value (MeasureOrder.feeInBase) and is in the
+            // measure index, which then covers the row: the table's rows, with their documents,
+            // are never visited.
+            let storedValue: (String, StatementArguments) = measure == .cost ? ("c.fee", []) : value
+            var columnArguments = storedValue.1
             columnArguments += rowLeafMaskArguments
             columnArguments += rowCapMaskArguments
             columnArguments += StatementArguments(namedIDs)
             ordered = MeasureOrder(
                 cut: cut, leafConditions: rowLeaves.map { (sql: $0.0, arguments: $0.1) },
                 columns: (sql: """
-                    c.id, \(value.0), \(rowLeafMask), \(rowCapMask),
+                    c.id, \(storedValue.0), \(rowLeafMask), \(rowCapMask),
                         (c.prerequisites IS NULL AND c.excludes IS NULL AND NOT EXISTS (SELECT 1 FROM referencedCredential r WHERE r.id = c.id)),
                         c.id IN (\(marks(namedIDs.count)))
                     """, arguments: columnArguments),

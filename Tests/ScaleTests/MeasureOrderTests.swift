@@ -119,4 +119,55 @@ import Testing
         let plan = try #require(try Planner(catalogue: a.catalogue).plan(request).plan)
         #expect(plan.taken == ["gbp-0", "gbp-1", "gbp-2"])
     }
+
+    /// What makes reading in order cheap: every range is read from a covering index, a leaf's
+    /// competency rows joined to the credential's entry in its measure index by that index's
+    /// whole key, so that no row of the credential table (with its document) is visited. SQLite
+    /// chooses the plan; this holds it to the intended one for every generated learner.
+    @Test func orderedRangesReadCoveringIndexesOnly() throws {
+        let generated = CatalogueGenerator.generate(CatalogueGenerator.Sizes(credentials: 4000, qualifications: 32), seed: 23)
+        let path = Self.scratch()
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let store = try CatalogueStore(path: path)
+        try store.importCatalogue(generated.catalogue)
+        var joined = 0, plain = 0
+        for learner in generated.learners {
+            let goal = try #require(SubCatalogueTests.goal(of: learner))
+            for objectives in [[Objective.cost], [.workload]] {
+                let cut = try #require(CandidateCut(request: PlanRequest(target: goal, learner: learner, objectives: objectives),
+                                                    catalogue: generated.catalogue))
+                let plans: [(sql: String, plan: [String])] = try store.read { db in
+                    var statements: [String] = []
+                    db.trace(options: .statement) { event in
+                        if case .statement(let statement) = event, statement.sql.hasPrefix("SELECT c.id"), statement.sql.contains("INDEXED BY") {
+                            statements.append(statement.sql)
+                        }
+                    }
+                    defer { db.trace(options: [], nil) }
+                    _ = try CatalogueStore.cutCandidateIDs(cut, db)
+                    db.trace(options: [], nil)
+                    return try Set(statements).sorted().map { sql in
+                        let count = sql.filter { $0 == "?" }.count
+                        let rows = try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + sql,
+                                                    arguments: StatementArguments(Array(repeating: DatabaseValue.null, count: count)))
+                        return (sql, rows.map { $0["detail"] as String? ?? "" })
+                    }
+                }
+                for (sql, plan) in plans {
+                    let index = objectives == [.cost] ? "fee" : "hours"
+                    #expect(!plan.contains { $0.hasPrefix("SCAN") }, "\(plan)\n\(sql)")
+                    if sql.contains("FROM credentialCompetency k INDEXED BY") {
+                        joined += 1
+                        #expect(plan.contains { $0.contains("SEARCH c USING COVERING INDEX credentialBy") && $0.contains("(eqf=? AND ects=? AND \(index)=? AND id=?)") },
+                                "\(plan)\n\(sql)")
+                    } else {
+                        plain += 1
+                        #expect(plan.contains { $0.contains("SEARCH c USING COVERING INDEX credentialBy") }, "\(plan)\n\(sql)")
+                    }
+                }
+            }
+        }
+        // Both kinds of range must have been seen, or this test would show nothing.
+        #expect(joined > 0 && plain > 0, "\(joined) competency ranges, \(plain) credential ranges")
+    }
 }
