@@ -335,11 +335,47 @@ public final class CatalogueStore: Sendable {
         }
     }
 
+    /// A credential as its rows are written: the credential table's columns, in the order of
+    /// ``writeCredentials(_:replacing:_:)``'s statement, and its side tables' values. Made from
+    /// a credential and the catalogue's base currency and rates on any thread; a streamed import
+    /// makes the next batch's rows while SQLite writes the last.
+    struct CredentialRows: Sendable {
+        var id: String
+        var columns: [DatabaseValue]
+        /// The ordering columns the side table copies beside each competency (migration v10):
+        /// EQF, ECTS, fee in the base currency, hours.
+        var order: [DatabaseValue]
+        var competencies: [String]
+        var languages: [String]
+
+        init(_ credential: Credential, settings: Catalogue) {
+            let fee = MeasureOrder.fee(of: credential, in: settings)
+            let planning = StoredRecords.planningColumns(credential)
+            id = credential.id
+            let values: [(any DatabaseValueConvertible)?] = [
+                credential.id, credential.provider, credential.title, credential.kind.rawValue, credential.ects, credential.hours,
+                credential.eqf, credential.cost, credential.currency, credential.mode.rawValue, credential.accredited,
+                CatalogueDocument.json(credential).compactText,
+                planning.weeks, planning.prerequisites, planning.excludes, planning.offerings, fee,
+            ]
+            columns = values.map { $0?.databaseValue ?? .null }
+            order = [credential.eqf.databaseValue, credential.ects.databaseValue, fee.databaseValue, credential.hours.databaseValue]
+            competencies = Set(credential.competencies).sorted()
+            languages = Set(credential.languages).sorted()
+        }
+    }
+
     /// Upserts credentials with their side tables, statements prepared once per connection.
     /// `replacing: false` when none of them can be stored yet (an import into an empty table of
     /// ids it checked are distinct): there are then no side-table rows to clear first, and two
     /// statements of about six per credential are left out.
     static func writeCredentials(_ credentials: [Credential], replacing: Bool = true, _ db: Database) throws {
+        let settings = try catalogue(db)
+        try writeCredentials(credentials.map { CredentialRows($0, settings: settings) }, replacing: replacing, db)
+    }
+
+    /// Upserts credentials' rows made with the stored base currency and rates.
+    static func writeCredentials(_ credentials: [CredentialRows], replacing: Bool = true, _ db: Database) throws {
         let upsertCredential = try db.cachedStatement(sql: """
             INSERT INTO credential (id, providerId, title, kind, ects, hours, eqf, cost, currency, mode, accredited, document,
                 weeks, prerequisites, excludes, offerings, fee)
@@ -350,7 +386,6 @@ public final class CatalogueStore: Sendable {
                 weeks = excluded.weeks, prerequisites = excluded.prerequisites, excludes = excluded.excludes,
                 offerings = excluded.offerings, fee = excluded.fee
             """)
-        let settings = try catalogue(db)
         let clearCompetencies = try db.cachedStatement(sql: "DELETE FROM credentialCompetency WHERE credentialId = ?")
         // The credential's order columns beside each competency (migration v10, MeasureOrder).
         let addCompetency = try db.cachedStatement(sql: """
@@ -359,20 +394,13 @@ public final class CatalogueStore: Sendable {
         let clearLanguages = try db.cachedStatement(sql: "DELETE FROM credentialLanguage WHERE credentialId = ?")
         let addLanguage = try db.cachedStatement(sql: "INSERT INTO credentialLanguage (credentialId, language) VALUES (?, ?)")
         for credential in credentials {
-            let fee = MeasureOrder.fee(of: credential, in: settings)
-            try upsertCredential.execute(arguments: [
-                credential.id, credential.provider, credential.title, credential.kind.rawValue, credential.ects, credential.hours,
-                credential.eqf, credential.cost, credential.currency, credential.mode.rawValue, credential.accredited,
-                CatalogueDocument.json(credential).compactText,
-            ] + Self.planningColumns(credential) + [fee])
+            try upsertCredential.execute(arguments: StatementArguments(credential.columns))
             if replacing { try clearCompetencies.execute(arguments: [credential.id]) }
-            for competency in Set(credential.competencies).sorted() {
-                try addCompetency.execute(arguments: [
-                    credential.id, competency, credential.eqf, credential.ects, fee, credential.hours,
-                ])
+            for competency in credential.competencies {
+                try addCompetency.execute(arguments: StatementArguments([credential.id.databaseValue, competency.databaseValue] + credential.order))
             }
             if replacing { try clearLanguages.execute(arguments: [credential.id]) }
-            for language in Set(credential.languages).sorted() {
+            for language in credential.languages {
                 try addLanguage.execute(arguments: [credential.id, language])
             }
         }
@@ -420,12 +448,6 @@ public final class CatalogueStore: Sendable {
                         WHERE c.id IN (\(marks)) AND c.excludes IS NOT NULL AND j.type = 'text';
                 """, arguments: StatementArguments(chunk + chunk))
         }
-    }
-
-    /// weeks, prerequisites, excludes and offerings as the v2 columns hold them.
-    static func planningColumns(_ credential: Credential) -> StatementArguments {
-        let columns = StoredRecords.planningColumns(credential)
-        return [columns.weeks, columns.prerequisites, columns.excludes, columns.offerings]
     }
 
     static func rowCounts(_ db: Database) throws -> [Int] {

@@ -148,14 +148,23 @@ extension CatalogueStore {
         try Self.writeProviders(shell.providers, db)
         var written = 0
         var rebuilt: [(name: String, sql: String)]?
-        guard let credentials = try stream.readCredentials(batchSize: batchSize, context: context, { batch in
-            guard StoredText.problems(in: batch).isEmpty else { throw WholeDocumentNeeded() }
-            if rebuilt == nil && written + batch.credentials.count >= Self.indexRebuildThreshold { rebuilt = try Self.dropCredentialIndexes(db) }
+        // Batches are read, validated and made into rows on a thread of their own while this
+        // one writes the last (ReadAhead): the stream is used there only, until it has ended.
+        let settings = try Self.catalogue(db)
+        let reading = SendableStream(stream), known = context
+        let read = try ReadAhead.run(depth: 2, produce: { (emit: ([CredentialRows]) throws -> Void) in
+            try reading.stream.readCredentials(batchSize: batchSize, context: known) { batch in
+                guard StoredText.problems(in: batch).isEmpty else { throw WholeDocumentNeeded() }
+                try emit(batch.credentials.map { CredentialRows($0, settings: settings) })
+            }
+        }, consume: { rows in
+            if rebuilt == nil && written + rows.count >= Self.indexRebuildThreshold { rebuilt = try Self.dropCredentialIndexes(db) }
             // Ids are distinct across the whole stream (else it is imported whole), so into an
             // empty table nothing is replaced.
-            try Self.writeCredentials(batch.credentials, replacing: hasCredentials, db)
-            written += batch.credentials.count
-        }) else { throw WholeDocumentNeeded() }
+            try Self.writeCredentials(rows, replacing: hasCredentials, db)
+            written += rows.count
+        })
+        guard let credentials = read else { throw WholeDocumentNeeded() }
         for index in rebuilt ?? [] { try db.execute(sql: index.sql) }
 
         // Every credential named across batches is now written, or was stored.
@@ -201,4 +210,11 @@ extension CatalogueStore {
             providers: shell.providers.count, credentials: credentials.count, qualifications: shell.qualifications.count,
             replaced: records - added)
     }
+}
+
+/// The stream handed to the thread that reads it: used there alone until that thread has
+/// ended (``ReadAhead/run(depth:produce:consume:)`` returns only then), and here after.
+private struct SendableStream: @unchecked Sendable {
+    let stream: CatalogueFileStream
+    init(_ stream: CatalogueFileStream) { self.stream = stream }
 }
