@@ -47,6 +47,8 @@ let package = Package(
         .target(name: "StackPlanStore", dependencies: [
             "StackPlanCore",
             .product(name: "GRDB", package: "GRDB.swift"),
+            // SQLite's own binding calls, for the import's million-row loop (RowWriting.swift).
+            .product(name: "GRDBSQLite", package: "GRDB.swift"),
             .product(name: "HeapModule", package: "swift-collections"),
         ]),
         // The same store protocols on PostgreSQL, for several service instances on one database (issue 15).

@@ -393,15 +393,23 @@ public final class CatalogueStore: Sendable {
             """)
         let clearLanguages = try db.cachedStatement(sql: "DELETE FROM credentialLanguage WHERE credentialId = ?")
         let addLanguage = try db.cachedStatement(sql: "INSERT INTO credentialLanguage (credentialId, language) VALUES (?, ?)")
+        let credentialRow = RowWriter(upsertCredential, db), competencyRow = RowWriter(addCompetency, db), languageRow = RowWriter(addLanguage, db)
+        var competencyValues = [DatabaseValue](repeating: .null, count: 6), languageValues = [DatabaseValue](repeating: .null, count: 2)
         for credential in credentials {
-            try upsertCredential.execute(arguments: StatementArguments(credential.columns))
+            try credentialRow.run(credential.columns)
+            let id = credential.id.databaseValue
             if replacing { try clearCompetencies.execute(arguments: [credential.id]) }
+            competencyValues[0] = id
+            competencyValues.replaceSubrange(2..<6, with: credential.order)
             for competency in credential.competencies {
-                try addCompetency.execute(arguments: StatementArguments([credential.id.databaseValue, competency.databaseValue] + credential.order))
+                competencyValues[1] = competency.databaseValue
+                try competencyRow.run(competencyValues)
             }
             if replacing { try clearLanguages.execute(arguments: [credential.id]) }
+            languageValues[0] = id
             for language in credential.languages {
-                try addLanguage.execute(arguments: [credential.id, language])
+                languageValues[1] = language.databaseValue
+                try languageRow.run(languageValues)
             }
         }
     }

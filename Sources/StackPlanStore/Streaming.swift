@@ -122,6 +122,57 @@ extension CatalogueStore {
         try importStreaming(path: path, batchSize: Self.streamedBatchSize)
     }
 
+    /// Imports one JSON catalogue, read as ``importStreaming(path:)`` reads it, into a database
+    /// that does not exist yet (no file, or an empty one), writing each page once.
+    ///
+    /// A database is kept in write-ahead-log mode, where a transaction's pages go to the log
+    /// and are copied into the file after: for a new national catalogue (a file of a gigabyte)
+    /// that is a second writing of all of it, and every page read while the indexes are built
+    /// is looked up in the log first. Here the database is made and filled in rollback-journal
+    /// mode, where pages added past the file's end need no journal (undoing them is cutting the
+    /// file back), and is then put into write-ahead-log mode like every other.
+    ///
+    /// Returns `nil` with nothing imported when `database` is not new, and when the document
+    /// needs the whole reading (the database then exists, empty): import it as usual then.
+    public static func importStreaming(
+        path file: String, intoNewDatabase database: String, busyTimeout: Double = CatalogueStore.defaultBusyTimeout
+    ) throws -> ImportSummary? {
+        try importStreaming(path: file, intoNewDatabase: database, busyTimeout: busyTimeout, batchSize: streamedBatchSize)
+    }
+
+    static func importStreaming(path file: String, intoNewDatabase database: String, busyTimeout: Double, batchSize: Int) throws -> ImportSummary? {
+        func size(_ path: String) -> Int? { ((try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? NSNumber)?.intValue }
+        guard (size(database) ?? 0) == 0, (size(database + "-wal") ?? 0) == 0,
+              let stream = CatalogueFileStream(path: file) else { return nil }
+        let timeout = busyTimeout.isNaN ? 0 : min(max(busyTimeout, 0), Self.maximumBusyTimeout)
+        do {
+            let queue = try DatabaseQueue(path: database, configuration: configuration(busyTimeout: timeout, readonly: false))
+            var summary: ImportSummary?
+            do {
+                try Schema.migrator.migrate(queue)
+                try queue.writeWithoutTransaction { db in
+                    do {
+                        try db.inTransaction(.immediate) {
+                            summary = try Self.importStreaming(stream, batchSize: batchSize, db)
+                            return .commit
+                        }
+                    } catch is WholeDocumentNeeded {
+                        summary = nil
+                    }
+                    // Every later opening is a pool's, which reads and writes through the log.
+                    try db.execute(sql: "PRAGMA journal_mode = WAL")
+                }
+            } catch {
+                try? queue.close()
+                throw error
+            }
+            try queue.close()
+            return summary
+        } catch {
+            throw StoreError.translating(error, path: database, busyTimeout: timeout)
+        }
+    }
+
     func importStreaming(path: String, batchSize: Int) throws -> ImportSummary? {
         guard let stream = CatalogueFileStream(path: path) else { return nil }
         do {

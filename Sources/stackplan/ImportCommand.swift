@@ -22,22 +22,33 @@ struct Import: ParsableCommand {
     @OptionGroup var postgres: PostgresOption
 
     func run() throws {
+        let postgresStore = try postgres.open(besides: database)
+        // One JSON document is read a batch of credentials at a time, so that a national
+        // catalogue's import does not hold it whole; anything to report reads it whole again.
+        // (SQLite only: PostgreSQL imports take the whole document.)
+        let streamed = files.count == 1 && !CatalogueFiles.isCSV(files[0]) && format != .ctdl ? files[0] : nil
+        func report(_ summary: CatalogueStore.ImportSummary, of file: String, into location: String) {
+            print("\(file): imported \(plural(summary.providers, "provider")), \(plural(summary.credentials, "credential")), "
+                + "\(plural(summary.qualifications, "qualification")) (\(summary.replaced) replaced) into \(location)")
+        }
+        // Into a database that does not exist yet, the pages are written once (no log to copy).
+        if postgresStore == nil, let file = streamed {
+            let progress = ProgressReporter.forStandardError(unit: "files", total: 1)
+            progress?.enter("reading, checking and writing \(file) into a new database in one transaction")
+            let timeout = try database.busyTimeout()
+            let summary = try reportingErrors { try CatalogueStore.importStreaming(path: file, intoNewDatabase: database.path, busyTimeout: timeout) }
+            progress?.finish()
+            if let summary { return report(summary, of: file, into: database.path) }
+        }
         let store: any CatalogueImporting
-        if let postgres = try postgres.open(besides: database) { store = postgres } else { store = try database.open() }
+        if let postgresStore { store = postgresStore } else { store = try database.open() }
         try reportingErrors {
-            // One JSON document is read a batch of credentials at a time, so that a national
-            // catalogue's import does not hold it whole; anything to report reads it whole again.
-            // (SQLite only: PostgreSQL imports take the whole document.)
-            if files.count == 1, let file = files.first, !CatalogueFiles.isCSV(file), format != .ctdl, let sqlite = store as? CatalogueStore {
+            if let file = streamed, let sqlite = store as? CatalogueStore {
                 let progress = ProgressReporter.forStandardError(unit: "files", total: 1)
                 progress?.enter("reading, checking and writing \(file) in one transaction")
                 let summary = try sqlite.importStreaming(path: file)
                 progress?.finish()
-                if let summary {
-                    print("\(file): imported \(plural(summary.providers, "provider")), \(plural(summary.credentials, "credential")), "
-                        + "\(plural(summary.qualifications, "qualification")) (\(summary.replaced) replaced) into \(store.location)")
-                    return
-                }
+                if let summary { return report(summary, of: file, into: store.location) }
             }
             var readers = CatalogueFiles()
             var documents: [(catalogue: Catalogue, file: String?)] = []

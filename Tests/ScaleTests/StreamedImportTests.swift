@@ -64,6 +64,43 @@ import Testing
         #expect(try Self.contents(streamed) == Self.contents(whole))
     }
 
+    /// Into a database that does not exist yet the pages are written once, in rollback-journal
+    /// mode; the database must then hold what an import into an open store writes, and be in
+    /// write-ahead-log mode like any other. One that exists is not new: nothing is written.
+    @Test func aNewDatabaseHoldsWhatAnImportIntoAnOpenStoreWrites() throws {
+        let path = try Self.file(Self.generated)
+        let newPath = Self.temporary("new"), openPath = Self.temporary("open")
+        defer { for file in [path, newPath, openPath] { try? FileManager.default.removeItem(atPath: file) } }
+        // Batches of 700: several batches, and the indexes dropped and rebuilt (6,000 credentials).
+        let summary = try #require(try CatalogueStore.importStreaming(
+            path: path, intoNewDatabase: newPath, busyTimeout: 5, batchSize: 700))
+        let open = try CatalogueStore(path: openPath)
+        #expect(try open.importStreaming(path: path, batchSize: 700) == summary)
+        let new = try CatalogueStore(path: newPath)
+        #expect(try Self.contents(new) == Self.contents(open))
+        #expect(try new.read { try String.fetchOne($0, sql: "PRAGMA journal_mode") } == "wal")
+        #expect(!FileManager.default.fileExists(atPath: newPath + "-journal"))
+
+        // No longer new: nothing is imported, nothing changes.
+        #expect(try CatalogueStore.importStreaming(path: try Self.file(Self.small()), intoNewDatabase: newPath) == nil)
+        #expect(try Self.contents(new) == Self.contents(open))
+    }
+
+    /// A document with something to report leaves the new database made but empty (the caller
+    /// then imports it whole, which reports every problem and writes nothing).
+    @Test func aProblemLeavesTheNewDatabaseEmpty() throws {
+        var catalogue = Self.small()
+        var credential = catalogue.credentials[35]
+        credential.excludes = ["nowhere"]
+        catalogue.upsert(credential)
+        let path = try Self.file(catalogue), database = Self.temporary("new-problem")
+        defer { for file in [path, database] { try? FileManager.default.removeItem(atPath: file) } }
+        #expect(try CatalogueStore.importStreaming(path: path, intoNewDatabase: database, busyTimeout: 5, batchSize: 10) == nil)
+        let store = try CatalogueStore(path: database)
+        #expect(try store.counts() == CatalogueStore.Counts(providers: 0, credentials: 0, qualifications: 0))
+        #expect(throws: InvalidDocument.self) { try store.importCatalogue(catalogue) }
+    }
+
     /// A credential may name one later in the document, in a later batch.
     @Test func aForwardReferenceAcrossBatchesIsAccepted() throws {
         var catalogue = Self.small()
