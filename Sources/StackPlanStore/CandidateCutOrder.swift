@@ -153,22 +153,42 @@ struct MeasureOrder {
             for signature in signatures { needed[signature] = cut.dominatorsNeeded(leaves: signature.leafPositions, ects: ects) }
             var waiting = Set(signatures.filter { needed[$0]! > 0 })
             guard !waiting.isEmpty else { continue }
-            var cursors: [RowCursor] = []
+            // Each range enters the merge as a lower bound, its first index entry's measure
+            // (one step into the index, no condition tested), and is opened only when that bound
+            // comes first: ranges of dearer or longer credentials are never opened when the
+            // cheaper ones give every signature its dominators first. The first row a range
+            // gives is at or above its bound; its conditions may pass over many rows to find it.
+            var cursors: [RowCursor?] = []
             var heads = Heap<Head>()
+            var opening: [(source: Int, eqf: Int, range: Int)] = []
             for (source, eqf) in levels[ects]! {
                 let sourceRanges = ranges(sources[source].alias)
                 for range in sourceRanges.indices {
-                    let cursor = try Row.fetchCursor(
-                        try statement(source: source, eqf: eqf, range: range),
-                        arguments: arguments(sources[source], eqf: eqf, ects: ects, sourceRanges[range]))
-                    cursors.append(cursor)
-                    if let row = try cursor.next() { heads.insert(try Head(row, stream: cursors.count - 1)) }
+                    guard let floor = try lowestMeasure(sources[source], eqf: eqf, ects: ects, sourceRanges[range], measure, db) else { continue }
+                    cursors.append(nil)
+                    opening.append((source, eqf, range))
+                    heads.insert(Head(pending: cursors.count - 1, measured: floor))
                 }
             }
             var dominators: [CandidateCut.Signature: Int] = [:]
             var last: String?
             while !waiting.isEmpty, let head = heads.popMin() {
-                if let row = try cursors[head.stream].next() {
+                if head.pending {
+                    let (source, eqf, range) = opening[head.stream]
+                    let sourceRanges = ranges(sources[source].alias)
+                    let cursor = try Row.fetchCursor(
+                        try statement(source: source, eqf: eqf, range: range),
+                        arguments: arguments(sources[source], eqf: eqf, ects: ects, sourceRanges[range]))
+                    cursors[head.stream] = cursor
+                    if let row = try cursor.next() {
+                        let first = try Head(row, stream: head.stream)
+                        // Below its range's first entry: the copies in the side table are out of step.
+                        guard first.measured >= head.measured else { return nil }
+                        heads.insert(first)
+                    }
+                    continue
+                }
+                if let row = try cursors[head.stream]?.next() {
                     let next = try Head(row, stream: head.stream)
                     // A range must come in (measure, id) order, as its index orders it. Stored
                     // fees follow every change of the rates (refreshFees); should one still be out
@@ -191,6 +211,39 @@ struct MeasureOrder {
             }
         }
         return (kept, examined)
+    }
+
+    /// The measure of the first entry of one range in its index, with none of the range's other
+    /// conditions tested (one step into the index): no row the range gives is below it. `nil`
+    /// when the range holds no entry with a measure.
+    func lowestMeasure(
+        _ source: Source, eqf: Int, ects: Double, _ range: (condition: Condition, order: String), _ measure: CandidateCut.Measure,
+        _ db: Database
+    ) throws -> Double? {
+        let table = source.alias == "c" ? "credential c" : "credentialCompetency k"
+        let alias = source.alias
+        var arguments = StatementArguments()
+        // A fee is NULL in a currency without a rate (no such row passes the learner's test);
+        // hours are stated, or reckoned from the ECTS of the range.
+        let measured: String, known: String
+        switch measure {
+        case .cost:
+            measured = "\(alias).fee"
+            known = "\(alias).fee IS NOT NULL"
+        case .hours:
+            measured = "COALESCE(\(alias).hours, \(alias).ects * ?)"
+            known = "1"
+            arguments += [cut.hoursPerECTS]
+        }
+        var sql = "SELECT \(measured) FROM \(table) INDEXED BY \(source.index) WHERE "
+        if let competency = source.competency {
+            sql += "\(alias).competency = ? AND "
+            arguments += [competency]
+        }
+        sql += "\(alias).eqf = ? AND \(alias).ects = ? AND \(range.condition.sql) AND \(known) ORDER BY \(range.order) LIMIT 1"
+        arguments += [eqf, ects]
+        arguments += range.condition.arguments
+        return try Double.fetchOne(db.cachedStatement(sql: sql), arguments: arguments)
     }
 
     /// The fee in the base currency of a row of `table` (`c` in the cut's queries), as SQL
@@ -230,6 +283,20 @@ struct MeasureOrder {
         var dominates: Bool
         var named: Bool
         var stream: Int
+
+        /// A range not yet opened, entered at the lowest measure it can give.
+        var pending = false
+
+        init(pending stream: Int, measured: Double) {
+            self.measured = measured
+            id = ""
+            leaves = 0
+            caps = 0
+            dominates = false
+            named = false
+            pending = true
+            self.stream = stream
+        }
 
         init(_ row: Row, stream: Int) throws {
             id = try row.decode(atIndex: 0)
