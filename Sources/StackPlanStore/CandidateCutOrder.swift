@@ -28,8 +28,9 @@ struct MeasureOrder {
     let cut: CandidateCut
     /// Each leaf's condition, tested per row.
     let leafConditions: [Condition]
-    /// The selected columns: id, measured, leaves, caps, dominates, named, in that order.
-    let columns: Condition
+    /// The selected columns for each leaf's rows: id, measured, leaves, caps, dominates, named,
+    /// in that order.
+    let columns: [Condition]
     /// What the learner may take.
     let learner: Condition
 
@@ -97,14 +98,14 @@ struct MeasureOrder {
             }
         }
         func sql(_ source: Source, _ range: (condition: Condition, order: String)) -> String {
-            var sql = "SELECT \(columns.sql) FROM \(source.from) LEFT JOIN provider p ON p.id = c.providerId WHERE "
+            var sql = "SELECT \(columns[position].sql) FROM \(source.from) LEFT JOIN provider p ON p.id = c.providerId WHERE "
             if source.competency != nil { sql += "k.competency = ? AND " }
             sql += "\(source.alias).eqf = ? AND \(source.alias).ects = ? AND \(range.condition.sql) AND \(own.0)"
             for earlier in leafConditions[..<position] { sql += " AND NOT COALESCE(\(earlier.sql), 0)" }
             return sql + " AND \(learner.sql) ORDER BY \(range.order)"
         }
         func arguments(_ source: Source, eqf: Int, ects: Double, _ range: (condition: Condition, order: String)) -> StatementArguments {
-            var arguments = columns.arguments
+            var arguments = columns[position].arguments
             if let competency = source.competency { arguments += [competency] }
             arguments += [eqf, ects]
             arguments += range.condition.arguments

@@ -232,23 +232,31 @@ extension CatalogueStore {
         var ordered: MeasureOrder?
         if !cut.comparesRuns, try MeasureOrder.available(db) {
             let rowLeaves = cut.leaves.map { acceptingCondition($0.filter, needingCredits: $0.needsCredits, testedPerRow: true) }
-            let (rowLeafMask, rowLeafMaskArguments) = mask(rowLeaves)
             let (rowCapMask, rowCapMaskArguments) = mask(cut.caps.map { acceptingCondition($0, testedPerRow: true) })
             // The stored fee is the expression's value (MeasureOrder.feeInBase) and is in the
             // measure index, which then covers the row: the table's rows, with their documents,
             // are never visited.
             let storedValue: (String, StatementArguments) = measure == .cost ? ("c.fee", []) : value
-            var columnArguments = storedValue.1
-            columnArguments += rowLeafMaskArguments
-            columnArguments += rowCapMaskArguments
-            columnArguments += StatementArguments(namedIDs)
-            ordered = MeasureOrder(
-                cut: cut, leafConditions: rowLeaves.map { (sql: $0.0, arguments: $0.1) },
-                columns: (sql: """
-                    c.id, \(storedValue.0), \(rowLeafMask), \(rowCapMask),
+            // A row of the leaf at position n is accepted by it and by no earlier leaf (its query
+            // tests that): its mask is n's bit and the later leaves' tests only, which spares a
+            // competency lookup per earlier leaf and row.
+            let columns = rowLeaves.indices.map { position in
+                let later = rowLeaves.enumerated().filter { $0.offset > position }.map { leaf in
+                    (sql: "(CASE WHEN \(leaf.element.0) THEN \(Int64(1) << Int64(leaf.offset)) ELSE 0 END)", arguments: leaf.element.1)
+                }
+                var arguments = storedValue.1
+                for leaf in later { arguments += leaf.arguments }
+                arguments += rowCapMaskArguments
+                arguments += StatementArguments(namedIDs)
+                let leafMask = ([String(Int64(1) << Int64(position))] + later.map(\.sql)).joined(separator: " | ")
+                return (sql: """
+                    c.id, \(storedValue.0), \(leafMask), \(rowCapMask),
                         (c.prerequisites IS NULL AND c.excludes IS NULL AND NOT EXISTS (SELECT 1 FROM referencedCredential r WHERE r.id = c.id)),
                         c.id IN (\(marks(namedIDs.count)))
-                    """, arguments: columnArguments),
+                    """, arguments: arguments)
+            }
+            ordered = MeasureOrder(
+                cut: cut, leafConditions: rowLeaves.map { (sql: $0.0, arguments: $0.1) }, columns: columns,
                 learner: (sql: learner.joined(separator: " AND "), arguments: learnerArguments))
         }
         for position in leafConditions.indices {
