@@ -54,7 +54,7 @@ public final class CatalogueStore: Sendable {
     public init(path: String, access: Access = .readWrite, busyTimeout: Double = CatalogueStore.defaultBusyTimeout) throws {
         self.path = path
         self.access = access
-        self.busyTimeout = busyTimeout.isNaN ? 0 : min(max(busyTimeout, 0), Self.maximumBusyTimeout)
+        self.busyTimeout = Self.clamped(busyTimeout: busyTimeout)
         let configuration = Self.configuration(busyTimeout: self.busyTimeout, readonly: access == .readOnly)
         do {
             let contents = try Self.inspect(path, configuration: configuration, checkingIntegrity: access == .readWrite)
@@ -78,6 +78,12 @@ public final class CatalogueStore: Sendable {
         } catch {
             throw StoreError.translating(error, path: path, busyTimeout: self.busyTimeout)
         }
+    }
+
+    /// A busy timeout as the store takes it: negative or not a number meaning 0, at most
+    /// ``maximumBusyTimeout``.
+    static func clamped(busyTimeout: Double) -> Double {
+        busyTimeout.isNaN ? 0 : min(max(busyTimeout, 0), maximumBusyTimeout)
     }
 
     static func configuration(busyTimeout: Double, readonly: Bool) -> Configuration {

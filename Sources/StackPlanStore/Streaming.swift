@@ -144,7 +144,7 @@ extension CatalogueStore {
         func size(_ path: String) -> Int? { ((try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? NSNumber)?.intValue }
         guard (size(database) ?? 0) == 0, (size(database + "-wal") ?? 0) == 0,
               let stream = CatalogueFileStream(path: file) else { return nil }
-        let timeout = busyTimeout.isNaN ? 0 : min(max(busyTimeout, 0), Self.maximumBusyTimeout)
+        let timeout = Self.clamped(busyTimeout: busyTimeout)
         do {
             let queue = try DatabaseQueue(path: database, configuration: configuration(busyTimeout: timeout, readonly: false))
             var summary: ImportSummary?
