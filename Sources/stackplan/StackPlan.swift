@@ -60,6 +60,7 @@ struct DatabaseOption: ParsableArguments {
 
     /// Opens the database, creating it if needed: for commands that write.
     func open() throws -> CatalogueStore {
+        try refuseFolder()
         let timeout = try busyTimeout()
         return try reportingErrors { try CatalogueStore(path: path, busyTimeout: timeout) }
     }
@@ -67,12 +68,21 @@ struct DatabaseOption: ParsableArguments {
     /// Opens a database that must exist already, read-only (so that it works on a read-only
     /// file or folder): reading from a new, empty one would only hide a wrong path behind empty answers.
     func openExisting() throws -> CatalogueStore {
+        try refuseFolder()
         guard FileManager.default.fileExists(atPath: path) else {
             printError("error: no database at \(path): load a catalogue first with `stackplan import FILE --db \(path)`")
             throw Exit.invalidInput
         }
         let timeout = try busyTimeout()
         return try reportingErrors { try CatalogueStore(path: path, access: .readOnly, busyTimeout: timeout) }
+    }
+
+    /// A folder given as the database: SQLite would only say that the disk reported an error.
+    func refuseFolder() throws {
+        var isFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), isFolder.boolValue else { return }
+        printError("error: the database \(path) is a folder: give the path of a database file (one that `stackplan import` creates when it is missing)")
+        throw Exit.invalidInput
     }
 
     /// Seconds to wait for another process's lock on the database: $STACKPLAN_BUSY_TIMEOUT, else 5.

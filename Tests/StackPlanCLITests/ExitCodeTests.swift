@@ -92,6 +92,17 @@ import Testing
         #expect(try cli.run(plan + ["--objective", "workload,cost", "--start", "2026-01-05"]).status == 0)
     }
 
+    /// A folder where the database file should be: invalid input, named, for commands that
+    /// write and commands that read (SQLite alone reports a disk error).
+    @Test func aFolderGivenAsTheDatabaseIsRefusedByName() throws {
+        let folder = cli.directory.path
+        for arguments in [["import", "data/catalogue.json", "--db", folder], ["list", "credentials", "--db", folder]] {
+            let result = try cli.run(arguments)
+            #expect(result.status == 2, "\(arguments): \(result.error)")
+            #expect(result.error.contains("the database \(folder) is a folder"), "\(arguments): \(result.error)")
+        }
+    }
+
     @Test func everyCommandNameStillWorksInItsGroup() throws {
         for command in ["import", "validate", "list", "show", "export", "learner", "plan", "frontier", "nearest", "alternatives",
                         "compare", "explain", "whatif", "graph", "cpd", "lint", "generate"] {
