@@ -159,28 +159,26 @@ struct MeasureOrder {
             // comes first: ranges of dearer or longer credentials are never opened when the
             // cheaper ones give every signature its dominators first. The first row a range
             // gives is at or above its bound; its conditions may pass over many rows to find it.
-            var cursors: [RowCursor?] = []
+            // Each range read at this level: where it comes from, and its rows once opened.
+            var streams: [(source: Int, eqf: Int, range: Int, cursor: RowCursor?)] = []
             var heads = Heap<Head>()
-            var opening: [(source: Int, eqf: Int, range: Int)] = []
             for (source, eqf) in levels[ects]! {
                 let sourceRanges = ranges(sources[source].alias)
                 for range in sourceRanges.indices {
                     guard let floor = try lowestMeasure(sources[source], eqf: eqf, ects: ects, sourceRanges[range], measure, db) else { continue }
-                    cursors.append(nil)
-                    opening.append((source, eqf, range))
-                    heads.insert(Head(pending: cursors.count - 1, measured: floor))
+                    streams.append((source, eqf, range, nil))
+                    heads.insert(Head(pending: streams.count - 1, measured: floor))
                 }
             }
             var dominators: [CandidateCut.Signature: Int] = [:]
             var last: String?
             while !waiting.isEmpty, let head = heads.popMin() {
                 if head.pending {
-                    let (source, eqf, range) = opening[head.stream]
-                    let sourceRanges = ranges(sources[source].alias)
+                    let (source, eqf, range, _) = streams[head.stream]
                     let cursor = try Row.fetchCursor(
                         try statement(source: source, eqf: eqf, range: range),
-                        arguments: arguments(sources[source], eqf: eqf, ects: ects, sourceRanges[range]))
-                    cursors[head.stream] = cursor
+                        arguments: arguments(sources[source], eqf: eqf, ects: ects, ranges(sources[source].alias)[range]))
+                    streams[head.stream].cursor = cursor
                     if let row = try cursor.next() {
                         let first = try Head(row, stream: head.stream)
                         // Below its range's first entry: the copies in the side table are out of step.
@@ -189,7 +187,7 @@ struct MeasureOrder {
                     }
                     continue
                 }
-                if let row = try cursors[head.stream]?.next() {
+                if let row = try streams[head.stream].cursor?.next() {
                     let next = try Head(row, stream: head.stream)
                     // A range must come in (measure, id) order, as its index orders it. Stored
                     // fees follow every change of the rates (refreshFees); should one still be out
@@ -232,7 +230,7 @@ struct MeasureOrder {
             measured = "\(alias).fee"
             known = "\(alias).fee IS NOT NULL"
         case .hours:
-            measured = "COALESCE(\(alias).hours, \(alias).ects * ?)"
+            measured = Self.hours(of: alias)
             known = "1"
             arguments += [cut.hoursPerECTS]
         }
@@ -258,6 +256,12 @@ struct MeasureOrder {
             arguments += [code, rate]
         }
         return ("\(table).cost * (CASE COALESCE(\(table).currency, ?)\(cases) END)", arguments)
+    }
+
+    /// The learning hours of a row of `table`: stated, else its ECTS times the hours per ECTS,
+    /// the one argument this SQL takes.
+    static func hours(of table: String) -> String {
+        "COALESCE(\(table).hours, \(table).ects * ?)"
     }
 
     /// A credential's fee in the base currency, the same double product as ``feeInBase(of:_:)``:

@@ -185,7 +185,7 @@ extension CatalogueStore {
         let value: (String, StatementArguments)
         switch measure {
         case .cost: value = MeasureOrder.feeInBase(of: "c", settings)
-        case .hours: value = ("COALESCE(c.hours, c.ects * ?)", [cut.hoursPerECTS])
+        case .hours: value = (MeasureOrder.hours(of: "c"), [cut.hoursPerECTS])
         }
         let (leafMask, leafMaskArguments) = mask(leafConditions)
         let (capMask, capMaskArguments) = mask(capConditions)
@@ -214,7 +214,7 @@ extension CatalogueStore {
         // (The offerings column is outside the covering index: only schedules pay for reading it.)
         let runs: (columns: String, arguments: StatementArguments, selfPaced: String, partition: String)
         if let hoursPerWeek = cut.scheduleHoursPerWeek {
-            let hours = "COALESCE(c.hours, c.ects * ?)"
+            let hours = MeasureOrder.hours(of: "c")
             // ⌈hours / weekly hours − 1e-9⌉ as ScheduleSettings.selfPacedWeeks reckons it; the
             // integer part plus one when there is a fraction, for the non-negative quotient.
             let quotient = "(\(hours) / ? - 1e-9)"

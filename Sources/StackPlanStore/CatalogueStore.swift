@@ -106,7 +106,7 @@ public final class CatalogueStore: Sendable {
     /// file. Throws for a file that is not a StackPlan database, one from a newer version, and
     /// (when asked) one whose pages fail SQLite's quick integrity check.
     static func inspect(_ path: String, configuration: Configuration, checkingIntegrity: Bool) throws -> Schema.Contents? {
-        guard let size = (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? NSNumber, size.intValue > 0 else {
+        guard fileSize(path) > 0 else {
             return nil
         }
         var readonly = configuration
@@ -155,10 +155,14 @@ public final class CatalogueStore: Sendable {
             _ = try pool.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM sqlite_master") }
             return pool
         } catch let error as DatabaseError where [.SQLITE_CANTOPEN, .SQLITE_READONLY].contains(error.resultCode) {
-            let wal = (try? FileManager.default.attributesOfItem(atPath: path + "-wal"))?[.size] as? NSNumber
-            guard FileManager.default.isReadableFile(atPath: path), (wal?.intValue ?? 0) == 0 else { throw error }
+            guard FileManager.default.isReadableFile(atPath: path), fileSize(path + "-wal") == 0 else { throw error }
             return try DatabaseQueue(path: Self.immutableURI(path), configuration: configuration)
         }
+    }
+
+    /// The size in bytes of the file at `path`, 0 when there is none.
+    static func fileSize(_ path: String) -> Int {
+        ((try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? NSNumber)?.intValue ?? 0
     }
 
     /// `file:` URI of `path` with `immutable=1` (SQLite reads it without locks or side files).

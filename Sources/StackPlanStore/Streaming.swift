@@ -141,8 +141,7 @@ extension CatalogueStore {
     }
 
     static func importStreaming(path file: String, intoNewDatabase database: String, busyTimeout: Double, batchSize: Int) throws -> ImportSummary? {
-        func size(_ path: String) -> Int? { ((try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? NSNumber)?.intValue }
-        guard (size(database) ?? 0) == 0, (size(database + "-wal") ?? 0) == 0,
+        guard fileSize(database) == 0, fileSize(database + "-wal") == 0,
               let stream = CatalogueFileStream(path: file) else { return nil }
         let timeout = Self.clamped(busyTimeout: busyTimeout)
         do {
