@@ -163,7 +163,9 @@ extension Model {
             // again with a tolerance a million times finer, which GLPK meets by branching further,
             // and without the MIP presolver, which rounds implied bounds of integer columns with
             // the same tolerance.
-            guard found.status.hasSolution, !found.values.isEmpty, feasiblePoint(found.values) == nil else { return found }
+            guard found.status.hasSolution, numberOfIntegerVariables > 0, !found.values.isEmpty, feasiblePoint(found.values) == nil else {
+                return found
+            }
             var strict = options
             strict.presolve = false
             let exact = try solveWithGLPKOnThisThread(strict, integralityTolerance: 1e-11)
@@ -176,6 +178,7 @@ extension Model {
         glp_term_hook({ info, text in writeToStandardError(info, text) }, nil)
         let problem = makeGLPKProblem()
         defer { glp_delete_prob(problem) }
+        if numberOfIntegerVariables == 0 { return try solveLinearProgram(problem, options) }
 
         var parameters = glp_iocp()
         glp_init_iocp(&parameters)
@@ -256,6 +259,48 @@ extension Model {
             status: status, objectiveValue: objectiveValue,
             bestBound: status == .optimal ? objectiveValue : tracker.bestBound, values: values,
             reachedWorkLimit: reachedWorkLimit)
+    }
+
+    /// A model without integer columns is a linear program: GLPK's simplex solves it alone, and
+    /// leaves each column's reduced cost beside the optimum (branch and cut would leave only the
+    /// values). The presolver runs under the same rule as for a mixed-integer model.
+    private func solveLinearProgram(_ problem: OpaquePointer, _ options: SolveOptions) throws -> Solution {
+        var simplex = glp_smcp()
+        glp_init_smcp(&simplex)
+        simplex.msg_lev = options.verbose ? GLP_MSG_ON : GLP_MSG_OFF
+        if let limit = options.timeLimit { simplex.tm_lim = Int32((limit * 1000).rounded(.up)) }
+        if let limit = options.iterationLimit { simplex.it_lim = Int32(limit) }
+        if options.presolve ?? (numberOfNonZeros <= SolveOptions.presolveNonZeroLimit) {
+            simplex.presolve = GLP_ON
+        } else {
+            glp_scale_prob(problem, GLP_SF_AUTO)
+            glp_adv_basis(problem, 0)
+        }
+        let code = glp_simplex(problem, &simplex)
+        let status: SolveStatus
+        switch code {
+        case 0:
+            switch glp_get_status(problem) {
+            case GLP_OPT: status = .optimal
+            case GLP_NOFEAS: status = .infeasible
+            case GLP_UNBND: status = .unbounded
+            default: status = .timeLimit
+            }
+        // The presolver proves these without a basis.
+        case GLP_ENOPFS: status = .infeasible
+        case GLP_ENODFS: status = .unbounded
+        case GLP_ETMLIM, GLP_EITLIM: status = .timeLimit
+        default: throw ModelError.solverFailed(code: code)
+        }
+        guard status == .optimal else {
+            return Solution(status: status, objectiveValue: nil, bestBound: nil, values: [], reachedWorkLimit: code == GLP_EITLIM)
+        }
+        let columns = 1...Int32(variables.count)
+        var solution = Solution(
+            status: .optimal, objectiveValue: glp_get_obj_val(problem), bestBound: glp_get_obj_val(problem),
+            values: columns.map { glp_get_col_prim(problem, $0) })
+        solution.reducedCosts = columns.map { glp_get_col_dual(problem, $0) }
+        return solution
     }
 
     /// Solves the model, knowing one feasible point: the answer is never worse than `start`,

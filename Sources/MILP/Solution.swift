@@ -109,6 +109,11 @@ public struct Solution: Sendable {
     /// Set when the solve stopped at its node or iteration limit (not its time): the same
     /// input then stops at the same place on every run.
     public var reachedWorkLimit = false
+    /// For a model without integer columns solved to optimality, each variable's reduced cost by
+    /// index: how much the objective changes per unit the variable moves up from where it is
+    /// (positive for a variable at its lower bound that a minimisation would rather not raise;
+    /// zero for one in the basis). Empty for a mixed-integer solve, or a solver that gives none.
+    public var reducedCosts: [Double] = []
 
     /// Creates a solution record; solvers other than GLPK build theirs with this.
     public init(status: SolveStatus, objectiveValue: Double?, bestBound: Double?, values: [Double], reachedWorkLimit: Bool = false) {
@@ -152,6 +157,11 @@ public struct Solution: Sendable {
 
     /// The value of `variable` in the solution.
     public subscript(variable: Variable) -> Double { values[variable.index] }
+
+    /// The reduced cost of `variable` (see ``reducedCosts``), `nil` when the solve gave none.
+    public func reducedCost(of variable: Variable) -> Double? {
+        reducedCosts.indices.contains(variable.index) ? reducedCosts[variable.index] : nil
+    }
 
     /// The value of a binary or integer variable, rounded to the nearest whole number.
     /// Saturates at ±2⁵³ (where a Double stops holding every whole number) instead of trapping.
