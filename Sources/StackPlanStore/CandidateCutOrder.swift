@@ -19,22 +19,24 @@ import StackPlanCore
 struct MeasureOrder {
     static let feeIndex = "credentialByFee"
     static let hoursIndex = "credentialByHours"
-    static let competencyFeeIndex = "competencyByFee"
-    static let competencyHoursIndex = "competencyByHours"
+    static let competencyFeeIndex = "competencyOrderByFee"
+    static let competencyHoursIndex = "competencyOrderByHours"
 
     /// A condition of SQL with its arguments.
     typealias Condition = (sql: String, arguments: StatementArguments)
 
     let cut: CandidateCut
-    /// Each leaf's condition, tested per row.
-    let leafConditions: [Condition]
     /// The selected columns for each leaf's rows: id, measured, leaves, caps, dominates, named,
     /// in that order.
     let columns: [Condition]
     /// What the learner may take.
     let learner: Condition
+    /// The same, for rows read through the competency side table: the mode is tested on the
+    /// side-table row's copy, before the credential's row is looked up.
+    let learnerThroughSideTable: Condition
 
-    /// Whether the store holds the indexes this reading needs (migration v10).
+    /// Whether the store holds the indexes this reading needs (migrations v10 and v11; a store
+    /// opened to read only may not have been through them).
     static func available(_ db: Database) throws -> Bool {
         try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND name IN (?, ?, ?, ?)",
                          arguments: [feeIndex, hoursIndex, competencyFeeIndex, competencyHoursIndex]) == 4
@@ -82,9 +84,21 @@ struct MeasureOrder {
         } else {
             sources = [Source(from: "credential c INDEXED BY \(credentialIndex)", alias: "c", index: credentialIndex, competency: nil)]
         }
-        // Without `ects > 0` (each range has one ECTS level above 0): with it SQLite takes ECTS
-        // as a range of the index and sorts what it finds.
-        let own = CatalogueStore.acceptingCondition(rest, needingCredits: false, testedPerRow: true)
+        // What a source's rows must pass: the leaf's own condition, without `ects > 0` and its EQF
+        // bounds (each range has one ECTS level above 0 and one EQF level within them: with those
+        // tests SQLite takes ECTS or EQF as a range of the index and sorts what it finds), and no
+        // earlier leaf's. Read through a competency's side-table rows,
+        // whatever these test of kind, EQF and ECTS is tested on the side-table row, and an
+        // earlier leaf of the same competency asks only the rest: a row it takes is passed over
+        // without its credential being looked up.
+        rest.minEQF = nil
+        rest.maxEQF = nil
+        let tests = sources.map { source in
+            (own: CatalogueStore.acceptingCondition(rest, needingCredits: false, testedPerRow: true, sideTableRowOf: source.competency),
+             earlier: cut.leaves[..<position].map { leaf in
+                 CatalogueStore.acceptingCondition(leaf.filter, needingCredits: leaf.needsCredits, testedPerRow: true, sideTableRowOf: source.competency)
+             })
+        }
 
         /// One ordered range within an ECTS level: a condition on the ordering table and its order.
         func ranges(_ alias: String) -> [(condition: Condition, order: String)] {
@@ -97,21 +111,23 @@ struct MeasureOrder {
                         (condition: ("\(alias).hours IS NOT NULL", []), order: "\(alias).hours, \(id)")]
             }
         }
-        func sql(_ source: Source, _ range: (condition: Condition, order: String)) -> String {
+        func sql(_ number: Int, _ range: (condition: Condition, order: String)) -> String {
+            let source = sources[number]
             var sql = "SELECT \(columns[position].sql) FROM \(source.from) LEFT JOIN provider p ON p.id = c.providerId WHERE "
             if source.competency != nil { sql += "k.competency = ? AND " }
-            sql += "\(source.alias).eqf = ? AND \(source.alias).ects = ? AND \(range.condition.sql) AND \(own.0)"
-            for earlier in leafConditions[..<position] { sql += " AND NOT COALESCE(\(earlier.sql), 0)" }
-            return sql + " AND \(learner.sql) ORDER BY \(range.order)"
+            sql += "\(source.alias).eqf = ? AND \(source.alias).ects = ? AND \(range.condition.sql) AND \(tests[number].own.0)"
+            for earlier in tests[number].earlier { sql += " AND NOT COALESCE(\(earlier.0), 0)" }
+            return sql + " AND \(source.competency == nil ? learner.sql : learnerThroughSideTable.sql) ORDER BY \(range.order)"
         }
-        func arguments(_ source: Source, eqf: Int, ects: Double, _ range: (condition: Condition, order: String)) -> StatementArguments {
+        func arguments(_ number: Int, eqf: Int, ects: Double, _ range: (condition: Condition, order: String)) -> StatementArguments {
+            let source = sources[number]
             var arguments = columns[position].arguments
             if let competency = source.competency { arguments += [competency] }
             arguments += [eqf, ects]
             arguments += range.condition.arguments
-            arguments += own.1
-            for earlier in leafConditions[..<position] { arguments += earlier.arguments }
-            arguments += learner.arguments
+            arguments += tests[number].own.1
+            for earlier in tests[number].earlier { arguments += earlier.1 }
+            arguments += source.competency == nil ? learner.arguments : learnerThroughSideTable.arguments
             return arguments
         }
 
@@ -142,7 +158,7 @@ struct MeasureOrder {
         func statement(source: Int, eqf: Int, range: Int) throws -> Statement {
             let key = "\(source) \(eqf) \(range)"
             if let known = statements[key] { return known }
-            let made = try db.makeStatement(sql: sql(sources[source], ranges(sources[source].alias)[range]))
+            let made = try db.makeStatement(sql: sql(source, ranges(sources[source].alias)[range]))
             statements[key] = made
             return made
         }
@@ -177,7 +193,7 @@ struct MeasureOrder {
                     let (source, eqf, range, _) = streams[head.stream]
                     let cursor = try Row.fetchCursor(
                         try statement(source: source, eqf: eqf, range: range),
-                        arguments: arguments(sources[source], eqf: eqf, ects: ects, ranges(sources[source].alias)[range]))
+                        arguments: arguments(source, eqf: eqf, ects: ects, ranges(sources[source].alias)[range]))
                     streams[head.stream].cursor = cursor
                     if let row = try cursor.next() {
                         let first = try Head(row, stream: head.stream)

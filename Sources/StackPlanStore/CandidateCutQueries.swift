@@ -120,34 +120,39 @@ extension CatalogueStore {
         // Currencies a fee can be reckoned in: the base and those with a rate.
         let rated = [settings.baseCurrency] + settings.exchangeRates.keys.sorted().filter { $0 != settings.baseCurrency }
 
-        // What the learner may take, as Eligibility judges it from these columns.
-        var learner: [String] = []
-        var learnerArguments = StatementArguments()
-        let constraints = cut.constraints
-        if let modes = constraints.modes {
-            learner.append("c.mode IN (\(marks(modes.count)))")
-            learnerArguments += StatementArguments(modes.map(\.rawValue))
+        // What the learner may take, as Eligibility judges it from these columns; the mode is
+        // tested on the `table` that a query reads first: the side table has a copy (MeasureOrder).
+        func learnerCondition(modeOf table: String) -> (sql: String, arguments: StatementArguments) {
+            var learner: [String] = []
+            var learnerArguments = StatementArguments()
+            let constraints = cut.constraints
+            if let modes = constraints.modes {
+                learner.append("\(table).mode IN (\(marks(modes.count)))")
+                learnerArguments += StatementArguments(modes.map(\.rawValue))
+            }
+            if let languages = constraints.languages {
+                let keys = StoredText.lookupable(languages)
+                // Tested on each row the leaf reads, through the side table's primary key: as a list
+                // of every credential taught in the language (438,766 for English at a million
+                // credentials) SQLite built it again for each leaf's query (0.92 s against 0.36 s).
+                learner.append("EXISTS (SELECT 1 FROM credentialLanguage l WHERE l.credentialId = c.id AND l.language IN (\(marks(keys.count))))")
+                learnerArguments += StatementArguments(keys)
+            }
+            if constraints.accreditedOnly { learner.append("COALESCE(c.accredited, p.accredited, 0) = 1") }
+            let excluded = StoredText.lookupable(constraints.excludeProviders)
+            if !excluded.isEmpty {
+                learner.append("c.providerId NOT IN (\(marks(excluded.count)))")
+                learnerArguments += StatementArguments(excluded)
+            }
+            let held = StoredText.lookupable(cut.unavailableIDs)
+            learner.append("c.id NOT IN (\(marks(held.count)))")
+            learnerArguments += StatementArguments(held)
+            learner.append("COALESCE(c.currency, ?) IN (\(marks(rated.count)))")
+            learnerArguments += [settings.baseCurrency]
+            learnerArguments += StatementArguments(rated)
+            return (learner.joined(separator: " AND "), learnerArguments)
         }
-        if let languages = constraints.languages {
-            let keys = StoredText.lookupable(languages)
-            // Tested on each row the leaf reads, through the side table's primary key: as a list
-            // of every credential taught in the language (438,766 for English at a million
-            // credentials) SQLite built it again for each leaf's query (0.92 s against 0.36 s).
-            learner.append("EXISTS (SELECT 1 FROM credentialLanguage l WHERE l.credentialId = c.id AND l.language IN (\(marks(keys.count))))")
-            learnerArguments += StatementArguments(keys)
-        }
-        if constraints.accreditedOnly { learner.append("COALESCE(c.accredited, p.accredited, 0) = 1") }
-        let excluded = StoredText.lookupable(constraints.excludeProviders)
-        if !excluded.isEmpty {
-            learner.append("c.providerId NOT IN (\(marks(excluded.count)))")
-            learnerArguments += StatementArguments(excluded)
-        }
-        let held = StoredText.lookupable(cut.unavailableIDs)
-        learner.append("c.id NOT IN (\(marks(held.count)))")
-        learnerArguments += StatementArguments(held)
-        learner.append("COALESCE(c.currency, ?) IN (\(marks(rated.count)))")
-        learnerArguments += [settings.baseCurrency]
-        learnerArguments += StatementArguments(rated)
+        let learner = learnerCondition(modeOf: "c")
 
         /// The rows of the leaf at `position` that no earlier leaf accepts and the learner may take.
         func leafRows(_ position: Int, selecting columns: String, _ columnArguments: StatementArguments) -> (String, StatementArguments) {
@@ -158,8 +163,8 @@ extension CatalogueStore {
                 sql += " AND NOT COALESCE(\(earlier.0), 0)"
                 arguments += earlier.1
             }
-            for condition in learner { sql += " AND \(condition)" }
-            arguments += learnerArguments
+            sql += " AND \(learner.sql)"
+            arguments += learner.arguments
             return (sql, arguments)
         }
 
@@ -255,9 +260,7 @@ extension CatalogueStore {
                         c.id IN (\(marks(namedIDs.count)))
                     """, arguments: arguments)
             }
-            ordered = MeasureOrder(
-                cut: cut, leafConditions: rowLeaves.map { (sql: $0.0, arguments: $0.1) }, columns: columns,
-                learner: (sql: learner.joined(separator: " AND "), arguments: learnerArguments))
+            ordered = MeasureOrder(cut: cut, columns: columns, learner: learner, learnerThroughSideTable: learnerCondition(modeOf: "k"))
         }
         for position in leafConditions.indices {
             if let ordered, let read = try ordered.keptRows(ofLeaf: position, judge: &judge, db) {

@@ -177,8 +177,15 @@ extension CatalogueStore {
     /// `testedPerRow` asks for competencies through the side table's primary key for each row
     /// (`EXISTS`), for queries that visit few rows many times over; otherwise SQLite lists every
     /// credential with one of them once per statement, the better choice for one pass.
-    static func acceptingCondition(_ filter: CredentialFilter, needingCredits: Bool = true, testedPerRow: Bool = false) -> (String, StatementArguments) {
-        var conditions = needingCredits ? ["c.ects > 0"] : ["1"]
+    ///
+    /// `sideTableRowOf` names the competency of the side-table row `k` a query reads first
+    /// (``MeasureOrder``): ECTS, EQF and kind are then tested on that row's copies, before the
+    /// credential's own row is looked up, and a list of competencies that holds it needs no test.
+    static func acceptingCondition(
+        _ filter: CredentialFilter, needingCredits: Bool = true, testedPerRow: Bool = false, sideTableRowOf competency: String? = nil
+    ) -> (String, StatementArguments) {
+        let copied = competency == nil ? "c" : "k"
+        var conditions = needingCredits ? ["\(copied).ects > 0"] : ["1"]
         var arguments: [(any DatabaseValueConvertible)?] = []
         // Compared as stored keys are (StoredText); a value with a NUL matches nothing.
         func list(_ values: [String]) -> String {
@@ -187,14 +194,14 @@ extension CatalogueStore {
             return keys.isEmpty ? "NULL" : marks(keys.count)
         }
         if let ids = filter.ids { conditions.append("c.id IN (\(list(ids)))") }
-        if let competencies = filter.competencies {
+        if let competencies = filter.competencies, !(competency.map { StoredText.lookupable(competencies).contains($0) } ?? false) {
             conditions.append(testedPerRow
                 ? "EXISTS (SELECT 1 FROM credentialCompetency k WHERE k.credentialId = c.id AND k.competency IN (\(list(competencies))))"
                 : "c.id IN (SELECT credentialId FROM credentialCompetency WHERE competency IN (\(list(competencies))))")
         }
-        if let minimum = filter.minEQF { conditions.append("c.eqf >= ?"); arguments.append(minimum) }
-        if let maximum = filter.maxEQF { conditions.append("c.eqf <= ?"); arguments.append(maximum) }
-        if let kinds = filter.kinds { conditions.append("c.kind IN (\(list(kinds.map(\.rawValue))))") }
+        if let minimum = filter.minEQF { conditions.append("\(copied).eqf >= ?"); arguments.append(minimum) }
+        if let maximum = filter.maxEQF { conditions.append("\(copied).eqf <= ?"); arguments.append(maximum) }
+        if let kinds = filter.kinds { conditions.append("\(copied).kind IN (\(list(kinds.map(\.rawValue))))") }
         if let providers = filter.providers { conditions.append("c.providerId IN (\(list(providers)))") }
         if let accredited = filter.accredited {
             conditions.append("COALESCE(c.accredited, p.accredited, 0) = ?")

@@ -352,8 +352,8 @@ public final class CatalogueStore: Sendable {
     struct CredentialRows: Sendable {
         var id: String
         var columns: [DatabaseValue]
-        /// The ordering columns the side table copies beside each competency (migration v10):
-        /// EQF, ECTS, fee in the base currency, hours.
+        /// The columns the side table copies beside each competency (migrations v10 and v11):
+        /// EQF, ECTS, fee in the base currency, hours, kind and mode.
         var order: [DatabaseValue]
         var competencies: [String]
         var languages: [String]
@@ -369,7 +369,8 @@ public final class CatalogueStore: Sendable {
                 planning.weeks, planning.prerequisites, planning.excludes, planning.offerings, fee,
             ]
             columns = values.map { $0?.databaseValue ?? .null }
-            order = [credential.eqf.databaseValue, credential.ects.databaseValue, fee.databaseValue, credential.hours.databaseValue]
+            order = [credential.eqf.databaseValue, credential.ects.databaseValue, fee.databaseValue, credential.hours.databaseValue,
+                     credential.kind.rawValue.databaseValue, credential.mode.rawValue.databaseValue]
             competencies = Set(credential.competencies).sorted()
             languages = Set(credential.languages).sorted()
         }
@@ -397,20 +398,20 @@ public final class CatalogueStore: Sendable {
                 offerings = excluded.offerings, fee = excluded.fee
             """)
         let clearCompetencies = try db.cachedStatement(sql: "DELETE FROM credentialCompetency WHERE credentialId = ?")
-        // The credential's order columns beside each competency (migration v10, MeasureOrder).
+        // The credential's order and filter columns beside each competency (migrations v10 and v11, MeasureOrder).
         let addCompetency = try db.cachedStatement(sql: """
-            INSERT INTO credentialCompetency (credentialId, competency, eqf, ects, fee, hours) VALUES (?, ?, ?, ?, ?, ?)
+            INSERT INTO credentialCompetency (credentialId, competency, eqf, ects, fee, hours, kind, mode) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
             """)
         let clearLanguages = try db.cachedStatement(sql: "DELETE FROM credentialLanguage WHERE credentialId = ?")
         let addLanguage = try db.cachedStatement(sql: "INSERT INTO credentialLanguage (credentialId, language) VALUES (?, ?)")
         let credentialRow = RowWriter(upsertCredential, db), competencyRow = RowWriter(addCompetency, db), languageRow = RowWriter(addLanguage, db)
-        var competencyValues = [DatabaseValue](repeating: .null, count: 6), languageValues = [DatabaseValue](repeating: .null, count: 2)
+        var competencyValues = [DatabaseValue](repeating: .null, count: 8), languageValues = [DatabaseValue](repeating: .null, count: 2)
         for credential in credentials {
             try credentialRow.run(credential.columns)
             let id = credential.id.databaseValue
             if replacing { try clearCompetencies.execute(arguments: [credential.id]) }
             competencyValues[0] = id
-            competencyValues.replaceSubrange(2..<6, with: credential.order)
+            competencyValues.replaceSubrange(2..<8, with: credential.order)
             for competency in credential.competencies {
                 competencyValues[1] = competency.databaseValue
                 try competencyRow.run(competencyValues)

@@ -23,6 +23,9 @@ enum Schema {
     static let coveringCompetencyMigration = "v9: covering competency index"
     /// The migration that adds the indexes a plan's cut reads leaves through in fee or hours order.
     static let measureOrderMigration = "v10: measure order indexes"
+    /// The migration that copies each credential's kind and mode beside its competencies, into
+    /// the indexes a leaf with competencies is read through.
+    static let competencyFiltersMigration = "v11: competency kind and mode"
 
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
@@ -140,8 +143,26 @@ enum Schema {
                     (SELECT c.eqf, c.ects, c.hours FROM credential c WHERE c.id = credentialCompetency.credentialId);
                 CREATE INDEX "\(MeasureOrder.feeIndex)" ON credential(eqf, ects, fee, id, currency, accredited, kind, providerId, mode, prerequisites, excludes);
                 CREATE INDEX "\(MeasureOrder.hoursIndex)" ON credential(eqf, ects, hours, id, currency, accredited, kind, providerId, mode, prerequisites, excludes);
-                CREATE INDEX "\(MeasureOrder.competencyFeeIndex)" ON credentialCompetency(competency, eqf, ects, fee, credentialId);
-                CREATE INDEX "\(MeasureOrder.competencyHoursIndex)" ON credentialCompetency(competency, eqf, ects, hours, credentialId);
+                CREATE INDEX "competencyByFee" ON credentialCompetency(competency, eqf, ects, fee, credentialId);
+                CREATE INDEX "competencyByHours" ON credentialCompetency(competency, eqf, ects, hours, credentialId);
+                """)
+        }
+        // A leaf read through its competencies' side-table rows passed over every row an earlier
+        // leaf, or the learner's modes, refuse, looking up each one's credential to test its kind
+        // or mode (learner 2 at a million credentials: a leaf of any kind after one of modules
+        // with the same competencies, two rows in three looked up and refused). The side table
+        // now carries the kind and mode, and its order indexes hold them: those tests are made
+        // on the index entry, and only rows that pass them are looked up.
+        migrator.registerMigration(competencyFiltersMigration) { db in
+            try db.execute(sql: """
+                ALTER TABLE credentialCompetency ADD COLUMN kind TEXT;
+                ALTER TABLE credentialCompetency ADD COLUMN mode TEXT;
+                UPDATE credentialCompetency SET (kind, mode) =
+                    (SELECT c.kind, c.mode FROM credential c WHERE c.id = credentialCompetency.credentialId);
+                DROP INDEX "competencyByFee";
+                DROP INDEX "competencyByHours";
+                CREATE INDEX "\(MeasureOrder.competencyFeeIndex)" ON credentialCompetency(competency, eqf, ects, fee, credentialId, kind, mode);
+                CREATE INDEX "\(MeasureOrder.competencyHoursIndex)" ON credentialCompetency(competency, eqf, ects, hours, credentialId, kind, mode);
                 """)
         }
         return migrator

@@ -156,18 +156,79 @@ import Testing
                 for (sql, plan) in plans {
                     let index = objectives == [.cost] ? "fee" : "hours"
                     #expect(!plan.contains { $0.hasPrefix("SCAN") }, "\(plan)\n\(sql)")
+                    // Each range is one EQF and one ECTS level of its index, read in its order:
+                    // a range over either, or a sort, would read and sort far more than the cut needs.
+                    #expect(!plan.contains { $0.contains("TEMP B-TREE") }, "\(plan)\n\(sql)")
                     if sql.contains("FROM credentialCompetency k INDEXED BY") {
                         joined += 1
+                        #expect(plan.contains { $0.hasPrefix("SEARCH k USING COVERING INDEX competencyOrderBy") && $0.contains("(competency=? AND eqf=? AND ects=?") },
+                                "\(plan)\n\(sql)")
                         #expect(plan.contains { $0.contains("SEARCH c USING COVERING INDEX credentialBy") && $0.contains("(eqf=? AND ects=? AND \(index)=? AND id=?)") },
                                 "\(plan)\n\(sql)")
+                        // The learner's modes are tested on the side-table row, before its credential is looked up.
+                        if cut.constraints.modes != nil { #expect(sql.contains("k.mode IN") && !sql.contains("c.mode IN"), "\(sql)") }
                     } else {
                         plain += 1
-                        #expect(plan.contains { $0.contains("SEARCH c USING COVERING INDEX credentialBy") }, "\(plan)\n\(sql)")
+                        #expect(plan.contains { $0.hasPrefix("SEARCH c USING COVERING INDEX credentialBy") && $0.contains("(eqf=? AND ects=?") },
+                                "\(plan)\n\(sql)")
                     }
                 }
             }
         }
         // Both kinds of range must have been seen, or this test would show nothing.
         #expect(joined > 0 && plain > 0, "\(joined) competency ranges, \(plain) credential ranges")
+    }
+
+    /// A database made before migration v11 (its side table without the kind and mode that the
+    /// ordered reading tests there) gets them from its credentials when it is next opened to
+    /// write, and then gives every learner the candidates a fresh import gives.
+    @Test func aDatabaseMadeBeforeTheSideTableHeldKindAndModeReadsAsAFreshImport() throws {
+        let generated = CatalogueGenerator.generate(CatalogueGenerator.Sizes(credentials: 1500, qualifications: 16), seed: 5)
+        let fresh = Self.scratch(), older = Self.scratch()
+        defer { for path in [fresh, older] { try? FileManager.default.removeItem(atPath: path) } }
+        try CatalogueStore(path: fresh).importCatalogue(generated.catalogue)
+        let queue = try DatabaseQueue(path: older)
+        try Schema.migrator.migrate(queue, upTo: Schema.measureOrderMigration)
+        try queue.writeWithoutTransaction { db in
+            try db.execute(sql: "ATTACH DATABASE ? AS fresh", arguments: [fresh])
+            try db.inTransaction {
+                try db.execute(sql: """
+                    DELETE FROM setting;
+                    INSERT INTO setting SELECT * FROM fresh.setting;
+                    INSERT INTO exchangeRate SELECT * FROM fresh.exchangeRate;
+                    INSERT INTO provider SELECT * FROM fresh.provider;
+                    INSERT INTO credential SELECT * FROM fresh.credential;
+                    INSERT INTO credentialCompetency (credentialId, competency, eqf, ects, fee, hours)
+                        SELECT credentialId, competency, eqf, ects, fee, hours FROM fresh.credentialCompetency;
+                    INSERT INTO credentialLanguage SELECT * FROM fresh.credentialLanguage;
+                    INSERT INTO referencedCredential SELECT * FROM fresh.referencedCredential;
+                    INSERT INTO qualification SELECT * FROM fresh.qualification;
+                    """)
+                return .commit
+            }
+            try db.execute(sql: "DETACH DATABASE fresh")
+        }
+        try queue.close()
+
+        let migrated = try CatalogueStore(path: older), imported = try CatalogueStore(path: fresh)
+        let mismatched = try migrated.read { db in
+            try Int.fetchOne(db, sql: """
+                SELECT COUNT(*) FROM credentialCompetency k JOIN credential c ON c.id = k.credentialId
+                    WHERE k.kind IS NOT c.kind OR k.mode IS NOT c.mode
+                """)
+        }
+        #expect(mismatched == 0)
+        var read = 0
+        for learner in generated.learners {
+            let goal = try #require(SubCatalogueTests.goal(of: learner))
+            for objectives in [[Objective.cost], [.workload]] {
+                let request = PlanRequest(target: goal, learner: learner, objectives: objectives)
+                let a = try migrated.candidateCatalogue(for: request), b = try imported.candidateCatalogue(for: request)
+                #expect(a.catalogue == b.catalogue, "\(goal) \(objectives)")
+                #expect(a.examined == b.examined)
+                read += a.examined
+            }
+        }
+        #expect(read > 0)
     }
 }
