@@ -17,8 +17,8 @@ import StackPlanCore
 /// D sure dominators: every row after is cut. So what is read depends on the tree's thresholds
 /// and on how the catalogue's credentials mix, not on how many there are.
 struct MeasureOrder {
-    static let feeIndex = "credentialByFee"
-    static let hoursIndex = "credentialByHours"
+    static let feeIndex = "credentialOrderByFee"
+    static let hoursIndex = "credentialOrderByHours"
     static let competencyFeeIndex = "competencyOrderByFee"
     static let competencyHoursIndex = "competencyOrderByHours"
 
@@ -29,10 +29,10 @@ struct MeasureOrder {
     /// The selected columns for each leaf's rows: id, measured, leaves, caps, dominates, named,
     /// in that order.
     let columns: [Condition]
-    /// What the learner may take.
+    /// What the learner may take, the mode and languages tested on the credential's index entry.
     let learner: Condition
-    /// The same, for rows read through the competency side table: the mode is tested on the
-    /// side-table row's copy, before the credential's row is looked up.
+    /// The same, for rows read through the competency side table: the mode and languages are
+    /// tested on the side-table row's copies, before the credential's row is looked up.
     let learnerThroughSideTable: Condition
 
     /// Whether the store holds the indexes this reading needs (migrations v10 and v11; a store
@@ -272,6 +272,24 @@ struct MeasureOrder {
             arguments += [code, rate]
         }
         return ("\(table).cost * (CASE COALESCE(\(table).currency, ?)\(cases) END)", arguments)
+    }
+
+    /// A credential's languages as its `languages` column and its side-table rows hold them
+    /// (migration v11): each code between spaces, " de en ", so that a test finds one in the
+    /// index entry instead of looking the credential up in the language side table. Codes are
+    /// two letters (the validator's rule): none holds a space. `nil` for none.
+    static func searchableLanguages(_ languages: [String]) -> String? {
+        languages.isEmpty ? nil : " " + languages.joined(separator: " ") + " "
+    }
+
+    /// The SQL test that the `languages` column of `table` holds one of `languages`, as
+    /// `Eligibility` compares them (exactly): a value that is not a language code matches no
+    /// stored credential, and is left out.
+    static func teachesOneOf(_ languages: [String], table: String) -> Condition {
+        let codes = Set(languages.filter(\.isLanguageCode)).sorted()
+        guard !codes.isEmpty else { return ("0", []) }
+        return ("(" + codes.map { _ in "instr(\(table).languages, ?) > 0" }.joined(separator: " OR ") + ")",
+                StatementArguments(codes.map { " \($0) " }))
     }
 
     /// The learning hours of a row of `table`: stated, else its ECTS times the hours per ECTS,

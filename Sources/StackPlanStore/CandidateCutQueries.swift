@@ -120,17 +120,22 @@ extension CatalogueStore {
         // Currencies a fee can be reckoned in: the base and those with a rate.
         let rated = [settings.baseCurrency] + settings.exchangeRates.keys.sorted().filter { $0 != settings.baseCurrency }
 
-        // What the learner may take, as Eligibility judges it from these columns; the mode is
-        // tested on the `table` that a query reads first: the side table has a copy (MeasureOrder).
-        func learnerCondition(modeOf table: String) -> (sql: String, arguments: StatementArguments) {
+        // What the learner may take, as Eligibility judges it from these columns. The ordered
+        // reading (MeasureOrder) tests the mode and languages on the copies held by the `table`
+        // it reads first, in the index entry; the window reads the languages' side table.
+        func learnerCondition(filtersOn table: String?) -> (sql: String, arguments: StatementArguments) {
             var learner: [String] = []
             var learnerArguments = StatementArguments()
             let constraints = cut.constraints
             if let modes = constraints.modes {
-                learner.append("\(table).mode IN (\(marks(modes.count)))")
+                learner.append("\(table ?? "c").mode IN (\(marks(modes.count)))")
                 learnerArguments += StatementArguments(modes.map(\.rawValue))
             }
-            if let languages = constraints.languages {
+            if let languages = constraints.languages, let table {
+                let test = MeasureOrder.teachesOneOf(languages, table: table)
+                learner.append(test.sql)
+                learnerArguments += test.arguments
+            } else if let languages = constraints.languages {
                 let keys = StoredText.lookupable(languages)
                 // Tested on each row the leaf reads, through the side table's primary key: as a list
                 // of every credential taught in the language (438,766 for English at a million
@@ -152,7 +157,7 @@ extension CatalogueStore {
             learnerArguments += StatementArguments(rated)
             return (learner.joined(separator: " AND "), learnerArguments)
         }
-        let learner = learnerCondition(modeOf: "c")
+        let learner = learnerCondition(filtersOn: nil)
 
         /// The rows of the leaf at `position` that no earlier leaf accepts and the learner may take.
         func leafRows(_ position: Int, selecting columns: String, _ columnArguments: StatementArguments) -> (String, StatementArguments) {
@@ -260,7 +265,8 @@ extension CatalogueStore {
                         c.id IN (\(marks(namedIDs.count)))
                     """, arguments: arguments)
             }
-            ordered = MeasureOrder(cut: cut, columns: columns, learner: learner, learnerThroughSideTable: learnerCondition(modeOf: "k"))
+            ordered = MeasureOrder(
+                cut: cut, columns: columns, learner: learnerCondition(filtersOn: "c"), learnerThroughSideTable: learnerCondition(filtersOn: "k"))
         }
         for position in leafConditions.indices {
             if let ordered, let read = try ordered.keptRows(ofLeaf: position, judge: &judge, db) {

@@ -353,7 +353,7 @@ public final class CatalogueStore: Sendable {
         var id: String
         var columns: [DatabaseValue]
         /// The columns the side table copies beside each competency (migrations v10 and v11):
-        /// EQF, ECTS, fee in the base currency, hours, kind and mode.
+        /// EQF, ECTS, fee in the base currency, hours, kind, mode and languages.
         var order: [DatabaseValue]
         var competencies: [String]
         var languages: [String]
@@ -368,11 +368,12 @@ public final class CatalogueStore: Sendable {
                 CatalogueDocument.json(credential).compactText,
                 planning.weeks, planning.prerequisites, planning.excludes, planning.offerings, fee,
             ]
-            columns = values.map { $0?.databaseValue ?? .null }
-            order = [credential.eqf.databaseValue, credential.ects.databaseValue, fee.databaseValue, credential.hours.databaseValue,
-                     credential.kind.rawValue.databaseValue, credential.mode.rawValue.databaseValue]
             competencies = Set(credential.competencies).sorted()
             languages = Set(credential.languages).sorted()
+            let searchable = MeasureOrder.searchableLanguages(languages).databaseValue
+            columns = values.map { $0?.databaseValue ?? .null } + [searchable]
+            order = [credential.eqf.databaseValue, credential.ects.databaseValue, fee.databaseValue, credential.hours.databaseValue,
+                     credential.kind.rawValue.databaseValue, credential.mode.rawValue.databaseValue, searchable]
         }
     }
 
@@ -389,29 +390,30 @@ public final class CatalogueStore: Sendable {
     static func writeCredentials(_ credentials: [CredentialRows], replacing: Bool = true, _ db: Database) throws {
         let upsertCredential = try db.cachedStatement(sql: """
             INSERT INTO credential (id, providerId, title, kind, ects, hours, eqf, cost, currency, mode, accredited, document,
-                weeks, prerequisites, excludes, offerings, fee)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                weeks, prerequisites, excludes, offerings, fee, languages)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT(id) DO UPDATE SET providerId = excluded.providerId, title = excluded.title, kind = excluded.kind,
                 ects = excluded.ects, hours = excluded.hours, eqf = excluded.eqf, cost = excluded.cost,
                 currency = excluded.currency, mode = excluded.mode, accredited = excluded.accredited, document = excluded.document,
                 weeks = excluded.weeks, prerequisites = excluded.prerequisites, excludes = excluded.excludes,
-                offerings = excluded.offerings, fee = excluded.fee
+                offerings = excluded.offerings, fee = excluded.fee, languages = excluded.languages
             """)
         let clearCompetencies = try db.cachedStatement(sql: "DELETE FROM credentialCompetency WHERE credentialId = ?")
         // The credential's order and filter columns beside each competency (migrations v10 and v11, MeasureOrder).
         let addCompetency = try db.cachedStatement(sql: """
-            INSERT INTO credentialCompetency (credentialId, competency, eqf, ects, fee, hours, kind, mode) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            INSERT INTO credentialCompetency (credentialId, competency, eqf, ects, fee, hours, kind, mode, languages)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
         let clearLanguages = try db.cachedStatement(sql: "DELETE FROM credentialLanguage WHERE credentialId = ?")
         let addLanguage = try db.cachedStatement(sql: "INSERT INTO credentialLanguage (credentialId, language) VALUES (?, ?)")
         let credentialRow = RowWriter(upsertCredential, db), competencyRow = RowWriter(addCompetency, db), languageRow = RowWriter(addLanguage, db)
-        var competencyValues = [DatabaseValue](repeating: .null, count: 8), languageValues = [DatabaseValue](repeating: .null, count: 2)
+        var competencyValues = [DatabaseValue](repeating: .null, count: 9), languageValues = [DatabaseValue](repeating: .null, count: 2)
         for credential in credentials {
             try credentialRow.run(credential.columns)
             let id = credential.id.databaseValue
             if replacing { try clearCompetencies.execute(arguments: [credential.id]) }
             competencyValues[0] = id
-            competencyValues.replaceSubrange(2..<8, with: credential.order)
+            competencyValues.replaceSubrange(2..<9, with: credential.order)
             for competency in credential.competencies {
                 competencyValues[1] = competency.databaseValue
                 try competencyRow.run(competencyValues)

@@ -76,13 +76,14 @@ public enum StoreTables {
     ]
 
     /// The SQLite migrations whose tables and columns ``layouts`` holds in full. The columns of
-    /// v10 and v11 (`credential.fee`, the side table's copy of EQF, ECTS, fee, hours, kind and
-    /// mode) are derived from each credential's own columns and the rates, for SQLite's ordered
-    /// reading only: a copy leaves them behind and loses nothing.
+    /// v10 and v11 (`credential.fee` and `credential.languages`, the side table's copy of EQF,
+    /// ECTS, fee, hours, kind, mode and languages) are derived from each credential's own columns,
+    /// its languages and the rates, for SQLite's ordered reading only: a copy leaves them behind
+    /// and loses nothing.
     public static let knownMigrations: Set<String> = [
         "v1: catalogue", "v2: planning columns", "v3: planning index", "v4: application id",
         "v5: service accounts, saved plans, audit", "v6: retired records, service jobs", "v7: referenced credentials", "v8: job instances",
-        "v9: covering competency index", "v10: measure order indexes", "v11: competency kind and mode",
+        "v9: covering competency index", "v10: measure order indexes", "v11: ordered reading filters",
     ]
 
     /// Columns added after a table was made, with the value a database not yet through the

@@ -50,6 +50,27 @@ import Testing
         #expect(examinedInOrder < examinedWhole, "\(examinedInOrder) rows read in order, \(examinedWhole) whole, \(compared) requests")
     }
 
+    /// The ordered reading finds a learner's languages in the index entry's list, the whole
+    /// reading in the side table: both as `Eligibility` compares them, exactly. A value that is
+    /// not a language code ("EN", "english") matches no credential either way.
+    @Test(arguments: [["en"], ["de", "fr"], ["EN"], ["english"], ["en", "EN"], [String]()])
+    func aLearnersLanguagesMatchAsEligibilityComparesThem(languages: [String]) throws {
+        let generated = CatalogueGenerator.generate(CatalogueGenerator.Sizes(credentials: 2000, qualifications: 16), seed: 29)
+        let (ordered, whole, paths) = try Self.stores(generated.catalogue)
+        defer { for path in paths { try? FileManager.default.removeItem(atPath: path) } }
+        var kept = 0
+        for learner in generated.learners {
+            let goal = try #require(SubCatalogueTests.goal(of: learner))
+            var request = PlanRequest(target: goal, learner: learner, objectives: [.cost])
+            request.constraints.languages = languages
+            let a = try ordered.candidateCatalogue(for: request), b = try whole.candidateCatalogue(for: request)
+            #expect(a.catalogue == b.catalogue, "\(goal) \(languages)")
+            kept += a.catalogue.credentials.count
+        }
+        // Learners of English have electives to choose from; the others at least their named modules.
+        if languages.contains("en") { #expect(kept > 100, "\(kept)") }
+    }
+
     /// A signature the filters allow but no credential has: the reading never sees it reach its
     /// dominators, so it reads the leaf to its end, and still keeps what the whole reading keeps.
     @Test func aSignatureNoCredentialHasReadsTheLeafToItsEnd() throws {
@@ -156,6 +177,8 @@ import Testing
                 for (sql, plan) in plans {
                     let index = objectives == [.cost] ? "fee" : "hours"
                     #expect(!plan.contains { $0.hasPrefix("SCAN") }, "\(plan)\n\(sql)")
+                    // The learner's languages are read from the index entry, not looked up in their side table.
+                    #expect(!plan.contains { $0.contains("credentialLanguage") }, "\(plan)\n\(sql)")
                     // Each range is one EQF and one ECTS level of its index, read in its order:
                     // a range over either, or a sort, would read and sort far more than the cut needs.
                     #expect(!plan.contains { $0.contains("TEMP B-TREE") }, "\(plan)\n\(sql)")
@@ -163,13 +186,15 @@ import Testing
                         joined += 1
                         #expect(plan.contains { $0.hasPrefix("SEARCH k USING COVERING INDEX competencyOrderBy") && $0.contains("(competency=? AND eqf=? AND ects=?") },
                                 "\(plan)\n\(sql)")
-                        #expect(plan.contains { $0.contains("SEARCH c USING COVERING INDEX credentialBy") && $0.contains("(eqf=? AND ects=? AND \(index)=? AND id=?)") },
+                        #expect(plan.contains { $0.contains("SEARCH c USING COVERING INDEX credentialOrderBy") && $0.contains("(eqf=? AND ects=? AND \(index)=? AND id=?)") },
                                 "\(plan)\n\(sql)")
                         // The learner's modes are tested on the side-table row, before its credential is looked up.
                         if cut.constraints.modes != nil { #expect(sql.contains("k.mode IN") && !sql.contains("c.mode IN"), "\(sql)") }
+                        if cut.constraints.languages != nil { #expect(sql.contains("instr(k.languages"), "\(sql)") }
                     } else {
                         plain += 1
-                        #expect(plan.contains { $0.hasPrefix("SEARCH c USING COVERING INDEX credentialBy") && $0.contains("(eqf=? AND ects=?") },
+                        if cut.constraints.languages != nil { #expect(sql.contains("instr(c.languages"), "\(sql)") }
+                        #expect(plan.contains { $0.hasPrefix("SEARCH c USING COVERING INDEX credentialOrderBy") && $0.contains("(eqf=? AND ects=?") },
                                 "\(plan)\n\(sql)")
                     }
                 }
@@ -179,10 +204,11 @@ import Testing
         #expect(joined > 0 && plain > 0, "\(joined) competency ranges, \(plain) credential ranges")
     }
 
-    /// A database made before migration v11 (its side table without the kind and mode that the
-    /// ordered reading tests there) gets them from its credentials when it is next opened to
-    /// write, and then gives every learner the candidates a fresh import gives.
-    @Test func aDatabaseMadeBeforeTheSideTableHeldKindAndModeReadsAsAFreshImport() throws {
+    /// A database made before migration v11 (without the credential's languages as a column,
+    /// nor the kind, mode and languages beside its competencies, that the ordered reading tests)
+    /// gets them from its credentials when it is next opened to write, and then gives every
+    /// learner the candidates a fresh import gives.
+    @Test func aDatabaseMadeBeforeTheOrderedReadingFiltersReadsAsAFreshImport() throws {
         let generated = CatalogueGenerator.generate(CatalogueGenerator.Sizes(credentials: 1500, qualifications: 16), seed: 5)
         let fresh = Self.scratch(), older = Self.scratch()
         defer { for path in [fresh, older] { try? FileManager.default.removeItem(atPath: path) } }
@@ -197,7 +223,10 @@ import Testing
                     INSERT INTO setting SELECT * FROM fresh.setting;
                     INSERT INTO exchangeRate SELECT * FROM fresh.exchangeRate;
                     INSERT INTO provider SELECT * FROM fresh.provider;
-                    INSERT INTO credential SELECT * FROM fresh.credential;
+                    INSERT INTO credential (id, providerId, title, kind, ects, hours, eqf, cost, currency, mode, accredited, document,
+                            weeks, prerequisites, excludes, offerings, fee)
+                        SELECT id, providerId, title, kind, ects, hours, eqf, cost, currency, mode, accredited, document,
+                            weeks, prerequisites, excludes, offerings, fee FROM fresh.credential;
                     INSERT INTO credentialCompetency (credentialId, competency, eqf, ects, fee, hours)
                         SELECT credentialId, competency, eqf, ects, fee, hours FROM fresh.credentialCompetency;
                     INSERT INTO credentialLanguage SELECT * FROM fresh.credentialLanguage;
@@ -214,10 +243,19 @@ import Testing
         let mismatched = try migrated.read { db in
             try Int.fetchOne(db, sql: """
                 SELECT COUNT(*) FROM credentialCompetency k JOIN credential c ON c.id = k.credentialId
-                    WHERE k.kind IS NOT c.kind OR k.mode IS NOT c.mode
+                    WHERE k.kind IS NOT c.kind OR k.mode IS NOT c.mode OR k.languages IS NOT c.languages
                 """)
         }
         #expect(mismatched == 0)
+        // Each credential's languages, as the column holds them, are those of its side table.
+        let stored = try migrated.read { db in try Row.fetchAll(db, sql: "SELECT id, languages FROM credential ORDER BY id") }
+        let languages = Dictionary(uniqueKeysWithValues: generated.catalogue.credentials.map { ($0.id, Set($0.languages)) })
+        #expect(stored.count == generated.catalogue.credentials.count)
+        for row in stored {
+            let id: String = row["id"], list: String? = row["languages"]
+            let words = Set((list ?? "").split(separator: " ").map(String.init))
+            #expect(list?.hasPrefix(" ") == true && list?.hasSuffix(" ") == true && words == languages[id], "\(id): \(list ?? "NULL")")
+        }
         var read = 0
         for learner in generated.learners {
             let goal = try #require(SubCatalogueTests.goal(of: learner))
