@@ -87,10 +87,10 @@ struct MeasureOrder {
         // What a source's rows must pass: the leaf's own condition, without `ects > 0` and its EQF
         // bounds (each range has one ECTS level above 0 and one EQF level within them: with those
         // tests SQLite takes ECTS or EQF as a range of the index and sorts what it finds), and no
-        // earlier leaf's. Read through a competency's side-table rows,
-        // whatever these test of kind, EQF and ECTS is tested on the side-table row, and an
-        // earlier leaf of the same competency asks only the rest: a row it takes is passed over
-        // without its credential being looked up.
+        // earlier leaf's. Read through a competency's side-table rows, whatever these test of
+        // kind, EQF and ECTS is tested on the side-table row, and an earlier leaf of the same
+        // competency asks only the rest: a row it takes is passed over without its credential
+        // being looked up.
         rest.minEQF = nil
         rest.maxEQF = nil
         let tests = sources.map { source in
