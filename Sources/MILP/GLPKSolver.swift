@@ -192,15 +192,11 @@ extension Model {
         // GLPK's MIP presolver knows no time limit, and on models with millions of non-zeros it
         // runs for minutes. Without it, branch and cut needs the LP relaxation solved first.
         let started = Date()
-        if options.presolve ?? (numberOfNonZeros <= SolveOptions.presolveNonZeroLimit) {
+        if presolves(options) {
             parameters.presolve = GLP_ON
         } else {
             parameters.presolve = GLP_OFF
-            var simplex = glp_smcp()
-            glp_init_smcp(&simplex)
-            simplex.msg_lev = parameters.msg_lev
-            simplex.tm_lim = parameters.tm_lim
-            if let limit = options.iterationLimit { simplex.it_lim = Int32(limit) }
+            var simplex = simplexParameters(options)
             glp_scale_prob(problem, GLP_SF_AUTO)
             glp_adv_basis(problem, 0)
             let code = glp_simplex(problem, &simplex)
@@ -265,12 +261,8 @@ extension Model {
     /// leaves each column's reduced cost beside the optimum (branch and cut would leave only the
     /// values). The presolver runs under the same rule as for a mixed-integer model.
     private func solveLinearProgram(_ problem: OpaquePointer, _ options: SolveOptions) throws -> Solution {
-        var simplex = glp_smcp()
-        glp_init_smcp(&simplex)
-        simplex.msg_lev = options.verbose ? GLP_MSG_ON : GLP_MSG_OFF
-        if let limit = options.timeLimit { simplex.tm_lim = Int32((limit * 1000).rounded(.up)) }
-        if let limit = options.iterationLimit { simplex.it_lim = Int32(limit) }
-        if options.presolve ?? (numberOfNonZeros <= SolveOptions.presolveNonZeroLimit) {
+        var simplex = simplexParameters(options)
+        if presolves(options) {
             simplex.presolve = GLP_ON
         } else {
             glp_scale_prob(problem, GLP_SF_AUTO)
@@ -301,6 +293,22 @@ extension Model {
             values: columns.map { glp_get_col_prim(problem, $0) })
         solution.reducedCosts = columns.map { glp_get_col_dual(problem, $0) }
         return solution
+    }
+
+    /// Whether GLPK's presolver runs first: as asked, else on models of up to
+    /// ``SolveOptions/presolveNonZeroLimit`` non-zeros.
+    private func presolves(_ options: SolveOptions) -> Bool {
+        options.presolve ?? (numberOfNonZeros <= SolveOptions.presolveNonZeroLimit)
+    }
+
+    /// The simplex's parameters for `options`: its messages, time limit and iteration limit.
+    private func simplexParameters(_ options: SolveOptions) -> glp_smcp {
+        var simplex = glp_smcp()
+        glp_init_smcp(&simplex)
+        simplex.msg_lev = options.verbose ? GLP_MSG_ON : GLP_MSG_OFF
+        if let limit = options.timeLimit { simplex.tm_lim = Int32((limit * 1000).rounded(.up)) }
+        if let limit = options.iterationLimit { simplex.it_lim = Int32(limit) }
+        return simplex
     }
 
     /// Solves the model, knowing one feasible point: the answer is never worse than `start`,
