@@ -407,13 +407,14 @@ public final class CatalogueStore: Sendable {
         let clearLanguages = try db.cachedStatement(sql: "DELETE FROM credentialLanguage WHERE credentialId = ?")
         let addLanguage = try db.cachedStatement(sql: "INSERT INTO credentialLanguage (credentialId, language) VALUES (?, ?)")
         let credentialRow = RowWriter(upsertCredential, db), competencyRow = RowWriter(addCompetency, db), languageRow = RowWriter(addLanguage, db)
-        var competencyValues = [DatabaseValue](repeating: .null, count: 9), languageValues = [DatabaseValue](repeating: .null, count: 2)
+        // Id and competency, then the copied columns (`order`), filled in place for each row.
+        var competencyValues = [DatabaseValue](repeating: .null, count: 2), languageValues = [DatabaseValue](repeating: .null, count: 2)
         for credential in credentials {
             try credentialRow.run(credential.columns)
             let id = credential.id.databaseValue
             if replacing { try clearCompetencies.execute(arguments: [credential.id]) }
             competencyValues[0] = id
-            competencyValues.replaceSubrange(2..<9, with: credential.order)
+            competencyValues.replaceSubrange(2..., with: credential.order)
             for competency in credential.competencies {
                 competencyValues[1] = competency.databaseValue
                 try competencyRow.run(competencyValues)

@@ -136,6 +136,11 @@ import Glibc
     @Test func readingCommandsWorkOnAReadOnlyDatabase() throws {
         try importBundled()
         let before = try run(["list", "credentials"]).output
+        // The learner beside the database: the unprivileged user may not read the checkout
+        // (a clone in a folder of `mktemp -d` is its owner's alone).
+        let learner = directory.appendingPathComponent("aoife.json").path
+        try FileManager.default.copyItem(at: Self.repository.appendingPathComponent("data/learners/aoife.json"), to: URL(fileURLWithPath: learner))
+        try FileManager.default.setAttributes([.posixPermissions: 0o444], ofItemAtPath: learner)
         try FileManager.default.setAttributes([.posixPermissions: 0o444], ofItemAtPath: database)
         try FileManager.default.setAttributes([.posixPermissions: 0o555], ofItemAtPath: directory.path)
 
@@ -144,7 +149,7 @@ import Glibc
         #expect(listed.output == before)
         let shown = try run(["show", "tcd-pgcert-dementia"], asUnprivileged: true)
         #expect(shown.status == 0, "\(shown.error)")
-        let plan = try run(["plan", "--target", "tcd-pgcert-dementia", "--learner", "data/learners/aoife.json"], asUnprivileged: true)
+        let plan = try run(["plan", "--target", "tcd-pgcert-dementia", "--learner", learner], asUnprivileged: true)
         #expect(plan.status == 0, "\(plan.error)")
         #expect(plan.output.hasPrefix("Plan for"))
 
